@@ -1,0 +1,160 @@
+/*
+ * Disk and filesystem access: the only place that touches the image.
+ * image.c   raw sectors of the image file or block device
+ * ptable.c  the MBR partition table, read with libfdisk
+ * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
+ */
+#ifndef GRUBINST_DISK_H
+#define GRUBINST_DISK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <ext2fs/ext2fs.h>
+
+#include "internal.h"
+
+#define SECTOR_SIZE 512u
+
+/* ---- image.c ---- */
+
+struct image {
+	const char *path;
+	int fd;
+	bool writable;
+	bool is_blockdev;
+	uint64_t size;		/* bytes */
+};
+
+/* Opens PATH for reading, and for writing when WRITABLE.  Takes an
+ * exclusive lock for writing (shared for reading) and refuses a mounted
+ * block device.  */
+int image_open(struct image *img, const char *path, bool writable,
+	       struct gi_err *err);
+void image_close(struct image *img);
+int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
+	       struct gi_err *err);
+int image_write(struct image *img, uint64_t sector, const void *buf,
+		size_t nsect, struct gi_err *err);
+int image_sync(struct image *img, struct gi_err *err);
+
+static inline uint64_t image_sectors(const struct image *img)
+{
+	return img->size / SECTOR_SIZE;
+}
+
+/* ---- ptable.c ---- */
+
+#define PTABLE_MAX 64
+
+struct partition {
+	int number;		/* as the kernel names it: 1..4 primary, 5.. logical */
+	uint64_t start;		/* sectors */
+	uint64_t size;		/* sectors */
+	unsigned type;		/* MBR type byte */
+	bool active;
+	bool logical;
+	bool container;		/* an extended partition */
+};
+
+struct ptable {
+	struct partition part[PTABLE_MAX];
+	int count;
+	uint32_t disk_id;
+};
+
+/* Reads the MBR partition table of an opened image. */
+int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err);
+
+/* GRUB's number for a partition: (hd0,0) is partition 1, (hd0,4) is 5. */
+static inline int partition_grub_index(const struct partition *p)
+{
+	return p->number - 1;
+}
+
+const struct partition *ptable_find(const struct ptable *pt, int number);
+
+/* ---- fs.c ---- */
+
+struct fs {
+	ext2_filsys e2;
+	const char *image_path;
+	uint64_t offset;	/* bytes from the start of the image */
+	bool writable;
+	/* Kept from the superblock so that reports can use them after close. */
+	unsigned block_size;
+	uint64_t blocks;
+};
+
+/* One run of physical blocks of a file. */
+struct extent {
+	uint64_t lblk;
+	uint64_t pblk;
+	uint64_t len;
+};
+
+int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+	    bool writable, struct gi_err *err);
+/* Writes everything back and closes; the filesystem is consistent after. */
+int fs_close(struct fs *fs, struct gi_err *err);
+/* Closes without writing anything (dry runs, failures before any write). */
+void fs_abandon(struct fs *fs);
+
+uint64_t fs_blocks(const struct fs *fs);
+unsigned fs_block_size(const struct fs *fs);
+
+/* Looks up PATH; *INO is 0 when it does not exist.  Symlinks in the last
+ * component are not followed.  */
+int fs_lookup(struct fs *fs, const char *path, ext2_ino_t *ino,
+	      struct gi_err *err);
+/* Like fs_lookup but follows symlinks, as a reader of the file would. */
+int fs_resolve(struct fs *fs, const char *path, ext2_ino_t *ino,
+	       struct gi_err *err);
+int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
+		  struct gi_err *err);
+
+/* Reads a whole regular file (at most MAX bytes) into a malloc'ed buffer. */
+int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
+		 size_t *len, struct gi_err *err);
+
+/* Creates the directory PATH (and its parents) if missing. */
+int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
+	       struct gi_err *err);
+
+/* Finds NBLOCKS free contiguous blocks for a new file in DIR, marks them in
+ * use and returns the first.  */
+int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
+		   struct gi_err *err);
+
+/* Makes PATH a regular file whose data is the reserved run FIRST..FIRST+N-1
+ * and of LEN bytes, replacing an existing file.  Data is written with
+ * fs_write_blocks.  */
+int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
+		      uint64_t len, struct gi_err *err);
+int fs_write_blocks(struct fs *fs, uint64_t first, const uint8_t *data,
+		    size_t len, struct gi_err *err);
+
+/* The block map of a regular file as runs; *N receives their count. */
+int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
+		  size_t *n, struct gi_err *err);
+
+/* Creates a symbolic link PATH -> TARGET, replacing an existing link. */
+int fs_symlink(struct fs *fs, const char *path, const char *target,
+	       struct gi_err *err);
+int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
+		struct gi_err *err);
+
+/* Sets the modification and change times of PATH to now. */
+int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
+
+/* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
+int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* Absolute sector of a filesystem block. */
+static inline uint64_t fs_block_sector(const struct fs *fs, uint64_t blk)
+{
+	return fs->offset / SECTOR_SIZE + blk * (fs->block_size / SECTOR_SIZE);
+}
+
+#endif

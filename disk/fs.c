@@ -1,0 +1,543 @@
+/* The ext2/3/4 filesystem of a partition, opened in place with libext2fs. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <et/com_err.h>
+
+#include "disk.h"
+
+#define FS_FAIL(err, fs, rc, what)                                            \
+	gi_fail(err, GRUBINST_EIO, "%s: %s: %s", (fs)->image_path, what,       \
+		error_message(rc))
+
+int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+	    bool writable, struct gi_err *err)
+{
+	char io_options[64];
+	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS;
+	errcode_t rc;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->image_path = image_path;
+	fs->offset = offset;
+	fs->writable = writable;
+	if (writable)
+		flags |= EXT2_FLAG_RW;
+	snprintf(io_options, sizeof(io_options), "offset=%llu",
+		 (unsigned long long)offset);
+	rc = ext2fs_open2(image_path, io_options, flags, 0, 0, unix_io_manager,
+			  &fs->e2);
+	if (rc) {
+		fs->e2 = NULL;
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: no ext2/ext3/ext4 filesystem at byte %llu: %s",
+			       image_path, (unsigned long long)offset,
+			       error_message(rc));
+	}
+	fs->block_size = fs->e2->blocksize;
+	fs->blocks = ext2fs_blocks_count(fs->e2->super);
+	if (writable) {
+		rc = ext2fs_read_bitmaps(fs->e2);
+		if (rc) {
+			FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps");
+			fs_abandon(fs);
+			return err->code;
+		}
+	}
+	return 0;
+}
+
+int fs_close(struct fs *fs, struct gi_err *err)
+{
+	errcode_t rc;
+
+	if (!fs->e2)
+		return 0;
+	rc = ext2fs_close2(fs->e2, 0);
+	if (rc) {
+		/* ext2fs_close2 frees nothing on failure. */
+		ext2fs_free(fs->e2);
+		fs->e2 = NULL;
+		return FS_FAIL(err, fs, rc, "cannot write the filesystem");
+	}
+	fs->e2 = NULL;
+	return 0;
+}
+
+void fs_abandon(struct fs *fs)
+{
+	if (fs->e2)
+		ext2fs_free(fs->e2);
+	fs->e2 = NULL;
+}
+
+uint64_t fs_blocks(const struct fs *fs)
+{
+	return fs->blocks;
+}
+
+unsigned fs_block_size(const struct fs *fs)
+{
+	return fs->block_size;
+}
+
+int fs_lookup(struct fs *fs, const char *path, ext2_ino_t *ino,
+	      struct gi_err *err)
+{
+	errcode_t rc = ext2fs_namei(fs->e2, EXT2_ROOT_INO, EXT2_ROOT_INO, path,
+				    ino);
+
+	if (rc == EXT2_ET_FILE_NOT_FOUND) {
+		*ino = 0;
+		return 0;
+	}
+	if (rc)
+		return gi_fail(err, GRUBINST_EIO, "%s: cannot look up %s: %s",
+			       fs->image_path, path, error_message(rc));
+	return 0;
+}
+
+int fs_resolve(struct fs *fs, const char *path, ext2_ino_t *ino,
+	       struct gi_err *err)
+{
+	errcode_t rc = ext2fs_namei_follow(fs->e2, EXT2_ROOT_INO,
+					   EXT2_ROOT_INO, path, ino);
+
+	if (rc == EXT2_ET_FILE_NOT_FOUND) {
+		*ino = 0;
+		return 0;
+	}
+	if (rc)
+		return gi_fail(err, GRUBINST_REFUSED, "%s: cannot resolve %s: %s",
+			       fs->image_path, path, error_message(rc));
+	return 0;
+}
+
+int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
+		  struct gi_err *err)
+{
+	errcode_t rc;
+
+	memset(in, 0, sizeof(*in));
+	rc = ext2fs_read_inode_full(fs->e2, ino, (struct ext2_inode *)in,
+				    sizeof(*in));
+	if (rc)
+		return gi_fail(err, GRUBINST_EIO, "%s: cannot read inode %u: %s",
+			       fs->image_path, ino, error_message(rc));
+	return 0;
+}
+
+int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
+		 size_t *len, struct gi_err *err)
+{
+	ext2_file_t file;
+	uint64_t size;
+	unsigned got = 0;
+	uint8_t *buf;
+	errcode_t rc;
+
+	*data = NULL;
+	*len = 0;
+	rc = ext2fs_file_open(fs->e2, ino, 0, &file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot open a file");
+	size = ext2fs_file_get_size(file);
+	if (size > max) {
+		ext2fs_file_close(file);
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: inode %u is %llu bytes, more than %zu",
+			       fs->image_path, ino, (unsigned long long)size, max);
+	}
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		ext2fs_file_close(file);
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	}
+	rc = size ? ext2fs_file_read(file, buf, (unsigned)size, &got) : 0;
+	ext2fs_file_close(file);
+	if (rc || got != size) {
+		free(buf);
+		return FS_FAIL(err, fs, rc ? rc : EXT2_ET_SHORT_READ,
+			       "cannot read a file");
+	}
+	*data = buf;
+	*len = size;
+	return 0;
+}
+
+/* Splits PATH into its directory's inode and its last component. */
+static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
+			 const char **name, struct gi_err *err)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || slash[1] == '\0' || (size_t)(slash - path) >= sizeof(parent))
+		return gi_fail(err, GRUBINST_EUSAGE, "bad path in the image: %s",
+			       path);
+	memcpy(parent, path, slash - path);
+	parent[slash - path] = '\0';
+	*name = slash + 1;
+	if (slash == path) {
+		*dir = EXT2_ROOT_INO;
+		return 0;
+	}
+	if (fs_lookup(fs, parent, dir, err))
+		return err->code;
+	if (!*dir)
+		return gi_fail(err, GRUBINST_EIO, "%s: directory %s is missing",
+			       fs->image_path, parent);
+	return 0;
+}
+
+/* ext2fs_link and friends fail with DIR_NO_SPACE when the directory's last
+ * block is full; growing it by a block is what mkdir(2) would do.  */
+static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
+			      ext2_ino_t ino, int type)
+{
+	errcode_t rc = ext2fs_link(fs->e2, dir, name, ino, type);
+
+	if (rc == EXT2_ET_DIR_NO_SPACE) {
+		rc = ext2fs_expand_dir(fs->e2, dir);
+		if (!rc)
+			rc = ext2fs_link(fs->e2, dir, name, ino, type);
+	}
+	return rc;
+}
+
+int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
+	       struct gi_err *err)
+{
+	char sofar[PATH_MAX] = "";
+	const char *p = path;
+	ext2_ino_t dir = EXT2_ROOT_INO;
+
+	while (*p) {
+		size_t n;
+		ext2_ino_t child;
+		errcode_t rc;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (strlen(sofar) + n + 2 > sizeof(sofar))
+			return gi_fail(err, GRUBINST_EUSAGE, "path too long: %s",
+				       path);
+		strcat(sofar, "/");
+		strncat(sofar, p, n);
+		p += n;
+		if (fs_resolve(fs, sofar, &child, err))
+			return err->code;
+		if (!child) {
+			rc = ext2fs_mkdir(fs->e2, dir, 0, sofar + strlen(sofar) - n);
+			if (rc == EXT2_ET_DIR_NO_SPACE) {
+				rc = ext2fs_expand_dir(fs->e2, dir);
+				if (!rc)
+					rc = ext2fs_mkdir(fs->e2, dir, 0,
+							  sofar + strlen(sofar) - n);
+			}
+			if (rc)
+				return gi_fail(err, rc == EXT2_ET_DIR_NO_SPACE ||
+							    rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
+							    rc == EXT2_ET_INODE_ALLOC_FAIL
+						    ? GRUBINST_REFUSED
+						    : GRUBINST_EIO,
+					       "%s: cannot create directory %s: %s",
+					       fs->image_path, sofar, error_message(rc));
+			if (fs_lookup(fs, sofar, &child, err))
+				return err->code;
+		} else if (ext2fs_check_directory(fs->e2, child) != 0) {
+			return gi_fail(err, GRUBINST_REFUSED,
+				       "%s: %s exists and is not a directory",
+				       fs->image_path, sofar);
+		}
+		dir = child;
+	}
+	*ino = dir;
+	return 0;
+}
+
+int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
+		   struct gi_err *err)
+{
+	blk64_t start = 0, len = 0;
+	errcode_t rc;
+
+	rc = ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
+			      fs->e2->super->s_first_data_block, nblocks, NULL,
+			      &start, &len);
+	if (rc)
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: no room for the stage files: the filesystem "
+			       "has no %llu free contiguous blocks",
+			       fs->image_path, (unsigned long long)nblocks);
+	ext2fs_block_alloc_stats_range(fs->e2, start, nblocks, +1);
+	*first = start;
+	return 0;
+}
+
+static errcode_t map_run(struct fs *fs, ext2_ino_t ino,
+			 struct ext2_inode *inode, uint64_t first,
+			 uint64_t nblocks)
+{
+	errcode_t rc = 0;
+
+	if (ext2fs_has_feature_extents(fs->e2->super)) {
+		ext2_extent_handle_t h;
+
+		/* Opening an extent handle on an empty inode writes the
+		 * extent header into i_block and sets EXTENTS_FL.  */
+		rc = ext2fs_extent_open2(fs->e2, ino, inode, &h);
+		if (rc)
+			return rc;
+		ext2fs_extent_free(h);
+	}
+	for (uint64_t i = 0; i < nblocks && !rc; i++) {
+		blk64_t pblk = first + i;
+
+		/* BMAP_ALLOC lets libext2fs allocate indirect blocks; the
+		 * run itself is already marked, so they land outside it.  */
+		rc = ext2fs_bmap2(fs->e2, ino, inode, NULL, BMAP_SET | BMAP_ALLOC,
+				  i, NULL, &pblk);
+	}
+	if (!rc)
+		rc = ext2fs_iblk_add_blocks(fs->e2, inode, nblocks);
+	return rc;
+}
+
+int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
+		      uint64_t len, struct gi_err *err)
+{
+	uint64_t nblocks = (len + fs_block_size(fs) - 1) / fs_block_size(fs);
+	struct ext2_inode inode;
+	const char *name;
+	ext2_ino_t dir, ino;
+	errcode_t rc;
+
+	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
+		return err->code;
+	rc = ext2fs_new_inode(fs->e2, dir, LINUX_S_IFREG | 0644, NULL, &ino);
+	if (rc)
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: no free inode for %s: %s", fs->image_path,
+			       path, error_message(rc));
+	rc = link_growing(fs, dir, name, ino, EXT2_FT_REG_FILE);
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	ext2fs_inode_alloc_stats2(fs->e2, ino, +1, 0);
+
+	memset(&inode, 0, sizeof(inode));
+	inode.i_mode = LINUX_S_IFREG | 0644;
+	inode.i_links_count = 1;
+	rc = ext2fs_inode_size_set(fs->e2, &inode, len);
+	if (!rc)
+		rc = ext2fs_write_new_inode(fs->e2, ino, &inode);
+	if (!rc)
+		rc = map_run(fs, ino, &inode, first, nblocks);
+	if (!rc)
+		rc = ext2fs_write_inode(fs->e2, ino, &inode);
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	return 0;
+}
+
+int fs_write_blocks(struct fs *fs, uint64_t first, const uint8_t *data,
+		    size_t len, struct gi_err *err)
+{
+	unsigned bs = fs_block_size(fs);
+	size_t nblocks = (len + bs - 1) / bs;
+	uint8_t *buf = calloc(nblocks ? nblocks : 1, bs);
+	errcode_t rc;
+
+	if (!buf)
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	memcpy(buf, data, len);
+	rc = io_channel_write_blk64(fs->e2->io, first, (int)nblocks, buf);
+	free(buf);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot write file data");
+	return 0;
+}
+
+struct runs_ctx {
+	struct extent *runs;
+	size_t n, cap;
+	errcode_t rc;
+};
+
+static int collect_run(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
+		       blk64_t ref_blk, int ref_offset, void *priv)
+{
+	struct runs_ctx *c = priv;
+	struct extent *last = c->n ? &c->runs[c->n - 1] : NULL;
+
+	(void)e2, (void)ref_blk, (void)ref_offset;
+	if (blockcnt < 0)
+		return 0;
+	if (last && last->lblk + last->len == (uint64_t)blockcnt &&
+	    last->pblk + last->len == *blocknr) {
+		last->len++;
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct extent *r = realloc(c->runs, cap * sizeof(*r));
+		if (!r) {
+			c->rc = EXT2_ET_NO_MEMORY;
+			return BLOCK_ABORT;
+		}
+		c->runs = r;
+		c->cap = cap;
+	}
+	c->runs[c->n++] = (struct extent){ (uint64_t)blockcnt, *blocknr, 1 };
+	return 0;
+}
+
+int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
+		  size_t *n, struct gi_err *err)
+{
+	struct runs_ctx c = { 0 };
+	errcode_t rc;
+
+	rc = ext2fs_block_iterate3(fs->e2, ino,
+				   BLOCK_FLAG_DATA_ONLY | BLOCK_FLAG_READ_ONLY,
+				   NULL, collect_run, &c);
+	if (!rc)
+		rc = c.rc;
+	if (rc == EXT2_ET_INLINE_DATA_CANT_ITERATE)
+		rc = 0;		/* no blocks: the data lives in the inode */
+	if (rc) {
+		free(c.runs);
+		return FS_FAIL(err, fs, rc, "cannot read a block map");
+	}
+	*runs = c.runs;
+	*n = c.n;
+	return 0;
+}
+
+int fs_symlink(struct fs *fs, const char *path, const char *target,
+	       struct gi_err *err)
+{
+	const char *name;
+	ext2_ino_t dir;
+	errcode_t rc;
+
+	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
+		return err->code;
+	rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+	if (rc == EXT2_ET_DIR_NO_SPACE) {
+		rc = ext2fs_expand_dir(fs->e2, dir);
+		if (!rc)
+			rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+	}
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	return 0;
+}
+
+int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
+		struct gi_err *err)
+{
+	struct ext2_inode inode;
+	ext2_file_t file;
+	unsigned got = 0;
+	size_t inline_size = size - 1;
+	errcode_t rc;
+
+	rc = ext2fs_read_inode(fs->e2, ino, &inode);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot read a symlink");
+	if (ext2fs_is_fast_symlink(&inode)) {
+		/* The target sits in i_block itself. */
+		size_t n = EXT2_I_SIZE(&inode);
+		if (n >= size)
+			n = size - 1;
+		memcpy(buf, (char *)inode.i_block, n);
+		buf[n] = '\0';
+		return 0;
+	}
+	if (inode.i_flags & EXT4_INLINE_DATA_FL) {
+		char tmp[EXT2_N_BLOCKS * 4 + 256];
+		rc = ext2fs_inline_data_get(fs->e2, ino, &inode, tmp, &inline_size);
+		if (rc)
+			return FS_FAIL(err, fs, rc, "cannot read a symlink");
+		got = inline_size < size - 1 ? (unsigned)inline_size : (unsigned)size - 1;
+		memcpy(buf, tmp, got);
+		buf[got] = '\0';
+		return 0;
+	}
+	rc = ext2fs_file_open(fs->e2, ino, 0, &file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot read a symlink");
+	rc = ext2fs_file_read(file, buf, (unsigned)size - 1, &got);
+	ext2fs_file_close(file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot read a symlink");
+	buf[got] = '\0';
+	return 0;
+}
+
+int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
+{
+	struct ext2_inode inode;
+	const char *name;
+	ext2_ino_t dir, ino;
+	errcode_t rc;
+
+	if (fs_lookup(fs, path, &ino, err))
+		return err->code;
+	if (!ino)
+		return 0;
+	if (lookup_parent(fs, path, &dir, &name, err))
+		return err->code;
+	rc = ext2fs_read_inode(fs->e2, ino, &inode);
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	if (LINUX_S_ISDIR(inode.i_mode))
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: %s is a directory; it must be a file",
+			       fs->image_path, path);
+	rc = ext2fs_unlink(fs->e2, dir, name, ino, 0);
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	if (inode.i_links_count > 1) {
+		inode.i_links_count--;
+		rc = ext2fs_write_inode(fs->e2, ino, &inode);
+		return rc ? FS_FAIL(err, fs, rc, path) : 0;
+	}
+	/* Fast symlinks keep their target in i_block: not block numbers. */
+	if (ext2fs_inode_has_valid_blocks2(fs->e2, &inode)) {
+		rc = ext2fs_punch(fs->e2, ino, &inode, NULL, 0, ~0ULL);
+		if (rc)
+			return FS_FAIL(err, fs, rc, path);
+	}
+	inode.i_links_count = 0;
+	inode.i_dtime = fs->e2->now ? fs->e2->now : time(NULL);
+	rc = ext2fs_write_inode(fs->e2, ino, &inode);
+	if (rc)
+		return FS_FAIL(err, fs, rc, path);
+	ext2fs_inode_alloc_stats2(fs->e2, ino, -1, LINUX_S_ISDIR(inode.i_mode));
+	return 0;
+}
+
+int fs_touch(struct fs *fs, const char *path, struct gi_err *err)
+{
+	struct ext2_inode inode;
+	ext2_ino_t ino;
+	errcode_t rc;
+
+	if (fs_lookup(fs, path, &ino, err))
+		return err->code;
+	rc = ext2fs_read_inode(fs->e2, ino, &inode);
+	if (!rc) {
+		inode.i_mtime = inode.i_ctime =
+			fs->e2->now ? fs->e2->now : time(NULL);
+		rc = ext2fs_write_inode(fs->e2, ino, &inode);
+	}
+	return rc ? FS_FAIL(err, fs, rc, path) : 0;
+}

@@ -1,0 +1,127 @@
+/* Raw sector access to the image file or block device. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "disk.h"
+
+/* A mounted block device (or an image attached to a mounted loop device)
+ * changes under our feet: the kernel caches its filesystem.  */
+static int refuse_if_mounted(const char *path, struct gi_err *err)
+{
+	int flags = 0;
+
+	if (ext2fs_check_if_mounted(path, &flags) == 0 &&
+	    (flags & EXT2_MF_MOUNTED))
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: is mounted; unmount it first", path);
+	return 0;
+}
+
+static int lock_image(struct image *img, struct gi_err *err)
+{
+	int op = (img->writable ? LOCK_EX : LOCK_SH) | LOCK_NB;
+
+	if (flock(img->fd, op) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: in use by another grubinst (locked)",
+			       img->path);
+	return gi_fail(err, GRUBINST_EIO, "%s: cannot lock: %s", img->path,
+		       strerror(errno));
+}
+
+int image_open(struct image *img, const char *path, bool writable,
+	       struct gi_err *err)
+{
+	struct stat st;
+	off_t end;
+
+	memset(img, 0, sizeof(*img));
+	img->path = path;
+	img->fd = -1;
+	img->writable = writable;
+
+	img->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (img->fd < 0) {
+		int code = (errno == EACCES || errno == EROFS) && writable
+				   ? GRUBINST_REFUSED
+				   : GRUBINST_EIO;
+		return gi_fail(err, code, "%s: cannot open%s: %s", path,
+			       writable ? " for writing" : "", strerror(errno));
+	}
+	if (fstat(img->fd, &st) < 0)
+		goto io_error;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		image_close(img);
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: not a disk image (neither a regular file "
+			       "nor a block device)", path);
+	}
+	img->is_blockdev = S_ISBLK(st.st_mode);
+	end = lseek(img->fd, 0, SEEK_END);
+	if (end < 0)
+		goto io_error;
+	img->size = (uint64_t)end;
+
+	if (lock_image(img, err) || (writable && refuse_if_mounted(path, err))) {
+		image_close(img);
+		return err->code;
+	}
+	return 0;
+
+io_error:
+	gi_fail(err, GRUBINST_EIO, "%s: %s", path, strerror(errno));
+	image_close(img);
+	return err->code;
+}
+
+void image_close(struct image *img)
+{
+	if (img->fd >= 0)
+		close(img->fd);
+	img->fd = -1;
+}
+
+int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
+	       struct gi_err *err)
+{
+	size_t len = nsect * SECTOR_SIZE;
+	ssize_t n = pread(img->fd, buf, len, (off_t)(sector * SECTOR_SIZE));
+
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: truncated: sector %llu lies beyond the end "
+			       "of the image (%llu bytes)",
+			       img->path, (unsigned long long)sector,
+			       (unsigned long long)img->size);
+	return gi_fail(err, GRUBINST_EIO, "%s: cannot read sector %llu: %s",
+		       img->path, (unsigned long long)sector, strerror(errno));
+}
+
+int image_write(struct image *img, uint64_t sector, const void *buf,
+		size_t nsect, struct gi_err *err)
+{
+	size_t len = nsect * SECTOR_SIZE;
+	ssize_t n = pwrite(img->fd, buf, len, (off_t)(sector * SECTOR_SIZE));
+
+	if (n == (ssize_t)len)
+		return 0;
+	return gi_fail(err, GRUBINST_EIO, "%s: cannot write sector %llu: %s",
+		       img->path, (unsigned long long)sector,
+		       n < 0 ? strerror(errno) : "short write");
+}
+
+int image_sync(struct image *img, struct gi_err *err)
+{
+	if (fsync(img->fd) == 0)
+		return 0;
+	return gi_fail(err, GRUBINST_EIO, "%s: cannot sync: %s", img->path,
+		       strerror(errno));
+}

@@ -1,0 +1,94 @@
+/* The MBR partition table, read with libfdisk. */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdisk.h>
+
+#include "disk.h"
+
+static void fill_partition(struct fdisk_context *cxt,
+			   struct fdisk_partition *fp, struct partition *p)
+{
+	struct fdisk_parttype *type = fdisk_partition_get_type(fp);
+
+	memset(p, 0, sizeof(*p));
+	p->number = (int)fdisk_partition_get_partno(fp) + 1;
+	p->start = fdisk_partition_has_start(fp) ? fdisk_partition_get_start(fp) : 0;
+	p->size = fdisk_partition_has_size(fp) ? fdisk_partition_get_size(fp) : 0;
+	p->type = type ? fdisk_parttype_get_code(type) : 0;
+	p->active = fdisk_partition_is_bootable(fp);
+	p->container = fdisk_partition_is_container(fp);
+	p->logical = p->number > 4;
+	(void)cxt;
+}
+
+static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
+			   const char *path, struct gi_err *err)
+{
+	struct fdisk_table *tb = NULL;
+	struct fdisk_iter *itr = NULL;
+	struct fdisk_partition *fp;
+	int rc = 0;
+
+	if (fdisk_get_partitions(cxt, &tb) != 0)
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: cannot read the partition table", path);
+	itr = fdisk_new_iter(FDISK_ITER_FORWARD);
+	if (!itr) {
+		fdisk_unref_table(tb);
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	}
+	while (fdisk_table_next_partition(tb, itr, &fp) == 0) {
+		if (pt->count == PTABLE_MAX) {
+			rc = gi_fail(err, GRUBINST_REFUSED,
+				     "%s: more than %d partitions", path,
+				     PTABLE_MAX);
+			break;
+		}
+		fill_partition(cxt, fp, &pt->part[pt->count++]);
+	}
+	fdisk_free_iter(itr);
+	fdisk_unref_table(tb);
+	return rc;
+}
+
+int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
+{
+	struct fdisk_context *cxt;
+	int rc;
+
+	memset(pt, 0, sizeof(*pt));
+	cxt = fdisk_new_context();
+	if (!cxt)
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	/* libfdisk must not second-guess the image's geometry or alignment:
+	 * we only read what is there.  */
+	if (fdisk_assign_device_by_fd(cxt, img->fd, img->path, 1) != 0) {
+		fdisk_unref_context(cxt);
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: cannot read a partition table", img->path);
+	}
+	if (!fdisk_has_label(cxt)) {
+		rc = gi_fail(err, GRUBINST_REFUSED,
+			     "%s: no partition table found", img->path);
+	} else if (!fdisk_is_labeltype(cxt, FDISK_DISKLABEL_DOS)) {
+		struct fdisk_label *lb = fdisk_get_label(cxt, NULL);
+		rc = gi_fail(err, GRUBINST_REFUSED,
+			     "%s: has a %s partition table; GRUB Legacy boots "
+			     "only from MBR (dos) disks",
+			     img->path, lb ? fdisk_label_get_name(lb) : "non-MBR");
+	} else {
+		rc = read_partitions(cxt, pt, img->path, err);
+	}
+	fdisk_deassign_device(cxt, 1);
+	fdisk_unref_context(cxt);
+	return rc;
+}
+
+const struct partition *ptable_find(const struct ptable *pt, int number)
+{
+	for (int i = 0; i < pt->count; i++)
+		if (pt->part[i].number == number)
+			return &pt->part[i];
+	return NULL;
+}

@@ -1,0 +1,96 @@
+/*
+ * grubinst: install GRUB Legacy 0.97 into a raw MBR disk image without root,
+ * loop devices, mounts or the grub shell.
+ *
+ * Usage:
+ *	struct grubinst_options o;
+ *	grubinst_options_init(&o);
+ *	o.kernel = "/boot/vmlinuz";
+ *	grubinst *g = grubinst_open("disk.img", &o);
+ *	if (grubinst_install(g) != GRUBINST_OK)
+ *		fprintf(stderr, "%s\n", grubinst_error(g));
+ *	grubinst_close(g);
+ *
+ * The library never prints, never exits and keeps no global state: every
+ * piece of state lives in the handle, so several images can be worked on at
+ * once.  Progress lines ("what was written where") go to the report callback.
+ */
+#ifndef GRUBINST_H
+#define GRUBINST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GRUBINST_VERSION "0.1.0"
+
+/* Results.  GRUBINST_REFUSED means the image was read but cannot take an
+ * install (the message explains why); nothing was written.  */
+enum grubinst_status {
+	GRUBINST_OK = 0,
+	GRUBINST_REFUSED = 1,
+	GRUBINST_EUSAGE = 2,
+	GRUBINST_EIO = 3,
+	GRUBINST_ENOMEM = 4,
+};
+
+enum grubinst_target {
+	GRUBINST_TARGET_MBR = 0,	/* stage1 in sector 0 of the disk */
+	GRUBINST_TARGET_PARTITION = 1,	/* stage1 in the partition's boot sector */
+};
+
+struct grubinst_options {
+	int partition;		/* boot partition, 1-based as the kernel names
+				   it (5 = first logical); 0 picks the active
+				   one, else the first Linux (0x83) one */
+	const char *stage_dir;	/* stage files from this directory (plain or
+				   .gz); NULL uses the ones built in */
+	const char *config;	/* host file installed as /boot/grub/grub.conf;
+				   NULL keeps the image's or generates one */
+	const char *kernel;	/* paths inside the image, for a generated config */
+	const char *initrd;
+	const char *append;	/* kernel command line */
+	const char *title;
+	int timeout;		/* seconds; -1 for the default (5) */
+	const char *serial;	/* NULL: no serial console; else the GRUB
+				   "serial" arguments, "" for unit 0, 115200 */
+	enum grubinst_target target;
+	bool force_lba;
+	bool no_stage1_5;	/* stage1 loads stage2 directly */
+	bool dry_run;		/* plan and report, write nothing */
+
+	/* Called once per report line (no trailing newline). */
+	void (*report)(void *ctx, const char *line);
+	void *report_ctx;
+};
+
+typedef struct grubinst grubinst;
+
+/* Fills OPTS with the defaults. */
+void grubinst_options_init(struct grubinst_options *opts);
+
+/* Creates a handle for the image at PATH (a file or a block device).  The
+ * options are copied.  Returns NULL only when out of memory.  Problems with
+ * the image itself are reported by the calls that use it.  */
+grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
+
+/* Installs GRUB.  Filesystem changes are flushed first, then the embedded
+ * stage1.5, then the boot sector: a failure leaves the old boot code.  */
+int grubinst_install(grubinst *g);
+
+/* The message of the last failure: one line naming the image and the cause. */
+const char *grubinst_error(const grubinst *g);
+
+/* A short name of a status code, e.g. "refused". */
+const char *grubinst_strstatus(int status);
+
+void grubinst_close(grubinst *g);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,83 @@
+/* The public handle: options are copied so the caller's strings may go. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+GI_API void grubinst_options_init(struct grubinst_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout = -1;
+	o->target = GRUBINST_TARGET_MBR;
+}
+
+static void free_option_strings(struct grubinst_options *o)
+{
+	free((char *)o->stage_dir);
+	free((char *)o->config);
+	free((char *)o->kernel);
+	free((char *)o->initrd);
+	free((char *)o->append);
+	free((char *)o->title);
+	free((char *)o->serial);
+}
+
+static int copy_options(struct grubinst_options *dst,
+			const struct grubinst_options *src)
+{
+	*dst = *src;
+	dst->stage_dir = gi_strdup(src->stage_dir);
+	dst->config = gi_strdup(src->config);
+	dst->kernel = gi_strdup(src->kernel);
+	dst->initrd = gi_strdup(src->initrd);
+	dst->append = gi_strdup(src->append);
+	dst->title = gi_strdup(src->title);
+	dst->serial = gi_strdup(src->serial);
+	if ((src->stage_dir && !dst->stage_dir) ||
+	    (src->config && !dst->config) ||
+	    (src->kernel && !dst->kernel) ||
+	    (src->initrd && !dst->initrd) ||
+	    (src->append && !dst->append) ||
+	    (src->title && !dst->title) ||
+	    (src->serial && !dst->serial))
+		return -1;
+	return 0;
+}
+
+GI_API grubinst *grubinst_open(const char *path,
+			       const struct grubinst_options *opts)
+{
+	struct grubinst_options defaults;
+	grubinst *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	if (!opts) {
+		grubinst_options_init(&defaults);
+		opts = &defaults;
+	}
+	g->path = strdup(path ? path : "");
+	if (!g->path || copy_options(&g->opts, opts) < 0) {
+		grubinst_close(g);
+		return NULL;
+	}
+	g->rep.fn = g->opts.report;
+	g->rep.ctx = g->opts.report_ctx;
+	return g;
+}
+
+GI_API const char *grubinst_error(const grubinst *g)
+{
+	if (!g)
+		return "out of memory";
+	return g->err.code ? g->err.msg : "no error";
+}
+
+GI_API void grubinst_close(grubinst *g)
+{
+	if (!g)
+		return;
+	free_option_strings(&g->opts);
+	free(g->path);
+	free(g);
+}
