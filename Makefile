@@ -1,0 +1,79 @@
+# grubinst: `make` builds build/grubinst and build/libgrubinst.{a,so.0};
+# `make check` runs every test; `make demo` boots the tutorial's image.
+
+CC      ?= cc
+PKGS    := ext2fs com_err fdisk zlib
+# Debian's grub-legacy package, built into the binary zlib-compressed.
+STAGE_SRC ?= /usr/lib/grub/x86_64-pc
+STAGES  := stage1 e2fs_stage1_5 stage2
+
+BUILD   ?= build
+SANITIZE ?=
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
+INCS    := -Iinclude -Ilib -Idisk -Istages -Iinstaller -I$(BUILD)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
+
+SOVERSION := 0
+LIB_SRCS := lib/error.c lib/handle.c \
+	disk/image.c disk/ptable.c disk/fs.c \
+	stages/stage.c stages/source.c \
+	installer/target.c installer/config.c installer/files.c \
+	installer/embed.c installer/mbr.c installer/install.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
+CLI_OBJS := $(BUILD)/cli/grubinst.o
+
+.PHONY: all deps check check-asan demo clean
+all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/stages/mkblob: stages/mkblob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 $< -o $@ -lz
+
+$(BUILD)/stages/blobs.c: $(BUILD)/stages/mkblob $(addprefix $(STAGE_SRC)/,$(STAGES))
+	$(BUILD)/stages/mkblob $@ $(addprefix $(STAGE_SRC)/,$(STAGES))
+
+$(STAGE_SRC)/%:
+	@echo "missing $@: install Debian's grub-legacy package (tools/install-deps)" >&2
+	@false
+
+$(BUILD)/stages/blobs.o: $(BUILD)/stages/blobs.c
+	$(CC) $(ALL_CFLAGS) -Istages -c $< -o $@
+
+$(BUILD)/libgrubinst.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libgrubinst.so.$(SOVERSION): $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(SANITIZE) -shared -Wl,-soname,libgrubinst.so.$(SOVERSION) \
+		-o $@ $^ $(PKG_LIBS)
+	ln -sf libgrubinst.so.$(SOVERSION) $(BUILD)/libgrubinst.so
+
+$(BUILD)/grubinst: $(CLI_OBJS) $(BUILD)/libgrubinst.a
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(CLI_OBJS) $(BUILD)/libgrubinst.a $(PKG_LIBS)
+
+deps:
+	@tools/install-deps --test
+
+# The whole suite against the normal build, then the suite again against a
+# build with AddressSanitizer and UndefinedBehaviorSanitizer (QEMU boots
+# are skipped there: they exercise the same bytes).
+check: deps all
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
+		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		build/asan/grubinst
+	@tests/check-all
+
+demo: all
+	@demo/demo.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,107 @@
+/* Embedding stage1.5 in the sectors after the MBR, as `embed` does. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "installer.h"
+
+/* The gap may already hold a GRUB Legacy stage1.5 (a reinstall) or
+ * zeros; anything else belongs to someone else.  */
+static bool is_foreign(const uint8_t *gap, unsigned nsect)
+{
+	static const uint8_t zero[SECTOR_SIZE];
+	const uint8_t *second = gap + SECTOR_SIZE;
+
+	if (nsect >= 2 && second[STAGE2_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
+	    second[STAGE2_VER_OFFSET + 1] == COMPAT_VERSION_MINOR)
+		return false;
+	for (unsigned i = 0; i < nsect; i++)
+		if (memcmp(gap + i * SECTOR_SIZE, zero, SECTOR_SIZE) != 0)
+			return true;
+	return false;
+}
+
+/* Why the gap cannot take N sectors, or NULL when it can. */
+static const char *gap_problem(struct install *in, unsigned n, char *buf,
+			       size_t size)
+{
+	uint8_t *gap;
+
+	for (int i = 0; i < in->pt.count; i++) {
+		const struct partition *p = &in->pt.part[i];
+		/* GRUB looks at the four primary slots only. */
+		if (p->number <= 4 && p->type && p->start - 1 < n) {
+			snprintf(buf, size, "partition %d starts at sector %llu, "
+				 "the %u-sector stage1.5 needs sectors 1..%u free",
+				 p->number, (unsigned long long)p->start, n, n);
+			return buf;
+		}
+	}
+	if (n + 1 > image_sectors(&in->img))
+		return "the image is too small";
+	gap = malloc((size_t)n * SECTOR_SIZE);
+	if (!gap || image_read(&in->img, 1, gap, n, in->err)) {
+		free(gap);
+		return "the sectors after the MBR cannot be read";
+	}
+	/* EZ-BIOS remaps the disk and keeps itself in sector 1 or 2. */
+	if (memcmp(gap + 3, "AERMH", 5) == 0 ||
+	    (n > 1 && memcmp(gap + SECTOR_SIZE + 3, "AERMH", 5) == 0))
+		snprintf(buf, size, "the sectors after the MBR hold EZ-BIOS");
+	else if (is_foreign(gap, n))
+		snprintf(buf, size, "sectors 1..%u hold data that is not a GRUB "
+			 "Legacy stage1.5 (another boot loader?)", n);
+	else
+		buf = NULL;
+	free(gap);
+	return buf;
+}
+
+void embed_decide(struct install *in)
+{
+	unsigned n = (unsigned)((in->stages.stage1_5.len + SECTOR_SIZE - 1) /
+				SECTOR_SIZE);
+	const char *why = NULL;
+
+	in->embed_sectors = n;
+	if (in->opts->no_stage1_5) {
+		in->chain = CHAIN_STAGE2;
+		return;
+	}
+	if (in->opts->target == GRUBINST_TARGET_PARTITION)
+		why = "stage1 goes to the partition boot sector";
+	else
+		why = gap_problem(in, n, in->no_embed_reason,
+				  sizeof(in->no_embed_reason));
+	if (why) {
+		if (why != in->no_embed_reason)
+			snprintf(in->no_embed_reason, sizeof(in->no_embed_reason),
+				 "%s", why);
+		in->chain = CHAIN_STAGE1_5_FILE;
+		return;
+	}
+	in->chain = CHAIN_EMBEDDED;
+}
+
+/* The embedded copy: stage1.5 padded with zeros to whole sectors. */
+int embed_prepare(struct install *in)
+{
+	size_t size = (size_t)in->embed_sectors * SECTOR_SIZE;
+
+	if (in->chain != CHAIN_EMBEDDED)
+		return 0;
+	in->embedded = calloc(1, size);
+	if (!in->embedded)
+		return gi_fail(in->err, GRUBINST_ENOMEM, "out of memory");
+	memcpy(in->embedded, in->stages.stage1_5.data, in->stages.stage1_5.len);
+	return 0;
+}
+
+int embed_write(struct install *in)
+{
+	if (in->chain != CHAIN_EMBEDDED)
+		return 0;
+	if (image_write(&in->img, 1, in->embedded, in->embed_sectors, in->err))
+		return in->err->code;
+	return image_sync(&in->img, in->err);
+}

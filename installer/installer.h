@@ -1,0 +1,92 @@
+/*
+ * The installer, in the order it runs:
+ *   target.c   open the image, choose the boot partition, refuse what
+ *              cannot boot (filesystem overhang, unreadable features)
+ *   config.c   keep, install or generate grub.conf and the menu.lst link
+ *   files.c    place the stage files in /boot/grub, contiguous
+ *   embed.c    decide whether stage1.5 fits after the MBR, and write it
+ *   mbr.c      write stage1 into the boot sector: always the last write
+ *   install.c  grubinst_install(): the order above and the report
+ */
+#ifndef GRUBINST_INSTALLER_H
+#define GRUBINST_INSTALLER_H
+
+#include "disk.h"
+#include "stage.h"
+
+#define GRUB_DIR "/boot/grub"
+#define STAGE2_PATH GRUB_DIR "/stage2"
+#define MENU_PATH GRUB_DIR "/menu.lst"
+#define CONFIG_PATH GRUB_DIR "/grub.conf"
+
+/* How stage1 reaches stage2. */
+enum chain {
+	CHAIN_EMBEDDED,		/* stage1 -> stage1.5 in sectors 1..N -> stage2 */
+	CHAIN_STAGE1_5_FILE,	/* stage1 -> /boot/grub/e2fs_stage1_5 -> stage2 */
+	CHAIN_STAGE2,		/* stage1 -> /boot/grub/stage2 */
+};
+
+/* One file the installer puts into /boot/grub. */
+struct placed_file {
+	const char *path;
+	uint8_t *data;		/* final contents (patched) */
+	size_t len;
+	uint64_t first_block;	/* contiguous run */
+	bool reuse;		/* the existing file already sits in one run
+				   of the right length: rewrite in place */
+	bool unchanged;		/* ...and holds these very bytes */
+};
+
+struct install {
+	grubinst *g;
+	struct gi_err *err;
+	const struct grubinst_options *opts;
+	struct image img;
+	struct ptable pt;
+	const struct partition *boot;
+	struct fs fs;
+	struct stage_set stages;
+	uint8_t mbr[SECTOR_SIZE];	/* sector 0 as found */
+	uint8_t old_boot[SECTOR_SIZE];	/* the sector stage1 will replace */
+	uint64_t boot_sector;		/* where stage1 goes: 0 or partition start */
+
+	enum chain chain;
+	unsigned embed_sectors;
+	char no_embed_reason[256];
+
+	struct placed_file stage1, stage1_5, stage2;
+	struct placed_file config;	/* grub.conf, when we write one */
+	bool write_config;
+	bool link_menu;			/* (re)make menu.lst -> grub.conf */
+	char config_origin[300];	/* for the report */
+
+	uint8_t *embedded;		/* patched stage1.5 for sectors 1..N */
+	uint8_t boot_code[SECTOR_SIZE];	/* the stage1 to write */
+};
+
+int target_open(struct install *in);
+int target_check_filesystem(struct install *in);
+
+int config_prepare(struct install *in);
+int config_write(struct install *in);
+
+int files_place(struct install *in);
+int files_patch(struct install *in);
+int files_write(struct install *in);
+void files_free(struct install *in);
+
+void embed_decide(struct install *in);
+int embed_prepare(struct install *in);
+int embed_write(struct install *in);
+
+void mbr_build(struct install *in);
+int mbr_write(struct install *in);
+
+/* A file's sector 0 as an absolute disk sector. */
+static inline uint64_t placed_sector(const struct install *in,
+				     const struct placed_file *f)
+{
+	return fs_block_sector(&in->fs, f->first_block);
+}
+
+#endif

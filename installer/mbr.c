@@ -1,0 +1,32 @@
+/* Writing stage1: into the MBR (sector 0) or the partition's boot sector.
+ * It is the last write of an install, so that every earlier failure
+ * leaves the old boot code in charge.  */
+#include "installer.h"
+
+void mbr_build(struct install *in)
+{
+	struct stage1_params p = { .force_lba = in->opts->force_lba };
+
+	switch (in->chain) {
+	case CHAIN_EMBEDDED:
+		p.load_sector = 1;
+		p.load_address = STAGE1_5_LOAD_ADDRESS;
+		break;
+	case CHAIN_STAGE1_5_FILE:
+		p.load_sector = placed_sector(in, &in->stage1_5);
+		p.load_address = STAGE1_5_LOAD_ADDRESS;
+		break;
+	case CHAIN_STAGE2:
+		p.load_sector = placed_sector(in, &in->stage2);
+		p.load_address = STAGE2_LOAD_ADDRESS;
+		break;
+	}
+	stage1_build(in->boot_code, in->stages.stage1.data, in->old_boot, &p);
+}
+
+int mbr_write(struct install *in)
+{
+	if (image_write(&in->img, in->boot_sector, in->boot_code, 1, in->err))
+		return in->err->code;
+	return image_sync(&in->img, in->err);
+}

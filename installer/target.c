@@ -1,0 +1,167 @@
+/* Opening the image and refusing, before any write, what will not boot. */
+#include <stdio.h>
+#include <string.h>
+
+#include "installer.h"
+
+/* Partition types GRUB Legacy's ext2 reader is usually found on; others
+ * get a warning in the report, not a refusal.  */
+#define TYPE_LINUX 0x83
+
+static int read_mbr(struct install *in)
+{
+	struct image *img = &in->img;
+
+	if (img->size < SECTOR_SIZE)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: %s: %llu bytes, smaller than one 512-byte sector",
+			       img->path, img->size ? "truncated" : "empty",
+			       (unsigned long long)img->size);
+	if (image_read(img, 0, in->mbr, 1, in->err))
+		return in->err->code;
+	if (in->mbr[510] != 0x55 || in->mbr[511] != 0xaa)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: not a disk image: no MBR boot signature "
+			       "(55 AA) at byte 510", img->path);
+	return 0;
+}
+
+static const struct partition *pick_partition(const struct ptable *pt)
+{
+	for (int i = 0; i < pt->count; i++)
+		if (pt->part[i].active && !pt->part[i].container)
+			return &pt->part[i];
+	for (int i = 0; i < pt->count; i++)
+		if (pt->part[i].type == TYPE_LINUX)
+			return &pt->part[i];
+	return NULL;
+}
+
+static int choose_partition(struct install *in)
+{
+	const char *path = in->img.path;
+	const struct partition *p;
+
+	if (in->opts->partition > 0) {
+		p = ptable_find(&in->pt, in->opts->partition);
+		if (!p)
+			return gi_fail(in->err, GRUBINST_REFUSED,
+				       "%s: has no partition %d", path,
+				       in->opts->partition);
+		if (p->container)
+			return gi_fail(in->err, GRUBINST_REFUSED,
+				       "%s: partition %d is an extended partition, "
+				       "it holds no filesystem", path, p->number);
+	} else {
+		p = pick_partition(&in->pt);
+		if (!p)
+			return gi_fail(in->err, GRUBINST_REFUSED,
+				       "%s: no active and no Linux (0x83) partition; "
+				       "no ext2 partition to boot from (use "
+				       "--partition N)", path);
+	}
+	if (p->start == 0)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: partition %d starts in the MBR (sector 0)",
+			       path, p->number);
+	if (p->start + p->size > image_sectors(&in->img))
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: partition %d (sectors %llu..%llu) runs past "
+			       "the end of the image (%llu sectors)",
+			       path, p->number, (unsigned long long)p->start,
+			       (unsigned long long)(p->start + p->size - 1),
+			       (unsigned long long)image_sectors(&in->img));
+	in->boot = p;
+	if (p->type != TYPE_LINUX)
+		gi_report(&in->g->rep, "warning: partition %d has type 0x%02x, "
+			  "not Linux (0x83)", p->number, p->type);
+	return 0;
+}
+
+int target_open(struct install *in)
+{
+	bool writable = !in->opts->dry_run;
+
+	if (image_open(&in->img, in->g->path, writable, in->err) ||
+	    read_mbr(in) || ptable_read(&in->img, &in->pt, in->err) ||
+	    choose_partition(in))
+		return in->err->code;
+	in->boot_sector = in->opts->target == GRUBINST_TARGET_PARTITION
+				  ? in->boot->start
+				  : 0;
+	return image_read(&in->img, in->boot_sector, in->old_boot, 1, in->err);
+}
+
+/* The Error 24 case of the tutorial: mke2fs was told the wrong size, so
+ * the filesystem runs past its partition.  */
+static int check_fits(struct install *in)
+{
+	const struct partition *p = in->boot;
+	uint64_t bs = fs_block_size(&in->fs);
+	uint64_t fs_sectors = fs_blocks(&in->fs) * (bs / SECTOR_SIZE);
+
+	if (fs_sectors <= p->size)
+		return 0;
+	return gi_fail(in->err, GRUBINST_REFUSED,
+		       "%s: the filesystem on partition %d is %llu blocks of %llu "
+		       "bytes (%llu sectors) but the partition has %llu sectors: "
+		       "files past sector %llu will fail with GRUB \"Error 24: "
+		       "Attempt to access block outside partition\" and the kernel's "
+		       "\"attempt to access beyond end of device\"; remake it to fit: "
+		       "mke2fs -b %llu -E offset=%llu %s %llu",
+		       in->img.path, p->number,
+		       (unsigned long long)fs_blocks(&in->fs),
+		       (unsigned long long)bs, (unsigned long long)fs_sectors,
+		       (unsigned long long)p->size,
+		       (unsigned long long)(p->start + p->size - 1),
+		       (unsigned long long)bs,
+		       (unsigned long long)(p->start * SECTOR_SIZE), in->img.path,
+		       (unsigned long long)(p->size * SECTOR_SIZE / bs));
+}
+
+/*
+ * Features GRUB 0.97's ext2 reader (Debian's, with its ext4 patches) cannot
+ * follow.  Established by booting images in QEMU (tests/features.test):
+ * default ext2, ext3 and ext4 (extents, flex_bg, 64bit, metadata_csum,
+ * 256-byte inodes) boot; these do not, or make a reader see stale data.
+ */
+static const struct {
+	uint32_t mask;
+	const char *why;
+	const char *fix;
+} unreadable_incompat[] = {
+	{ EXT3_FEATURE_INCOMPAT_RECOVER,
+	  "needs journal recovery: GRUB and grubinst would see stale data",
+	  "e2fsck -fy" },
+	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "is an external journal, not a filesystem",
+	  "mke2fs" },
+	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "uses compression", "mke2fs" },
+	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA,
+	  "has inline_data: GRUB cannot read small files and directories kept "
+	  "inside their inodes", "mke2fs -O ^inline_data" },
+};
+
+static int check_features(struct install *in)
+{
+	const struct ext2_super_block *sb = in->fs.e2->super;
+
+	for (size_t i = 0; i < sizeof(unreadable_incompat) /
+				       sizeof(unreadable_incompat[0]); i++)
+		if (sb->s_feature_incompat & unreadable_incompat[i].mask)
+			return gi_fail(in->err, GRUBINST_REFUSED,
+				       "%s: the filesystem on partition %d %s (fix: %s)",
+				       in->img.path, in->boot->number,
+				       unreadable_incompat[i].why,
+				       unreadable_incompat[i].fix);
+	return 0;
+}
+
+int target_check_filesystem(struct install *in)
+{
+	const struct partition *p = in->boot;
+
+	if (fs_open(&in->fs, in->img.path, p->start * SECTOR_SIZE,
+		    !in->opts->dry_run, in->err))
+		return in->err->code;
+	return check_fits(in) || check_features(in) ? in->err->code : 0;
+}
