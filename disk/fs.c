@@ -20,6 +20,8 @@ int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS;
 	errcode_t rc;
 
+	/* Registers libext2fs' messages with com_err; it is idempotent. */
+	initialize_ext2_error_table();
 	memset(fs, 0, sizeof(*fs));
 	fs->image_path = image_path;
 	fs->offset = offset;

@@ -46,6 +46,12 @@ int image_open(struct image *img, const char *path, bool writable,
 	img->fd = -1;
 	img->writable = writable;
 
+	/* Look before opening: O_RDWR on a directory fails with a less
+	 * helpful message.  */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: not a disk image (neither a regular file "
+			       "nor a block device)", path);
 	img->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (img->fd < 0) {
 		int code = (errno == EACCES || errno == EROFS) && writable
