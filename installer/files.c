@@ -41,18 +41,32 @@ static int check_reuse(struct install *in, struct placed_file *f)
 	return 0;
 }
 
-static int place(struct install *in, struct placed_file *f)
+/* Reserving only touches the in-memory bitmaps: a filesystem without room
+ * is refused before anything is written.  */
+static int reserve(struct install *in, struct placed_file *f)
 {
 	if (check_reuse(in, f))
 		return in->err->code;
 	if (f->reuse)
 		return 0;
-	/* Free the old file's blocks first so that a reinstall lands where
-	 * the last one did.  A dry run only pretends.  */
-	if (!in->opts->dry_run && fs_remove(&in->fs, f->path, in->err))
-		return in->err->code;
 	return fs_reserve_run(&in->fs, blocks_for(in, f->len), &f->first_block,
 			      in->err);
+}
+
+/* The first writes: the directory, and old files that cannot be reused. */
+static int make_room(struct install *in)
+{
+	struct placed_file *files[] = { &in->stage1, &in->stage1_5, &in->stage2,
+					in->write_config ? &in->config : NULL };
+	ext2_ino_t dir;
+
+	if (fs_mkdir_p(&in->fs, GRUB_DIR, &dir, in->err))
+		return in->err->code;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i] && !files[i]->reuse &&
+		    fs_remove(&in->fs, files[i]->path, in->err))
+			return in->err->code;
+	return 0;
 }
 
 static int copy_blob(struct placed_file *f, const char *path,
@@ -69,19 +83,14 @@ static int copy_blob(struct placed_file *f, const char *path,
 
 int files_place(struct install *in)
 {
-	ext2_ino_t dir;
-
 	if (copy_blob(&in->stage1, GRUB_DIR "/stage1", &in->stages.stage1, in->err) ||
 	    copy_blob(&in->stage1_5, GRUB_DIR "/e2fs_stage1_5",
 		      &in->stages.stage1_5, in->err) ||
 	    copy_blob(&in->stage2, STAGE2_PATH, &in->stages.stage2, in->err))
 		return in->err->code;
-	if (!in->opts->dry_run && fs_mkdir_p(&in->fs, GRUB_DIR, &dir, in->err))
-		return in->err->code;
-	if (place(in, &in->stage1) || place(in, &in->stage1_5) ||
-	    place(in, &in->stage2))
-		return in->err->code;
-	if (in->write_config && place(in, &in->config))
+	if (reserve(in, &in->stage1) || reserve(in, &in->stage1_5) ||
+	    reserve(in, &in->stage2) ||
+	    (in->write_config && reserve(in, &in->config)))
 		return in->err->code;
 	return 0;
 }
@@ -189,7 +198,7 @@ static int write_one(struct install *in, struct placed_file *f)
 
 int files_write(struct install *in)
 {
-	if (write_one(in, &in->stage1) || write_one(in, &in->stage1_5) ||
+	if (make_room(in) || write_one(in, &in->stage1) || write_one(in, &in->stage1_5) ||
 	    write_one(in, &in->stage2))
 		return in->err->code;
 	if (in->write_config && write_one(in, &in->config))
