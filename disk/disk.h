@@ -96,6 +96,8 @@ struct extent {
 
 int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 	    bool writable, struct gi_err *err);
+/* Allocation needs the bitmaps; a writable open loads them itself. */
+int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
 /* Writes everything back and closes; the filesystem is consistent after. */
 int fs_close(struct fs *fs, struct gi_err *err);
 /* Closes without writing anything (dry runs, failures before any write). */

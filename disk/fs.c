@@ -41,15 +41,18 @@ int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 	}
 	fs->block_size = fs->e2->blocksize;
 	fs->blocks = ext2fs_blocks_count(fs->e2->super);
-	if (writable) {
-		rc = ext2fs_read_bitmaps(fs->e2);
-		if (rc) {
-			FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps");
-			fs_abandon(fs);
-			return err->code;
-		}
+	if (writable && fs_load_bitmaps(fs, err)) {
+		fs_abandon(fs);
+		return err->code;
 	}
 	return 0;
+}
+
+int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
+{
+	errcode_t rc = ext2fs_read_bitmaps(fs->e2);
+
+	return rc ? FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps") : 0;
 }
 
 int fs_close(struct fs *fs, struct gi_err *err)

@@ -163,5 +163,8 @@ int target_check_filesystem(struct install *in)
 	if (fs_open(&in->fs, in->img.path, p->start * SECTOR_SIZE,
 		    !in->opts->dry_run, in->err))
 		return in->err->code;
+	/* A dry run plans allocations too, in memory only. */
+	if (in->opts->dry_run && fs_load_bitmaps(&in->fs, in->err))
+		return in->err->code;
 	return check_fits(in) || check_features(in) ? in->err->code : 0;
 }
