@@ -64,13 +64,17 @@ deps:
 # The whole suite against the normal build, then the suite again against a
 # build with AddressSanitizer and UndefinedBehaviorSanitizer (QEMU boots
 # are skipped there: they exercise the same bytes).
-check: deps all
+check:
+	@tools/install-deps --test
+	$(MAKE) all
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		build/asan/grubinst
 	@tests/check-all
 
-demo: all
+demo:
+	@tools/install-deps --demo
+	$(MAKE) all
 	@demo/demo.sh
 
 clean:
