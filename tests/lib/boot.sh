@@ -1,0 +1,342 @@
+# shellcheck shell=bash
+# Kernel, initrd, root filesystem tree and QEMU boot helpers for the tests.
+#
+# Source this file (after tests/lib/tap.sh, or with GRUBINST_CACHE set);
+# sourcing only defines functions and variables.  Every function returns
+# non-zero and prints one "# function: what failed" line on stderr when it
+# fails; none of them calls exit, so callers may or may not use set -e.
+#
+#   kernel_fetch                  sets KERNEL, KMODDIR, KVER (cached download)
+#   initrd_build OUT              gzip'ed newc initrd that mounts root= (cached)
+#   rootfs_build DIR MARKER [--grub-stages]
+#                                 minimal busybox root whose /sbin/init prints
+#                                 MARKER and powers off
+#   boot_image IMG MARKER [TIMEOUT_S]
+#                                 boots IMG in QEMU, transcript in IMG.log,
+#                                 0 if MARKER was printed
+
+# The Debian metapackage whose dependency names the kernel image package.
+BOOT_KERNEL_META=${BOOT_KERNEL_META:-linux-image-cloud-amd64}
+# The disk drivers the initrd loads, in dependency order (the cloud kernel
+# builds them as modules; ext4 and devtmpfs are built in).
+BOOT_MODULES=${BOOT_MODULES:-"scsi_common scsi_mod libata ata_piix sd_mod"}
+# Where the GRUB Legacy stage files come from.
+GRUB_STAGE_DIR=${GRUB_STAGE_DIR:-/usr/lib/grub/x86_64-pc}
+# Fixed timestamp (2023-11-14) given to every file, so images are reproducible.
+IMG_EPOCH=${IMG_EPOCH:-1700000000}
+
+_boot_err() { printf '# %s: %s\n' "${FUNCNAME[1]}" "$*" >&2; }
+
+_boot_cache() {
+	printf '%s\n' "${GRUBINST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grubinst}"
+}
+
+# kernel_fetch: makes sure an unpacked Debian kernel package is in the cache
+# and sets KERNEL (path of vmlinuz), KMODDIR (its lib/modules/VERSION) and
+# KVER (VERSION).  Once a kernel is cached no apt command runs at all, so
+# later calls need no network; GRUBINST_KERNEL_REFRESH=1 looks for a newer one.
+# Concurrent callers are serialised with flock on a lock file in the cache.
+kernel_fetch() {
+	local cache dir lockfd rc
+	cache=$(_boot_cache)/kernel
+	mkdir -p "$cache" || { _boot_err "cannot create $cache"; return 1; }
+	# The cache must never end up inside the work tree (it is ~100 MB).
+	case "$(cd "$cache" && pwd -P)/" in
+	"${TOP:-/nonexistent}"/*) _boot_err "GRUBINST_CACHE is inside the repository: $cache"; return 1 ;;
+	esac
+	exec {lockfd}>"$cache/.lock" || { _boot_err "cannot open $cache/.lock"; return 1; }
+	flock "$lockfd" || { _boot_err "cannot lock $cache/.lock"; exec {lockfd}>&-; return 1; }
+	rc=0
+	dir=$(_kernel_fetch_locked "$cache") || rc=1
+	exec {lockfd}>&-
+	[ "$rc" -eq 0 ] || return 1
+	KERNEL=$(echo "$dir"/boot/vmlinuz-*)
+	KVER=${KERNEL##*/vmlinuz-}
+	KMODDIR=$dir/lib/modules/$KVER
+	if [ ! -f "$KERNEL" ] || [ ! -d "$KMODDIR" ]; then
+		_boot_err "cached kernel in $dir is incomplete (no vmlinuz or modules)"
+		return 1
+	fi
+	export KERNEL KMODDIR KVER
+}
+
+# Prints the directory of the unpacked kernel; runs with the cache lock held.
+# "current" is a symlink to the last complete unpack: it is only replaced once
+# the new unpack is whole, so an interrupted download leaves no half kernel.
+_kernel_fetch_locked() {
+	local cache=${1:-} pkg ver name tmp apt_opts=()
+	if [ -e "$cache/current" ] && [ "${GRUBINST_KERNEL_REFRESH:-0}" != 1 ]; then
+		readlink -f "$cache/current"
+		return 0
+	fi
+	pkg=$(_kernel_package) || return 1
+	ver=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n '/^Version: /{s///p;q;}')
+	[ -n "$ver" ] || { _boot_err "apt-cache knows no version of $pkg"; return 1; }
+	name=${pkg}_${ver}
+	if [ ! -d "$cache/$name" ]; then
+		rm -rf "$cache"/tmp.* # left by an interrupted run (we hold the lock)
+		tmp=$(mktemp -d "$cache/tmp.XXXXXX") || { _boot_err "cannot make a temporary dir in $cache"; return 1; }
+		# As root, apt hands the download to the _apt user, which cannot
+		# write into a cache under /root: download as root instead.
+		[ "$(id -u)" -eq 0 ] && apt_opts=(-o APT::Sandbox::User=root)
+		if ! (cd "$tmp" && apt-get -qq "${apt_opts[@]}" download "$pkg" >/dev/null); then
+			_boot_err "apt-get download $pkg failed"
+			rm -rf "$tmp"
+			return 1
+		fi
+		if ! dpkg-deb -x "$tmp"/*.deb "$tmp/unpack"; then
+			_boot_err "dpkg-deb -x of $pkg failed"
+			rm -rf "$tmp"
+			return 1
+		fi
+		mv "$tmp/unpack" "$cache/$name" || { _boot_err "cannot move the kernel into $cache/$name"; rm -rf "$tmp"; return 1; }
+		rm -rf "$tmp"
+	fi
+	if ! { ln -sfn "$name" "$cache/current.new" && mv -T "$cache/current.new" "$cache/current"; }; then
+		_boot_err "cannot update $cache/current"
+		return 1
+	fi
+	printf '%s\n' "$cache/$name"
+}
+
+# Prints the name of the kernel image package the metapackage depends on.
+# On a fresh machine apt's lists may be empty: then update them once.
+_kernel_package() {
+	local pkg
+	pkg=$(_kernel_dep)
+	if [ -z "$pkg" ]; then
+		apt-get -qq update >/dev/null 2>&1 || { _boot_err "apt-get update failed"; return 1; }
+		pkg=$(_kernel_dep)
+	fi
+	[ -n "$pkg" ] || { _boot_err "cannot find the package $BOOT_KERNEL_META depends on"; return 1; }
+	printf '%s\n' "$pkg"
+}
+
+_kernel_dep() {
+	apt-cache depends "$BOOT_KERNEL_META" 2>/dev/null |
+		sed -n '/^ *Depends: \(linux-image-[^ ]*\)$/{s//\1/p;q;}'
+}
+
+# The initrd's /init.  It prints "INITRD: ..." and powers off on any failure,
+# so that QEMU exits instead of hanging in a kernel panic loop or a shell.
+_initrd_init_script() {
+	cat <<'EOF'
+#!/bin/sh
+# /init of the grubinst test initrd: load the IDE disk drivers, mount root=
+# read-only and switch_root into init= (default /sbin/init).
+export PATH=/bin
+fail() {
+	echo "INITRD: $*"
+	poweroff -f
+	sleep 5
+	exit 1
+}
+mount -t proc proc /proc || fail "cannot mount /proc"
+mount -t sysfs sysfs /sys || fail "cannot mount /sys"
+mount -t devtmpfs devtmpfs /dev || fail "cannot mount devtmpfs on /dev"
+for m in $(cat /etc/modules); do
+	[ -d "/sys/module/$m" ] && continue # built into this kernel
+	insmod "/lib/modules/$m.ko" || fail "cannot load module $m"
+done
+root=
+init=/sbin/init
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	root=*) root=${arg#root=} ;;
+	init=*) init=${arg#init=} ;;
+	esac
+done
+[ -n "$root" ] || fail "no root= on the kernel command line"
+# The SCSI scan runs asynchronously: wait up to 10 s for the device node.
+i=0
+while [ ! -b "$root" ]; do
+	i=$((i + 1))
+	[ "$i" -le 100 ] || fail "root device $root did not appear"
+	sleep 0.1
+done
+mount -t ext4 -o ro "$root" /newroot || fail "cannot mount $root"
+[ -e "/newroot$init" ] || [ -L "/newroot$init" ] || fail "no $init on $root"
+echo "initrd: mounted $root, starting $init"
+umount /proc /sys
+# -c reopens the console from the new root's /dev/console.
+exec switch_root -c /dev/console /newroot "$init"
+EOF
+}
+
+# initrd_build OUT: writes the test initrd to OUT.  The result is cached in
+# $GRUBINST_CACHE/initrd keyed by kernel version and a hash of the recipe
+# (init script, assembly code, module list, busybox), and copied to OUT.
+initrd_build() {
+	local out=${1:-} cache key cached tmp bb=/bin/busybox
+	[ -n "$out" ] || { _boot_err "usage: initrd_build OUT"; return 1; }
+	kernel_fetch || return 1
+	cache=$(_boot_cache)/initrd
+	mkdir -p "$cache" || { _boot_err "cannot create $cache"; return 1; }
+	[ -x "$bb" ] || { _boot_err "$bb missing (install busybox-static)"; return 1; }
+	# The key covers the recipe itself (both functions' code), so editing
+	# this file never reuses a stale initrd.
+	key=$({ declare -f _initrd_init_script _initrd_assemble; echo "$BOOT_MODULES"; sha256sum <"$bb"; } |
+		sha256sum | cut -c1-16)
+	cached=$cache/initrd.img-$KVER-$key
+	if [ ! -s "$cached" ]; then
+		tmp=$(mktemp -d "$cache/tmp.XXXXXX") || { _boot_err "cannot make a temporary dir in $cache"; return 1; }
+		if ! _initrd_assemble "$tmp/root" "$tmp/initrd"; then
+			rm -rf "$tmp"
+			return 1
+		fi
+		# A rename is atomic: a concurrent builder never sees half a file.
+		mv "$tmp/initrd" "$cached" || { _boot_err "cannot store $cached"; rm -rf "$tmp"; return 1; }
+		rm -rf "$tmp"
+	fi
+	cp "$cached" "$out" || { _boot_err "cannot copy the initrd to $out"; return 1; }
+}
+
+# _initrd_assemble STAGING OUT: lays out the initrd tree and packs it.
+_initrd_assemble() {
+	local root=${1:-} out=${2:-} m ko
+	local -a mods
+	read -r -a mods <<<"$BOOT_MODULES"
+	mkdir -p "$root"/{bin,dev,proc,sys,newroot,etc,lib/modules} || { _boot_err "cannot create $root"; return 1; }
+	cp /bin/busybox "$root/bin/busybox" || { _boot_err "cannot copy busybox"; return 1; }
+	ln -s busybox "$root/bin/sh"
+	for m in "${mods[@]}"; do
+		ko=$(find "$KMODDIR/kernel" \( -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" \) -print -quit)
+		[ -n "$ko" ] || { _boot_err "module $m not found under $KMODDIR"; return 1; }
+		# busybox insmod reads only plain .ko files: decompress here.
+		case "$ko" in
+		*.xz) { xz -dc "$ko" 2>/dev/null || busybox unxz -c "$ko"; } >"$root/lib/modules/$m.ko" ;;
+		*.zst) zstd -qdc "$ko" >"$root/lib/modules/$m.ko" ;;
+		*.gz) gzip -dc "$ko" >"$root/lib/modules/$m.ko" ;;
+		*) cp "$ko" "$root/lib/modules/$m.ko" ;;
+		esac || { _boot_err "cannot decompress $ko"; return 1; }
+	done
+	printf '%s\n' "${mods[@]}" >"$root/etc/modules"
+	for m in mount umount insmod poweroff sleep cat switch_root echo; do
+		ln -s busybox "$root/bin/$m"
+	done
+	if ! { _initrd_init_script >"$root/init" && chmod 755 "$root/init"; }; then
+		_boot_err "cannot write $root/init"
+		return 1
+	fi
+	find "$root" -exec touch -h -d "@$IMG_EPOCH" {} + || { _boot_err "cannot set timestamps in $root"; return 1; }
+	# Sorted names, fixed times, root owner and gzip -n: the same recipe
+	# gives the same bytes.
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$out" ||
+		{ _boot_err "cpio/gzip of the initrd failed"; return 1; }
+}
+
+# rootfs_build DIR MARKER [--grub-stages]: the tutorial's minimal root in DIR:
+# static busybox, /bin/sh, an /sbin/init script that prints MARKER and powers
+# off, /boot/vmlinuz-VER and /boot/initrd.img-VER, empty /dev /proc /sys
+# (/dev/console is added in the image by image_mknod_console).  With
+# --grub-stages also /boot/grub/{stage1,stage2,e2fs_stage1_5} for the grub shell.
+rootfs_build() {
+	local dir=${1:-} marker=${2:-} stages=${3:-} f
+	if [ -z "$dir" ] || [ -z "$marker" ]; then
+		_boot_err "usage: rootfs_build DIR MARKER [--grub-stages]"
+		return 1
+	fi
+	case "$stages" in "" | --grub-stages) ;; *) _boot_err "unknown option $stages"; return 1 ;; esac
+	kernel_fetch || return 1
+	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,boot} || { _boot_err "cannot create $dir"; return 1; }
+	cp /bin/busybox "$dir/bin/busybox" || { _boot_err "cannot copy /bin/busybox"; return 1; }
+	ln -sfn busybox "$dir/bin/sh"
+	# The marker goes through printf %s, so any characters are safe in it.
+	{
+		printf '#!/bin/sh\n'
+		printf '# The whole userspace of the test system: say hello, power off.\n'
+		printf 'PATH=/bin:/sbin\n'
+		printf 'printf '"'%%s\\n'"' %s\n' "$(_sh_quote "$marker")"
+		printf 'busybox poweroff -f\n'
+	} >"$dir/sbin/init" || { _boot_err "cannot write $dir/sbin/init"; return 1; }
+	chmod 755 "$dir/sbin/init" || { _boot_err "cannot chmod $dir/sbin/init"; return 1; }
+	cp "$KERNEL" "$dir/boot/vmlinuz-$KVER" || { _boot_err "cannot copy the kernel"; return 1; }
+	initrd_build "$dir/boot/initrd.img-$KVER" || return 1
+	if [ "$stages" = --grub-stages ]; then
+		mkdir -p "$dir/boot/grub"
+		for f in stage1 stage2 e2fs_stage1_5; do
+			cp "$GRUB_STAGE_DIR/$f" "$dir/boot/grub/$f" || { _boot_err "cannot copy $GRUB_STAGE_DIR/$f"; return 1; }
+		done
+	fi
+	find "$dir" -exec touch -h -d "@$IMG_EPOCH" {} + || { _boot_err "cannot set timestamps in $dir"; return 1; }
+}
+
+# _sh_quote STRING: STRING as one single-quoted shell word.
+_sh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+
+# Transcript lines that mean the boot has failed for good: SeaBIOS found
+# nothing to boot, stage1's "GRUB Hard Disk/Read/Geom Error", stage1.5's and
+# stage2's "Error N: ..." (GRUB then waits for a key forever), stage2's
+# command line (it found no menu.lst), the initrd's
+# own failure lines and a kernel panic (QEMU exits on those by itself, but
+# stop waiting anyway).
+BOOT_FAIL_RE=${BOOT_FAIL_RE:-'No bootable device|GRUB (Hard Disk|Read|Geom|Floppy) Error|Error [0-9]+: |grub> |^INITRD: |Kernel panic'}
+
+# The QEMU machine: a PC with 256 MiB and the image as the only IDE disk.
+# -nographic makes QEMU tell SeaBIOS to copy its screen output to the serial
+# port ("sercon"), so the transcript also shows SeaBIOS, stage1 and
+# stage1.5, which print through the BIOS before GRUB's serial terminal
+# exists; -display none would lose them.  -serial stdio -monitor none: the
+# serial line alone goes to stdout and no monitor reads stdin (plain
+# -nographic multiplexes the monitor onto stdio).  -nic none: no network
+# card, so no PXE ROM to wait for.  stdin is /dev/null: CI has none.
+BOOT_QEMU_ARGS=(-m 256 -nographic -monitor none -serial stdio -no-reboot -nic none)
+
+# boot_image IMG MARKER [TIMEOUT_S]: boots IMG as the only IDE disk of a PC
+# with the serial console on stdout, saves the transcript in IMG.log and
+# returns 0 if MARKER appeared in it.  Stops early on a known failure and
+# otherwise after TIMEOUT_S (default 120).  On failure prints the end of the
+# transcript as "# " lines.
+boot_image() {
+	local img=${1:-} marker=${2:-} limit=${3:-120} log pid rc=0 found=0 why
+	if [ -z "$img" ] || [ -z "$marker" ]; then
+		_boot_err "usage: boot_image IMG MARKER [TIMEOUT_S]"
+		return 1
+	fi
+	[ -f "$img" ] || { _boot_err "no image $img"; return 1; }
+	log=$img.log
+	: >"$log" || { _boot_err "cannot write $log"; return 1; }
+	timeout "$limit" qemu-system-x86_64 "${BOOT_QEMU_ARGS[@]}" \
+		-drive "file=$img,format=raw,if=ide" </dev/null >"$log" 2>&1 &
+	pid=$!
+	why="qemu exited"
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -qF -- "$marker" "$log"; then
+			found=1
+			break
+		fi
+		if grep -qaE -- "$BOOT_FAIL_RE" "$log"; then
+			why="a failure message appeared"
+			sleep 1 # let the rest of the message reach the log
+			break
+		fi
+		sleep 0.2
+	done
+	if [ "$found" = 1 ]; then
+		# The guest powers off right after the marker: give it 10 s.
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+	fi
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || rc=$?
+	if grep -qF -- "$marker" "$log"; then
+		return 0
+	fi
+	[ "$rc" -eq 124 ] && why="timed out after ${limit}s"
+	[ -s "$log" ] || why="$why; nothing reached the serial line (no boot loader?)"
+	_boot_err "marker not seen booting $img: $why (transcript: $log)"
+	boot_transcript "$log" | tail -n 30 | cut -c1-160 | sed 's/^/# /'
+	return 1
+}
+
+# boot_transcript LOG: the transcript as plain text.  GRUB draws its menu
+# with cursor moves (ESC[row;colH): each becomes a line break; other escape
+# codes, CRs, trailing blanks and lines of only blanks and "|" are dropped.
+boot_transcript() {
+	tr -d '\r' <"$1" | sed 's/\x1b\[[0-9]*;[0-9]*H/\n/g' |
+		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[()][0-9A-Za-z]//g; s/\x1b[c78=>]//g; s/[[:space:]]*$//' |
+		grep -v '^[|[:space:]]*$' || true
+}
