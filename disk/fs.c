@@ -89,36 +89,36 @@ unsigned fs_block_size(const struct fs *fs)
 	return fs->block_size;
 }
 
-int fs_lookup(struct fs *fs, const char *path, ext2_ino_t *ino,
-	      struct gi_err *err)
+/* A missing file is not an error: *INO is 0. */
+static int namei(struct fs *fs, const char *path, bool follow, ext2_ino_t *ino,
+		 struct gi_err *err)
 {
-	errcode_t rc = ext2fs_namei(fs->e2, EXT2_ROOT_INO, EXT2_ROOT_INO, path,
-				    ino);
+	errcode_t rc = follow ? ext2fs_namei_follow(fs->e2, EXT2_ROOT_INO,
+						    EXT2_ROOT_INO, path, ino)
+			      : ext2fs_namei(fs->e2, EXT2_ROOT_INO, EXT2_ROOT_INO,
+					     path, ino);
 
 	if (rc == EXT2_ET_FILE_NOT_FOUND) {
 		*ino = 0;
 		return 0;
 	}
 	if (rc)
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot look up %s: %s",
-			       fs->image_path, path, error_message(rc));
+		return gi_fail(err, GRUBINST_REFUSED, "%s: cannot %s %s: %s",
+			       fs->image_path, follow ? "resolve" : "look up",
+			       path, error_message(rc));
 	return 0;
+}
+
+int fs_lookup(struct fs *fs, const char *path, ext2_ino_t *ino,
+	      struct gi_err *err)
+{
+	return namei(fs, path, false, ino, err);
 }
 
 int fs_resolve(struct fs *fs, const char *path, ext2_ino_t *ino,
 	       struct gi_err *err)
 {
-	errcode_t rc = ext2fs_namei_follow(fs->e2, EXT2_ROOT_INO,
-					   EXT2_ROOT_INO, path, ino);
-
-	if (rc == EXT2_ET_FILE_NOT_FOUND) {
-		*ino = 0;
-		return 0;
-	}
-	if (rc)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: cannot resolve %s: %s",
-			       fs->image_path, path, error_message(rc));
-	return 0;
+	return namei(fs, path, true, ino, err);
 }
 
 int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
