@@ -121,9 +121,12 @@ static int check_fits(struct install *in)
 
 /*
  * Features GRUB 0.97's ext2 reader (Debian's, with its ext4 patches) cannot
- * follow.  Established by booting images in QEMU (tests/features.test):
- * default ext2, ext3 and ext4 (extents, flex_bg, 64bit, metadata_csum,
- * 256-byte inodes) boot; these do not, or make a reader see stale data.
+ * follow.  Default ext2, ext3 and ext4 (extents, flex_bg, 64bit,
+ * metadata_csum, 256-byte inodes) are proven to boot by tests/boot.test.
+ * Refused: inline_data, because the reader only follows block maps and
+ * extents, so a small menu.lst or directory kept in its inode is invisible
+ * to it; a journal needing recovery, because every reader would see stale
+ * data; compression and journal devices, which it has no code for.
  */
 static const struct {
 	uint32_t mask;
