@@ -6,8 +6,7 @@
 
 #include "disk.h"
 
-static void fill_partition(struct fdisk_context *cxt,
-			   struct fdisk_partition *fp, struct partition *p)
+static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 {
 	struct fdisk_parttype *type = fdisk_partition_get_type(fp);
 
@@ -19,7 +18,6 @@ static void fill_partition(struct fdisk_context *cxt,
 	p->active = fdisk_partition_is_bootable(fp);
 	p->container = fdisk_partition_is_container(fp);
 	p->logical = p->number > 4;
-	(void)cxt;
 }
 
 static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
@@ -45,7 +43,7 @@ static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 				     PTABLE_MAX);
 			break;
 		}
-		fill_partition(cxt, fp, &pt->part[pt->count++]);
+		fill_partition(fp, &pt->part[pt->count++]);
 	}
 	fdisk_free_iter(itr);
 	fdisk_unref_table(tb);
