@@ -21,7 +21,8 @@ LIB_SRCS := lib/error.c lib/handle.c \
 	disk/image.c disk/ptable.c disk/fs.c \
 	stages/stage.c stages/source.c \
 	installer/target.c installer/config.c installer/files.c \
-	installer/embed.c installer/mbr.c installer/install.c
+	installer/embed.c installer/mbr.c installer/install.c \
+	disk/features.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o
 

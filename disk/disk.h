@@ -3,6 +3,7 @@
  * image.c   raw sectors of the image file or block device
  * ptable.c  the MBR partition table, read with libfdisk
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
+ * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
 #define GRUBINST_DISK_H
@@ -152,6 +153,21 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- features.c ---- */
+
+/* A filesystem feature GRUB 0.97's ext2 reader cannot follow. */
+struct fs_problem {
+	uint32_t mask;		/* in s_feature_incompat */
+	const char *name;	/* as mke2fs -O names it */
+	const char *why;	/* "is ...", "has ...", "needs ..." */
+	const char *fix;
+};
+
+/* The next such feature set in SB, searching from *POS (start at 0);
+ * NULL when there is none left.  */
+const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
+					    size_t *pos);
 
 /* Absolute sector of a filesystem block. */
 static inline uint64_t fs_block_sector(const struct fs *fs, uint64_t blk)

@@ -119,43 +119,16 @@ static int check_fits(struct install *in)
 		       (unsigned long long)(p->size * SECTOR_SIZE / bs));
 }
 
-/*
- * Features GRUB 0.97's ext2 reader (Debian's, with its ext4 patches) cannot
- * follow.  Default ext2, ext3 and ext4 (extents, flex_bg, 64bit,
- * metadata_csum, 256-byte inodes) are proven to boot by tests/boot.test.
- * Refused: inline_data, because the reader only follows block maps and
- * extents, so a small menu.lst or directory kept in its inode is invisible
- * to it; a journal needing recovery, because every reader would see stale
- * data; compression and journal devices, which it has no code for.
- */
-static const struct {
-	uint32_t mask;
-	const char *why;
-	const char *fix;
-} unreadable_incompat[] = {
-	{ EXT3_FEATURE_INCOMPAT_RECOVER,
-	  "needs journal recovery: GRUB and grubinst would see stale data",
-	  "e2fsck -fy" },
-	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "is an external journal, not a filesystem",
-	  "mke2fs" },
-	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "uses compression", "mke2fs" },
-	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA,
-	  "has inline_data: GRUB cannot read small files and directories kept "
-	  "inside their inodes", "mke2fs -O ^inline_data" },
-};
-
+/* Features GRUB cannot read: the table is in disk/features.c. */
 static int check_features(struct install *in)
 {
-	const struct ext2_super_block *sb = in->fs.e2->super;
+	size_t pos = 0;
+	const struct fs_problem *f = fs_grub_unreadable(in->fs.e2->super, &pos);
 
-	for (size_t i = 0; i < sizeof(unreadable_incompat) /
-				       sizeof(unreadable_incompat[0]); i++)
-		if (sb->s_feature_incompat & unreadable_incompat[i].mask)
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: the filesystem on partition %d %s (fix: %s)",
-				       in->img.path, in->boot->number,
-				       unreadable_incompat[i].why,
-				       unreadable_incompat[i].fix);
+	if (f)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: the filesystem on partition %d %s (fix: %s)",
+			       in->img.path, in->boot->number, f->why, f->fix);
 	return 0;
 }
 
