@@ -11,7 +11,7 @@ BUILD   ?= build
 SANITIZE ?=
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-INCS    := -Iinclude -Ilib -Idisk -Istages -Iinstaller -I$(BUILD)
+INCS    := -Iinclude -Ilib -Idisk -Istages -Iinstaller -Iinspect -I$(BUILD)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
@@ -22,9 +22,13 @@ LIB_SRCS := lib/error.c lib/handle.c \
 	stages/stage.c stages/source.c \
 	installer/target.c installer/config.c installer/files.c \
 	installer/embed.c installer/mbr.c installer/install.c \
-	disk/features.c
+	disk/features.c \
+	inspect/verify.c inspect/report.c inspect/disk.c inspect/bootcode.c \
+	inspect/chain.c inspect/grubpath.c inspect/blocks.c inspect/features.c \
+	inspect/menu.c inspect/kernel.c inspect/elf.c inspect/userspace.c \
+	inspect/explain.c inspect/map.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
-CLI_OBJS := $(BUILD)/cli/grubinst.o
+CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/verify.o
 
 .PHONY: all deps check check-asan demo clean
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "grubinst.h"
+#include "verify.h"
 
 enum exit_code { EXIT_INSTALLED = 0, EXIT_REFUSED = 1, EXIT_ERROR = 2 };
 
@@ -29,6 +30,11 @@ static void usage(FILE *f)
 "      --timeout SECS    menu timeout (default 5)\n"
 "      --serial[=ARGS]   GRUB on the serial line (default --unit=0 --speed=115200)\n"
 "  -n, --dry-run         print the plan, write nothing\n"
+"      --verify          write nothing: predict how IMAGE boots (exit 0 it\n"
+"                        boots, 1 it will not, 2 it cannot be read)\n"
+"      --json            the --verify report as JSON (docs/verify.md)\n"
+"      --map             draw the disk layout with sector numbers\n"
+"      --explain N       what GRUB's \"Error N\" means (no IMAGE needed)\n"
 "  -q, --quiet           print nothing but errors\n"
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n"
@@ -59,7 +65,12 @@ enum {
 	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
 	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
 	OPT_TIMEOUT, OPT_SERIAL,
+	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN,
 };
+
+/* The inspector's modes (cli/verify.c); 0 installs. */
+static int verify_flags;
+static const char *explain_arg;
 
 static const struct option long_options[] = {
 	{ "partition", required_argument, NULL, 'p' },
@@ -74,6 +85,10 @@ static const struct option long_options[] = {
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "serial", optional_argument, NULL, OPT_SERIAL },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "map", no_argument, NULL, OPT_MAP },
+	{ "explain", required_argument, NULL, OPT_EXPLAIN },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -118,6 +133,10 @@ static int parse_options(int argc, char **argv, struct grubinst_options *o,
 			break;
 		case OPT_SERIAL: o->serial = optarg ? optarg : ""; break;
 		case 'n': o->dry_run = true; break;
+		case OPT_VERIFY: verify_flags |= VERIFY_REPORT; break;
+		case OPT_JSON: verify_flags |= VERIFY_JSON; break;
+		case OPT_MAP: verify_flags |= VERIFY_MAP; break;
+		case OPT_EXPLAIN: explain_arg = optarg; break;
 		case 'q': *quiet = true; break;
 		case 'h': usage(stdout); exit(EXIT_INSTALLED);
 		case 'V': printf("grubinst %s\n", GRUBINST_VERSION); exit(0);
@@ -135,7 +154,10 @@ int main(int argc, char **argv)
 	int rc;
 
 	grubinst_options_init(&o);
-	if (parse_options(argc, argv, &o, &quiet) < 0 || optind != argc - 1) {
+	rc = parse_options(argc, argv, &o, &quiet);
+	if (rc == 0 && explain_arg && optind == argc)
+		return explain_main(explain_arg);
+	if (rc < 0 || optind != argc - 1) {
 		if (optind >= argc)
 			fprintf(stderr, "grubinst: no image given\n");
 		else if (optind < argc - 1)
@@ -149,6 +171,11 @@ int main(int argc, char **argv)
 	if (!g) {
 		fprintf(stderr, "grubinst: out of memory\n");
 		return EXIT_ERROR;
+	}
+	if (verify_flags) {
+		rc = verify_main(g, argv[optind], verify_flags);
+		grubinst_close(g);
+		return rc;
 	}
 	rc = grubinst_install(g);
 	if (rc != GRUBINST_OK)

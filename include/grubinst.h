@@ -89,6 +89,49 @@ const char *grubinst_strstatus(int status);
 
 void grubinst_close(grubinst *g);
 
+/* ---- The inspector: read an image, predict its boot ----
+ *
+ * grubinst_verify() never writes.  It walks the boot as the BIOS, GRUB 0.97
+ * and the Linux kernel will see it and calls FN once per finding, in boot
+ * order.  The strings of a finding live only during the call.  */
+
+enum grubinst_severity { GRUBINST_SEV_OK, GRUBINST_SEV_WARN, GRUBINST_SEV_FAIL };
+
+struct grubinst_finding {
+	enum grubinst_severity severity;
+	const char *area;	/* "disk", "bootcode", "chain", "filesystem",
+				   "features", "menu", "userspace" */
+	const char *code;	/* stable id, e.g. "fs-overhang", "menu-dangling" */
+	const char *message;	/* one line, plain words */
+	const char *fix;	/* NULL or the command to run */
+	const char *path;	/* NULL or the file inside the image */
+	long long sector;	/* -1 or the absolute sector concerned */
+	int grub_error;		/* 0 or the GRUB error number the user will see */
+};
+
+typedef void (*grubinst_finding_fn)(void *ctx, const struct grubinst_finding *f);
+
+/* Returns GRUBINST_OK (bootable), GRUBINST_REFUSED (at least one fail) or
+ * an error code if the image cannot be read (grubinst_error() says why).
+ * The handle's options.partition, if set, names the partition to assume
+ * when no GRUB Legacy boot code says which one.  */
+int grubinst_verify(grubinst *g, grubinst_finding_fn fn, void *ctx);
+
+/* GRUB 0.97's "Error N" text, then what it means and its usual causes in
+ * a disk image, as several lines; NULL if N is not a GRUB 0.97 error
+ * number (1..35).  */
+const char *grubinst_explain(int grub_error);
+
+/* The disk layout as text lines with sector numbers: MBR, the gap and any
+ * embedded stage1.5, partitions, each filesystem's extent and any part of
+ * it past its partition.  Returns GRUBINST_OK, or an error code if the
+ * image cannot be read.  */
+int grubinst_map(grubinst *g, void (*line)(void *ctx, const char *line),
+		 void *ctx);
+
+/* "ok", "warn" or "FAIL". */
+const char *grubinst_severity_name(enum grubinst_severity s);
+
 #ifdef __cplusplus
 }
 #endif

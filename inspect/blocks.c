@@ -1,0 +1,562 @@
+/*
+ * Every block of every inode, and the filesystem's own metadata, against
+ * the end of its partition: the tutorial's "Error 24" image, made by
+ * mke2fs over the rest of the disk instead of the partition.
+ *
+ * Inodes are read as a stream (ext2fs_open_inode_scan) so that memory does
+ * not grow with the number of files; only the offending inodes are kept,
+ * and only they are turned into paths, by one pass over the directories.
+ * The same pass answers "which inode owns block B?" for the chain check.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <et/com_err.h>
+
+#include "inspect.h"
+
+/* Block counts a hostile inode may claim: a corrupt indirect tree could
+ * make the iterator walk billions of entries.  Stop at what i_blocks
+ * accounts for, plus slack.  */
+#define BUDGET_SLACK 64
+
+struct walk_ctx {
+	struct pfs *p;
+	ext2_ino_t ino;
+	uint64_t budget;
+	bool over_budget;
+	struct file_overhang o;
+};
+
+static void note_block(struct walk_ctx *c, uint64_t b, bool meta)
+{
+	struct census *cs = &c->p->census;
+
+	for (size_t i = 0; i < cs->nwant; i++)
+		if (b == cs->want[i] && !cs->owner[i]) {
+			cs->owner[i] = c->ino;
+			cs->owner_lblk[i] = -1;
+		}
+	if (c->o.count && meta)
+		c->o.meta_after = true;
+	if (b < c->p->limit)
+		return;
+	if (!c->o.count) {
+		c->o.first_read = b;
+		c->o.first_read_meta = meta;
+	}
+	if (!c->o.count || b < c->o.first)
+		c->o.first = b;
+	if (!c->o.count || b > c->o.last)
+		c->o.last = b;
+	c->o.count++;
+	c->o.meta |= meta;
+	c->o.data |= !meta;
+}
+
+static int visit_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
+		       blk64_t ref_blk, int ref_offset, void *priv)
+{
+	struct walk_ctx *c = priv;
+	struct census *cs = &c->p->census;
+
+	(void)e2, (void)ref_blk, (void)ref_offset;
+	note_block(c, *blocknr, blockcnt < 0);
+	if (blockcnt >= 0)
+		for (size_t i = 0; i < cs->nwant; i++)
+			if (*blocknr == cs->want[i] && cs->owner[i] == c->ino)
+				cs->owner_lblk[i] = blockcnt;
+	if (c->budget-- == 0) {
+		c->over_budget = true;
+		return BLOCK_ABORT;
+	}
+	return 0;
+}
+
+/* Walks the blocks of one in-use inode: data, indirect and extent-tree
+ * blocks (no BLOCK_FLAG_DATA_ONLY) and its extended-attribute block.  */
+static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
+			    struct ext2_inode *inode, struct walk_ctx *c)
+{
+	ext2_filsys e2 = p->fs.e2;
+	unsigned spb = fs_block_size(&p->fs) / SECTOR_SIZE;
+	blk64_t acl = ext2fs_file_acl_block(e2, inode);
+	errcode_t rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	c->ino = ino;
+	c->budget = ext2fs_get_stat_i_blocks(e2, inode) / spb +
+		    BUDGET_SLACK;
+	if (acl)
+		note_block(c, acl, true);
+	if (!ext2fs_inode_has_valid_blocks2(e2, inode))
+		return 0;
+	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_READ_ONLY, NULL,
+				   visit_block, c);
+	if (rc == EXT2_ET_INLINE_DATA_CANT_ITERATE)
+		rc = 0;
+	return rc;
+}
+
+static void keep_hit(struct census *cs, ext2_ino_t ino,
+		     const struct file_overhang *o)
+{
+	struct census_hit *h;
+
+	cs->bad_inodes++;
+	if (cs->nhits == CENSUS_HITS)
+		return;
+	h = &cs->hit[cs->nhits++];
+	h->ino = ino;
+	h->first = o->first;
+	h->last = o->last;
+	h->count = o->count;
+	h->meta = o->meta;
+	h->data = o->data;
+}
+
+static bool in_use(ext2_ino_t ino, const struct ext2_inode *inode)
+{
+	/* Inode 1 lists bad blocks: not data anyone reads. */
+	return ino != EXT2_BAD_INO && inode->i_links_count > 0;
+}
+
+int census_run(struct inspect *in, struct pfs *p)
+{
+	struct census *cs = &p->census;
+	ext2_inode_scan scan;
+	struct ext2_inode_large inode;
+	struct walk_ctx c;
+	ext2_ino_t ino;
+	errcode_t rc;
+
+	(void)in;
+	if (cs->done || !p->ok)
+		return 0;
+	cs->done = true;
+	rc = ext2fs_open_inode_scan(p->fs.e2, 0, &scan);
+	if (rc) {
+		cs->failed = true;
+		return 0;
+	}
+	for (;;) {
+		rc = ext2fs_get_next_inode_full(scan, &ino,
+						(struct ext2_inode *)&inode,
+						sizeof(inode));
+		if (rc == EXT2_ET_BAD_BLOCK_IN_INODE_TABLE)
+			continue;
+		if (rc || ino == 0) {
+			cs->failed = rc != 0;
+			break;
+		}
+		if (!in_use(ino, (struct ext2_inode *)&inode))
+			continue;
+		cs->inodes++;
+		rc = walk_inode(p, ino, (struct ext2_inode *)&inode, &c);
+		if (c.o.count)
+			keep_hit(cs, ino, &c.o);
+	}
+	ext2fs_close_inode_scan(scan);
+	return 0;
+}
+
+void census_want(struct pfs *p, uint64_t blk)
+{
+	struct census *cs = &p->census;
+
+	if (!cs->done && cs->nwant < CENSUS_WANTS)
+		cs->want[cs->nwant++] = blk;
+}
+
+ext2_ino_t census_owner(const struct pfs *p, uint64_t blk, int64_t *lblk)
+{
+	const struct census *cs = &p->census;
+
+	for (size_t i = 0; i < cs->nwant; i++)
+		if (cs->want[i] == blk) {
+			*lblk = cs->owner_lblk[i];
+			return cs->owner[i];
+		}
+	*lblk = -1;
+	return 0;
+}
+
+int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
+{
+	struct ext2_inode_large inode;
+	struct walk_ctx c;
+	size_t saved;
+	errcode_t rc;
+
+	memset(o, 0, sizeof(*o));
+	rc = ext2fs_read_inode_full(p->fs.e2, ino, (struct ext2_inode *)&inode,
+				    sizeof(inode));
+	if (rc) {
+		o->corrupt = true;
+		return 0;
+	}
+	/* No reverse lookups here: they belong to the census. */
+	saved = p->census.nwant;
+	p->census.nwant = 0;
+	rc = walk_inode(p, ino, (struct ext2_inode *)&inode, &c);
+	p->census.nwant = saved;
+	*o = c.o;
+	o->corrupt = rc != 0 || c.over_budget;
+	return 0;
+}
+
+/* ---- inode numbers to paths ---- */
+
+struct name_ctx {
+	const ext2_ino_t *want;
+	ext2_ino_t *parent;
+	size_t n, left;
+};
+
+static int find_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
+		      int offset, int blocksize, char *buf, void *priv)
+{
+	struct name_ctx *c = priv;
+	int len = ext2fs_dirent_name_len(d);
+
+	(void)entry, (void)offset, (void)blocksize, (void)buf;
+	if ((len == 1 && d->name[0] == '.') ||
+	    (len == 2 && d->name[0] == '.' && d->name[1] == '.'))
+		return 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (d->inode == c->want[i] && !c->parent[i]) {
+			c->parent[i] = dir;
+			if (--c->left == 0)
+				return DIRENT_ABORT;
+		}
+	return 0;
+}
+
+/* Finds the directory holding each of WANT[0..N-1] in one pass. */
+static void find_parents(struct pfs *p, const ext2_ino_t *want, ext2_ino_t *parent,
+			 size_t n)
+{
+	struct name_ctx c = { want, parent, n, n };
+	struct ext2_inode inode;
+	ext2_inode_scan scan;
+	ext2_ino_t ino;
+
+	if (ext2fs_open_inode_scan(p->fs.e2, 0, &scan))
+		return;
+	while (c.left && ext2fs_get_next_inode(scan, &ino, &inode) == 0 && ino) {
+		if (!LINUX_S_ISDIR(inode.i_mode) || !inode.i_links_count)
+			continue;
+		ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, find_entry, &c);
+	}
+	ext2fs_close_inode_scan(scan);
+}
+
+static void special_name(ext2_ino_t ino, char *buf, size_t size)
+{
+	if (ino == EXT2_RESIZE_INO)
+		snprintf(buf, size, "(the resize inode %u)", ino);
+	else if (ino == EXT2_JOURNAL_INO)
+		snprintf(buf, size, "(the journal, inode %u)", ino);
+	else
+		snprintf(buf, size, "(inode %u, in no directory)", ino);
+}
+
+static void paths_of(struct pfs *p, const ext2_ino_t *ino, size_t n,
+		     char (*out)[256])
+{
+	ext2_ino_t parent[CENSUS_HITS] = { 0 };
+	ext2_ino_t want[CENSUS_HITS] = { 0 };
+	size_t nwant = 0;
+
+	for (size_t i = 0; i < n && i < CENSUS_HITS; i++)
+		if (ino[i] >= EXT2_FIRST_INO(p->fs.e2->super) ||
+		    ino[i] == EXT2_ROOT_INO)
+			want[nwant++] = ino[i];
+	find_parents(p, want, parent, nwant);
+	for (size_t i = 0; i < n && i < CENSUS_HITS; i++) {
+		char *name = NULL;
+		ext2_ino_t dir = 0;
+
+		special_name(ino[i], out[i], sizeof(out[i]));
+		for (size_t j = 0; j < nwant; j++)
+			if (want[j] == ino[i])
+				dir = parent[j];
+		if (ino[i] == EXT2_ROOT_INO)
+			snprintf(out[i], sizeof(out[i]), "/");
+		else if (dir && ext2fs_get_pathname(p->fs.e2, dir, ino[i], &name) == 0) {
+			snprintf(out[i], sizeof(out[i]), "%s", name);
+			ext2fs_free_mem(&name);
+		}
+	}
+}
+
+int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size)
+{
+	char out[1][256];
+
+	paths_of(p, &ino, 1, out);
+	snprintf(buf, size, "%s", out[0]);
+	return 0;
+}
+
+/* ---- reports ---- */
+
+/* Shrinking the filesystem to its partition moves the blocks past the end
+ * inside.  Not resize2fs 'IMAGE?offset=N' in place: on a regular file it
+ * truncates the file to the new filesystem size without the offset,
+ * cutting off the end of the partition (and everything after it).  */
+static void shrink_fix(struct pfs *p, char *fix, size_t size)
+{
+	const struct partition *part = p->part;
+	unsigned long long fs_sectors =
+		fs_blocks(&p->fs) * (fs_block_size(&p->fs) / SECTOR_SIZE);
+
+	text_printf(fix, size,
+		    "dd if=IMAGE of=part%d.img bs=512 skip=%llu count=%llu && "
+		    "e2fsck -fp part%d.img && resize2fs part%d.img %llu && "
+		    "dd if=part%d.img of=IMAGE bs=512 seek=%llu conv=notrunc",
+		    part->number, (unsigned long long)part->start, fs_sectors,
+		    part->number, part->number, (unsigned long long)p->limit,
+		    part->number, (unsigned long long)part->start);
+}
+
+static void block_range(const struct file_overhang *o, char *buf, size_t size)
+{
+	if (o->first == o->last)
+		snprintf(buf, size, "block %llu lies", (unsigned long long)o->first);
+	else
+		snprintf(buf, size, "%llu blocks in %llu..%llu lie",
+			 (unsigned long long)o->count, (unsigned long long)o->first,
+			 (unsigned long long)o->last);
+}
+
+/* What the kernel logs for a block past the end, in 512-byte sectors
+ * relative to the partition: want = end of the request, limit = size.  */
+void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
+			  const struct file_overhang *o, bool only_resize)
+{
+	const struct partition *part = p->part;
+	unsigned bs = fs_block_size(&p->fs);
+	char blocks[96], fix[200];
+
+	block_range(o, blocks, sizeof(blocks));
+	/* Past the partition but inside the filesystem: shrinking it moves
+	 * the blocks in; past the filesystem too: the inode is corrupt.  */
+	if (fs_blocks(&p->fs) > p->limit)
+		shrink_fix(p, fix, sizeof(fix));
+	else
+		text_printf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
+			    (unsigned long long)(part->start * SECTOR_SIZE));
+	/* The resize inode's blocks are read by online resizing only. */
+	finding(in, only_resize ? WARN : FAIL, "filesystem", "fs-overhang",
+		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
+		"%s: %s past the end of %s %d (sector %llu); a kernel "
+		"that mounts this filesystem logs \"attempt to access beyond "
+		"end of device\" sda%d: rw=0, want=%llu, limit=%llu",
+		path, blocks, p->cut ? "the image, inside partition" : "partition",
+		part->number, (unsigned long long)(part->start + p->sectors - 1),
+		part->number, (unsigned long long)((o->first + 1) * bs / SECTOR_SIZE),
+		(unsigned long long)p->sectors);
+}
+
+/* GRUB meets the first such block reading the file from its start, and
+ * devread() sets Error 24.  ext2fs_read() goes on to the end of the read,
+ * and once errnum is set every disk read fails: the next indirect or
+ * extent-tree block it needs (or an out-of-partition one met first) makes
+ * ext2fs_block_map() overwrite it with Error 16.  Seen booting: a kernel
+ * with blocks past the partition end gives "Error 16".  */
+void report_grub_overhang(struct inspect *in, struct pfs *p, const char *area,
+			  const char *path, const struct file_overhang *o)
+{
+	bool sixteen = o->first_read_meta || o->meta_after;
+	int err = sixteen ? GERR_FSYS_CORRUPT : GERR_OUTSIDE_PART;
+
+	/* In the chain, the reader is a stage1.5: it prints the number only. */
+	bool stage1_5 = strcmp(area, "chain") == 0;
+
+	finding(in, FAIL, area, "grub-outside-partition",
+		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first_read)),
+		     .grub_error = err),
+		"GRUB must read %s, but its %s block %llu lies past the end of "
+		"partition %d: %s \"Error %d%s%s\"%s", path,
+		o->first_read_meta ? "indirect (block map)" : "data",
+		(unsigned long long)o->first_read, p->part->number,
+		stage1_5 ? "the stage1.5 prints" : "GRUB stops with", err,
+		stage1_5 ? "" : ": ",
+		stage1_5 ? "" : sixteen ? "Inconsistent filesystem structure"
+				       : "Attempt to access block outside partition",
+		sixteen && !o->first_read_meta
+			? " (reading it fails with Error 24, which the next "
+			  "block-map lookup turns into Error 16)" : "");
+}
+
+/* The filesystem claims more blocks than its partition has. */
+static void check_size(struct inspect *in, struct pfs *p)
+{
+	const struct partition *part = p->part;
+	unsigned bs = fs_block_size(&p->fs);
+	uint64_t blocks = fs_blocks(&p->fs);
+	char fix[256];
+
+	if (blocks <= p->limit)
+		return;
+	if (p->cut) {
+		finding(in, FAIL, "filesystem", "fs-size",
+			NOTE(AT(image_sectors(&in->img)),
+			     .fix = fixf(in, "truncate -s %llu IMAGE",
+					 (unsigned long long)((part->start + part->size) *
+							      SECTOR_SIZE))),
+			"partition %d: the image ends at sector %llu, inside the "
+			"filesystem (blocks %llu..%llu are missing): Linux "
+			"truncates the partition (\"p%d size %llu extends beyond "
+			"EOD, truncated\") and refuses to mount the filesystem "
+			"(\"EXT4-fs (sda%d): bad geometry: block count %llu exceeds "
+			"size of device (%llu blocks)\"); GRUB reads fail with "
+			"\"Error 25: Disk read error\" or garbage",
+			part->number, (unsigned long long)image_sectors(&in->img),
+			(unsigned long long)p->limit,
+			(unsigned long long)(blocks - 1), part->number,
+			(unsigned long long)part->size, part->number,
+			(unsigned long long)blocks, (unsigned long long)p->limit);
+		return;
+	}
+	shrink_fix(p, fix, sizeof(fix));
+	finding(in, FAIL, "filesystem", "fs-size",
+		NOTE(AT(part->start + part->size), .fix = fix),
+		"partition %d: the filesystem has %llu blocks of %u bytes but "
+		"the partition holds only %llu: blocks %llu..%llu (sectors "
+		"%llu..%llu) lie outside it (mke2fs was given the size of the "
+		"rest of the disk); Linux refuses to mount it (\"EXT4-fs "
+		"(sda%d): bad geometry: block count %llu exceeds size of device "
+		"(%llu blocks)\") and files placed there fail with GRUB Error 24",
+		part->number, (unsigned long long)blocks, bs,
+		(unsigned long long)p->limit, (unsigned long long)p->limit,
+		(unsigned long long)(blocks - 1),
+		(unsigned long long)fs_block_sector(&p->fs, p->limit),
+		(unsigned long long)(fs_block_sector(&p->fs, blocks) - 1),
+		part->number, (unsigned long long)blocks,
+		(unsigned long long)p->limit);
+}
+
+/* The group descriptor blocks readers use: the primary table after the
+ * superblock, or with meta_bg one block in the first group of each
+ * meta-group.  Backups are not read.  */
+static blk64_t descriptor_block_past(struct pfs *p, dgrp_t g)
+{
+	ext2_filsys e2 = p->fs.e2;
+	blk64_t super = 0, old_desc = 0, new_desc = 0;
+	blk_t used = 0;
+
+	if (ext2fs_super_and_bgd_loc2(e2, g, &super, &old_desc, &new_desc, &used))
+		return 0;
+	if (g == 0 && old_desc && old_desc + e2->desc_blocks - 1 >= p->limit)
+		return old_desc;
+	if (new_desc && new_desc >= p->limit && (g == 0 || !old_desc))
+		return new_desc;
+	return 0;
+}
+
+/* Group descriptors, bitmaps and inode tables: every read of any file
+ * needs some of them.  */
+static void check_metadata(struct inspect *in, struct pfs *p)
+{
+	ext2_filsys e2 = p->fs.e2;
+	int reported = 0;
+
+	for (dgrp_t g = 0; g < e2->group_desc_count && reported < 4; g++) {
+		blk64_t bb = ext2fs_block_bitmap_loc(e2, g);
+		blk64_t ib = ext2fs_inode_bitmap_loc(e2, g);
+		blk64_t it = ext2fs_inode_table_loc(e2, g);
+		blk64_t itend = it + e2->inode_blocks_per_group - 1;
+		blk64_t gd = descriptor_block_past(p, g);
+		const char *what = NULL;
+		blk64_t at = 0;
+
+		if (gd) {
+			what = "group descriptor block";
+			at = gd;
+		} else if (itend >= p->limit) {
+			what = "inode table";
+			at = it;
+		} else if (bb >= p->limit) {
+			what = "block bitmap";
+			at = bb;
+		} else if (ib >= p->limit) {
+			what = "inode bitmap";
+			at = ib;
+		}
+		if (!what)
+			continue;
+		reported++;
+		finding(in, FAIL, "filesystem", "fs-metadata-overhang",
+			NOTE(AT(fs_block_sector(&p->fs, at)),
+			     .grub_error = GERR_OUTSIDE_PART),
+			"partition %d: the %s of block group %u (block %llu) "
+			"lies past the partition end: the files of that group "
+			"cannot be opened (GRUB \"Error 24\", kernel \"attempt "
+			"to access beyond end of device\")",
+			p->part->number, what, g, (unsigned long long)at);
+	}
+}
+
+static void report_census(struct inspect *in, struct pfs *p)
+{
+	struct census *cs = &p->census;
+	ext2_ino_t inos[CENSUS_HITS];
+	char paths[CENSUS_HITS][256];
+
+	if (cs->failed)
+		finding(in, WARN, "filesystem", "fs-scan",
+			NOTE(AT(p->part->start),
+			     .fix = fixf(in, "e2fsck -f 'IMAGE?offset=%llu'",
+					 (unsigned long long)(p->part->start * SECTOR_SIZE))),
+			"partition %d: the inode tables could not be read to the "
+			"end; files after the error were not checked",
+			p->part->number);
+	if (!cs->bad_inodes) {
+		finding(in, OK, "filesystem", "fs-blocks", NOTE(AT(p->part->start)),
+			"partition %d: every block of its %llu inodes lies "
+			"inside the partition", p->part->number,
+			(unsigned long long)cs->inodes);
+		return;
+	}
+	for (size_t i = 0; i < cs->nhits; i++)
+		inos[i] = cs->hit[i].ino;
+	paths_of(p, inos, cs->nhits, paths);
+	for (size_t i = 0; i < cs->nhits; i++) {
+		struct file_overhang o = {
+			.count = cs->hit[i].count, .first = cs->hit[i].first,
+			.last = cs->hit[i].last, .meta = cs->hit[i].meta,
+			.data = cs->hit[i].data,
+		};
+		report_file_overhang(in, p, paths[i], &o,
+				     cs->hit[i].ino == EXT2_RESIZE_INO);
+	}
+	if (cs->bad_inodes > cs->nhits)
+		finding(in, FAIL, "filesystem", "fs-overhang-more",
+			NOTE(AT(p->part->start + p->part->size)),
+			"partition %d: %llu more files have blocks past the "
+			"partition end", p->part->number,
+			(unsigned long long)(cs->bad_inodes - cs->nhits));
+}
+
+static int check_one(struct inspect *in, struct pfs *p)
+{
+	check_size(in, p);
+	check_metadata(in, p);
+	census_run(in, p);
+	report_census(in, p);
+	return 0;
+}
+
+int check_filesystems(struct inspect *in)
+{
+	for (int i = 0; in->have_table && i < in->pt.count; i++) {
+		struct pfs *p = pfs_get(in, in->pt.part[i].number);
+		if (p && p->ok && check_one(in, p) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,218 @@
+/* What the BIOS runs: the code in sector 0, and when that code chains the
+ * active partition (syslinux's mbr.bin, DOS), that partition's sector 0.
+ * Only a GRUB Legacy stage1 leads on to the chain checked after this.  */
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define CODE_AREA STAGE1_WINDOWS_NT_MAGIC	/* bytes 0..439 */
+
+static bool has_string(const uint8_t *s, const char *what, size_t len)
+{
+	return memmem(s, CODE_AREA, what, len) != NULL;
+}
+#define HAS(s, lit) has_string(s, lit, sizeof(lit) - 1)
+
+static bool all_zero(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i])
+			return false;
+	return true;
+}
+
+static void decode_stage1(const uint8_t *s, struct bootcode *b)
+{
+	b->kind = BOOT_GRUB_LEGACY;
+	b->name = "GRUB Legacy stage1";
+	b->drive = s[STAGE1_BOOT_DRIVE];
+	b->force_lba = s[STAGE1_FORCE_LBA] != 0;
+	b->address = le16(s + STAGE1_STAGE2_ADDRESS);
+	b->load_sector = le32(s + STAGE1_STAGE2_SECTOR);
+	b->segment = le16(s + STAGE1_STAGE2_SEGMENT);
+	b->drive_check_nopped = s[STAGE1_BOOT_DRIVE_CHECK] == 0x90 &&
+				s[STAGE1_BOOT_DRIVE_CHECK + 1] == 0x90;
+}
+
+/* GRUB 2's boot.S: kernel_sector (u64) at 0x5c after a jump over the BPB. */
+#define GRUB2_KERNEL_SECTOR 0x5c
+
+void identify_bootcode(const uint8_t s[SECTOR_SIZE], struct bootcode *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->kind = BOOT_UNKNOWN;
+	b->name = "unknown boot code";
+	if (all_zero(s, CODE_AREA)) {
+		b->kind = BOOT_EMPTY;
+		b->name = "no boot code (all zeros)";
+	} else if (s[STAGE1_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
+		   s[STAGE1_VER_OFFSET + 1] == COMPAT_VERSION_MINOR &&
+		   HAS(s, "GRUB \0Geom")) {
+		decode_stage1(s, b);
+	} else if (HAS(s, "GRUB \0Geom")) {
+		/* Same messages, no COMPAT_VERSION: GRUB 2's boot.img. */
+		b->kind = BOOT_GRUB2;
+		b->name = "GRUB 2 boot.img";
+		b->grub2_sector = (uint64_t)le32(s + GRUB2_KERNEL_SECTOR) |
+				  (uint64_t)le32(s + GRUB2_KERNEL_SECTOR + 4) << 32;
+	} else if (HAS(s, "!GPT")) {
+		b->kind = BOOT_SYSLINUX;
+		b->name = "syslinux gptmbr.bin (for GPT disks)";
+		b->needs_gpt = true;
+	} else if (HAS(s, "Multiple active partitions")) {
+		b->kind = BOOT_SYSLINUX;
+		b->name = "syslinux/extlinux MBR (mbr.bin)";
+		b->chains_active = true;
+	} else if (HAS(s, "Operating system load error")) {
+		/* altmbr.bin: the partition to boot is in byte 439. */
+		b->kind = BOOT_SYSLINUX;
+		b->name = "syslinux altmbr.bin";
+		b->chains_partition = s[CODE_AREA - 1];
+	} else if (HAS(s, "Invalid partition table") ||
+		   HAS(s, "Missing operating system")) {
+		b->kind = BOOT_DOS;
+		b->name = "DOS/Windows-style MBR";
+		b->chains_active = true;
+	}
+}
+
+static void report_stage1(struct inspect *in, const char *where)
+{
+	const struct bootcode *b = &in->boot;
+	const char *next = b->address == STAGE1_5_LOAD_ADDRESS ? "a stage1.5"
+			   : b->address == STAGE2_LOAD_ADDRESS ? "stage2"
+							       : "an unknown stage";
+
+	finding(in, OK, "bootcode", "boot-grub-legacy", NOTE(AT(in->stage1_sector)),
+		"%s: GRUB Legacy stage1 (COMPAT_VERSION 3.2): loads sector %u "
+		"to 0x%x (%s) from %s%s", where, b->load_sector, b->address,
+		next, b->drive == GRUB_SAME_DRIVE ? "the boot drive"
+			: b->drive == 0x80 ? "drive 0x80 (the first hard disk)"
+					   : "a fixed drive",
+		b->force_lba ? ", LBA forced" : "");
+	if (b->drive != GRUB_SAME_DRIVE && b->drive != 0x80)
+		finding(in, FAIL, "bootcode", "stage1-drive",
+			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			"stage1 reads from BIOS drive 0x%02x, not the disk the "
+			"BIOS booted (0x80): it loads nothing useful", b->drive);
+	if (b->address != STAGE1_5_LOAD_ADDRESS &&
+	    b->address != STAGE2_LOAD_ADDRESS)
+		finding(in, FAIL, "bootcode", "stage1-address",
+			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			"stage1 loads to 0x%x; GRUB needs 0x2000 (stage1.5) or "
+			"0x8000 (stage2): the jump lands in garbage and the "
+			"machine hangs", b->address);
+	else if (b->segment != b->address >> 4)
+		finding(in, FAIL, "bootcode", "stage1-segment",
+			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			"stage1 loads to segment 0x%x but jumps to 0x%x: the "
+			"machine hangs", b->segment, b->address);
+}
+
+/* MBR code that loads the active partition's first sector (or, for
+ * altmbr.bin, the partition named in its last code byte).  */
+static int follow_active(struct inspect *in)
+{
+	const struct partition *act = NULL;
+	uint8_t vbr[SECTOR_SIZE];
+	struct bootcode vb;
+	char where[64];
+	int n = 0, rc;
+
+	if (in->boot.needs_gpt) {
+		finding(in, FAIL, "bootcode", "boot-foreign",
+			NOTE(AT(0), .fix = "grubinst IMAGE"),
+			"sector 0 holds %s, which boots only GPT disks: on this "
+			"MBR disk it stops with an error", in->boot.name);
+		return 0;
+	}
+	for (int i = 0; in->have_table && i < in->pt.count; i++) {
+		const struct partition *p = &in->pt.part[i];
+		if (in->boot.chains_partition ? p->number == in->boot.chains_partition
+					      : p->number <= 4 && p->active) {
+			act = p;
+			n++;
+		}
+	}
+	if (!in->boot.chains_active && n != 1) {
+		finding(in, FAIL, "bootcode", "chain-no-active",
+			NOTE(AT(0), .fix = "grubinst IMAGE"),
+			"sector 0 holds %s, set to boot partition %d, which does "
+			"not exist: it stops with an error message",
+			in->boot.name, in->boot.chains_partition);
+		return 0;
+	}
+	if (n != 1) {
+		finding(in, FAIL, "bootcode", n ? "chain-many-active" : "chain-no-active",
+			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			"sector 0 holds %s, which boots the active partition, "
+			"but %s: it stops with an error message",
+			in->boot.name, n ? "several are active" : "none is active");
+		return 0;
+	}
+	rc = read_sectors(in, act->start, vbr, 1);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	identify_bootcode(vbr, &vb);
+	if (le16(vbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55 ||
+	    vb.kind != BOOT_GRUB_LEGACY) {
+		finding(in, FAIL, "bootcode", "vbr-not-grub",
+			NOTE(AT(act->start),
+			     .fix = "grubinst --target partition IMAGE"),
+			"sector 0 holds %s, which boots partition %d; that "
+			"partition's first sector holds %s%s, not GRUB Legacy's "
+			"stage1", in->boot.name, act->number, vb.name,
+			le16(vbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55
+				? " and no 55 AA signature" : "");
+		return 0;
+	}
+	finding(in, OK, "bootcode", "mbr-chains-active", NOTE(AT(0)),
+		"sector 0: %s, boots the %spartition %d", in->boot.name,
+		in->boot.chains_active ? "active " : "", act->number);
+	in->boot = vb;
+	in->stage1_sector = act->start;
+	in->grub = true;
+	snprintf(where, sizeof(where), "sector %llu (partition %d's boot sector)",
+		 (unsigned long long)act->start, act->number);
+	report_stage1(in, where);
+	return 0;
+}
+
+int check_bootcode(struct inspect *in)
+{
+	const char *fix = "grubinst IMAGE";
+
+	if (!in->have_mbr || le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
+		return 0;
+	identify_bootcode(in->mbr, &in->boot);
+	switch (in->boot.kind) {
+	case BOOT_GRUB_LEGACY:
+		in->grub = true;
+		in->stage1_sector = 0;
+		break;
+	case BOOT_EMPTY:
+		finding(in, FAIL, "bootcode", "boot-empty", NOTE(AT(0), .fix = fix),
+			"sector 0 has a 55 AA signature but its code area "
+			"(bytes 0..439) is all zeros: the BIOS runs zeros and "
+			"the machine hangs with nothing on the screen");
+		return 0;
+	case BOOT_GRUB2:
+		finding(in, FAIL, "bootcode", "boot-grub2", NOTE(AT(0), .fix = fix),
+			"sector 0 holds GRUB 2's boot.img (it loads sector %llu "
+			"as GRUB 2's core.img), not GRUB Legacy: GRUB 0.97's "
+			"chain, menu.lst and stage files are not used",
+			(unsigned long long)in->boot.grub2_sector);
+		return 0;
+	case BOOT_SYSLINUX:
+	case BOOT_DOS:
+		return follow_active(in);
+	case BOOT_UNKNOWN:
+		finding(in, FAIL, "bootcode", "boot-foreign", NOTE(AT(0), .fix = fix),
+			"sector 0 holds boot code that is neither GRUB Legacy's "
+			"stage1 nor a known MBR: GRUB Legacy is not installed");
+		return 0;
+	}
+	report_stage1(in, "sector 0");
+	return 0;
+}

@@ -1,0 +1,647 @@
+/*
+ * From stage1 to the menu, as the code runs:
+ *   stage1 loads one sector (stage1_sector) to 0x2000 (a stage1.5) or
+ *   0x8000 (stage2); that sector's block list says where the rest is.
+ *   A stage1.5 then opens stage2 BY NAME through its ext2 reader, in the
+ *   partition of its device word; stage2 opens the menu by name in its
+ *   install partition.
+ * A block list is a snapshot of where a file was at install time: when the
+ * file is replaced afterwards the list points at its old sectors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define ENTRY_SIZE 8
+/* The list may not grow down into the loader's code (start.S puts its
+ * code in the first 0x100 or so bytes); stop well before.  */
+#define LIST_LOWEST 0x100
+
+void blocklist_parse(const uint8_t first[SECTOR_SIZE], uint16_t address,
+		     struct blocklist *bl)
+{
+	uint32_t seg = (uint32_t)(address + SECTOR_SIZE) >> 4;
+
+	memset(bl, 0, sizeof(*bl));
+	for (int off = SECTOR_SIZE - ENTRY_SIZE;; off -= ENTRY_SIZE) {
+		uint32_t start = le32(first + off);
+		uint16_t count = le16(first + off + 4);
+
+		if (off < LIST_LOWEST || bl->n == BLOCKLIST_MAX) {
+			bl->overflow = true;
+			return;
+		}
+		if (count == 0)
+			return;
+		if (le16(first + off + 6) != seg)
+			bl->bad_segment = true;
+		bl->run[bl->n++] = (struct sector_run){ start, count };
+		bl->sectors += count;
+		seg += (uint32_t)count * (SECTOR_SIZE >> 4);
+	}
+}
+
+/* The first sector after the MBR that belongs to a partition. */
+static uint64_t gap_end(const struct inspect *in)
+{
+	uint64_t end = image_sectors(&in->img);
+
+	for (int i = 0; in->have_table && i < in->pt.count; i++)
+		if (in->pt.part[i].size && in->pt.part[i].start < end)
+			end = in->pt.part[i].start;
+	return end;
+}
+
+/* ---- comparing a block list with a file's block map ---- */
+
+struct seq {
+	const struct sector_run *run;
+	size_t n, i;
+	uint64_t off;
+};
+
+static bool seq_next(struct seq *s, uint64_t *sector)
+{
+	while (s->i < s->n && s->off == s->run[s->i].count) {
+		s->i++;
+		s->off = 0;
+	}
+	if (s->i == s->n)
+		return false;
+	*sector = s->run[s->i].start + s->off++;
+	return true;
+}
+
+/* The absolute sectors of a file's sectors 1..N-1, as `install` lists them. */
+static int file_sector_runs(struct pfs *p, ext2_ino_t ino, uint64_t size,
+			    struct sector_run **out, size_t *nout)
+{
+	unsigned spb = fs_block_size(&p->fs) / SECTOR_SIZE;
+	uint64_t nsect = (size + SECTOR_SIZE - 1) / SECTOR_SIZE;
+	struct extent *ext = NULL;
+	struct sector_run *r;
+	struct gi_err err = { 0 };
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (fs_block_runs(&p->fs, ino, &ext, &n, &err))
+		return -1;
+	r = calloc(n ? n : 1, sizeof(*r));
+	if (!r) {
+		free(ext);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s0 = ext[i].lblk * spb, s1 = (ext[i].lblk + ext[i].len) * spb;
+		uint64_t abs0 = fs_block_sector(&p->fs, ext[i].pblk);
+
+		if (s1 > nsect)
+			s1 = nsect;
+		if (s0 < 1) {
+			abs0 += 1 - s0;
+			s0 = 1;
+		}
+		if (s0 < s1)
+			r[(*nout)++] = (struct sector_run){ abs0, s1 - s0 };
+	}
+	free(ext);
+	*out = r;
+	return 0;
+}
+
+/* Index of the first sector where the two lists differ, or -1. */
+static int64_t first_difference(const struct sector_run *a, size_t na,
+				const struct sector_run *b, size_t nb,
+				uint64_t *sa, uint64_t *sb)
+{
+	struct seq x = { a, na, 0, 0 }, y = { b, nb, 0, 0 };
+	int64_t i = 0;
+
+	for (;; i++) {
+		bool ha = seq_next(&x, sa), hb = seq_next(&y, sb);
+		if (!ha && !hb)
+			return -1;
+		if (ha != hb || *sa != *sb) {
+			if (!ha)
+				*sa = 0;
+			if (!hb)
+				*sb = 0;
+			return i;
+		}
+	}
+}
+
+/* Do the listed sectors still hold the file's bytes (freed, not reused)?
+ * The first sector of each list is skipped: `install` patched the file's
+ * second sector, so an old copy and a new one differ there anyway.  */
+static int same_bytes(struct inspect *in, const struct sector_run *a, size_t na,
+		      const struct sector_run *b, size_t nb)
+{
+	struct seq x = { a, na, 0, 0 }, y = { b, nb, 0, 0 };
+	uint8_t s1[SECTOR_SIZE], s2[SECTOR_SIZE];
+	uint64_t sa, sb;
+
+	seq_next(&x, &sa);
+	seq_next(&y, &sb);
+	for (;;) {
+		bool ha = seq_next(&x, &sa), hb = seq_next(&y, &sb);
+		int r1, r2;
+
+		if (!ha || !hb)
+			return ha == hb;
+		r1 = read_sectors(in, sa, s1, 1);
+		r2 = read_sectors(in, sb, s2, 1);
+		if (r1 < 0 || r2 < 0)
+			return -1;
+		if (r1 || r2 || memcmp(s1, s2, SECTOR_SIZE))
+			return 0;
+	}
+}
+
+/* ---- what stage1 loads ---- */
+
+struct loaded {
+	uint64_t sector;		/* its first sector */
+	uint8_t image[2 * SECTOR_SIZE];	/* first sector + the one listed next */
+	struct blocklist bl;
+	int id;
+	const char *kind;		/* "stage1.5" / "stage2" */
+	const struct partition *part;	/* when it lies in a partition */
+	struct pfs *pfs;
+	ext2_ino_t owner;		/* the file that holds it now */
+	int64_t owner_lblk;
+	char owner_path[256];
+	bool embedded;
+};
+
+static const char *loaded_name(const struct loaded *l)
+{
+	return l->embedded ? "the embedded stage1.5"
+	       : l->owner_path[0] ? l->owner_path : "the loaded sector";
+}
+
+static int load_first(struct inspect *in, struct loaded *l)
+{
+	const struct bootcode *b = &in->boot;
+	const char *fix = "grubinst IMAGE";
+	int rc;
+
+	l->sector = b->load_sector;
+	if (l->sector == 0 || l->sector == in->stage1_sector) {
+		finding(in, FAIL, "chain", "chain-self", NOTE(AT(l->sector), .fix = fix),
+			"stage1 loads sector %llu, itself: it was never "
+			"installed (a pristine stage1?) and the machine hangs",
+			(unsigned long long)l->sector);
+		return 1;
+	}
+	rc = read_sectors(in, l->sector, l->image, 1);
+	if (rc > 0)
+		finding(in, FAIL, "chain", "chain-past-end",
+			NOTE(AT(l->sector), .fix = fix),
+			"stage1 loads sector %llu, past the end of the image "
+			"(%llu sectors): stage1 prints \"Read Error\"",
+			(unsigned long long)l->sector,
+			(unsigned long long)image_sectors(&in->img));
+	return rc;
+}
+
+/* Where the loaded sector lies: the gap after the MBR or a file. */
+static int locate(struct inspect *in, struct loaded *l)
+{
+	uint64_t off;
+	unsigned spb;
+
+	if (l->sector < gap_end(in)) {
+		l->embedded = true;
+		return 0;
+	}
+	l->part = part_of_sector(in, l->sector);
+	l->pfs = l->part ? pfs_get(in, l->part->number) : NULL;
+	if (!l->pfs || !l->pfs->ok)
+		return 0;
+	spb = fs_block_size(&l->pfs->fs) / SECTOR_SIZE;
+	off = l->sector - l->part->start;
+	census_want(l->pfs, off / spb);
+	census_run(in, l->pfs);
+	l->owner = census_owner(l->pfs, off / spb, &l->owner_lblk);
+	if (l->owner && off % spb)
+		l->owner_lblk = -1;	/* not the start of a block */
+	if (l->owner)
+		inode_path(l->pfs, l->owner, l->owner_path, sizeof(l->owner_path));
+	return 0;
+}
+
+static void describe_place(const struct loaded *l, char *buf, size_t size)
+{
+	if (l->embedded)
+		snprintf(buf, size, "the gap after the MBR");
+	else if (!l->part)
+		snprintf(buf, size, "no partition");
+	else if (!l->pfs || !l->pfs->ok)
+		snprintf(buf, size, "partition %d, which has no ext2 filesystem",
+			 l->part->number);
+	else if (!l->owner)
+		snprintf(buf, size, "a free block of partition %d: the file "
+			 "it belonged to was deleted or moved", l->part->number);
+	else if (l->owner_lblk != 0)
+		snprintf(buf, size, "the middle of %s, not its first sector",
+			 l->owner_path);
+	else
+		snprintf(buf, size, "%s", l->owner_path);
+}
+
+/* The second sector, from the first block-list entry, as the loader does. */
+static int load_second(struct inspect *in, struct loaded *l)
+{
+	const char *fix = "grubinst IMAGE";
+	/* Inside a filesystem, a sector that is no stage any more means the
+	 * stage was moved or deleted after stage1 was pointed at it.  */
+	const char *code = l->part ? "chain-stale" : "chain-not-a-stage";
+	char place[320];
+	int rc;
+
+	blocklist_parse(l->image, in->boot.address, &l->bl);
+	describe_place(l, place, sizeof(place));
+	if (l->bl.n == 0 || l->bl.overflow || l->bl.bad_segment) {
+		finding(in, FAIL, "chain", code,
+			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
+			"stage1 loads sector %llu (now %s), which holds no "
+			"valid block list: it is not the start of a GRUB stage "
+			"(%s), so stage1 runs garbage: the machine hangs after "
+			"printing \"GRUB\" (or loops printing it, or reboots)",
+			(unsigned long long)l->sector, place,
+			l->part ? "the stage was replaced or deleted after the "
+				  "install" : "never installed there");
+		return 1;
+	}
+	rc = read_sectors(in, l->bl.run[0].start, l->image + SECTOR_SIZE, 1);
+	if (rc > 0) {
+		finding(in, FAIL, "chain", "chain-past-end",
+			NOTE(AT(l->bl.run[0].start), .fix = fix),
+			"the block list of sector %llu names sector %llu, past "
+			"the end of the image: the loader prints \"Read Error\"",
+			(unsigned long long)l->sector,
+			(unsigned long long)l->bl.run[0].start);
+		return 1;
+	}
+	if (rc)
+		return rc;
+	if (l->image[SECTOR_SIZE + STAGE2_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
+	    l->image[SECTOR_SIZE + STAGE2_VER_OFFSET + 1] != COMPAT_VERSION_MINOR) {
+		finding(in, FAIL, "chain", code,
+			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
+			"stage1 loads sector %llu (%s); its block list leads to "
+			"sector %llu, which is not the second sector of a GRUB "
+			"0.97 stage (no COMPAT_VERSION 3.2): the loaded code is "
+			"garbage and the machine hangs or reboots",
+			(unsigned long long)l->sector, place,
+			(unsigned long long)l->bl.run[0].start);
+		return 1;
+	}
+	l->id = l->image[SECTOR_SIZE + STAGE2_ID_OFFSET];
+	l->kind = l->id == STAGE2_ID_STAGE2 ? "stage2" : "stage1.5";
+	return 0;
+}
+
+static void check_kind(struct inspect *in, struct loaded *l)
+{
+	bool want15 = in->boot.address == STAGE1_5_LOAD_ADDRESS;
+
+	if (want15 && l->id == STAGE2_ID_STAGE2)
+		finding(in, FAIL, "chain", "chain-address",
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			"stage1 loads stage2 to 0x2000, where only a stage1.5 "
+			"runs: the machine hangs");
+	else if (!want15 && l->id != STAGE2_ID_STAGE2)
+		finding(in, FAIL, "chain", "chain-address",
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			"stage1 loads a stage1.5 to 0x8000, where only stage2 "
+			"runs: the machine hangs");
+	else if (l->id != STAGE2_ID_STAGE2 && l->id != STAGE2_ID_E2FS)
+		finding(in, FAIL, "chain", "stage1_5-not-ext2",
+			NOTE(AT(l->sector), .grub_error = GERR_FSYS_MOUNT,
+			     .fix = "grubinst IMAGE"),
+			"the stage1.5 loaded (id %d) reads another filesystem "
+			"type, not ext2: it cannot find stage2 (\"Error 17\")",
+			l->id);
+}
+
+/* Embedded: the listed sectors must stay in the gap. */
+static void check_embedded_list(struct inspect *in, struct loaded *l)
+{
+	uint64_t end = gap_end(in);
+
+	for (size_t i = 0; i < l->bl.n; i++) {
+		const struct sector_run *r = &l->bl.run[i];
+		if (r->start + r->count <= end)
+			continue;
+		finding(in, FAIL, "chain", "embed-overlap",
+			NOTE(AT(r->start), .fix = "grubinst IMAGE"),
+			"the embedded stage1.5 lists sectors %llu..%llu, but "
+			"sector %llu already belongs to a partition: a "
+			"filesystem write there corrupts the stage1.5",
+			(unsigned long long)r->start,
+			(unsigned long long)(r->start + r->count - 1),
+			(unsigned long long)end);
+		return;
+	}
+	in->embedded_sectors = (unsigned)(1 + l->bl.sectors);
+	finding(in, OK, "chain", "stage1_5-embedded", NOTE(AT(l->sector)),
+		"embedded %s %s in sectors %llu..%llu", l->kind,
+		(const char *)l->image + SECTOR_SIZE + STAGE2_VER_STR_OFFSET,
+		(unsigned long long)l->sector,
+		(unsigned long long)(l->sector + l->bl.sectors));
+}
+
+/* The file the loaded sector should belong to: its owner if the sector
+ * starts a file, else the stage at its usual path (it was replaced).  */
+static ext2_ino_t expected_file(struct loaded *l, char *path, size_t size)
+{
+	struct walk w;
+
+	if (l->owner && l->owner_lblk == 0) {
+		text_copy(path, size, l->owner_path);
+		return l->owner;
+	}
+	text_copy(path, size, l->id == STAGE2_ID_STAGE2 ? "/boot/grub/stage2"
+							: "/boot/grub/e2fs_stage1_5");
+	walk_path(l->pfs, path, WALK_LINUX, &w);
+	return w.ino;
+}
+
+/* In a file: the list must name the file's own sectors as they are now. */
+static int check_file_list(struct inspect *in, struct loaded *l)
+{
+	struct ext2_inode_large inode;
+	struct gi_err err = { 0 };
+	struct sector_run *now = NULL;
+	size_t nnow = 0;
+	uint64_t sa = 0, sb = 0;
+	char path[256], place[320];
+	ext2_ino_t ino;
+	int64_t diff = 0;
+	int same;
+
+	if (!l->pfs || !l->pfs->ok)
+		return 0;
+	describe_place(l, place, sizeof(place));
+	ino = expected_file(l, path, sizeof(path));
+	if (!ino) {
+		finding(in, FAIL, "chain", "chain-stale",
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			"stage1 loads sector %llu, now in %s, and %s is gone: "
+			"the %s stage1 was installed for was deleted",
+			(unsigned long long)l->sector, place, path, l->kind);
+		return 0;
+	}
+	if (fs_read_inode(&l->pfs->fs, ino, &inode, &err) ||
+	    file_sector_runs(l->pfs, ino, EXT2_I_SIZE(&inode), &now, &nnow))
+		return 0;
+	if (ino == l->owner && l->owner_lblk == 0)
+		diff = first_difference(l->bl.run, l->bl.n, now, nnow, &sa, &sb);
+	if (ino == l->owner && diff < 0) {
+		finding(in, OK, "chain", "blocklist", NOTE(AT(l->sector), .path = path),
+			"stage1 loads %s (%s): its block list matches the file "
+			"(%llu more sectors)", path, l->kind,
+			(unsigned long long)l->bl.sectors);
+		free(now);
+		return 0;
+	}
+	same = same_bytes(in, l->bl.run, l->bl.n, now, nnow);
+	free(now);
+	if (same < 0)
+		return -1;
+	finding(in, same ? WARN : FAIL, "chain", "chain-stale",
+		NOTE(AT(l->sector), .path = path, .fix = "grubinst IMAGE"),
+		"%s was rewritten after the install: stage1 still loads sector "
+		"%llu (now %s) and the block list found there, not the file's "
+		"sectors; %s", path, (unsigned long long)l->sector,
+		ino == l->owner ? "its first sector, with an outdated block list"
+				: place,
+		same ? "those old sectors still hold the same bytes, so it boots "
+		       "until they are reused"
+		     : "GRUB runs the old sectors' contents and the machine hangs "
+		       "or reboots");
+	return 0;
+}
+
+/* ---- past the loaded stage: stage2 by name, then the menu ---- */
+
+static bool partition_word(struct inspect *in, uint32_t word, int *partno,
+			   const char *who)
+{
+	unsigned part = (word >> 16) & 0xff;
+	const struct partition *p = part == 0xff ? NULL : part_by_grub(in, (int)part);
+
+	if (!p) {
+		finding(in, FAIL, "chain", "chain-partition",
+			NOTE(.grub_error = GERR_NO_PART, .fix = "grubinst IMAGE"),
+			"%s names %s, which does not exist on this disk: "
+			"\"Error 22: No such partition\"", who,
+			part == 0xff ? "the whole disk, not a partition"
+				     : "a partition");
+		return false;
+	}
+	if (!grub_mounts_type(p->type)) {
+		finding(in, FAIL, "chain", "chain-part-type",
+			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
+			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
+			"%s reads partition %d, of type 0x%02x: GRUB's ext2 reader "
+			"accepts only 0x83 and 0xfd and stops with \"Error 17: "
+			"Cannot mount selected partition\"", who, p->number,
+			p->type);
+		return false;
+	}
+	*partno = p->number;
+	return true;
+}
+
+static void read_stage2_config(struct inspect *in, const uint8_t *image,
+			       const char *name)
+{
+	struct stage_info info;
+	struct gi_err err = { 0 };
+	const uint8_t *path;
+	size_t max;
+
+	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
+			 &err)) {
+		finding(in, FAIL, "chain", "stage2-invalid",
+			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.msg);
+		return;
+	}
+	path = image + info.config_offset;
+	max = SECTOR_SIZE + STAGE2_CONFIG_END - info.config_offset;
+	snprintf(in->menu_path, sizeof(in->menu_path), "%.*s",
+		 (int)strnlen((const char *)path, max), (const char *)path);
+	if (strcmp(info.version, "0.97"))
+		finding(in, WARN, "chain", "stage-version", NOTE(.path = name),
+			"%s is GRUB version %s, not 0.97", name, info.version);
+	else if (in->stage1_5_version[0] &&
+		 strcmp(in->stage1_5_version, info.version))
+		finding(in, WARN, "chain", "stage-version", NOTE(.path = name),
+			"the stage1.5 is GRUB version %s but %s is %s: mixed "
+			"installs may not agree on the install variables",
+			in->stage1_5_version, name, info.version);
+	in->chain_ok = true;
+}
+
+/* stage1_5.c reads stage2's first two sectors through a hook that records
+ * the disk sector of the second one; a failed read never calls it.  */
+static bool first_block_past(struct pfs *p, ext2_ino_t ino)
+{
+	struct extent *ext = NULL;
+	struct gi_err err = { 0 };
+	size_t n = 0;
+	bool past;
+
+	if (fs_block_runs(&p->fs, ino, &ext, &n, &err))
+		return false;
+	past = n && ext[0].lblk == 0 && ext[0].pblk >= p->limit;
+	free(ext);
+	return past;
+}
+
+/* Stage2 as a stage1.5 finds it: by path, through GRUB's ext2 reader. */
+static int find_stage2(struct inspect *in, struct loaded *l)
+{
+	struct stage_info info;
+	struct gi_err err = { 0 };
+	uint8_t head[2 * SECTOR_SIZE];
+	uint32_t device;
+	char path[128];
+	struct walk w;
+	struct pfs *p;
+	int partno;
+	size_t got = 0;
+
+	if (stage2_check(l->image, sizeof(l->image), l->id, loaded_name(l),
+			 &info, &err)) {
+		finding(in, FAIL, "chain", "stage1_5-invalid",
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"), "%s", err.msg);
+		return 0;
+	}
+	text_copy(in->stage1_5_version, sizeof(in->stage1_5_version), info.version);
+	device = le32(l->image + info.config_offset);
+	snprintf(path, sizeof(path), "%.*s",
+		 (int)strcspn((const char *)l->image + info.config_offset + 4, " \t\n"),
+		 (const char *)l->image + info.config_offset + 4);
+	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
+		finding(in, FAIL, "chain", "stage1_5-drive",
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			"%s looks for stage2 on BIOS drive 0x%02x, not this disk",
+			loaded_name(l), device >> 24);
+		return 0;
+	}
+	if (!partition_word(in, device, &partno, "the stage1.5's stage2 device"))
+		return 0;
+	p = pfs_get(in, partno);
+	walk_path(p, path, WALK_GRUB, &w);
+	if (!w.ino) {
+		finding(in, FAIL, "chain", "stage2-missing",
+			NOTE(.path = path, .grub_error = w.error,
+			     .fix = "grubinst IMAGE"),
+			"%s looks for (hd0,%d)%s: %s; it prints \"Error %d\" "
+			"and stops", loaded_name(l), partno - 1, path, w.why,
+			w.error);
+		return 0;
+	}
+	if (first_block_past(p, w.ino)) {
+		finding(in, FAIL, "chain", "grub-outside-partition",
+			NOTE(.path = path),
+			"the first block of %s lies past the end of partition %d: "
+			"the stage1.5 cannot read its first two sectors and stops "
+			"with \"internal error: the second sector of Stage 2 is "
+			"unknown.\" (seen booting)", path, partno);
+		return 0;
+	}
+	if (!file_readable_by_grub(in, p, path, &w, "chain"))
+		return 0;
+	if (read_head(p, w.ino, head, sizeof(head), &got) < 0)
+		return -1;
+	finding(in, OK, "chain", "stage2-found", NOTE(.path = path),
+		"%s finds stage2 as (hd0,%d)%s%s%s", loaded_name(l), partno - 1,
+		path, w.links ? " -> " : "", w.links ? w.final : "");
+	snprintf(in->stage2_path, sizeof(in->stage2_path), "%s", path);
+	in->stage2_partno = partno;
+	in->root_partno = partno;	/* chain_stage2 passes it on */
+	if (got < sizeof(head)) {
+		finding(in, FAIL, "chain", "stage2-invalid",
+			NOTE(.path = path, .fix = "grubinst IMAGE"),
+			"%s is %zu bytes, too short for stage2", path, got);
+		return 0;
+	}
+	read_stage2_config(in, head, path);
+	return 0;
+}
+
+/* Stage2 loaded by stage1 itself: its own second sector says where the
+ * menu is, and its install partition where to look.  */
+static void direct_stage2(struct inspect *in, struct loaded *l)
+{
+	uint32_t part = le32(l->image + SECTOR_SIZE + STAGE2_INSTALLPART);
+	int partno;
+
+	in->stage2_partno = l->part ? l->part->number : 0;
+	snprintf(in->stage2_path, sizeof(in->stage2_path), "%s",
+		 l->owner_path);
+	if (!partition_word(in, part, &partno, "stage2's install partition"))
+		return;
+	in->root_partno = partno;
+	read_stage2_config(in, l->image, loaded_name(l));
+}
+
+/* Is the stage2 that stage1 loads directly the one at /boot/grub/stage2? */
+static void check_direct_is_current(struct inspect *in, struct loaded *l)
+{
+	struct walk w;
+
+	if (!l->pfs || !l->owner)
+		return;
+	walk_path(l->pfs, "/boot/grub/stage2", WALK_GRUB, &w);
+	if (w.ino && w.ino != l->owner)
+		finding(in, WARN, "chain", "stage2-other",
+			NOTE(.path = l->owner_path, .fix = "grubinst IMAGE"),
+			"stage1 loads %s, not the current /boot/grub/stage2: a "
+			"new stage2 was installed there but stage1 was not "
+			"updated", l->owner_path);
+}
+
+int check_chain(struct inspect *in)
+{
+	struct loaded *l;
+	int rc;
+
+	if (!in->grub)
+		return 0;
+	l = calloc(1, sizeof(*l));
+	if (!l) {
+		gi_fail(&in->err, GRUBINST_ENOMEM, "out of memory");
+		return -1;
+	}
+	rc = load_first(in, l);
+	if (!rc)
+		rc = locate(in, l);
+	if (!rc)
+		rc = load_second(in, l);
+	if (rc) {
+		free(l);
+		return rc < 0 ? -1 : 0;
+	}
+	check_kind(in, l);
+	if (l->embedded)
+		check_embedded_list(in, l);
+	else if (check_file_list(in, l) < 0)
+		rc = -1;
+	if (!rc && l->id == STAGE2_ID_STAGE2) {
+		check_direct_is_current(in, l);
+		direct_stage2(in, l);
+	} else if (!rc) {
+		rc = find_stage2(in, l);
+	}
+	free(l);
+	return rc;
+}

@@ -1,0 +1,244 @@
+/* The disk as the BIOS and GRUB see it: a boot signature, a partition
+ * table whose entries make sense, and an ext2 filesystem where one should
+ * be.  */
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define TYPE_LINUX 0x83
+#define TYPE_LINUX_RAID 0xfd
+
+/* ext2fs_mount() in stage2/fsys_ext2fs.c refuses any other partition type
+ * ("Error 17: Cannot mount selected partition").  */
+bool grub_mounts_type(unsigned type)
+{
+	return type == TYPE_LINUX || type == TYPE_LINUX_RAID;
+}
+
+static int open_image(struct inspect *in)
+{
+	struct gi_err err = { 0 };
+
+	if (image_open(&in->img, in->g->path, false, &err)) {
+		/* Whatever the reason, this image cannot be read. */
+		gi_fail(&in->err, GRUBINST_EIO, "%s", err.msg);
+		return -1;
+	}
+	in->img_open = true;
+	return 0;
+}
+
+static int read_mbr(struct inspect *in)
+{
+	const char *path = in->img.path;
+	int rc;
+
+	if (in->img.size < SECTOR_SIZE) {
+		finding(in, FAIL, "disk", "disk-truncated", NOTE(0),
+			"%s is %llu bytes, smaller than one 512-byte sector: "
+			"the BIOS finds no boot sector", path,
+			(unsigned long long)in->img.size);
+		return 0;
+	}
+	rc = read_sectors(in, 0, in->mbr, 1);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	in->have_mbr = true;
+	if (in->img.size % SECTOR_SIZE)
+		finding(in, WARN, "disk", "disk-size", NOTE(0),
+			"the image is %llu bytes, not a whole number of "
+			"sectors: the last %llu bytes are not part of the disk",
+			(unsigned long long)in->img.size,
+			(unsigned long long)(in->img.size % SECTOR_SIZE));
+	if (le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55) {
+		finding(in, FAIL, "disk", "mbr-signature",
+			NOTE(AT(0), .fix = "sfdisk IMAGE && grubinst IMAGE"),
+			"sector 0 does not end in 55 AA: the BIOS will not boot "
+			"this disk (SeaBIOS: \"Boot failed: not a bootable "
+			"disk\") and there is no MBR partition table");
+		return 0;
+	}
+	return 0;
+}
+
+static int read_table(struct inspect *in)
+{
+	struct gi_err err = { 0 };
+
+	if (ptable_read(&in->img, &in->pt, &err) == 0) {
+		in->have_table = true;
+		return 0;
+	}
+	if (err.code == GRUBINST_EIO || err.code == GRUBINST_ENOMEM) {
+		gi_fail(&in->err, err.code, "%s", err.msg);
+		return -1;
+	}
+	/* ptable_read names the image first. */
+	const char *cause = strncmp(err.msg, in->img.path, strlen(in->img.path))
+				    ? err.msg
+				    : err.msg + strlen(in->img.path) + 2;
+	finding(in, FAIL, "disk", strstr(cause, "only from MBR") ? "ptable-gpt"
+								 : "ptable-none",
+		NOTE(AT(0), .fix = "sfdisk --label dos IMAGE"),
+		"%s: GRUB Legacy finds no partition to boot from", cause);
+	return 0;
+}
+
+static bool overlap(const struct partition *a, const struct partition *b)
+{
+	return a->size && b->size && a->start < b->start + b->size &&
+	       b->start < a->start + a->size;
+}
+
+/* A logical partition lies inside its extended container by design. */
+static bool contained(const struct partition *in, const struct partition *c)
+{
+	return c->container && in->logical && in->start >= c->start &&
+	       in->start + in->size <= c->start + c->size;
+}
+
+static void check_overlaps(struct inspect *in)
+{
+	for (int i = 0; i < in->pt.count; i++)
+		for (int j = i + 1; j < in->pt.count; j++) {
+			const struct partition *a = &in->pt.part[i];
+			const struct partition *b = &in->pt.part[j];
+
+			if (!overlap(a, b) || contained(a, b) || contained(b, a))
+				continue;
+			if (a->container && b->container)
+				continue;
+			finding(in, FAIL, "disk", "part-overlap",
+				NOTE(AT(a->start > b->start ? a->start : b->start),
+				     .fix = "sfdisk IMAGE"),
+				"partitions %d (sectors %llu..%llu) and %d "
+				"(sectors %llu..%llu) overlap: writing one "
+				"overwrites the other's filesystem",
+				a->number, (unsigned long long)a->start,
+				(unsigned long long)(a->start + a->size - 1),
+				b->number, (unsigned long long)b->start,
+				(unsigned long long)(b->start + b->size - 1));
+		}
+}
+
+static void describe_fs(struct pfs *f, char *buf, size_t size)
+{
+	struct ext2_super_block *sb;
+
+	if (!f || !f->ok) {
+		snprintf(buf, size, "no ext2/3/4 filesystem");
+		return;
+	}
+	sb = f->fs.e2->super;
+	snprintf(buf, size, "%s filesystem of %llu blocks of %u bytes",
+		 ext2fs_has_feature_extents(sb) ? "ext4"
+		 : ext2fs_has_feature_journal(sb) ? "ext3" : "ext2",
+		 (unsigned long long)fs_blocks(&f->fs), fs_block_size(&f->fs));
+}
+
+static void check_partition(struct inspect *in, const struct partition *p)
+{
+	uint64_t end = p->start + p->size;
+	char fsdesc[128];
+	struct pfs *f;
+
+	if (p->container) {
+		finding(in, OK, "disk", "part", NOTE(AT(p->start)),
+			"partition %d: extended partition, sectors %llu..%llu",
+			p->number, (unsigned long long)p->start,
+			(unsigned long long)(end - 1));
+		return;
+	}
+	if (p->start == 0) {
+		finding(in, FAIL, "disk", "part-in-mbr",
+			NOTE(AT(0), .fix = "sfdisk IMAGE"),
+			"partition %d starts at sector 0, on top of the MBR: "
+			"its filesystem and the boot code overwrite each other",
+			p->number);
+	}
+	if (end > image_sectors(&in->img))
+		finding(in, WARN, "disk", "part-past-end",
+			NOTE(AT(image_sectors(&in->img)),
+			     .fix = fixf(in, "truncate -s %llu IMAGE",
+					 (unsigned long long)(end * SECTOR_SIZE))),
+			"partition %d (sectors %llu..%llu) runs past the end of "
+			"the image (%llu sectors): reads there fail (GRUB "
+			"\"Error 25: Disk read error\", kernel I/O errors)",
+			p->number, (unsigned long long)p->start,
+			(unsigned long long)(end - 1),
+			(unsigned long long)image_sectors(&in->img));
+	f = pfs_get(in, p->number);
+	describe_fs(f, fsdesc, sizeof(fsdesc));
+	finding(in, OK, "disk", "part", NOTE(AT(p->start)),
+		"partition %d = (hd0,%d): sectors %llu..%llu, type 0x%02x%s, %s",
+		p->number, partition_grub_index(p), (unsigned long long)p->start,
+		(unsigned long long)(end - 1), p->type,
+		p->active ? ", active" : "", fsdesc);
+	if (f && f->ok && !grub_mounts_type(p->type))
+		finding(in, WARN, "disk", "part-type",
+			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
+			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
+			"partition %d holds an ext2/3/4 filesystem but has type "
+			"0x%02x: GRUB 0.97 mounts ext2 only on type 0x83 (or "
+			"0xfd) and says \"Error 17: Cannot mount selected "
+			"partition\" if it has to read it",
+			p->number, p->type);
+	else if (f && !f->ok && p->type == TYPE_LINUX)
+		finding(in, WARN, "disk", "part-no-fs",
+			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
+			     .fix = fixf(in, "mke2fs -t ext2 -b 1024 -E offset=%llu IMAGE %llu",
+					 (unsigned long long)(p->start * SECTOR_SIZE),
+					 (unsigned long long)(p->size / 2))),
+			"partition %d has type Linux (0x83) but %s", p->number,
+			f->why);
+}
+
+static void check_active(struct inspect *in)
+{
+	int active = 0, primaries = 0;
+
+	for (int i = 0; i < in->pt.count; i++) {
+		if (in->pt.part[i].number > 4)
+			continue;
+		primaries++;
+		active += in->pt.part[i].active;
+	}
+	if (primaries && active == 0)
+		finding(in, WARN, "disk", "part-no-active",
+			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			"no partition is marked active: GRUB's stage1 and "
+			"SeaBIOS do not care, but some BIOSes skip such a disk "
+			"and MBR code that chains the active partition stops");
+	else if (active > 1)
+		finding(in, WARN, "disk", "part-many-active",
+			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			"%d partitions are marked active: MBR code that chains "
+			"the active partition refuses (\"Multiple active "
+			"partitions\") and some BIOSes reject the table",
+			active);
+}
+
+int check_disk(struct inspect *in)
+{
+	if (open_image(in) || read_mbr(in) < 0)
+		return -1;
+	if (!in->have_mbr || le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
+		return 0;
+	if (read_table(in) < 0)
+		return -1;
+	if (!in->have_table)
+		return 0;
+	if (in->pt.count == 0) {
+		finding(in, FAIL, "disk", "part-none",
+			NOTE(AT(0), .fix = "sfdisk IMAGE"),
+			"the partition table is empty: GRUB Legacy has no "
+			"filesystem to read stage2 and the menu from");
+		return 0;
+	}
+	for (int i = 0; i < in->pt.count; i++)
+		check_partition(in, &in->pt.part[i]);
+	check_overlaps(in);
+	check_active(in);
+	return 0;
+}

@@ -1,0 +1,115 @@
+/*
+ * What GRUB's ext2 reader cannot read: filesystem-wide features (the table
+ * shared with the installer, disk/features.c) and, file by file, storage
+ * it does not know: inline data, block numbers above 2^32, huge files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+/* Does GRUB read this partition: stage2, the menu or a menu entry? */
+static bool grub_reads(const struct inspect *in, int partno)
+{
+	return partno == in->stage2_partno || partno == in->root_partno;
+}
+
+static void check_partition_features(struct inspect *in, struct pfs *p)
+{
+	const struct ext2_super_block *sb = p->fs.e2->super;
+	const struct fs_problem *f;
+	size_t pos = 0;
+	bool needed = grub_reads(in, p->part->number);
+	char fix[256];
+	int n = 0;
+
+	while ((f = fs_grub_unreadable(sb, &pos))) {
+		n++;
+		snprintf(fix, sizeof(fix), "%s", f->fix);
+		finding(in, needed ? FAIL : WARN, "features", "feature-unreadable",
+			NOTE(AT(p->part->start), .fix = fix),
+			"partition %d: the filesystem %s (feature %s)%s",
+			p->part->number, f->why, f->name,
+			needed ? "" : "; GRUB does not need this partition");
+	}
+	if (!n)
+		finding(in, OK, "features", "features", NOTE(AT(p->part->start)),
+			"partition %d: no filesystem feature GRUB 0.97 cannot "
+			"read (incompat 0x%x)", p->part->number,
+			sb->s_feature_incompat);
+}
+
+int check_features(struct inspect *in)
+{
+	for (int i = 0; in->have_table && i < in->pt.count; i++) {
+		struct pfs *p = pfs_get(in, in->pt.part[i].number);
+		if (p && p->ok)
+			check_partition_features(in, p);
+	}
+	return 0;
+}
+
+/* Block numbers GRUB's 32-bit reader cannot address (ext4 64bit). */
+static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
+{
+	struct extent *ext = NULL;
+	struct gi_err err = { 0 };
+	size_t n = 0;
+	bool high = false;
+
+	if (fs_block_runs(&p->fs, ino, &ext, &n, &err))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (ext[i].pblk + ext[i].len > UINT32_MAX)
+			high = true;
+	free(ext);
+	return high;
+}
+
+bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
+			   const struct walk *w, const char *area)
+{
+	struct file_overhang o;
+	const char *fix = "mke2fs -O ^inline_data (then copy the files back)";
+	char shown[600];
+
+	/* Name the file as the user wrote it, and where its links lead. */
+	if (w->links)
+		text_printf(shown, sizeof(shown), "%s (-> %s)", path, w->final);
+	else
+		text_copy(shown, sizeof(shown), path);
+
+	if (w->inline_dir[0]) {
+		finding(in, FAIL, "features", "feature-inline-data",
+			NOTE(.path = w->inline_dir, .fix = fix),
+			"%s: directory %s keeps its entries inside its inode "
+			"(inline_data): GRUB reads them as block numbers and "
+			"does not find %s", path, w->inline_dir, path);
+		return false;
+	}
+	if (w->inode.i_flags & EXT4_INLINE_DATA_FL) {
+		finding(in, FAIL, "features", "feature-inline-data",
+			NOTE(.path = path, .fix = fix),
+			"%s: its %u bytes are kept inside the inode (inline_data): "
+			"GRUB reads them as block numbers and gets garbage or "
+			"\"Error 24\" (a menu.lst kept inline gives the \"grub>\" "
+			"prompt)", shown, (unsigned)EXT2_I_SIZE(&w->inode));
+		return false;
+	}
+	if ((w->inode.i_flags & EXT4_HUGE_FILE_FL) ||
+	    has_high_blocks(p, w->ino)) {
+		finding(in, FAIL, "features", "feature-64bit-blocks",
+			NOTE(.path = path, .grub_error = GERR_FILELENGTH),
+			"%s: lies beyond block 2^32 or is a huge file: GRUB stops "
+			"with \"Error 14: Filesystem compatibility error, cannot "
+			"read whole file\"", shown);
+		return false;
+	}
+	file_overhang(p, w->ino, &o);
+	if (o.count) {
+		report_grub_overhang(in, p, area, path, &o);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,325 @@
+/*
+ * The inspector: grubinst_verify() reads an image (never writes it) and
+ * predicts its boot as the BIOS, GRUB 0.97 and Linux will see it.  The
+ * checks run in boot order, one file per stage:
+ *   disk.c       MBR signature and partition table
+ *   bootcode.c   what code sector 0 (or the active partition's) holds
+ *   chain.c      stage1 -> stage1.5 -> stage2 -> menu, block lists, paths
+ *   blocks.c     every block of every inode against the partition end
+ *   features.c   filesystem features and per-file storage GRUB cannot read
+ *   menu.c       menu.lst as GRUB parses it, entry by entry
+ *   kernel.c     the kernel image (bzImage / multiboot) and its command line
+ *   userspace.c  root filesystem, init, libraries, /dev/console
+ * with helpers:
+ *   grubpath.c   path lookup following symlinks as GRUB or Linux does
+ *   elf.c        a small bounds-checked ELF reader
+ *   report.c     finding emission; map.c the disk map; explain.c errors
+ *   verify.c     grubinst_verify(): the order above
+ */
+#ifndef GRUBINST_INSPECT_H
+#define GRUBINST_INSPECT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "disk.h"
+#include "stage.h"
+
+#define OK GRUBINST_SEV_OK
+#define WARN GRUBINST_SEV_WARN
+#define FAIL GRUBINST_SEV_FAIL
+
+/* GRUB 0.97 error numbers (stage2/shared.h) the checks refer to. */
+enum grub_err {
+	GERR_BAD_FILETYPE = 2,
+	GERR_BAD_VERSION = 6,
+	GERR_BOOT_FEATURES = 10,
+	GERR_DEV_FORMAT = 11,
+	GERR_EXEC_FORMAT = 13,
+	GERR_FILELENGTH = 14,
+	GERR_FILE_NOT_FOUND = 15,
+	GERR_FSYS_CORRUPT = 16,
+	GERR_FSYS_MOUNT = 17,
+	GERR_NEED_LX_KERNEL = 19,
+	GERR_NO_DISK = 21,
+	GERR_NO_PART = 22,
+	GERR_OUTSIDE_PART = 24,
+	GERR_READ = 25,
+	GERR_SYMLINK_LOOP = 26,
+	GERR_UNRECOGNIZED = 27,
+	GERR_MAX = 35,
+};
+
+/* Where a finding points; all optional.  AT(s) names a sector.  */
+struct note {
+	const char *path;
+	const char *fix;
+	int grub_error;
+	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
+};
+#define AT(s) .sector_plus1 = (long long)(s) + 1
+#define NOTE(...) ((struct note){ __VA_ARGS__ })
+
+/* ---- what stage1 points at ---- */
+
+enum boot_kind {
+	BOOT_UNKNOWN,		/* some code we do not know */
+	BOOT_EMPTY,		/* the code area is all zeros */
+	BOOT_GRUB_LEGACY,	/* GRUB 0.97 stage1 */
+	BOOT_GRUB2,		/* GRUB 2 boot.img */
+	BOOT_SYSLINUX,		/* syslinux/extlinux mbr.bin */
+	BOOT_DOS,		/* MS-DOS / Windows MBR: chains the active one */
+};
+
+struct bootcode {
+	enum boot_kind kind;
+	const char *name;	/* for messages */
+	bool chains_active;	/* MBR code that loads the active partition */
+	int chains_partition;	/* ...or this one (syslinux altmbr.bin) */
+	bool needs_gpt;		/* syslinux gptmbr.bin */
+	/* GRUB Legacy stage1 fields */
+	uint8_t drive;
+	bool force_lba;
+	uint16_t address;
+	uint16_t segment;
+	uint32_t load_sector;
+	bool drive_check_nopped;
+	/* GRUB 2 boot.img */
+	uint64_t grub2_sector;
+};
+
+#define BLOCKLIST_MAX 64
+
+/* The block list in the first sector of a stage2 / stage1.5. */
+struct blocklist {
+	struct sector_run run[BLOCKLIST_MAX];
+	size_t n;
+	uint64_t sectors;	/* total, not counting the first sector */
+	bool bad_segment;	/* segments do not follow each other */
+	bool overflow;		/* no terminating entry found */
+};
+
+/* A filesystem, opened on demand, with what was learned scanning it. */
+struct census_hit {
+	ext2_ino_t ino;
+	uint64_t first, last;	/* blocks past the partition end */
+	uint64_t count;
+	bool meta;		/* an indirect / extent-tree block is among them */
+	bool data;
+};
+
+#define CENSUS_HITS 16
+#define CENSUS_WANTS 4
+
+struct census {
+	bool done;
+	bool failed;
+	uint64_t inodes;
+	uint64_t bad_inodes;	/* inodes with blocks past the end */
+	struct census_hit hit[CENSUS_HITS];
+	size_t nhits;
+	/* Reverse lookups: which inode holds block WANT[i], as block LBLK. */
+	uint64_t want[CENSUS_WANTS];
+	ext2_ino_t owner[CENSUS_WANTS];
+	int64_t owner_lblk[CENSUS_WANTS];
+	size_t nwant;
+};
+
+struct pfs {
+	const struct partition *part;
+	bool tried;
+	bool ok;
+	struct fs fs;
+	uint64_t sectors;	/* of the partition that the image holds: the
+				   kernel truncates a partition at the end of
+				   the disk ("extends beyond EOD") */
+	bool cut;		/* ...less than the partition table says */
+	uint64_t limit;		/* first block past that end */
+	struct census census;
+	char why[256];		/* why it did not open */
+};
+
+/* ---- the menu, as stage2 will read it ---- */
+
+#define MENU_MAX_ENTRIES 64
+#define MENU_MAX_CMDS 32
+
+struct menu_cmd {
+	int line;
+	char text[512];
+};
+
+struct menu_entry {
+	int line;
+	char title[128];
+	struct menu_cmd cmd[MENU_MAX_CMDS];
+	int ncmd;
+};
+
+struct menu {
+	bool found;
+	int partno;		/* partition stage2 reads it from */
+	char path[256];
+	int default_entry;
+	bool default_saved;
+	int timeout;		/* -1: none */
+	int fallback;		/* -1: none */
+	bool serial, terminal_serial;
+	struct menu_entry entry[MENU_MAX_ENTRIES];
+	int nentries;
+	int dropped;		/* entries beyond MENU_MAX_ENTRIES */
+};
+
+/* The default entry, as boot.c and userspace.c need it. */
+struct boot_entry {
+	bool valid;
+	int partno;		/* GRUB root of the entry */
+	char kernel[256];
+	char cmdline[1024];	/* after the kernel path */
+	char initrd[256];
+	bool has_initrd;
+	/* Filled by kernel.c */
+	bool kernel_ok;
+	bool kernel64;		/* known to be x86_64 */
+	bool arch_known;
+	unsigned protocol;	/* boot protocol, e.g. 0x20f */
+	char version[96];	/* "6.1.0-..." */
+	int kmajor, kminor, kpatch;
+};
+
+struct inspect {
+	grubinst *g;
+	grubinst_finding_fn fn;
+	void *ctx;
+	struct gi_err err;	/* set only when the image cannot be read */
+	int fails;
+	int warns;
+
+	struct image img;
+	bool img_open;
+	uint8_t mbr[SECTOR_SIZE];
+	bool have_mbr;
+	bool have_table;
+	struct ptable pt;
+	struct pfs pfs[PTABLE_MAX];
+
+	/* bootcode.c / chain.c */
+	struct bootcode boot;
+	uint64_t stage1_sector;		/* where the stage1 in use is */
+	bool grub;			/* a GRUB Legacy stage1 is in use */
+	int stage2_partno;		/* where stage2 is read from; 0 unknown */
+	char stage2_path[256];
+	int root_partno;		/* stage2's install partition */
+	char menu_path[256];
+	bool chain_ok;			/* stage2 will run */
+	unsigned embedded_sectors;	/* stage1.5 in the gap (for the map) */
+	char stage1_5_version[16];	/* "" when stage1 loads stage2 */
+
+	struct menu menu;
+	struct boot_entry entry;
+	char fixbuf[640];		/* fixf(): the fix of the next finding */
+};
+
+/* report.c */
+void text_printf(char *buf, size_t size, const char *fmt, ...) GI_PRINTF(3, 4);
+void text_copy(char *dst, size_t size, const char *src);
+/* A fix command with real numbers in it, valid until the next call. */
+const char *fixf(struct inspect *in, const char *fmt, ...) GI_PRINTF(2, 3);
+void finding(struct inspect *in, enum grubinst_severity sev, const char *area,
+	     const char *code, struct note n, const char *fmt, ...)
+	GI_PRINTF(6, 7);
+
+/* disk.c */
+bool grub_mounts_type(unsigned type);
+
+/* verify.c: the state, filesystems and reads */
+struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx);
+int inspect_free(struct inspect *in);
+struct pfs *pfs_get(struct inspect *in, int partno);
+const struct partition *part_by_grub(const struct inspect *in, int index);
+const struct partition *part_of_sector(const struct inspect *in, uint64_t s);
+int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n);
+
+/* disk.c, bootcode.c, chain.c, blocks.c, features.c, menu.c, kernel.c,
+ * userspace.c: each adds its findings; a negative return means the image
+ * could not be read and IN->err says why.  */
+int check_disk(struct inspect *in);
+void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
+int check_bootcode(struct inspect *in);
+int check_chain(struct inspect *in);
+int check_filesystems(struct inspect *in);
+int check_features(struct inspect *in);
+int check_menu(struct inspect *in);
+int check_kernel(struct inspect *in);
+int check_userspace(struct inspect *in);
+
+/* chain.c */
+void blocklist_parse(const uint8_t first[SECTOR_SIZE], uint16_t address,
+		     struct blocklist *bl);
+
+/* blocks.c */
+int census_run(struct inspect *in, struct pfs *p);
+void census_want(struct pfs *p, uint64_t blk);
+ext2_ino_t census_owner(const struct pfs *p, uint64_t blk, int64_t *lblk);
+/* Blocks of one file past the partition end (for files GRUB reads). */
+struct file_overhang {
+	uint64_t count, first, last;
+	bool meta, data;
+	bool corrupt;
+	/* The first one a sequential reader meets (GRUB reads each indirect
+	 * or extent-tree block before the data it maps).  */
+	uint64_t first_read;
+	bool first_read_meta;
+	bool meta_after;	/* a block-map block is read after it */
+};
+int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o);
+/* GRUB's reaction and the kernel's log line for a file past the end. */
+void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
+			  const struct file_overhang *o, bool only_resize);
+void report_grub_overhang(struct inspect *in, struct pfs *p, const char *area,
+			  const char *path, const struct file_overhang *o);
+int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size);
+
+/* grubpath.c */
+enum walk_mode { WALK_GRUB, WALK_LINUX };
+struct walk {
+	ext2_ino_t ino;		/* 0 when not found */
+	ext2_ino_t dir;		/* directory the final name was found in */
+	int error;		/* GRUB error number, 0 when found */
+	int links;		/* symbolic links followed */
+	char why[384];		/* what went wrong, in words */
+	char final[512];	/* the path after following links */
+	char inline_dir[256];	/* a directory on the way kept in its inode */
+	struct ext2_inode_large inode;
+};
+int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
+	      struct walk *w);
+int grub_parse_device(const char *s, int *drive, int *part, const char **rest);
+
+/* features.c */
+bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
+			   const struct walk *w, const char *area);
+
+/* kernel.c */
+int read_head(struct pfs *p, ext2_ino_t ino, uint8_t *buf, size_t n,
+	      size_t *got);
+const char *cmdline_arg(const char *cmdline, const char *key, char *buf,
+			size_t size);
+int root_partition(struct inspect *in);
+
+/* elf.c: the parts of an ELF file that decide whether it runs. */
+#define ELF_MAX_NEEDED 32
+struct elf_info {
+	bool is_elf;
+	const char *error;	/* NULL, or why it is not loadable */
+	int bits;		/* 32 or 64 */
+	unsigned machine;	/* EM_* */
+	unsigned type;		/* ET_* */
+	char interp[256];
+	char needed[ELF_MAX_NEEDED][128];
+	int nneeded;
+	char runpath[256];
+};
+void elf_parse(const uint8_t *data, size_t len, struct elf_info *e);
+
+#endif

@@ -1,0 +1,635 @@
+/*
+ * menu.lst as stage2 reads it (stage2/stage2.c get_line_from_config and
+ * cmain, stage2/cmdline.c find_command and run_script, builtins.c):
+ *   - CRs are dropped, tabs become spaces, "\\\n" joins lines; a '#' is a
+ *     comment only as the first non-blank character of a line;
+ *   - a command name ends at a space, a tab or '=' ("timeout=5" works);
+ *   - before the first title only menu commands run (default, timeout,
+ *     fallback, serial, terminal...); others are ignored silently;
+ *   - a title with no commands is dropped; unknown commands in an entry
+ *     stop it with "Error 27: Unrecognized command" when it boots;
+ *   - a menu that cannot be opened, or has no entries, gives the "grub>"
+ *     command line and no error message.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define MENU_MAX_BYTES (1024 * 1024)
+#define GRUB_LINE_MAX 1500	/* NEW_HEAPSIZE: longer lines are cut */
+
+enum { C_MENU = 1, C_CMDLINE = 2, C_TITLE = 4 };
+
+/* The builtins of Debian's stage2 (builtin_table in builtins.c, with
+ * graphics, serial and MD5 passwords, without netboot).  */
+static const struct {
+	const char *name;
+	int flags;
+} commands[] = {
+	{ "background", C_MENU | C_CMDLINE }, { "blocklist", C_CMDLINE },
+	{ "boot", C_CMDLINE }, { "border", C_MENU | C_CMDLINE },
+	{ "cat", C_CMDLINE }, { "chainloader", C_CMDLINE },
+	{ "clear", C_CMDLINE }, { "cmp", C_CMDLINE },
+	{ "color", C_MENU | C_CMDLINE }, { "configfile", C_CMDLINE },
+	{ "debug", C_CMDLINE }, { "default", C_MENU },
+	{ "displayapm", C_CMDLINE }, { "displaymem", C_CMDLINE },
+	{ "embed", C_CMDLINE }, { "fallback", C_MENU }, { "find", C_CMDLINE },
+	{ "foreground", C_MENU | C_CMDLINE }, { "fstest", C_CMDLINE },
+	{ "geometry", C_CMDLINE }, { "halt", C_CMDLINE }, { "help", C_CMDLINE },
+	{ "hiddenmenu", C_MENU }, { "hide", C_MENU | C_CMDLINE },
+	{ "impsprobe", C_CMDLINE }, { "initrd", C_CMDLINE },
+	{ "install", C_CMDLINE }, { "ioprobe", C_CMDLINE },
+	{ "kernel", C_CMDLINE }, { "lock", C_CMDLINE },
+	{ "makeactive", C_CMDLINE }, { "map", C_CMDLINE },
+	{ "md5crypt", C_CMDLINE }, { "module", C_CMDLINE },
+	{ "modulenounzip", C_CMDLINE }, { "pager", C_MENU | C_CMDLINE },
+	{ "partnew", C_MENU | C_CMDLINE }, { "parttype", C_MENU | C_CMDLINE },
+	{ "password", C_MENU | C_CMDLINE }, { "pause", C_CMDLINE },
+	{ "print", C_MENU | C_CMDLINE }, { "read", C_CMDLINE },
+	{ "reboot", C_CMDLINE }, { "root", C_CMDLINE },
+	{ "rootnoverify", C_CMDLINE }, { "savedefault", C_CMDLINE },
+	{ "serial", C_MENU | C_CMDLINE }, { "setkey", C_MENU | C_CMDLINE },
+	{ "setup", C_CMDLINE }, { "shade", C_MENU | C_CMDLINE },
+	{ "splashimage", C_MENU | C_CMDLINE },
+	{ "terminal", C_MENU | C_CMDLINE }, { "terminfo", C_MENU | C_CMDLINE },
+	{ "testload", C_CMDLINE }, { "testvbe", C_CMDLINE },
+	{ "timeout", C_MENU }, { "title", C_TITLE },
+	{ "unhide", C_MENU | C_CMDLINE }, { "uppermem", C_CMDLINE },
+	{ "vbeprobe", C_CMDLINE }, { "viewport", C_MENU | C_CMDLINE },
+};
+
+/* Flags of the command LINE starts with; 0 if GRUB does not know it.
+ * NAME receives the command name.  */
+static int command_of(const char *line, char *name, size_t size)
+{
+	size_t n = strcspn(line, " \t=");
+
+	snprintf(name, size, "%.*s", (int)n, line);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strlen(commands[i].name) == n &&
+		    strncmp(commands[i].name, line, n) == 0)
+			return commands[i].flags;
+	return 0;
+}
+
+/* cmdline.c skip_to(1, ...): past the command and its separators. */
+static const char *args_of(const char *line)
+{
+	while (*line && *line != ' ' && *line != '\t' && *line != '=')
+		line++;
+	while (*line == ' ' || *line == '\t' || *line == '=')
+		line++;
+	return line;
+}
+
+/* ---- reading lines as get_line_from_config does ---- */
+
+struct reader {
+	const uint8_t *data;
+	size_t len, pos;
+	int line;		/* number of the line the next one starts on */
+};
+
+static bool next_line(struct reader *r, char *out, size_t size, int *lineno,
+		      bool *cut)
+{
+	size_t pos = 0;
+	bool literal = false, comment = false, any = false;
+
+	*cut = false;
+	*lineno = r->line;
+	while (r->pos < r->len) {
+		char c = (char)r->data[r->pos++];
+
+		any = true;
+		if (c == '\n')
+			r->line++;
+		if (c == '\r')
+			continue;
+		if (c == '\t')
+			c = ' ';
+		if (literal) {
+			if (c == '\n') {
+				c = ' ';
+				if (pos > 0)
+					pos--;
+			}
+			literal = false;
+		}
+		if (c == '\\' && !literal)
+			literal = true;
+		if (comment) {
+			if (c == '\n')
+				comment = false;
+		} else if (pos == 0) {
+			if (c == '#')
+				comment = true;
+			else if (c != ' ' && c != '\n') {
+				*lineno = r->line;
+				out[pos++] = c;
+			}
+		} else {
+			if (c == '\n')
+				break;
+			if (pos < size - 1 && pos < GRUB_LINE_MAX)
+				out[pos++] = c;
+			else
+				*cut = true;
+		}
+	}
+	out[pos] = '\0';
+	return pos > 0 || (any && r->pos < r->len);
+}
+
+/* ---- global commands ---- */
+
+static bool parse_int(const char *s, int *v)
+{
+	char *end;
+	long n = strtol(s, &end, 0);
+
+	if (end == s || n < 0 || n > 1000000)
+		return false;
+	*v = (int)n;
+	return true;
+}
+
+static void run_global(struct inspect *in, const char *name, const char *args,
+		       int line)
+{
+	struct menu *m = &in->menu;
+	int v;
+
+	if (strcmp(name, "default") == 0) {
+		if (strncmp(args, "saved", 5) == 0)
+			m->default_saved = true;
+		else if (parse_int(args, &v))
+			m->default_entry = v;
+		else
+			finding(in, WARN, "menu", "menu-syntax",
+				NOTE(.path = m->path, .grub_error = 23),
+				"%s line %d: \"default %s\" is not a number: "
+				"entry 0 boots", m->path, line, args);
+	} else if (strcmp(name, "timeout") == 0) {
+		if (parse_int(args, &v))
+			m->timeout = v;
+	} else if (strcmp(name, "fallback") == 0) {
+		if (parse_int(args, &v))
+			m->fallback = v;
+	} else if (strcmp(name, "serial") == 0) {
+		m->serial = true;
+	} else if (strcmp(name, "terminal") == 0) {
+		if (strstr(args, "serial"))
+			m->terminal_serial = true;
+	}
+}
+
+/* ---- parsing the file into entries ---- */
+
+/* stage2 overwrites a title that got no commands. */
+static void drop_empty_last(struct inspect *in)
+{
+	struct menu *m = &in->menu;
+
+	if (!m->nentries || m->entry[m->nentries - 1].ncmd)
+		return;
+	finding(in, WARN, "menu", "menu-empty-entry", NOTE(.path = m->path),
+		"%s line %d: title \"%s\" has no commands: GRUB drops it "
+		"(entry numbers shift)", m->path, m->entry[m->nentries - 1].line,
+		m->entry[m->nentries - 1].title);
+	m->nentries--;
+}
+
+static void add_entry(struct inspect *in, const char *title, int line)
+{
+	struct menu *m = &in->menu;
+	struct menu_entry *e;
+
+	drop_empty_last(in);
+	if (m->nentries == MENU_MAX_ENTRIES) {
+		m->dropped++;
+		return;
+	}
+	e = &m->entry[m->nentries++];
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	snprintf(e->title, sizeof(e->title), "%s", title);
+}
+
+static void add_command(struct inspect *in, const char *text, int line)
+{
+	struct menu *m = &in->menu;
+	struct menu_entry *e;
+
+	if (!m->nentries || m->dropped)
+		return;
+	e = &m->entry[m->nentries - 1];
+	if (e->ncmd == MENU_MAX_CMDS)
+		return;
+	e->cmd[e->ncmd].line = line;
+	snprintf(e->cmd[e->ncmd].text, sizeof(e->cmd[e->ncmd].text), "%s", text);
+	e->ncmd++;
+}
+
+static void parse_line(struct inspect *in, const char *text, int line)
+{
+	struct menu *m = &in->menu;
+	char name[64];
+	int flags = command_of(text, name, sizeof(name));
+
+	if (flags & C_TITLE) {
+		add_entry(in, args_of(text), line);
+	} else if (m->nentries) {
+		/* Stored as is; unknown ones fail only when the entry boots. */
+		add_command(in, text, line);
+	} else if (!flags) {
+		finding(in, WARN, "menu", "menu-unknown-command",
+			NOTE(.path = m->path),
+			"%s line %d: GRUB 0.97 has no command \"%s\"; it skips "
+			"the line", m->path, line, name);
+	} else if (flags & C_MENU) {
+		run_global(in, name, args_of(text), line);
+	} else {
+		finding(in, WARN, "menu", "menu-ignored", NOTE(.path = m->path),
+			"%s line %d: \"%s\" before the first title is ignored "
+			"(only menu commands run there)", m->path, line, name);
+	}
+}
+
+static void parse_menu(struct inspect *in, const uint8_t *data, size_t len)
+{
+	struct reader r = { data, len, 0, 1 };
+	char *text = malloc(GRUB_LINE_MAX + 2);
+	int line;
+	bool cut;
+
+	if (!text)
+		return;
+	in->menu.timeout = -1;
+	in->menu.fallback = -1;
+	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
+		if (!text[0])
+			continue;
+		if (cut)
+			finding(in, WARN, "menu", "menu-long-line",
+				NOTE(.path = in->menu.path),
+				"%s line %d is longer than %d bytes: GRUB cuts it",
+				in->menu.path, line, GRUB_LINE_MAX);
+		parse_line(in, text, line);
+	}
+	free(text);
+	drop_empty_last(in);
+}
+
+/* ---- finding and reading the file ---- */
+
+/* The partition and path of a GRUB file name: "(hd0,1)/x" or "/x" (then
+ * in DEFAULT_PART).  Returns the GRUB error, 0 when it names a partition
+ * of this disk.  */
+static int grub_file(struct inspect *in, const char *name, int default_part,
+		     int *partno, const char **path)
+{
+	int drive, part;
+	const struct partition *p;
+
+	*partno = default_part;
+	*path = name;
+	if (name[0] != '(')
+		return name[0] == '/' ? 0 : 1;
+	if (grub_parse_device(name, &drive, &part, path))
+		return GERR_DEV_FORMAT;
+	if (drive == -1 || drive > 0)
+		return GERR_NO_DISK;
+	if (part < 0)
+		return GERR_FSYS_MOUNT;
+	p = part_by_grub(in, part);
+	if (!p)
+		return GERR_NO_PART;
+	*partno = p->number;
+	return (*path)[0] == '/' ? 0 : 1;
+}
+
+/* menu.lst itself: what a dangling or looping link points at. */
+static void describe_link(struct pfs *p, const char *path, char *buf,
+			  size_t size)
+{
+	struct gi_err err = { 0 };
+	struct ext2_inode inode;
+	char target[512];
+	ext2_ino_t ino;
+
+	buf[0] = '\0';
+	if (!p || !p->ok || fs_lookup(&p->fs, path, &ino, &err) || !ino ||
+	    ext2fs_read_inode(p->fs.e2, ino, &inode) ||
+	    !LINUX_S_ISLNK(inode.i_mode) ||
+	    fs_readlink(&p->fs, ino, target, sizeof(target), &err))
+		return;
+	snprintf(buf, size, " (a symbolic link to \"%s\")", target);
+}
+
+static void menu_not_found(struct inspect *in, struct pfs *p,
+			   const struct walk *w)
+{
+	struct menu *m = &in->menu;
+	const char *code = w->error == GERR_SYMLINK_LOOP ? "menu-symlink-loop"
+			   : w->links ? "menu-dangling" : "menu-missing";
+	char link[600], leads[600] = "";
+
+	describe_link(p, m->path, link, sizeof(link));
+	if (w->links && w->error == GERR_FILE_NOT_FOUND)
+		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
+	finding(in, FAIL, "menu", code,
+		NOTE(.path = m->path,
+		     .fix = "grubinst IMAGE"),
+		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
+		"\"grub>\" command line instead of booting (internally Error "
+		"%d; GRUB prints no message for the menu)",
+		m->partno - 1, m->path, link, leads, w->why, w->error);
+}
+
+/* Where stage2 reads the menu from when the chain told us nothing. */
+static int guess_root(struct inspect *in)
+{
+	const struct grubinst_options *o = &in->g->opts;
+	int i;
+
+	if (o->partition > 0 && ptable_find(&in->pt, o->partition))
+		return o->partition;
+	for (i = 0; in->have_table && i < in->pt.count; i++)
+		if (in->pt.part[i].active && !in->pt.part[i].container)
+			return in->pt.part[i].number;
+	for (i = 0; in->have_table && i < in->pt.count; i++)
+		if (in->pt.part[i].type == 0x83)
+			return in->pt.part[i].number;
+	return 0;
+}
+
+static int read_menu(struct inspect *in, uint8_t **data, size_t *len)
+{
+	struct menu *m = &in->menu;
+	const char *path;
+	struct gi_err err = { 0 };
+	struct walk w;
+	struct pfs *p;
+	int e = grub_file(in, in->menu_path, in->root_partno, &m->partno, &path);
+
+	snprintf(m->path, sizeof(m->path), "%s", path);
+	if (e) {
+		finding(in, FAIL, "menu", "menu-path", NOTE(.grub_error = e),
+			"stage2's menu path \"%s\" names no file on this disk",
+			in->menu_path);
+		return 1;
+	}
+	p = pfs_get(in, m->partno);
+	walk_path(p, m->path, WALK_GRUB, &w);
+	if (!w.ino) {
+		menu_not_found(in, p, &w);
+		return 1;
+	}
+	if (!file_readable_by_grub(in, p, m->path, &w, "menu"))
+		return 1;
+	if (fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, data, len, &err)) {
+		finding(in, FAIL, "menu", "menu-unreadable", NOTE(.path = m->path),
+			"%s cannot be read: %s", m->path, err.msg);
+		return 1;
+	}
+	m->found = true;
+	finding(in, OK, "menu", "menu-found", NOTE(.path = m->path),
+		"stage2 reads its menu from (hd0,%d)%s%s%s (%zu bytes)",
+		m->partno - 1, m->path, w.links ? " -> " : "",
+		w.links ? w.final : "", *len);
+	return 0;
+}
+
+/* ---- the entries ---- */
+
+static int check_file(struct inspect *in, const struct menu_entry *e,
+		      const char *what, const char *name, int root,
+		      enum grubinst_severity sev, int *partno, char *path,
+		      size_t size)
+{
+	const char *rel;
+	struct walk w;
+	struct pfs *p;
+	int err = grub_file(in, name, root, partno, &rel);
+	char file[300];
+
+	snprintf(path, size, "%.*s", (int)strcspn(rel, " \t"), rel);
+	snprintf(file, sizeof(file), "%.*s", (int)strcspn(name, " \t"), name);
+	if (!err && *partno == 0)
+		err = GERR_NO_PART;
+	if (err) {
+		finding(in, sev, "menu", "menu-bad-path",
+			NOTE(.path = in->menu.path, .grub_error = err),
+			"entry \"%s\": %s %s cannot be opened: GRUB says "
+			"\"Error %d\" (see grubinst --explain %d)",
+			e->title, what, file, err, err);
+		return err;
+	}
+	p = pfs_get(in, *partno);
+	walk_path(p, path, WALK_GRUB, &w);
+	if (!w.ino) {
+		finding(in, sev, "menu", strcmp(what, "kernel") ? "menu-initrd-missing"
+								 : "menu-kernel-missing",
+			NOTE(.path = path, .grub_error = w.error,
+			     .fix = p && p->ok
+				? fixf(in, "debugfs -w -R 'write %s %s' 'IMAGE?offset=%llu'",
+				       strcmp(what, "kernel") ? "INITRD" : "VMLINUZ", path,
+				       (unsigned long long)(p->part->start * SECTOR_SIZE))
+				: NULL),
+			"entry \"%s\": %s (hd0,%d)%s: %s: GRUB stops with "
+			"\"Error %d\"", e->title, what, *partno - 1, path, w.why,
+			w.error);
+		return w.error;
+	}
+	if (!file_readable_by_grub(in, p, path, &w, "menu"))
+		return GERR_OUTSIDE_PART;
+	return 0;
+}
+
+static int root_of(struct inspect *in, const struct menu_entry *e,
+		   const char *args, enum grubinst_severity sev, int *root)
+{
+	int drive, part, e_no = 0;
+	const char *rest;
+	const struct partition *p = NULL;
+
+	if (grub_parse_device(args, &drive, &part, &rest))
+		e_no = GERR_DEV_FORMAT;
+	else if (drive == -1 || drive > 0)
+		e_no = GERR_NO_DISK;
+	else if (part < 0 || !(p = part_by_grub(in, part)))
+		e_no = part < 0 ? GERR_FSYS_MOUNT : GERR_NO_PART;
+	if (e_no) {
+		finding(in, sev, "menu", "menu-root",
+			NOTE(.path = in->menu.path, .grub_error = e_no),
+			"entry \"%s\": \"root %s\": %s: GRUB stops with \"Error %d\"",
+			e->title, args,
+			e_no == GERR_NO_DISK ? "this image is the only disk (hd0)"
+			: e_no == GERR_NO_PART ? "no such partition on this disk"
+			: e_no == GERR_FSYS_MOUNT ? "the whole disk has no filesystem"
+						  : "not a GRUB device name",
+			e_no);
+		return e_no;
+	}
+	*root = p->number;
+	return 0;
+}
+
+static int mountable(struct inspect *in, const struct menu_entry *e, int root,
+		     enum grubinst_severity sev)
+{
+	const struct partition *p = ptable_find(&in->pt, root);
+	struct pfs *f = pfs_get(in, root);
+
+	if (p && grub_mounts_type(p->type) && f && f->ok)
+		return 0;
+	finding(in, sev, "menu", "menu-root-mount",
+		NOTE(.path = in->menu.path, .grub_error = GERR_FSYS_MOUNT,
+		     .fix = p && f && f->ok
+			? fixf(in, "sfdisk --part-type IMAGE %d 83", p->number) : NULL),
+		"entry \"%s\": partition %d %s: \"Error 17: Cannot mount "
+		"selected partition\"", e->title, root,
+		f && f->ok ? "has a type GRUB's ext2 reader refuses"
+			   : "has no ext2 filesystem");
+	return GERR_FSYS_MOUNT;
+}
+
+/* Runs an entry's commands the way run_script would, without booting. */
+static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
+{
+	const struct menu_entry *e = &in->menu.entry[idx];
+	struct boot_entry be = { .partno = in->root_partno };
+	bool kernel = false;
+	char name[64], path[256];
+
+	for (int i = 0; i < e->ncmd; i++) {
+		const char *text = e->cmd[i].text, *args = args_of(text);
+		int flags = command_of(text, name, sizeof(name)), partno;
+
+		if (!flags || !(flags & C_CMDLINE)) {
+			finding(in, sev, "menu", "menu-unknown-command",
+				NOTE(.path = in->menu.path,
+				     .grub_error = GERR_UNRECOGNIZED),
+				"entry \"%s\" line %d: \"%s\" is not a command "
+				"GRUB 0.97 runs in an entry: \"Error 27: "
+				"Unrecognized command\"", e->title, e->cmd[i].line,
+				name);
+			return;
+		}
+		if (strcmp(name, "root") == 0 || strcmp(name, "rootnoverify") == 0) {
+			if (root_of(in, e, args, sev, &be.partno) ||
+			    (strcmp(name, "root") == 0 &&
+			     mountable(in, e, be.partno, sev)))
+				return;
+		} else if (strcmp(name, "kernel") == 0) {
+			while (strncmp(args, "--", 2) == 0)
+				args = args_of(args);	/* --type=, --no-mem-option */
+			if (check_file(in, e, "kernel", args, be.partno, sev,
+				       &partno, path, sizeof(path)))
+				return;
+			kernel = true;
+			be.partno = partno;
+			snprintf(be.kernel, sizeof(be.kernel), "%s", path);
+			args += strcspn(args, " \t");
+			args += strspn(args, " \t");
+			snprintf(be.cmdline, sizeof(be.cmdline), "%s", args);
+		} else if (strcmp(name, "initrd") == 0) {
+			if (!kernel) {
+				finding(in, sev, "menu", "menu-initrd-first",
+					NOTE(.path = in->menu.path,
+					     .grub_error = GERR_NEED_LX_KERNEL),
+					"entry \"%s\": initrd comes before kernel: "
+					"\"Error 19: Linux kernel must be loaded "
+					"before initrd\"", e->title);
+				return;
+			}
+			if (check_file(in, e, "initrd", args, be.partno, sev,
+				       &partno, be.initrd, sizeof(be.initrd)))
+				return;
+			be.has_initrd = true;
+		}
+	}
+	if (!kernel) {
+		finding(in, sev, "menu", "menu-no-kernel", NOTE(.path = in->menu.path),
+			"entry \"%s\" loads no kernel: GRUB runs it and returns "
+			"to the menu", e->title);
+		return;
+	}
+	be.valid = true;
+	if (idx == in->menu.default_entry)
+		in->entry = be;
+	finding(in, OK, "menu", "menu-entry", NOTE(.path = be.kernel),
+		"entry %d \"%s\"%s: kernel (hd0,%d)%s%s%s", idx, e->title,
+		idx == in->menu.default_entry ? " (default)" : "",
+		be.partno - 1, be.kernel, be.has_initrd ? ", initrd " : "",
+		be.has_initrd ? be.initrd : "");
+}
+
+static void check_globals(struct inspect *in)
+{
+	struct menu *m = &in->menu;
+
+	if (m->default_saved)
+		finding(in, OK, "menu", "menu-default-saved", NOTE(.path = m->path),
+			"\"default saved\": the entry saved in /boot/grub/default "
+			"boots (entry 0 assumed here)");
+	if (m->default_entry >= m->nentries) {
+		finding(in, WARN, "menu", "menu-default",
+			NOTE(.path = m->path),
+			"\"default %d\" but the menu has %d entries: GRUB boots "
+			"entry %d instead", m->default_entry, m->nentries,
+			m->fallback >= 0 && m->fallback < m->nentries ? m->fallback : 0);
+		m->default_entry = m->fallback >= 0 && m->fallback < m->nentries
+					   ? m->fallback : 0;
+	}
+	if (m->timeout < 0)
+		finding(in, WARN, "menu", "menu-no-timeout", NOTE(.path = m->path),
+			"no \"timeout\": GRUB waits at the menu for a key press "
+			"forever");
+	if (m->terminal_serial && !m->serial)
+		finding(in, WARN, "menu", "menu-serial",
+			NOTE(.path = m->path),
+			"\"terminal serial\" without a \"serial\" line before it: "
+			"GRUB has no serial port set up and stays on the screen");
+	if (m->dropped)
+		finding(in, WARN, "menu", "menu-many", NOTE(.path = m->path),
+			"more than %d entries: only the first %d are checked",
+			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
+}
+
+int check_menu(struct inspect *in)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (!in->chain_ok) {
+		in->root_partno = in->root_partno ? in->root_partno : guess_root(in);
+		if (!in->root_partno)
+			return 0;
+		snprintf(in->menu_path, sizeof(in->menu_path), "/boot/grub/menu.lst");
+		finding(in, WARN, "menu", "menu-assumed", NOTE(0),
+			"the boot chain does not reach stage2: checking "
+			"(hd0,%d)/boot/grub/menu.lst as if it did",
+			in->root_partno - 1);
+	}
+	if (read_menu(in, &data, &len))
+		return 0;
+	parse_menu(in, data, len);
+	free(data);
+	if (in->menu.nentries == 0) {
+		finding(in, FAIL, "menu", "menu-no-entries",
+			NOTE(.path = in->menu.path,
+			     .fix = "grubinst --kernel /boot/vmlinuz IMAGE"),
+			"%s has no usable entry (no title with commands): GRUB "
+			"shows the \"grub>\" command line", in->menu.path);
+		return 0;
+	}
+	check_globals(in);
+	for (int i = 0; i < in->menu.nentries; i++)
+		check_entry(in, i, i == in->menu.default_entry ? FAIL : WARN);
+	return 0;
+}

@@ -1,0 +1,466 @@
+/*
+ * After the kernel: the root filesystem named by root=, the program it
+ * runs as init, and /dev/console.  The kernel (init/main.c) runs init= if
+ * given and panics if that fails; otherwise it tries /sbin/init, /etc/init,
+ * /bin/init and /bin/sh, logging "Starting init: X exists but couldn't
+ * execute it (error N)" for each one that exists but fails, and panics with
+ * "No working init found" when none runs.  An init that starts and then
+ * dies (a missing shared library) panics with "Attempted to kill init!".
+ * An initrd's /init makes the same choice itself (initramfs-tools falls
+ * back like the kernel; minimal ones often do not).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define EXEC_MAX_BYTES (64u * 1024 * 1024)
+#define MAX_INTERP_DEPTH 4	/* binfmt_script's BINPRM_MAX_RECURSION */
+#define BINPRM_BUF 256
+#define MAX_LIBS 128
+
+enum run { RUNS, EXEC_FAILS, DIES };
+
+struct uctx {
+	struct inspect *in;
+	struct pfs *root;
+	const char *init;		/* the candidate being checked */
+	char seen[MAX_LIBS][128];	/* libraries already checked */
+	int nseen;
+	int err;			/* -errno of a failing execve */
+	bool found_x;			/* the candidate is a file with x bits:
+					   an initrd's [ -x ] test passes */
+	char why[700];
+};
+
+static const char *const lib_dirs64[] = {
+	"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+	"/usr/lib64", "/lib", "/usr/lib",
+};
+static const char *const lib_dirs32[] = {
+	"/lib/i386-linux-gnu", "/usr/lib/i386-linux-gnu", "/lib32",
+	"/usr/lib32", "/lib", "/usr/lib",
+};
+
+static enum run fails(struct uctx *u, int err, const char *fmt, const char *a,
+		      const char *b) GI_PRINTF(3, 0);
+static enum run fails(struct uctx *u, int err, const char *fmt, const char *a,
+		      const char *b)
+{
+	u->err = err;
+	text_printf(u->why, sizeof(u->why), fmt, a, b);
+	return EXEC_FAILS;
+}
+
+static enum run dies(struct uctx *u, const char *fmt, const char *a,
+		     const char *b)
+{
+	text_printf(u->why, sizeof(u->why), fmt, a, b);
+	return DIES;
+}
+
+/* A program or library with blocks the kernel cannot read. */
+static bool past_the_end(struct uctx *u, const char *path, ext2_ino_t ino)
+{
+	struct file_overhang o;
+	char blk[32];
+
+	file_overhang(u->root, ino, &o);
+	if (!o.count)
+		return false;
+	snprintf(blk, sizeof(blk), "%llu", (unsigned long long)o.first);
+	fails(u, -EIO, "%s has blocks past the partition end (block %s): "
+	      "reading it fails with \"attempt to access beyond end of "
+	      "device\"", path, blk);
+	return true;
+}
+
+/* Does the kernel run this machine type? */
+static bool machine_ok(const struct uctx *u, const struct elf_info *e,
+		       bool *compat)
+{
+	const struct boot_entry *k = &u->in->entry;
+
+	*compat = false;
+	if (e->machine == EM_X86_64)
+		return !k->arch_known || k->kernel64;
+	if (e->machine == EM_386) {
+		*compat = k->arch_known && k->kernel64;
+		return true;
+	}
+	return false;
+}
+
+static int read_file(struct uctx *u, ext2_ino_t ino, uint8_t **data,
+		     size_t *len)
+{
+	struct gi_err err = { 0 };
+
+	return fs_read_file(&u->root->fs, ino, EXEC_MAX_BYTES, data, len, &err);
+}
+
+static enum run check_libs(struct uctx *u, const struct elf_info *e,
+			   const char *who);
+
+/* A shared library by name, as ld.so would search for it. */
+static enum run check_lib(struct uctx *u, const char *name,
+			  const struct elf_info *parent, const char *who)
+{
+	const char *const *dirs = parent->bits == 64 ? lib_dirs64 : lib_dirs32;
+	char path[512];
+	struct walk w;
+
+	int saved = u->nseen;
+	enum run r;
+
+	for (int i = 0; i < u->nseen; i++)
+		if (strcmp(u->seen[i], name) == 0)
+			return RUNS;
+	/* Marked before recursing so that a dependency cycle ends; the
+	 * marks are taken back if the library turns out missing.  */
+	if (u->nseen < MAX_LIBS)
+		snprintf(u->seen[u->nseen++], sizeof(u->seen[0]), "%s", name);
+	for (int pass = 0; pass < 7; pass++) {
+		uint8_t *data = NULL;
+		size_t len = 0;
+		struct elf_info lib;
+		bool compat;
+
+		if (pass == 0 && !parent->runpath[0])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s",
+			 pass == 0 ? parent->runpath : dirs[pass - 1], name);
+		walk_path(u->root, path, WALK_LINUX, &w);
+		if (!w.ino || !LINUX_S_ISREG(w.inode.i_mode) ||
+		    read_file(u, w.ino, &data, &len))
+			continue;
+		elf_parse(data, len, &lib);
+		free(data);
+		if (past_the_end(u, path, w.ino)) {
+			u->nseen = saved;
+			return dies(u, "%s", u->why, "");
+		}
+		/* ld.so skips a library of the wrong class or machine. */
+		if (!lib.is_elf || lib.error || lib.bits != parent->bits ||
+		    lib.machine != parent->machine || !machine_ok(u, &lib, &compat))
+			continue;
+		r = check_libs(u, &lib, path);
+		if (r != RUNS)
+			u->nseen = saved;
+		return r;
+	}
+	u->nseen = saved;
+	return dies(u, "%s needs %s, found in none of /lib, /lib64, /usr/lib "
+		    "and their x86_64/i386-linux-gnu directories: the dynamic "
+		    "loader stops with \"error while loading shared libraries\"",
+		    who, name);
+}
+
+static enum run check_libs(struct uctx *u, const struct elf_info *e,
+			   const char *who)
+{
+	for (int i = 0; i < e->nneeded; i++) {
+		enum run r = check_lib(u, e->needed[i], e, who);
+		if (r != RUNS)
+			return r;
+	}
+	return RUNS;
+}
+
+static enum run check_exec(struct uctx *u, const char *path, int depth);
+
+
+static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct elf_info e;
+	bool compat;
+	enum run r;
+
+	if (read_file(u, ino, &data, &len))
+		return fails(u, -EIO, "%s cannot be read (larger than 64 MiB or "
+			     "corrupt)%s", path, "");
+	elf_parse(data, len, &e);
+	free(data);
+	if (e.error)
+		return fails(u, -ENOEXEC, "%s: %s", path, e.error);
+	if (!machine_ok(u, &e, &compat))
+		return fails(u, -ENOEXEC, "%s is built for another machine or "
+			     "for a 64-bit kernel%s", path,
+			     " (the kernel says \"Exec format error\")");
+	if (compat)
+		finding(u->in, WARN, "userspace", "init-32bit", NOTE(.path = path),
+			"%s is a 32-bit i386 program: it runs on this x86_64 "
+			"kernel only with CONFIG_IA32_EMULATION (Debian has it)",
+			path);
+	if (e.interp[0]) {
+		char interp[300];
+		snprintf(interp, sizeof(interp), "%s", e.interp);
+		struct walk w;
+		walk_path(u->root, interp, WALK_LINUX, &w);
+		if (!w.ino)
+			return fails(u, -ENOENT, "its program interpreter %s is "
+				     "missing (%s)", interp, w.why);
+		r = check_exec(u, interp, MAX_INTERP_DEPTH);
+		if (r != RUNS)
+			return r;
+	}
+	return check_libs(u, &e, path);
+}
+
+/* "#!interpreter [arg]" as binfmt_script reads it. */
+static enum run check_script(struct uctx *u, const char *path,
+			     const uint8_t *head, size_t len, int depth)
+{
+	char line[BINPRM_BUF + 1];
+	size_t n = len < BINPRM_BUF ? len : BINPRM_BUF;
+	char *interp;
+
+	memcpy(line, head, n);
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	interp = line + 2;
+	interp += strspn(interp, " \t");
+	interp[strcspn(interp, " \t")] = '\0';
+	if (!interp[0])
+		return fails(u, -ENOEXEC, "%s starts with \"#!\" but names no "
+			     "interpreter%s", path, "");
+	if (depth >= MAX_INTERP_DEPTH)
+		return fails(u, -ELOOP, "%s: too many levels of \"#!\" "
+			     "interpreters%s", path, "");
+	return check_exec(u, interp, depth + 1);
+}
+
+static enum run check_exec(struct uctx *u, const char *path, int depth)
+{
+	uint8_t head[BINPRM_BUF];
+	size_t len = 0;
+	struct walk w;
+	char mode[16];
+
+	walk_path(u->root, path, WALK_LINUX, &w);
+	if (!w.ino)
+		return fails(u, -ENOENT, "%s: %s", path, w.why);
+	if (!LINUX_S_ISREG(w.inode.i_mode))
+		return fails(u, -EACCES, "%s is not a regular file%s", path,
+			     w.links ? " (after following its links)" : "");
+	if (!(w.inode.i_mode & 0111)) {
+		snprintf(mode, sizeof(mode), "%04o", w.inode.i_mode & 07777);
+		return fails(u, -EACCES, "%s has no execute permission (mode "
+			     "%s)", path, mode);
+	}
+	if (depth == 0)
+		u->found_x = true;
+	if (past_the_end(u, path, w.ino))
+		return EXEC_FAILS;
+	read_head(u->root, w.ino, head, sizeof(head), &len);
+	if (len >= 2 && head[0] == '#' && head[1] == '!')
+		return check_script(u, path, head, len, depth);
+	if (len >= 4 && memcmp(head, ELFMAG, SELFMAG) == 0)
+		return check_elf(u, path, w.ino);
+	return fails(u, -ENOEXEC, "%s is neither an ELF program nor a \"#!\" "
+		     "script%s", path, "");
+}
+
+/* ---- choosing init ---- */
+
+static const char *const default_inits[] = {
+	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
+};
+
+static void report_runs(struct uctx *u, const char *path, bool first)
+{
+	bool initrd = u->in->entry.has_initrd;
+
+	if (first || !initrd) {
+		finding(u->in, first ? OK : WARN, "userspace",
+			first ? "init" : "init-fallback", NOTE(.path = path),
+			"%s runs as init%s", path,
+			first ? "" : ", after the kernel's earlier choices failed");
+		return;
+	}
+	finding(u->in, WARN, "userspace", "init-fallback",
+		NOTE(.path = path,
+		     .fix = fixf(u->in, "debugfs -w -R 'write INIT /sbin/init' "
+				 "'IMAGE?offset=%llu'",
+				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
+		"the kernel would fall back to %s, but with an initrd its /init "
+		"chooses: initramfs-tools falls back the same way, a minimal "
+		"initrd runs only /sbin/init and stops", path);
+}
+
+static void check_inits(struct uctx *u)
+{
+	struct inspect *in = u->in;
+	char init[256];
+	int tried = 0;
+
+	if (cmdline_arg(in->entry.cmdline, "init", init, sizeof(init))) {
+		enum run r = check_exec(u, init, 0);
+		if (r == RUNS)
+			finding(in, OK, "userspace", "init", NOTE(.path = init),
+				"init=%s runs", init);
+		else
+			finding(in, FAIL, "userspace",
+				r == DIES ? "init-dies" : "init-broken",
+				NOTE(.path = init),
+				"init=%s: %s; the kernel panics (\"%s\")", init, u->why,
+				r == DIES ? "Attempted to kill init!"
+					  : "Requested init failed");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++) {
+		const char *path = default_inits[i];
+		enum run r;
+
+		u->err = 0;
+		u->found_x = false;
+		r = check_exec(u, path, 0);
+		if (r == RUNS) {
+			report_runs(u, path, i == 0);
+			return;
+		}
+		if (r == DIES) {
+			finding(in, FAIL, "userspace", "init-dies",
+				NOTE(.path = path),
+				"%s starts but cannot run: %s; init exits and the "
+				"kernel panics (\"Attempted to kill init!\")",
+				path, u->why);
+			return;
+		}
+		if (u->found_x && in->entry.has_initrd) {
+			/* An initrd tests [ -x ] and execs it: no fallback. */
+			finding(in, FAIL, "userspace", "init-broken",
+				NOTE(.path = path),
+				"%s%s%s: the initrd's /init execs it, the exec "
+				"fails (\"switch_root: can't execute '%s'\") and "
+				"the kernel panics (\"Attempted to kill init!\")",
+				strncmp(u->why, path, strlen(path)) ? path : "",
+				strncmp(u->why, path, strlen(path)) ? ": " : "",
+				u->why, path);
+			return;
+		}
+		if (u->err != -ENOENT || u->found_x) {
+			tried++;
+			bool named = strncmp(u->why, path, strlen(path)) == 0;
+			finding(in, WARN, "userspace", "init-broken",
+				NOTE(.path = path),
+				"%s%s%s: the kernel logs \"Starting init: %s "
+				"exists but couldn't execute it (error %d)\"",
+				named ? "" : path, named ? "" : ": ", u->why,
+				path, u->err);
+		}
+	}
+	finding(in, FAIL, "userspace", "init-missing",
+		NOTE(.path = "/sbin/init",
+		     .fix = fixf(in, "debugfs -w -R 'write /bin/busybox /bin/sh' "
+				 "'IMAGE?offset=%llu' (a static busybox)",
+				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
+		"none of /sbin/init, /etc/init, /bin/init, /bin/sh %s: the "
+		"kernel panics with \"No working init found.  Try passing init= "
+		"option to kernel.\"", tried ? "can run" : "exists");
+}
+
+/* ---- /dev/console ---- */
+
+static void device_numbers(const struct ext2_inode_large *i, unsigned *maj,
+			   unsigned *min)
+{
+	uint32_t old = i->i_block[0], new = i->i_block[1];
+
+	if (old) {
+		*maj = (old >> 8) & 0xff;
+		*min = old & 0xff;
+	} else {
+		*maj = (new & 0xfff00) >> 8;
+		*min = (new & 0xff) | ((new >> 12) & 0xfff00);
+	}
+}
+
+static void check_console(struct uctx *u)
+{
+	struct inspect *in = u->in;
+	const struct boot_entry *k = &in->entry;
+	bool old_kernel = k->version[0] && k->kmajor == 2 && k->kminor == 6 &&
+			  k->kpatch < 32;
+	unsigned maj = 0, min = 0;
+	struct walk w;
+
+	walk_path(u->root, "/dev/console", WALK_LINUX, &w);
+	if (w.ino && LINUX_S_ISCHR(w.inode.i_mode)) {
+		device_numbers(&w.inode, &maj, &min);
+		if (maj == 5 && min == 1) {
+			finding(in, OK, "userspace", "console",
+				NOTE(.path = "/dev/console"),
+				"/dev/console is the character device 5,1");
+			return;
+		}
+	}
+	finding(in, old_kernel ? FAIL : WARN, "userspace", "console-missing",
+		NOTE(.path = "/dev/console",
+		     .fix = fixf(in, "printf 'cd /dev\\nmknod console c 5 1\\nsif console "
+				 "mode 020600\\n' | debugfs -w -f - 'IMAGE?offset=%llu'",
+				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
+		"/dev/console %s: %s", !w.ino ? "does not exist"
+			: LINUX_S_ISCHR(w.inode.i_mode) ? "has the wrong device numbers"
+							 : "is not a character device",
+		old_kernel ? "this old kernel opens it on the root filesystem and "
+			     "logs \"Warning: unable to open an initial console\"; "
+			     "init then has no output"
+			   : "the kernel opens its first console before mounting "
+			     "this root (from its built-in initramfs), but an "
+			     "initrd's \"switch_root -c /dev/console\" and programs "
+			     "that open /dev/console fail");
+}
+
+/* ---- the root filesystem ---- */
+
+static struct pfs *root_fs(struct inspect *in)
+{
+	int part = root_partition(in);
+	struct pfs *p;
+
+	if (!part) {
+		part = in->entry.partno;
+		finding(in, WARN, "userspace", "root-assumed", NOTE(0),
+			"root= names no partition grubinst can find: checking "
+			"partition %d (GRUB's root) as the root filesystem", part);
+	}
+	p = pfs_get(in, part);
+	if (!p || !p->ok) {
+		finding(in, FAIL, "userspace", "root-no-fs",
+			NOTE(0),
+			"the root partition %d has no ext2/3/4 filesystem: the "
+			"kernel panics with \"VFS: Unable to mount root fs\"",
+			part);
+		return NULL;
+	}
+	finding(in, OK, "userspace", "root-fs", NOTE(AT(p->part->start)),
+		"the root filesystem is partition %d", part);
+	return p;
+}
+
+int check_userspace(struct inspect *in)
+{
+	struct uctx *u;
+
+	if (!in->entry.valid)
+		return 0;
+	u = calloc(1, sizeof(*u));
+	if (!u) {
+		gi_fail(&in->err, GRUBINST_ENOMEM, "out of memory");
+		return -1;
+	}
+	u->in = in;
+	u->root = root_fs(in);
+	if (u->root) {
+		check_inits(u);
+		check_console(u);
+	}
+	free(u);
+	return 0;
+}
