@@ -1,0 +1,121 @@
+# shellcheck shell=bash
+# Helpers for the inspector's tests (tests/verify_*.test): small root trees,
+# images built with tests/lib/image.sh, and assertions on the report of
+# "grubinst --verify".  Source after tests/lib/tap.sh and tests/lib/image.sh.
+#
+#   fake_kernel FILE [VERSION] [SIZE]
+#                                   a small file with a Linux bzImage header
+#   mini_root DIR                   static busybox, /bin/sh, /sbin/init script,
+#                                   /boot/vmlinuz (fake), menu.lst for (hd0,0)
+#   mini_image IMG DIR [MIB] [START] [BLOCKS]
+#                                   one active Linux partition at START (63),
+#                                   ext2 with 1 KiB blocks from DIR, /dev/console
+#   in_fs IMG PARTNO CMD...         debugfs -w commands on the partition
+#   set_conf IMG TEXT               /boot/grub/grub.conf of partition 1 := TEXT
+#   run_verify IMG [ARGS...]        sets V_OUT (report) and V_RC (exit status)
+#   expect NAME RC SEV CODE [REGEX] one test point: exit status RC and a
+#                                   finding "SEV ... [CODE]" matching REGEX
+
+# fake_kernel FILE [VERSION]: the header fields GRUB 0.97's load_image() and
+# the inspector read (boot protocol 2.15, bzImage, 64-bit), 16 KiB of "y\n"
+# around them so that nothing is sparse.
+fake_kernel() {
+	local f=$1 ver=${2:-6.1.0-fake} size=${3:-16384}
+	yes | head -c "$size" >"$f" || return 1
+	_fk_put() { printf "$2" | dd of="$f" bs=1 seek=$(($1)) conv=notrunc status=none; }
+	_fk_put 0x1f1 '\004'                # setup_sects
+	_fk_put 0x1fe '\125\252'            # 55 AA
+	_fk_put 0x202 'HdrS'
+	_fk_put 0x206 '\017\002'            # protocol 2.15
+	_fk_put 0x20e '\000\001'            # kernel_version -> 0x300
+	_fk_put 0x211 '\001'                # LOADED_HIGH: bzImage
+	_fk_put 0x236 '\001\000'            # XLF_KERNEL_64
+	_fk_put 0x300 "$ver (test) #1\\000"
+}
+
+# mini_root DIR: the tutorial's minimal system with a fake kernel.
+mini_root() {
+	local dir=$1
+	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,boot/grub} || return 1
+	cp /bin/busybox "$dir/bin/busybox" || return 1
+	ln -sfn busybox "$dir/bin/sh"
+	printf '#!/bin/sh\necho hello\n' >"$dir/sbin/init"
+	chmod 755 "$dir/sbin/init"
+	fake_kernel "$dir/boot/vmlinuz" || return 1
+	cat >"$dir/boot/grub/grub.conf" <<'CONF'
+serial --unit=0 --speed=115200
+terminal serial
+timeout 0
+default 0
+
+title minimal
+root (hd0,0)
+kernel /boot/vmlinuz root=/dev/sda1 ro console=ttyS0
+CONF
+	ln -sfn grub.conf "$dir/boot/grub/menu.lst"
+}
+
+# mini_image IMG DIR [MIB] [START] [BLOCKS]
+mini_image() {
+	local img=$1 dir=$2 mib=${3:-8} start=${4:-63} blocks=${5:-}
+	image_create "$img" "$mib" &&
+		image_partition "$img" <<<"label: dos
+label-id: 0x0badc0de
+start=$start, type=83, bootable" &&
+		image_mkfs "$img" 1 ext2 1024 "$dir" "$blocks" &&
+		image_mknod_console "$img" 1
+}
+
+# in_fs IMG PARTNO CMD...: each argument one debugfs command.
+in_fs() {
+	local img=$1 no=$2 off
+	shift 2
+	off=$(part_offset "$img" "$no") || return 1
+	printf '%s\n' "$@" | E2FSPROGS_FAKE_TIME=${IMG_EPOCH:-1700000000} \
+		debugfs -w -f - "$img?offset=$off" >/dev/null 2>&1
+}
+
+set_conf() {
+	printf '%s\n' "$2" >"$T_TMP/grub.conf.new"
+	in_fs "$1" 1 "rm /boot/grub/grub.conf" \
+		"write $T_TMP/grub.conf.new /boot/grub/grub.conf"
+}
+
+run_verify() {
+	local img=$1
+	shift
+	V_OUT=$("$GRUBINST" --verify "$@" "$img" 2>&1)
+	V_RC=$?
+}
+
+# expect NAME RC SEV CODE [REGEX]: SEV is ok, warn, FAIL or "-" for "no
+# finding with CODE at all".
+expect() {
+	local name=$1 rc=$2 sev=$3 code=$4 re=${5:-}
+	local lines
+	lines=$(grep -F "[$code]" <<<"$V_OUT")
+	if [ "$V_RC" != "$rc" ]; then
+		not_ok "$name: exit $V_RC, want $rc"
+		printf '%s\n' "$V_OUT" | sed 's/^/# /'
+		return
+	fi
+	if [ "$sev" = - ]; then
+		if [ -n "$lines" ]; then
+			not_ok "$name: unexpected [$code]"
+			printf '%s\n' "$lines" | sed 's/^/# /'
+		else
+			ok "$name (no $code)"
+		fi
+		return
+	fi
+	lines=$(grep -E "^  $sev +" <<<"$lines")
+	if [ -n "$re" ]; then
+		lines=$(grep -E -- "$re" <<<"$lines")
+	fi
+	if [ -z "$lines" ]; then
+		not_ok "$name: no $sev [$code]${re:+ matching /$re/}"
+		printf '%s\n' "$V_OUT" | sed 's/^/# /'
+		return
+	fi
+	ok "$name: $(head -n1 <<<"$lines" | sed 's/^ *//' | cut -c1-150)"
+}
