@@ -2,7 +2,7 @@
  * Features GRUB 0.97's ext2 reader (Debian's, with its ext4 patches) cannot
  * follow: shared by the installer, which refuses such a filesystem, and the
  * inspector, which reports it.  Established by booting images in QEMU
- * (tests/features.test): default ext2, ext3 and ext4 (extents, flex_bg,
+ * (tests/boot.test, tests/verify_boot.test): default ext2, ext3 and ext4 (extents, flex_bg,
  * 64bit, metadata_csum, 256-byte inodes) boot; these do not, or make a
  * reader see stale data.
  */

@@ -360,9 +360,14 @@ static void check_inits(struct uctx *u)
 		     .fix = fixf(in, "debugfs -w -R 'write /bin/busybox /bin/sh' "
 				 "'IMAGE?offset=%llu' (a static busybox)",
 				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
-		"none of /sbin/init, /etc/init, /bin/init, /bin/sh %s: the "
-		"kernel panics with \"No working init found.  Try passing init= "
-		"option to kernel.\"", tried ? "can run" : "exists");
+		"none of /sbin/init, /etc/init, /bin/init, /bin/sh %s: %s",
+		tried ? "can run" : "exists",
+		in->entry.has_initrd
+			? "the initrd's /init finds no init to switch to "
+			  "(initramfs-tools: \"No init found. Try passing init= "
+			  "bootarg.\") and stops"
+			: "the kernel panics with \"No working init found.  "
+			  "Try passing init= option to kernel.\"");
 }
 
 /* ---- /dev/console ---- */
