@@ -60,12 +60,10 @@ echo "    \$ $GRUBINST --kernel /boot/vmlinuz-$KVER --initrd /boot/initrd.img-$K
 	--append "$APPEND" --serial "$IMG" || die "grubinst failed (exit status $?)"
 
 heading "Checking the installation (grubinst --verify)"
-if "$GRUBINST" --help 2>&1 | grep -q -- '--verify'; then
-	echo "    \$ $GRUBINST --verify $IMG"
-	"$GRUBINST" --verify "$IMG" || die "grubinst --verify reported a problem (exit status $?)"
-else
-	echo "    skipped: this grubinst has no --verify yet"
-fi
+echo "    \$ $GRUBINST --verify $IMG"
+"$GRUBINST" --verify "$IMG" || die "grubinst --verify reported a problem (exit status $?)"
+echo "    \$ $GRUBINST --map $IMG"
+"$GRUBINST" --map "$IMG" || die "grubinst --map could not read the image (exit status $?)"
 image_fsck "$IMG" 1 || die "e2fsck -fn found errors in the filesystem after grubinst"
 echo "    e2fsck -fn: filesystem clean"
 
