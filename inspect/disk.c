@@ -98,6 +98,62 @@ static bool contained(const struct partition *in, const struct partition *c)
 	       in->start + in->size <= c->start + c->size;
 }
 
+/* Each logical partition comes from one EBR, linked from the one before.
+ * A link back to an EBR already read makes every reader of the chain go
+ * round it: libfdisk stops at 60 partitions, Linux after 100 EBRs, and the
+ * same partition comes back each time, at the same start.  Keeps only the
+ * partitions before the first repeat.  */
+static void check_ebr_loop(struct inspect *in)
+{
+	for (int j = 0; j < in->pt.count; j++) {
+		const struct partition *b = &in->pt.part[j];
+
+		for (int i = 0; b->logical && i < j; i++) {
+			const struct partition *a = &in->pt.part[i];
+
+			if (!a->logical || a->start != b->start)
+				continue;
+			finding(in, FAIL, "disk", "ebr-loop",
+				NOTE(AT(b->start), .fix = "sfdisk IMAGE"),
+				"the chain of extended boot records loops: "
+				"partition %d starts at sector %llu again as "
+				"partition %d: Linux makes the same partition "
+				"over and over (sda%d, sda%d, ...) and GRUB's walk "
+				"over the partitions does not end",
+				a->number, (unsigned long long)a->start,
+				b->number, a->number, b->number);
+			in->pt.count = j;
+			return;
+		}
+	}
+}
+
+/* The logical partitions an EBR names must lie inside the extended one. */
+static void check_logicals(struct inspect *in)
+{
+	const struct partition *c = NULL;
+
+	for (int i = 0; i < in->pt.count && !c; i++)
+		if (in->pt.part[i].container)
+			c = &in->pt.part[i];
+	for (int i = 0; c && i < in->pt.count; i++) {
+		const struct partition *p = &in->pt.part[i];
+
+		if (!p->logical || contained(p, c))
+			continue;
+		finding(in, WARN, "disk", "part-outside-extended",
+			NOTE(AT(p->start), .fix = "sfdisk IMAGE"),
+			"partition %d (sectors %llu..%llu) is not inside the "
+			"extended partition %d (sectors %llu..%llu) whose chain "
+			"names it: Linux and GRUB use it, but fdisk reports the "
+			"table as broken and tools that rewrite it may drop it",
+			p->number, (unsigned long long)p->start,
+			(unsigned long long)(p->start + p->size - 1), c->number,
+			(unsigned long long)c->start,
+			(unsigned long long)(c->start + c->size - 1));
+	}
+}
+
 static void check_overlaps(struct inspect *in)
 {
 	for (int i = 0; i < in->pt.count; i++)
@@ -107,7 +163,11 @@ static void check_overlaps(struct inspect *in)
 
 			if (!overlap(a, b) || contained(a, b) || contained(b, a))
 				continue;
-			if (a->container && b->container)
+			/* A logical partition sticking out of its container
+			 * is check_logicals()'s finding.  */
+			if (a->container && (b->container || b->logical))
+				continue;
+			if (b->container && a->logical)
 				continue;
 			finding(in, FAIL, "disk", "part-overlap",
 				NOTE(AT(a->start > b->start ? a->start : b->start),
@@ -236,8 +296,10 @@ int check_disk(struct inspect *in)
 			"filesystem to read stage2 and the menu from");
 		return 0;
 	}
+	check_ebr_loop(in);
 	for (int i = 0; i < in->pt.count; i++)
 		check_partition(in, &in->pt.part[i]);
+	check_logicals(in);
 	check_overlaps(in);
 	check_active(in);
 	return 0;
