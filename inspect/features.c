@@ -67,10 +67,55 @@ static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
 	return high;
 }
 
+/*
+ * Holes in an extent-mapped file (mke2fs -d leaves all-zero blocks
+ * unallocated).  GRUB 0.97's extent lookup takes the extent before the
+ * block and maps past its end without checking, so the first block of a
+ * hole reads whatever block follows that extent; from the second on it
+ * stops with Error 16.  A hole before the first extent reads blocks in
+ * front of it.  (Block-mapped files are fine: Debian's GRUB reads zeros for
+ * a hole, and the ext2 boots of kernels with holes prove it.)
+ */
+struct holes {
+	uint64_t first;		/* logical block of the first hole */
+	uint64_t count;		/* blocks in holes */
+	bool error16;		/* some hole is 2 blocks or more, after data */
+};
+
+static bool find_holes(struct pfs *p, const struct walk *w, struct holes *h)
+{
+	struct extent *ext = NULL;
+	struct gi_err err = { 0 };
+	uint64_t bs = fs_block_size(&p->fs);
+	uint64_t end = (EXT2_I_SIZE(&w->inode) + bs - 1) / bs;
+	uint64_t next = 0;
+	size_t n = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (!(w->inode.i_flags & EXT4_EXTENTS_FL) ||
+	    fs_block_runs(&p->fs, w->ino, &ext, &n, &err))
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		uint64_t start = i < n ? ext[i].lblk : end;
+
+		if (start > next) {
+			if (!h->count)
+				h->first = next;
+			h->count += start - next;
+			h->error16 |= next > 0 && start - next >= 2;
+		}
+		if (i < n && ext[i].lblk + ext[i].len > next)
+			next = ext[i].lblk + ext[i].len;
+	}
+	free(ext);
+	return h->count > 0;
+}
+
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 			   const struct walk *w, const char *area)
 {
 	struct file_overhang o;
+	struct holes h;
 	const char *fix = "mke2fs -O ^inline_data (then copy the files back)";
 	char shown[600];
 
@@ -104,6 +149,21 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 			"%s: lies beyond block 2^32 or is a huge file: GRUB stops "
 			"with \"Error 14: Filesystem compatibility error, cannot "
 			"read whole file\"", shown);
+		return false;
+	}
+	if (find_holes(p, w, &h)) {
+		finding(in, FAIL, "features", "file-holes",
+			NOTE(.path = path, .grub_error = h.error16 ? GERR_FSYS_CORRUPT : 0,
+			     .fix = "copy the file in again without holes, or make "
+				    "the filesystem with 4 KiB blocks (mke2fs -b 4096)"),
+			"%s: %llu of its blocks are holes (the first is block "
+			"%llu of the file; mke2fs -d leaves all-zero blocks out): "
+			"GRUB's extent lookup reads the wrong block for a hole%s",
+			shown, (unsigned long long)h.count,
+			(unsigned long long)h.first,
+			h.error16 ? " and stops with \"Error 16: Inconsistent "
+				    "filesystem structure\" at the next one"
+				  : ", so the file it loads is corrupt");
 		return false;
 	}
 	file_overhang(p, w->ino, &o);
