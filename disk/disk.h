@@ -33,6 +33,13 @@ struct image {
  * block device.  */
 int image_open(struct image *img, const char *path, bool writable,
 	       struct gi_err *err);
+/* The same on a descriptor the caller opened (and keeps); NAME is used in
+ * messages.  Writing needs FD open for reading and writing.  */
+int image_open_fd(struct image *img, int fd, const char *name, bool writable,
+		  struct gi_err *err);
+/* Opens the image handle G names, by path or by descriptor. */
+int image_open_handle(struct image *img, const grubinst *g, bool writable,
+		      struct gi_err *err);
 void image_close(struct image *img);
 int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 	       struct gi_err *err);
@@ -95,7 +102,8 @@ struct extent {
 	uint64_t len;
 };
 
-int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+/* Opens the filesystem at byte OFFSET of the opened image IMG. */
+int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err);
 /* Allocation needs the bitmaps; a writable open loads them itself. */
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err);

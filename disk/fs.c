@@ -1,5 +1,6 @@
 /* The ext2/3/4 filesystem of a partition, opened in place with libext2fs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,30 +14,47 @@
 	gi_fail(err, GRUBINST_EIO, "%s: %s: %s", (fs)->image_path, what,       \
 		error_message(rc))
 
-int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+/* libext2fs works on a duplicate of the image's descriptor, so that it
+ * reads and writes the very file we opened, locked and checked.  Its
+ * unixfd manager closes the duplicate when the filesystem is closed, and
+ * on a failure once its I/O channel exists; before that only an allocation
+ * can fail, and leaking the duplicate then is safer than closing a number
+ * that may have been reused.  */
+static errcode_t open_on_image(const struct image *img, uint64_t offset,
+			       int flags, ext2_filsys *e2)
+{
+	char fd_name[16], io_options[64];
+	int fd = fcntl(img->fd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return errno;
+	snprintf(fd_name, sizeof(fd_name), "%d", fd);
+	snprintf(io_options, sizeof(io_options), "offset=%llu",
+		 (unsigned long long)offset);
+	return ext2fs_open2(fd_name, io_options, flags, 0, 0, unixfd_io_manager,
+			    e2);
+}
+
+int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err)
 {
-	char io_options[64];
 	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS;
 	errcode_t rc;
 
 	/* Registers libext2fs' messages with com_err; it is idempotent. */
 	initialize_ext2_error_table();
 	memset(fs, 0, sizeof(*fs));
-	fs->image_path = image_path;
+	fs->image_path = img->path;
 	fs->offset = offset;
 	fs->writable = writable;
 	if (writable)
 		flags |= EXT2_FLAG_RW;
-	snprintf(io_options, sizeof(io_options), "offset=%llu",
-		 (unsigned long long)offset);
-	rc = ext2fs_open2(image_path, io_options, flags, 0, 0, unix_io_manager,
-			  &fs->e2);
+	rc = open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
 		fs->e2 = NULL;
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no ext2/ext3/ext4 filesystem at byte %llu: %s",
-			       image_path, (unsigned long long)offset,
+			       img->path, (unsigned long long)offset,
 			       error_message(rc));
 	}
 	fs->block_size = fs->e2->blocksize;

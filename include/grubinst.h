@@ -77,6 +77,15 @@ void grubinst_options_init(struct grubinst_options *opts);
  * the image itself are reported by the calls that use it.  */
 grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
 
+/* The same for an image the caller has opened: FD must stay open until
+ * grubinst_close(), which does not close it.  Installing needs FD open for
+ * reading and writing (O_RDWR); verifying and dry runs need reading only.
+ * The library reads and writes at explicit offsets but libext2fs and
+ * libfdisk may move FD's file offset.  NAME is the image's name in
+ * messages; NULL means "file descriptor N".  */
+grubinst *grubinst_open_fd(int fd, const char *name,
+			   const struct grubinst_options *opts);
+
 /* Installs GRUB.  Filesystem changes are flushed first, then the embedded
  * stage1.5, then the boot sector: a failure leaves the old boot code.  */
 int grubinst_install(grubinst *g);
