@@ -3,6 +3,7 @@
  * image.c   raw sectors of the image file or block device
  * ptable.c  the MBR partition table, read with libfdisk
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
+ * fstime.c  the times written into the filesystem
  * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <ext2fs/ext2fs.h>
 
@@ -156,11 +158,21 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
 		struct gi_err *err);
 
-/* Sets the modification and change times of PATH to now. */
+/* Sets the modification and change times of PATH to fs_now(). */
 int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- fstime.c ---- */
+
+/* The time written into inodes and the superblock. */
+time_t fs_now(const struct fs *fs);
+/* Makes every later time written at most EPOCH (seconds since 1970);
+ * a negative EPOCH keeps the current time.  */
+void fs_clamp_time(struct fs *fs, long long epoch);
+/* Sets the modification and change times of inode INO to fs_now(). */
+errcode_t fs_stamp_changed(struct fs *fs, ext2_ino_t ino);
 
 /* ---- features.c ---- */
 

@@ -217,7 +217,8 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 }
 
 /* ext2fs_link and friends fail with DIR_NO_SPACE when the directory's last
- * block is full; growing it by a block is what mkdir(2) would do.  */
+ * block is full; growing it by a block is what mkdir(2) would do.  The
+ * directory's times change as its entries do (libext2fs leaves them).  */
 static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 			      ext2_ino_t ino, int type)
 {
@@ -228,7 +229,20 @@ static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 		if (!rc)
 			rc = ext2fs_link(fs->e2, dir, name, ino, type);
 	}
-	return rc;
+	return rc ? rc : fs_stamp_changed(fs, dir);
+}
+
+/* ext2fs_mkdir, growing and stamping the parent as link_growing does. */
+static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
+{
+	errcode_t rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+
+	if (rc == EXT2_ET_DIR_NO_SPACE) {
+		rc = ext2fs_expand_dir(fs->e2, dir);
+		if (!rc)
+			rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+	}
+	return rc ? rc : fs_stamp_changed(fs, dir);
 }
 
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
@@ -257,13 +271,7 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 		if (fs_resolve(fs, sofar, &child, err))
 			return err->code;
 		if (!child) {
-			rc = ext2fs_mkdir(fs->e2, dir, 0, sofar + strlen(sofar) - n);
-			if (rc == EXT2_ET_DIR_NO_SPACE) {
-				rc = ext2fs_expand_dir(fs->e2, dir);
-				if (!rc)
-					rc = ext2fs_mkdir(fs->e2, dir, 0,
-							  sofar + strlen(sofar) - n);
-			}
+			rc = mkdir_growing(fs, dir, sofar + strlen(sofar) - n);
 			if (rc)
 				return gi_fail(err, rc == EXT2_ET_DIR_NO_SPACE ||
 							    rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
@@ -458,6 +466,8 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 		if (!rc)
 			rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
 	}
+	if (!rc)
+		rc = fs_stamp_changed(fs, dir);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	return 0;
@@ -526,6 +536,8 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 			       "%s: %s is a directory; it must be a file",
 			       fs->image_path, path);
 	rc = ext2fs_unlink(fs->e2, dir, name, ino, 0);
+	if (!rc)
+		rc = fs_stamp_changed(fs, dir);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	if (inode.i_links_count > 1) {
@@ -540,7 +552,7 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 			return FS_FAIL(err, fs, rc, path);
 	}
 	inode.i_links_count = 0;
-	inode.i_dtime = fs->e2->now ? fs->e2->now : time(NULL);
+	inode.i_dtime = fs_now(fs);
 	rc = ext2fs_write_inode(fs->e2, ino, &inode);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
@@ -550,17 +562,11 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 
 int fs_touch(struct fs *fs, const char *path, struct gi_err *err)
 {
-	struct ext2_inode inode;
 	ext2_ino_t ino;
 	errcode_t rc;
 
 	if (fs_lookup(fs, path, &ino, err))
 		return err->code;
-	rc = ext2fs_read_inode(fs->e2, ino, &inode);
-	if (!rc) {
-		inode.i_mtime = inode.i_ctime =
-			fs->e2->now ? fs->e2->now : time(NULL);
-		rc = ext2fs_write_inode(fs->e2, ino, &inode);
-	}
+	rc = fs_stamp_changed(fs, ino);
 	return rc ? FS_FAIL(err, fs, rc, path) : 0;
 }

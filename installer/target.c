@@ -139,6 +139,7 @@ int target_check_filesystem(struct install *in)
 	if (fs_open(&in->fs, &in->img, p->start * SECTOR_SIZE,
 		    !in->opts->dry_run, in->err))
 		return in->err->code;
+	fs_clamp_time(&in->fs, in->opts->timestamp);
 	/* A dry run plans allocations too, in memory only. */
 	if (in->opts->dry_run && fs_load_bitmaps(&in->fs, in->err))
 		return in->err->code;

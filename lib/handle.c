@@ -1,15 +1,36 @@
 /* The public handle: options are copied so the caller's strings may go. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
+/* Reproducible builds want a malformed SOURCE_DATE_EPOCH to stop the
+ * build, not to be ignored: it becomes GRUBINST_TIME_INVALID, which an
+ * install refuses.  */
+static long long source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return GRUBINST_TIME_NOW;
+	if (!isdigit((unsigned char)*s))
+		return GRUBINST_TIME_INVALID;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || *end ? GRUBINST_TIME_INVALID : v;
+}
+
 GI_API void grubinst_options_init(struct grubinst_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->timeout = -1;
 	o->target = GRUBINST_TARGET_MBR;
+	o->timestamp = source_date_epoch();
 }
 
 static void free_option_strings(struct grubinst_options *o)
