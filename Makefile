@@ -1,5 +1,6 @@
 # grubinst: `make` builds build/grubinst and build/libgrubinst.{a,so.0};
-# `make check` runs every test; `make demo` boots the tutorial's image.
+# `make check` runs every test; `make demo` boots the tutorial's image;
+# `make install` / `make uninstall` (PREFIX, DESTDIR): see install.mk.
 
 CC      ?= cc
 PKGS    := ext2fs com_err fdisk zlib
@@ -94,5 +95,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)
+
+include install.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
