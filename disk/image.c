@@ -120,6 +120,11 @@ int image_open_fd(struct image *img, int fd, const char *name, bool writable,
 	if (mode < 0)
 		return gi_fail(err, GRUBINST_EUSAGE, "%s: bad file descriptor %d: %s",
 			       name, fd, strerror(errno));
+	/* pwrite() on an O_APPEND descriptor writes at the end of the file. */
+	if (writable && (mode & O_APPEND))
+		return gi_fail(err, GRUBINST_REFUSED, "%s: file descriptor %d is "
+			       "open with O_APPEND: writes would go to the end",
+			       name, fd);
 	mode &= O_ACCMODE;
 	if (mode == O_WRONLY || (writable && mode != O_RDWR))
 		return gi_fail(err, GRUBINST_REFUSED,

@@ -92,7 +92,8 @@ grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
 
 /* The same for an image the caller has opened: FD must stay open until
  * grubinst_close(), which does not close it.  Installing needs FD open for
- * reading and writing (O_RDWR); verifying and dry runs need reading only.
+ * reading and writing (O_RDWR, without O_APPEND); verifying and dry runs
+ * need reading only.
  * The library reads and writes at explicit offsets but libext2fs and
  * libfdisk may move FD's file offset.  NAME is the image's name in
  * messages; NULL means "file descriptor N".  */

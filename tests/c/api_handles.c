@@ -298,11 +298,12 @@ static void bad_descriptors(const char *dir)
 	char path[4096];
 	int pipefd[2] = { -1, -1 };
 	int devnull = open("/dev/null", O_RDWR);
-	int rdonly, wronly;
+	int rdonly, wronly, append;
 
 	snprintf(path, sizeof(path), "%s/good.img", dir);
 	rdonly = open(path, O_RDONLY);
 	wronly = open(path, O_WRONLY);
+	append = open(path, O_RDWR | O_APPEND);
 	bad_descriptor(-1, "minus-one", "descriptor -1");
 	bad_descriptor(987, NULL, "a closed descriptor");
 	bad_descriptor(devnull, "devnull", "/dev/null");
@@ -310,11 +311,13 @@ static void bad_descriptors(const char *dir)
 		bad_descriptor(pipefd[0], "a-pipe", "a pipe");
 	bad_descriptor(rdonly, "read-only", "install on a read-only descriptor");
 	bad_descriptor(wronly, "write-only", "a write-only descriptor");
+	bad_descriptor(append, "appending", "install on an O_APPEND descriptor");
 	close(devnull);
 	close(pipefd[0]);
 	close(pipefd[1]);
 	close(rdonly);
 	close(wronly);
+	close(append);
 }
 
 static void null_handles(void)
