@@ -1,5 +1,6 @@
 # grubinst: `make` builds build/grubinst and build/libgrubinst.{a,so.0};
-# `make check` runs every test; `make demo` boots the tutorial's image.
+# `make check` runs every test; `make demo` boots the tutorial's image;
+# `make install` / `make uninstall` (PREFIX, DESTDIR): see install.mk.
 
 CC      ?= cc
 PKGS    := ext2fs com_err fdisk zlib
@@ -18,7 +19,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(P
 
 SOVERSION := 0
 LIB_SRCS := lib/error.c lib/handle.c \
-	disk/image.c disk/ptable.c disk/fs.c \
+	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c \
 	stages/stage.c stages/source.c \
 	installer/target.c installer/config.c installer/files.c \
 	installer/embed.c installer/mbr.c installer/install.c \
@@ -30,8 +31,18 @@ LIB_SRCS := lib/error.c lib/handle.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/verify.o
 
-.PHONY: all deps check check-asan demo clean
+.PHONY: all deps check check-asan demo clean test-progs
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
+
+# C programs the shell tests run: tests/c/NAME.c becomes $(BUILD)/tests/NAME,
+# built with the public header only.
+TEST_PROGS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c))
+test-progs: $(TEST_PROGS)
+
+$(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgrubinst.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(SANITIZE) -Iinclude $< -o $@ \
+		$(BUILD)/libgrubinst.a $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,10 +82,10 @@ deps:
 # are skipped there: they exercise the same bytes).
 check:
 	@tools/install-deps --test
-	$(MAKE) all
+	$(MAKE) all test-progs
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		build/asan/grubinst
+		build/asan/grubinst test-progs
 	@tests/check-all
 
 demo:
@@ -84,5 +95,7 @@ demo:
 
 clean:
 	rm -rf $(BUILD)
+
+include install.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

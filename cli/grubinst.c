@@ -39,6 +39,9 @@ static void usage(FILE *f)
 "  -h, --help            this help\n"
 "  -V, --version         print the version\n"
 "\n"
+"With SOURCE_DATE_EPOCH set, every time written into the filesystem is clamped\n"
+"to it: two installs on the same image give the same bytes.\n"
+"\n"
 "Exit status: 0 installed, 1 refused (the message says why), 2 usage or I/O error.\n");
 }
 

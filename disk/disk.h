@@ -3,6 +3,7 @@
  * image.c   raw sectors of the image file or block device
  * ptable.c  the MBR partition table, read with libfdisk
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
+ * fstime.c  the times written into the filesystem
  * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <ext2fs/ext2fs.h>
 
@@ -33,6 +35,13 @@ struct image {
  * block device.  */
 int image_open(struct image *img, const char *path, bool writable,
 	       struct gi_err *err);
+/* The same on a descriptor the caller opened (and keeps); NAME is used in
+ * messages.  Writing needs FD open for reading and writing.  */
+int image_open_fd(struct image *img, int fd, const char *name, bool writable,
+		  struct gi_err *err);
+/* Opens the image handle G names, by path or by descriptor. */
+int image_open_handle(struct image *img, const grubinst *g, bool writable,
+		      struct gi_err *err);
 void image_close(struct image *img);
 int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 	       struct gi_err *err);
@@ -95,7 +104,8 @@ struct extent {
 	uint64_t len;
 };
 
-int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+/* Opens the filesystem at byte OFFSET of the opened image IMG. */
+int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err);
 /* Allocation needs the bitmaps; a writable open loads them itself. */
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
@@ -148,11 +158,21 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
 		struct gi_err *err);
 
-/* Sets the modification and change times of PATH to now. */
+/* Sets the modification and change times of PATH to fs_now(). */
 int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- fstime.c ---- */
+
+/* The time written into inodes and the superblock. */
+time_t fs_now(const struct fs *fs);
+/* Makes every later time written at most EPOCH (seconds since 1970);
+ * a negative EPOCH keeps the current time.  */
+void fs_clamp_time(struct fs *fs, long long epoch);
+/* Sets the modification and change times of inode INO to fs_now(). */
+errcode_t fs_stamp_changed(struct fs *fs, ext2_ino_t ino);
 
 /* ---- features.c ---- */
 

@@ -1,5 +1,6 @@
 /* The ext2/3/4 filesystem of a partition, opened in place with libext2fs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,30 +14,47 @@
 	gi_fail(err, GRUBINST_EIO, "%s: %s: %s", (fs)->image_path, what,       \
 		error_message(rc))
 
-int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
+/* libext2fs works on a duplicate of the image's descriptor, so that it
+ * reads and writes the very file we opened, locked and checked.  Its
+ * unixfd manager closes the duplicate when the filesystem is closed, and
+ * on a failure once its I/O channel exists; before that only an allocation
+ * can fail, and leaking the duplicate then is safer than closing a number
+ * that may have been reused.  */
+static errcode_t open_on_image(const struct image *img, uint64_t offset,
+			       int flags, ext2_filsys *e2)
+{
+	char fd_name[16], io_options[64];
+	int fd = fcntl(img->fd, F_DUPFD_CLOEXEC, 0);
+
+	if (fd < 0)
+		return errno;
+	snprintf(fd_name, sizeof(fd_name), "%d", fd);
+	snprintf(io_options, sizeof(io_options), "offset=%llu",
+		 (unsigned long long)offset);
+	return ext2fs_open2(fd_name, io_options, flags, 0, 0, unixfd_io_manager,
+			    e2);
+}
+
+int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err)
 {
-	char io_options[64];
 	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS;
 	errcode_t rc;
 
 	/* Registers libext2fs' messages with com_err; it is idempotent. */
 	initialize_ext2_error_table();
 	memset(fs, 0, sizeof(*fs));
-	fs->image_path = image_path;
+	fs->image_path = img->path;
 	fs->offset = offset;
 	fs->writable = writable;
 	if (writable)
 		flags |= EXT2_FLAG_RW;
-	snprintf(io_options, sizeof(io_options), "offset=%llu",
-		 (unsigned long long)offset);
-	rc = ext2fs_open2(image_path, io_options, flags, 0, 0, unix_io_manager,
-			  &fs->e2);
+	rc = open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
 		fs->e2 = NULL;
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no ext2/ext3/ext4 filesystem at byte %llu: %s",
-			       image_path, (unsigned long long)offset,
+			       img->path, (unsigned long long)offset,
 			       error_message(rc));
 	}
 	fs->block_size = fs->e2->blocksize;
@@ -199,7 +217,8 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 }
 
 /* ext2fs_link and friends fail with DIR_NO_SPACE when the directory's last
- * block is full; growing it by a block is what mkdir(2) would do.  */
+ * block is full; growing it by a block is what mkdir(2) would do.  The
+ * directory's times change as its entries do (libext2fs leaves them).  */
 static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 			      ext2_ino_t ino, int type)
 {
@@ -210,7 +229,20 @@ static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 		if (!rc)
 			rc = ext2fs_link(fs->e2, dir, name, ino, type);
 	}
-	return rc;
+	return rc ? rc : fs_stamp_changed(fs, dir);
+}
+
+/* ext2fs_mkdir, growing and stamping the parent as link_growing does. */
+static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
+{
+	errcode_t rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+
+	if (rc == EXT2_ET_DIR_NO_SPACE) {
+		rc = ext2fs_expand_dir(fs->e2, dir);
+		if (!rc)
+			rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+	}
+	return rc ? rc : fs_stamp_changed(fs, dir);
 }
 
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
@@ -239,13 +271,7 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 		if (fs_resolve(fs, sofar, &child, err))
 			return err->code;
 		if (!child) {
-			rc = ext2fs_mkdir(fs->e2, dir, 0, sofar + strlen(sofar) - n);
-			if (rc == EXT2_ET_DIR_NO_SPACE) {
-				rc = ext2fs_expand_dir(fs->e2, dir);
-				if (!rc)
-					rc = ext2fs_mkdir(fs->e2, dir, 0,
-							  sofar + strlen(sofar) - n);
-			}
+			rc = mkdir_growing(fs, dir, sofar + strlen(sofar) - n);
 			if (rc)
 				return gi_fail(err, rc == EXT2_ET_DIR_NO_SPACE ||
 							    rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
@@ -440,6 +466,8 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 		if (!rc)
 			rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
 	}
+	if (!rc)
+		rc = fs_stamp_changed(fs, dir);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	return 0;
@@ -508,6 +536,8 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 			       "%s: %s is a directory; it must be a file",
 			       fs->image_path, path);
 	rc = ext2fs_unlink(fs->e2, dir, name, ino, 0);
+	if (!rc)
+		rc = fs_stamp_changed(fs, dir);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	if (inode.i_links_count > 1) {
@@ -522,7 +552,7 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 			return FS_FAIL(err, fs, rc, path);
 	}
 	inode.i_links_count = 0;
-	inode.i_dtime = fs->e2->now ? fs->e2->now : time(NULL);
+	inode.i_dtime = fs_now(fs);
 	rc = ext2fs_write_inode(fs->e2, ino, &inode);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
@@ -532,17 +562,11 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 
 int fs_touch(struct fs *fs, const char *path, struct gi_err *err)
 {
-	struct ext2_inode inode;
 	ext2_ino_t ino;
 	errcode_t rc;
 
 	if (fs_lookup(fs, path, &ino, err))
 		return err->code;
-	rc = ext2fs_read_inode(fs->e2, ino, &inode);
-	if (!rc) {
-		inode.i_mtime = inode.i_ctime =
-			fs->e2->now ? fs->e2->now : time(NULL);
-		rc = ext2fs_write_inode(fs->e2, ino, &inode);
-	}
+	rc = fs_stamp_changed(fs, ino);
 	return rc ? FS_FAIL(err, fs, rc, path) : 0;
 }

@@ -1,6 +1,7 @@
 /* Raw sector access to the image file or block device. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -9,15 +10,17 @@
 #include "disk.h"
 
 /* A mounted block device (or an image attached to a mounted loop device)
- * changes under our feet: the kernel caches its filesystem.  */
-static int refuse_if_mounted(const char *path, struct gi_err *err)
+ * changes under our feet: the kernel caches its filesystem.  CHECK_PATH
+ * names the same file as IMG (for a descriptor, its /proc/self/fd link).  */
+static int refuse_if_mounted(const struct image *img, const char *check_path,
+			     struct gi_err *err)
 {
 	int flags = 0;
 
-	if (ext2fs_check_if_mounted(path, &flags) == 0 &&
+	if (ext2fs_check_if_mounted(check_path, &flags) == 0 &&
 	    (flags & EXT2_MF_MOUNTED))
 		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: is mounted; unmount it first", path);
+			       "%s: is mounted; unmount it first", img->path);
 	return 0;
 }
 
@@ -35,23 +38,64 @@ static int lock_image(struct image *img, struct gi_err *err)
 		       strerror(errno));
 }
 
-int image_open(struct image *img, const char *path, bool writable,
-	       struct gi_err *err)
+static int refuse_non_disk(const char *path, struct gi_err *err)
 {
-	struct stat st;
-	off_t end;
+	return gi_fail(err, GRUBINST_REFUSED,
+		       "%s: not a disk image (neither a regular file nor a "
+		       "block device)", path);
+}
 
+static void image_init(struct image *img, const char *path, bool writable)
+{
 	memset(img, 0, sizeof(*img));
 	img->path = path;
 	img->fd = -1;
 	img->writable = writable;
+}
 
+/* What both ways of opening share, once img->fd is open: the kind of
+ * file, its size, the lock and the mount check.  Closes on failure.  */
+static int image_setup(struct image *img, const char *check_path,
+		       struct gi_err *err)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(img->fd, &st) < 0)
+		goto io_error;
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		image_close(img);
+		return refuse_non_disk(img->path, err);
+	}
+	img->is_blockdev = S_ISBLK(st.st_mode);
+	end = lseek(img->fd, 0, SEEK_END);
+	if (end < 0)
+		goto io_error;
+	img->size = (uint64_t)end;
+
+	if (lock_image(img, err) ||
+	    (img->writable && refuse_if_mounted(img, check_path, err))) {
+		image_close(img);
+		return err->code;
+	}
+	return 0;
+
+io_error:
+	gi_fail(err, GRUBINST_EIO, "%s: %s", img->path, strerror(errno));
+	image_close(img);
+	return err->code;
+}
+
+int image_open(struct image *img, const char *path, bool writable,
+	       struct gi_err *err)
+{
+	struct stat st;
+
+	image_init(img, path, writable);
 	/* Look before opening: O_RDWR on a directory fails with a less
 	 * helpful message.  */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: not a disk image (neither a regular file "
-			       "nor a block device)", path);
+		return refuse_non_disk(path, err);
 	img->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (img->fd < 0) {
 		int code = (errno == EACCES || errno == EROFS) && writable
@@ -60,30 +104,46 @@ int image_open(struct image *img, const char *path, bool writable,
 		return gi_fail(err, code, "%s: cannot open%s: %s", path,
 			       writable ? " for writing" : "", strerror(errno));
 	}
-	if (fstat(img->fd, &st) < 0)
-		goto io_error;
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-		image_close(img);
+	return image_setup(img, path, err);
+}
+
+/* The caller keeps FD: we work on a duplicate, which shares its file
+ * offset and its lock but can be closed on our own.  */
+int image_open_fd(struct image *img, int fd, const char *name, bool writable,
+		  struct gi_err *err)
+{
+	char proc_path[64];
+	int mode;
+
+	image_init(img, name, writable);
+	mode = fcntl(fd, F_GETFL);
+	if (mode < 0)
+		return gi_fail(err, GRUBINST_EUSAGE, "%s: bad file descriptor %d: %s",
+			       name, fd, strerror(errno));
+	/* pwrite() on an O_APPEND descriptor writes at the end of the file. */
+	if (writable && (mode & O_APPEND))
+		return gi_fail(err, GRUBINST_REFUSED, "%s: file descriptor %d is "
+			       "open with O_APPEND: writes would go to the end",
+			       name, fd);
+	mode &= O_ACCMODE;
+	if (mode == O_WRONLY || (writable && mode != O_RDWR))
 		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: not a disk image (neither a regular file "
-			       "nor a block device)", path);
-	}
-	img->is_blockdev = S_ISBLK(st.st_mode);
-	end = lseek(img->fd, 0, SEEK_END);
-	if (end < 0)
-		goto io_error;
-	img->size = (uint64_t)end;
+			       "%s: file descriptor %d is not open for %s", name,
+			       fd, mode == O_WRONLY ? "reading" : "reading and writing");
+	img->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (img->fd < 0)
+		return gi_fail(err, GRUBINST_EIO, "%s: cannot duplicate file "
+			       "descriptor %d: %s", name, fd, strerror(errno));
+	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", img->fd);
+	return image_setup(img, proc_path, err);
+}
 
-	if (lock_image(img, err) || (writable && refuse_if_mounted(path, err))) {
-		image_close(img);
-		return err->code;
-	}
-	return 0;
-
-io_error:
-	gi_fail(err, GRUBINST_EIO, "%s: %s", path, strerror(errno));
-	image_close(img);
-	return err->code;
+int image_open_handle(struct image *img, const grubinst *g, bool writable,
+		      struct gi_err *err)
+{
+	if (g->by_fd)
+		return image_open_fd(img, g->fd, g->path, writable, err);
+	return image_open(img, g->path, writable, err);
 }
 
 void image_close(struct image *img)

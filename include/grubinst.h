@@ -61,21 +61,44 @@ struct grubinst_options {
 	bool force_lba;
 	bool no_stage1_5;	/* stage1 loads stage2 directly */
 	bool dry_run;		/* plan and report, write nothing */
+	long long timestamp;	/* seconds since 1970: every time written into
+				   the filesystem (inode times, directory
+				   changes, the superblock's last write time)
+				   is clamped to it; GRUBINST_TIME_NOW for the
+				   current time.  grubinst_options_init() takes
+				   it from SOURCE_DATE_EPOCH */
 
 	/* Called once per report line (no trailing newline). */
 	void (*report)(void *ctx, const char *line);
 	void *report_ctx;
 };
 
+/* Values of grubinst_options.timestamp that are not times. */
+#define GRUBINST_TIME_NOW (-1LL)
+#define GRUBINST_TIME_INVALID (-2LL)	/* SOURCE_DATE_EPOCH is set but is not
+					   a number: installs refuse it */
+
 typedef struct grubinst grubinst;
 
-/* Fills OPTS with the defaults. */
+/* Fills OPTS with the defaults; timestamp from the environment's
+ * SOURCE_DATE_EPOCH (decimal seconds since 1970-01-01 UTC) when it is set
+ * and not empty, else GRUBINST_TIME_NOW.  */
 void grubinst_options_init(struct grubinst_options *opts);
 
 /* Creates a handle for the image at PATH (a file or a block device).  The
  * options are copied.  Returns NULL only when out of memory.  Problems with
  * the image itself are reported by the calls that use it.  */
 grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
+
+/* The same for an image the caller has opened: FD must stay open until
+ * grubinst_close(), which does not close it.  Installing needs FD open for
+ * reading and writing (O_RDWR, without O_APPEND); verifying and dry runs
+ * need reading only.
+ * The library reads and writes at explicit offsets but libext2fs and
+ * libfdisk may move FD's file offset.  NAME is the image's name in
+ * messages; NULL means "file descriptor N".  */
+grubinst *grubinst_open_fd(int fd, const char *name,
+			   const struct grubinst_options *opts);
 
 /* Installs GRUB.  Filesystem changes are flushed first, then the embedded
  * stage1.5, then the boot sector: a failure leaves the old boot code.  */

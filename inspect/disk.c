@@ -20,7 +20,7 @@ static int open_image(struct inspect *in)
 {
 	struct gi_err err = { 0 };
 
-	if (image_open(&in->img, in->g->path, false, &err)) {
+	if (image_open_handle(&in->img, in->g, false, &err)) {
 		/* Whatever the reason, this image cannot be read. */
 		gi_fail(&in->err, GRUBINST_EIO, "%s", err.msg);
 		return -1;

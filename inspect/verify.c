@@ -58,7 +58,7 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 			 "partition", p->number);
 		return f;
 	}
-	if (fs_open(&f->fs, in->img.path, p->start * SECTOR_SIZE, false, &err)) {
+	if (fs_open(&f->fs, &in->img, p->start * SECTOR_SIZE, false, &err)) {
 		/* The message names the image first: keep the cause only. */
 		const char *cause = strstr(err.msg, ": no ext2");
 		snprintf(f->why, sizeof(f->why), "%.200s",

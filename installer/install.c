@@ -71,10 +71,19 @@ static void report_plan(struct install *in)
 	gi_report(r, "boot chain: %s -> %s", chain_name(in->chain), MENU_PATH);
 }
 
+static int check_timestamp(struct install *in)
+{
+	if (in->opts->timestamp >= GRUBINST_TIME_NOW)
+		return 0;
+	return gi_fail(in->err, GRUBINST_EUSAGE,
+		       "%s: SOURCE_DATE_EPOCH (or the timestamp option) is not "
+		       "a number of seconds since 1970-01-01", in->g->path);
+}
+
 /* Everything that can be decided without writing. */
 static int prepare(struct install *in)
 {
-	if (target_open(in) || target_check_filesystem(in) ||
+	if (check_timestamp(in) || target_open(in) || target_check_filesystem(in) ||
 	    stage_set_load(&in->stages, in->opts->stage_dir, in->err) ||
 	    config_prepare(in))
 		return in->err->code;

@@ -82,7 +82,7 @@ int target_open(struct install *in)
 {
 	bool writable = !in->opts->dry_run;
 
-	if (image_open(&in->img, in->g->path, writable, in->err) ||
+	if (image_open_handle(&in->img, in->g, writable, in->err) ||
 	    read_mbr(in) || ptable_read(&in->img, &in->pt, in->err) ||
 	    choose_partition(in))
 		return in->err->code;
@@ -136,9 +136,10 @@ int target_check_filesystem(struct install *in)
 {
 	const struct partition *p = in->boot;
 
-	if (fs_open(&in->fs, in->img.path, p->start * SECTOR_SIZE,
+	if (fs_open(&in->fs, &in->img, p->start * SECTOR_SIZE,
 		    !in->opts->dry_run, in->err))
 		return in->err->code;
+	fs_clamp_time(&in->fs, in->opts->timestamp);
 	/* A dry run plans allocations too, in memory only. */
 	if (in->opts->dry_run && fs_load_bitmaps(&in->fs, in->err))
 		return in->err->code;

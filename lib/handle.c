@@ -1,14 +1,36 @@
 /* The public handle: options are copied so the caller's strings may go. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* Reproducible builds want a malformed SOURCE_DATE_EPOCH to stop the
+ * build, not to be ignored: it becomes GRUBINST_TIME_INVALID, which an
+ * install refuses.  */
+static long long source_date_epoch(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (!s || !*s)
+		return GRUBINST_TIME_NOW;
+	if (!isdigit((unsigned char)*s))
+		return GRUBINST_TIME_INVALID;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return errno || *end ? GRUBINST_TIME_INVALID : v;
+}
 
 GI_API void grubinst_options_init(struct grubinst_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->timeout = -1;
 	o->target = GRUBINST_TARGET_MBR;
+	o->timestamp = source_date_epoch();
 }
 
 static void free_option_strings(struct grubinst_options *o)
@@ -44,8 +66,8 @@ static int copy_options(struct grubinst_options *dst,
 	return 0;
 }
 
-GI_API grubinst *grubinst_open(const char *path,
-			       const struct grubinst_options *opts)
+static grubinst *new_handle(const char *name,
+			    const struct grubinst_options *opts)
 {
 	struct grubinst_options defaults;
 	grubinst *g = calloc(1, sizeof(*g));
@@ -56,13 +78,40 @@ GI_API grubinst *grubinst_open(const char *path,
 		grubinst_options_init(&defaults);
 		opts = &defaults;
 	}
-	g->path = strdup(path ? path : "");
+	g->fd = -1;
+	g->path = strdup(name);
 	if (!g->path || copy_options(&g->opts, opts) < 0) {
 		grubinst_close(g);
 		return NULL;
 	}
 	g->rep.fn = g->opts.report;
 	g->rep.ctx = g->opts.report_ctx;
+	return g;
+}
+
+GI_API grubinst *grubinst_open(const char *path,
+			       const struct grubinst_options *opts)
+{
+	return new_handle(path ? path : "", opts);
+}
+
+/* A bad descriptor is reported by the calls that use it, like a bad
+ * path: opening only copies.  */
+GI_API grubinst *grubinst_open_fd(int fd, const char *name,
+				  const struct grubinst_options *opts)
+{
+	char fallback[48];
+	grubinst *g;
+
+	if (!name) {
+		snprintf(fallback, sizeof(fallback), "file descriptor %d", fd);
+		name = fallback;
+	}
+	g = new_handle(name, opts);
+	if (g) {
+		g->by_fd = true;
+		g->fd = fd;
+	}
 	return g;
 }
 

@@ -3,6 +3,7 @@
 #define GRUBINST_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "grubinst.h"
@@ -30,7 +31,9 @@ struct gi_reporter {
 void gi_report(const struct gi_reporter *r, const char *fmt, ...) GI_PRINTF(2, 3);
 
 struct grubinst {
-	char *path;
+	char *path;		/* the image's path, or the name given with fd */
+	bool by_fd;		/* opened by grubinst_open_fd() on fd */
+	int fd;
 	struct grubinst_options opts;
 	struct gi_reporter rep;
 	struct gi_err err;

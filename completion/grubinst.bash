@@ -1,0 +1,46 @@
+# bash completion for grubinst(1): options, their values, and image files.
+
+_grubinst() {
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+	case "$prev" in
+	--target)
+		mapfile -t COMPREPLY < <(compgen -W 'mbr partition' -- "$cur")
+		return
+		;;
+	--stage-dir)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		return
+		;;
+	--config)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return
+		;;
+	-p | --partition)
+		mapfile -t COMPREPLY < <(compgen -W '1 2 3 4 5 6 7 8' -- "$cur")
+		return
+		;;
+	--explain)
+		mapfile -t COMPREPLY < <(compgen -W "$(seq 1 35)" -- "$cur")
+		return
+		;;
+	# Paths inside the image and free text: nothing to offer.
+	--kernel | --initrd | --append | --title | --timeout)
+		COMPREPLY=()
+		return
+		;;
+	esac
+
+	if [[ "$cur" == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W '--partition --target --stage-dir
+			--no-stage1_5 --force-lba --config --kernel --initrd --append
+			--title --timeout --serial --serial= --dry-run --verify --json
+			--map --explain --quiet --help --version -p -n -q -h -V' -- "$cur")
+		return
+	fi
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+}
+
+complete -o filenames -F _grubinst grubinst
