@@ -3,6 +3,7 @@
  * image.c   raw sectors of the image file or block device
  * ptable.c  the MBR partition table, read with libfdisk
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
+ * groups.c  its allocation bitmaps, read one block group at a time
  * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
@@ -86,6 +87,9 @@ struct fs {
 	/* Kept from the superblock so that reports can use them after close. */
 	unsigned block_size;
 	uint64_t blocks;
+	/* Bitmaps read group by group (groups.c); NULL when libext2fs read
+	 * them all.  e2->priv_data points at it.  */
+	struct fs_groups *groups;
 };
 
 /* One run of physical blocks of a file. */
@@ -97,7 +101,8 @@ struct extent {
 
 int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 	    bool writable, struct gi_err *err);
-/* Allocation needs the bitmaps; a writable open loads them itself. */
+/* Allocation needs the bitmaps; a writable open loads them itself.  They
+ * are read one block group at a time, as allocations reach the groups.  */
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
 /* Writes everything back and closes; the filesystem is consistent after. */
 int fs_close(struct fs *fs, struct gi_err *err);
@@ -153,6 +158,22 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- groups.c ---- */
+
+struct fs_groups;
+
+/* Starts reading the bitmaps group by group: installs the allocation hooks
+ * and fs->write_bitmaps, which writes back the groups read.  */
+errcode_t fs_groups_start(struct fs *fs);
+/* After the filesystem is closed or abandoned. */
+void fs_groups_free(struct fs *fs);
+/* Before freeing inode INO: its group's bitmap must be in memory. */
+errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino);
+/* ext2fs_new_inode() for a new file in DIR, reading only the group it
+ * takes the inode from.  */
+errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
+			      ext2_ino_t *ino);
 
 /* ---- features.c ---- */
 

@@ -50,7 +50,10 @@ int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 {
-	errcode_t rc = ext2fs_read_bitmaps(fs->e2);
+	/* Clusters (bigalloc) are not read group by group. */
+	errcode_t rc = ext2fs_has_feature_bigalloc(fs->e2->super)
+			       ? ext2fs_read_bitmaps(fs->e2)
+			       : fs_groups_start(fs);
 
 	return rc ? FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps") : 0;
 }
@@ -66,9 +69,11 @@ int fs_close(struct fs *fs, struct gi_err *err)
 		/* ext2fs_close2 frees nothing on failure. */
 		ext2fs_free(fs->e2);
 		fs->e2 = NULL;
+		fs_groups_free(fs);
 		return FS_FAIL(err, fs, rc, "cannot write the filesystem");
 	}
 	fs->e2 = NULL;
+	fs_groups_free(fs);
 	return 0;
 }
 
@@ -77,6 +82,7 @@ void fs_abandon(struct fs *fs)
 	if (fs->e2)
 		ext2fs_free(fs->e2);
 	fs->e2 = NULL;
+	fs_groups_free(fs);
 }
 
 uint64_t fs_blocks(const struct fs *fs)
@@ -239,11 +245,15 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 		if (fs_resolve(fs, sofar, &child, err))
 			return err->code;
 		if (!child) {
-			rc = ext2fs_mkdir(fs->e2, dir, 0, sofar + strlen(sofar) - n);
+			rc = fs_groups_new_inode(fs, dir, LINUX_S_IFDIR | 0755,
+						 &child);
+			if (!rc)
+				rc = ext2fs_mkdir(fs->e2, dir, child,
+						  sofar + strlen(sofar) - n);
 			if (rc == EXT2_ET_DIR_NO_SPACE) {
 				rc = ext2fs_expand_dir(fs->e2, dir);
 				if (!rc)
-					rc = ext2fs_mkdir(fs->e2, dir, 0,
+					rc = ext2fs_mkdir(fs->e2, dir, child,
 							  sofar + strlen(sofar) - n);
 			}
 			if (rc)
@@ -326,7 +336,7 @@ int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
 
 	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
 		return err->code;
-	rc = ext2fs_new_inode(fs->e2, dir, LINUX_S_IFREG | 0644, NULL, &ino);
+	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFREG | 0644, &ino);
 	if (rc)
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no free inode for %s: %s", fs->image_path,
@@ -429,16 +439,18 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 	       struct gi_err *err)
 {
 	const char *name;
-	ext2_ino_t dir;
+	ext2_ino_t dir, ino;
 	errcode_t rc;
 
 	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
 		return err->code;
-	rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFLNK | 0777, &ino);
+	if (!rc)
+		rc = ext2fs_symlink(fs->e2, dir, ino, name, target);
 	if (rc == EXT2_ET_DIR_NO_SPACE) {
 		rc = ext2fs_expand_dir(fs->e2, dir);
 		if (!rc)
-			rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+			rc = ext2fs_symlink(fs->e2, dir, ino, name, target);
 	}
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
@@ -524,6 +536,8 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 	inode.i_links_count = 0;
 	inode.i_dtime = fs->e2->now ? fs->e2->now : time(NULL);
 	rc = ext2fs_write_inode(fs->e2, ino, &inode);
+	if (!rc)
+		rc = fs_groups_need_inode(fs, ino);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	ext2fs_inode_alloc_stats2(fs->e2, ino, -1, LINUX_S_ISDIR(inode.i_mode));
