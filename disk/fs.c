@@ -26,8 +26,12 @@ int fs_open(struct fs *fs, const char *image_path, uint64_t offset,
 	fs->image_path = image_path;
 	fs->offset = offset;
 	fs->writable = writable;
+	/* Like the kernel, write only the primary superblock and group
+	 * descriptors: the backups are for e2fsck and resize2fs to refresh,
+	 * and a 2 TiB ext4 has 19 backup copies of its megabyte of group
+	 * descriptors.  */
 	if (writable)
-		flags |= EXT2_FLAG_RW;
+		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
 	snprintf(io_options, sizeof(io_options), "offset=%llu",
 		 (unsigned long long)offset);
 	rc = ext2fs_open2(image_path, io_options, flags, 0, 0, unix_io_manager,
