@@ -30,7 +30,7 @@ LIB_SRCS := lib/error.c lib/handle.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/verify.o
 
-.PHONY: all deps check check-asan demo clean
+.PHONY: all deps check check-asan demo clean bench
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
 
 $(BUILD)/%.o: %.c
@@ -76,6 +76,14 @@ check:
 		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		build/asan/grubinst
 	@tests/check-all
+
+# grubinst against the grub shell and e2fsck, on images up to 2 TiB and a
+# million files (minutes, and gigabytes in a temporary directory); writes
+# docs/PERFORMANCE.md.  See bench/bench.sh.
+bench:
+	@tools/install-deps --test
+	$(MAKE) all
+	@bench/bench.sh
 
 demo:
 	@tools/install-deps --demo
