@@ -174,8 +174,9 @@ bench_install() {
 	s=$(median "$name.shell" 1)
 	a=$(median "$name.again" 1)
 	n=$(median "$name.new" 1)
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s / %s |\n' "$label" "$fs" \
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s / %s | %s / %s |\n' "$label" "$fs" \
 		"$(ms "$s")" "$(ms "$a")" "$(ms "$n")" "$(ratio "$a" "$s")" "$(ratio "$n" "$s")" \
+		"$(ms "$(median "$name.shell" 3)")" "$(ms "$(median "$name.new" 3)")" \
 		"$(mib "$(median "$name.shell" 2)")" "$(mib "$(median "$name.new" 2)")" >>"$WORK/install.md"
 	echo "$n" >"$WORK/$name.new.median"
 }
@@ -238,14 +239,14 @@ machine() {
 	echo "- $(date -u +%Y-%m-%d), $cpu, $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) of memory, Linux $(uname -r)"
 	echo "- images on $(df -T "$WORK" | awk 'NR == 2 { print $2 }'), page cache warm (each command ran once untimed); load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo "- $("$GRUBINST" --version 2>&1 | head -n1), $(e2fsck -V 2>&1 | head -n1), GRUB $(grub --version 2>/dev/null | sed -n 's/.*GRUB[^0-9]*\([0-9][0-9.]*\).*/\1/p' | head -n1)"
-	echo "- medians of $IRUNS runs (install) and $VRUNS runs (verify), wall time and peak resident memory of the process"
+	echo "- medians of $IRUNS runs (install) and $VRUNS runs (verify): wall time, processor time (user and system) and peak resident memory of the process"
 }
 
 report() {
 	echo "### Install"
 	echo
-	echo "| image | filesystem | grub shell \`setup (hd0)\` | grubinst, stage files in place | grubinst, new files | in place ÷ shell | new ÷ shell | peak RSS: shell / grubinst |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| image | filesystem | grub shell \`setup (hd0)\` | grubinst, stage files in place | grubinst, new files | in place ÷ shell | new ÷ shell | processor time: shell / grubinst new | peak RSS: shell / grubinst new |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	cat "$WORK/install.md"
 	if [ -s "$WORK/t12m.new.median" ] && [ -s "$WORK/t2t.new.median" ]; then
 		echo
