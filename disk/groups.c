@@ -23,6 +23,8 @@ struct fs_groups {
 	ext2_filsys e2;
 	unsigned char *block_loaded;	/* one bit per group */
 	unsigned char *inode_loaded;
+	dgrp_t *read;			/* the groups read, in that order */
+	size_t nread, cap;
 	char *buf;			/* one filesystem block */
 };
 
@@ -67,6 +69,26 @@ static void mark_uninit_group(ext2_filsys e2, dgrp_t g)
 		ext2fs_mark_block_bitmap2(e2->block_map, ib);
 }
 
+/* Remembers G for the write back: looking at every group's bits then
+ * would cost more than the install on a filesystem of 100,000 groups.  */
+static errcode_t note_read(struct fs_groups *gs, dgrp_t g)
+{
+	if (ext2fs_test_bit(g, gs->block_loaded) ||
+	    ext2fs_test_bit(g, gs->inode_loaded))
+		return 0;
+	if (gs->nread == gs->cap) {
+		size_t cap = gs->cap ? 2 * gs->cap : 16;
+		dgrp_t *r = realloc(gs->read, cap * sizeof(*r));
+
+		if (!r)
+			return EXT2_ET_NO_MEMORY;
+		gs->read = r;
+		gs->cap = cap;
+	}
+	gs->read[gs->nread++] = g;
+	return 0;
+}
+
 static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 {
 	ext2_filsys e2 = gs->e2;
@@ -76,6 +98,9 @@ static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 
 	if (ext2fs_test_bit(g, gs->block_loaded))
 		return 0;
+	rc = note_read(gs, g);
+	if (rc)
+		return rc;
 	group_blocks(e2, g, &first, &n);
 	ext2fs_unmark_block_bitmap_range2(e2->block_map, first, n);
 	if (uninit(e2, g, EXT2_BG_BLOCK_UNINIT) || !loc ||
@@ -106,6 +131,9 @@ static errcode_t load_inode_group(struct fs_groups *gs, dgrp_t g)
 
 	if (ext2fs_test_bit(g, gs->inode_loaded))
 		return 0;
+	rc = note_read(gs, g);
+	if (rc)
+		return rc;
 	/* libext2fs has no range calls for inode bitmaps; the block ones
 	 * work on any 64-bit bitmap.  */
 	ext2fs_unmark_block_bitmap_range2(e2->inode_map, first, ipg);
@@ -337,7 +365,9 @@ static errcode_t write_loaded(ext2_filsys e2)
 
 	if (!(e2->flags & EXT2_FLAG_RW))
 		return EXT2_ET_RO_FILSYS;
-	for (dgrp_t g = 0; g < e2->group_desc_count && !rc; g++) {
+	for (size_t i = 0; i < gs->nread && !rc; i++) {
+		dgrp_t g = gs->read[i];
+
 		if (ext2fs_test_bit(g, gs->block_loaded) &&
 		    (e2->flags & EXT2_FLAG_BB_DIRTY))
 			rc = write_block_group(gs, g);
@@ -408,6 +438,7 @@ void fs_groups_free(struct fs *fs)
 		return;
 	free(gs->block_loaded);
 	free(gs->inode_loaded);
+	free(gs->read);
 	free(gs->buf);
 	free(gs);
 	fs->groups = NULL;
