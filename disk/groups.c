@@ -2,8 +2,8 @@
  * Allocation bitmaps read one block group at a time.
  *
  * ext2fs_read_bitmaps() reads the block and inode bitmap of every group
- * and keeps a bit per block in memory: 16,384 reads and 80 MiB for a
- * 2 TiB ext4 filesystem, to place three files.  An install needs two or
+ * and keeps a bit per block in memory: up to 16,384 reads, and 80 MiB, for
+ * a 2 TiB ext4 filesystem, to place three files.  An install needs two or
  * three groups.  Here the in-memory bitmaps start with every block and
  * every inode marked in use, so that libext2fs' allocators never choose
  * anything in a group that was not read; a group's real bits are read
@@ -51,7 +51,9 @@ static void group_blocks(ext2_filsys e2, dgrp_t g, blk64_t *first,
 
 /* What ext2fs_read_bitmaps() puts in memory for a group whose block
  * bitmap is uninitialised: its superblock and descriptor backups and the
- * bitmaps and inode table that belong to it.  */
+ * bitmaps and inode table that belong to it.  With flex_bg those lie in
+ * another group: marking them there changes nothing, that group is either
+ * not read (all in use) or read from a bitmap that has them.  */
 static void mark_uninit_group(ext2_filsys e2, dgrp_t g)
 {
 	blk64_t end = ext2fs_blocks_count(e2->super);
@@ -233,9 +235,9 @@ static errcode_t run_in_group(ext2_filsys e2, dgrp_t g, blk64_t len,
 }
 
 /* fs->new_range: a run of LEN blocks from the groups with room, in order
- * from GOAL's, each read when the search reaches it.  A fixed goal is
- * in GOAL's group; a run of any length is a block: libext2fs finds those
- * without looping.  */
+ * from GOAL's, each read when the search reaches it.  A run that must
+ * start at GOAL is in GOAL's group, and a run of any length is found at
+ * the first free block: libext2fs answers those two without looping.  */
 static errcode_t alloc_range(ext2_filsys e2, int flags, blk64_t goal,
 			     blk64_t len, blk64_t *pblk, blk64_t *plen)
 {
@@ -273,7 +275,9 @@ static errcode_t alloc_range(ext2_filsys e2, int flags, blk64_t goal,
 
 /* Called after libext2fs changed the bits of BLK..BLK+NUM-1: a group
  * read only now gets its bits from disk, so the change is made again.
- * Allocations come from loaded groups; this is for blocks freed.  */
+ * Allocations come from loaded groups; this is for blocks freed.  (If
+ * that read fails the group stays unread and its bitmap is not written:
+ * the free count says more than the bitmap, which e2fsck repairs.)  */
 static void stats_range(ext2_filsys e2, blk64_t blk, blk_t num, int inuse)
 {
 	struct fs_groups *gs = e2->priv_data;
@@ -409,6 +413,8 @@ errcode_t fs_groups_start(struct fs *fs)
 	struct fs_groups *gs = calloc(1, sizeof(*gs));
 	errcode_t rc;
 
+	if (fs->groups)
+		return 0;
 	if (!gs)
 		return EXT2_ET_NO_MEMORY;
 	gs->e2 = e2;
@@ -482,6 +488,7 @@ errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
 		return ext2fs_new_inode(e2, dir, mode, NULL, ino);
 	for (dgrp_t i = 0; i < e2->group_desc_count; i++) {
 		dgrp_t g = (dgrp_t)(((uint64_t)g0 + i) % e2->group_desc_count);
+		ext2_ino_t in_g = g * EXT2_INODES_PER_GROUP(e2->super) + 1;
 
 		if (ext2fs_bg_free_inodes_count(e2, g) == 0)
 			continue;
@@ -491,9 +498,7 @@ errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
 		if (rc)
 			return rc;
 		if (has_free_inode(e2, g))
-			return ext2fs_new_inode(e2, i ? g * EXT2_INODES_PER_GROUP(e2->super) + 1
-						      : dir,
-						mode, NULL, ino);
+			return ext2fs_new_inode(e2, i ? in_g : dir, mode, NULL, ino);
 	}
 	return EXT2_ET_INODE_ALLOC_FAIL;
 }
