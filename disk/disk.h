@@ -4,6 +4,7 @@
  * ptable.c  the MBR partition table, read with libfdisk
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
  * fstime.c  the times written into the filesystem
+ * groups.c  its allocation bitmaps, read one block group at a time
  * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
@@ -95,6 +96,9 @@ struct fs {
 	/* Kept from the superblock so that reports can use them after close. */
 	unsigned block_size;
 	uint64_t blocks;
+	/* Bitmaps read group by group (groups.c); NULL when libext2fs read
+	 * them all.  e2->priv_data points at it.  */
+	struct fs_groups *groups;
 };
 
 /* One run of physical blocks of a file. */
@@ -107,7 +111,8 @@ struct extent {
 /* Opens the filesystem at byte OFFSET of the opened image IMG. */
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err);
-/* Allocation needs the bitmaps; a writable open loads them itself. */
+/* Allocation needs the bitmaps; a writable open loads them itself.  They
+ * are read one block group at a time, as allocations reach the groups.  */
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
 /* Writes everything back and closes; the filesystem is consistent after. */
 int fs_close(struct fs *fs, struct gi_err *err);
@@ -173,6 +178,22 @@ time_t fs_now(const struct fs *fs);
 void fs_clamp_time(struct fs *fs, long long epoch);
 /* Sets the modification and change times of inode INO to fs_now(). */
 errcode_t fs_stamp_changed(struct fs *fs, ext2_ino_t ino);
+
+/* ---- groups.c ---- */
+
+struct fs_groups;
+
+/* Starts reading the bitmaps group by group: installs the allocation hooks
+ * and fs->write_bitmaps, which writes back the groups read.  */
+errcode_t fs_groups_start(struct fs *fs);
+/* After the filesystem is closed or abandoned. */
+void fs_groups_free(struct fs *fs);
+/* Before freeing inode INO: its group's bitmap must be in memory. */
+errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino);
+/* ext2fs_new_inode() for a new file in DIR, reading only the group it
+ * takes the inode from.  */
+errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
+			      ext2_ino_t *ino);
 
 /* ---- features.c ---- */
 

@@ -47,8 +47,12 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	fs->image_path = img->path;
 	fs->offset = offset;
 	fs->writable = writable;
+	/* Like the kernel, write only the primary superblock and group
+	 * descriptors: the backups are for e2fsck and resize2fs to refresh,
+	 * and a 2 TiB ext4 has 19 backup copies of its megabyte of group
+	 * descriptors.  */
 	if (writable)
-		flags |= EXT2_FLAG_RW;
+		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
 	rc = open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
 		fs->e2 = NULL;
@@ -68,7 +72,10 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 {
-	errcode_t rc = ext2fs_read_bitmaps(fs->e2);
+	/* Clusters (bigalloc) are not read group by group. */
+	errcode_t rc = ext2fs_has_feature_bigalloc(fs->e2->super)
+			       ? ext2fs_read_bitmaps(fs->e2)
+			       : fs_groups_start(fs);
 
 	return rc ? FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps") : 0;
 }
@@ -84,9 +91,11 @@ int fs_close(struct fs *fs, struct gi_err *err)
 		/* ext2fs_close2 frees nothing on failure. */
 		ext2fs_free(fs->e2);
 		fs->e2 = NULL;
+		fs_groups_free(fs);
 		return FS_FAIL(err, fs, rc, "cannot write the filesystem");
 	}
 	fs->e2 = NULL;
+	fs_groups_free(fs);
 	return 0;
 }
 
@@ -95,6 +104,7 @@ void fs_abandon(struct fs *fs)
 	if (fs->e2)
 		ext2fs_free(fs->e2);
 	fs->e2 = NULL;
+	fs_groups_free(fs);
 }
 
 uint64_t fs_blocks(const struct fs *fs)
@@ -233,14 +243,18 @@ static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 }
 
 /* ext2fs_mkdir, growing and stamping the parent as link_growing does. */
+/* The inode comes from fs_groups_new_inode(): only its group is read. */
 static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
 {
-	errcode_t rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+	ext2_ino_t child;
+	errcode_t rc = fs_groups_new_inode(fs, dir, LINUX_S_IFDIR | 0755, &child);
 
+	if (!rc)
+		rc = ext2fs_mkdir(fs->e2, dir, child, name);
 	if (rc == EXT2_ET_DIR_NO_SPACE) {
 		rc = ext2fs_expand_dir(fs->e2, dir);
 		if (!rc)
-			rc = ext2fs_mkdir(fs->e2, dir, 0, name);
+			rc = ext2fs_mkdir(fs->e2, dir, child, name);
 	}
 	return rc ? rc : fs_stamp_changed(fs, dir);
 }
@@ -352,7 +366,7 @@ int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
 
 	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
 		return err->code;
-	rc = ext2fs_new_inode(fs->e2, dir, LINUX_S_IFREG | 0644, NULL, &ino);
+	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFREG | 0644, &ino);
 	if (rc)
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no free inode for %s: %s", fs->image_path,
@@ -455,16 +469,18 @@ int fs_symlink(struct fs *fs, const char *path, const char *target,
 	       struct gi_err *err)
 {
 	const char *name;
-	ext2_ino_t dir;
+	ext2_ino_t dir, ino;
 	errcode_t rc;
 
 	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
 		return err->code;
-	rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFLNK | 0777, &ino);
+	if (!rc)
+		rc = ext2fs_symlink(fs->e2, dir, ino, name, target);
 	if (rc == EXT2_ET_DIR_NO_SPACE) {
 		rc = ext2fs_expand_dir(fs->e2, dir);
 		if (!rc)
-			rc = ext2fs_symlink(fs->e2, dir, 0, name, target);
+			rc = ext2fs_symlink(fs->e2, dir, ino, name, target);
 	}
 	if (!rc)
 		rc = fs_stamp_changed(fs, dir);
@@ -554,6 +570,8 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 	inode.i_links_count = 0;
 	inode.i_dtime = fs_now(fs);
 	rc = ext2fs_write_inode(fs->e2, ino, &inode);
+	if (!rc)
+		rc = fs_groups_need_inode(fs, ino);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	ext2fs_inode_alloc_stats2(fs->e2, ino, -1, LINUX_S_ISDIR(inode.i_mode));

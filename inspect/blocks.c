@@ -7,6 +7,11 @@
  * not grow with the number of files; only the offending inodes are kept,
  * and only they are turned into paths, by one pass over the directories.
  * The same pass answers "which inode owns block B?" for the chain check.
+ *
+ * The scan is the whole cost of a verify on a big filesystem.  As e2fsck's
+ * pass 1 does, the block iterator is handed the inode the scan just read
+ * (fs->read_inode) instead of reading it again and checking its checksum,
+ * and one block buffer serves every inode.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +26,24 @@
  * accounts for, plus slack.  */
 #define BUDGET_SLACK 64
 
+/* Inode tables are read this many bytes at a time. */
+#define SCAN_BYTES (64 * 1024)
+
 struct walk_ctx {
 	struct pfs *p;
 	ext2_ino_t ino;
 	uint64_t budget;
 	bool over_budget;
+	char *block_buf;	/* 3 blocks for ext2fs_block_iterate3, or NULL */
 	struct file_overhang o;
+};
+
+/* The inode the scan is at, for fs->read_inode: a whole on-disk inode,
+ * or ext2fs_get_next_inode_full() allocates one for every inode.  */
+struct scanned {
+	ext2_ino_t ino;
+	int size;
+	struct ext2_inode *inode;
 };
 
 static void note_block(struct walk_ctx *c, uint64_t b, bool meta)
@@ -55,17 +72,16 @@ static void note_block(struct walk_ctx *c, uint64_t b, bool meta)
 	c->o.data |= !meta;
 }
 
-static int visit_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
-		       blk64_t ref_blk, int ref_offset, void *priv)
+/* One block of the map, BLOCKCNT < 0 for indirect and extent-tree
+ * blocks; BLOCK_ABORT when the inode claims more than it accounts for.  */
+static int visit(struct walk_ctx *c, blk64_t blk, e2_blkcnt_t blockcnt)
 {
-	struct walk_ctx *c = priv;
 	struct census *cs = &c->p->census;
 
-	(void)e2, (void)ref_blk, (void)ref_offset;
-	note_block(c, *blocknr, blockcnt < 0);
+	note_block(c, blk, blockcnt < 0);
 	if (blockcnt >= 0)
 		for (size_t i = 0; i < cs->nwant; i++)
-			if (*blocknr == cs->want[i] && cs->owner[i] == c->ino)
+			if (blk == cs->want[i] && cs->owner[i] == c->ino)
 				cs->owner_lblk[i] = blockcnt;
 	if (c->budget-- == 0) {
 		c->over_budget = true;
@@ -74,10 +90,82 @@ static int visit_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 	return 0;
 }
 
+static int visit_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
+		       blk64_t ref_blk, int ref_offset, void *priv)
+{
+	(void)e2, (void)ref_blk, (void)ref_offset;
+	return visit(priv, *blocknr, blockcnt);
+}
+
+/* An extent tree of depth 0 lives in i_block: its extents are read here,
+ * in order; an unsorted or overlapping one is left to the iterator.  */
+static bool walk_extents_in_inode(struct walk_ctx *c,
+				  const struct ext2_inode *inode)
+{
+	union {
+		uint32_t raw[EXT2_N_BLOCKS];
+		struct ext3_extent_header h;
+	} root;
+	struct ext3_extent x[EXT2_N_BLOCKS * 4 / sizeof(struct ext3_extent)];
+	uint64_t next = 0;
+	unsigned n;
+
+	memcpy(root.raw, inode->i_block, sizeof(root.raw));
+	if (ext2fs_extent_header_verify(root.raw, sizeof(root.raw)) ||
+	    ext2fs_le16_to_cpu(root.h.eh_depth) != 0)
+		return false;
+	n = ext2fs_le16_to_cpu(root.h.eh_entries);
+	memcpy(x, (const char *)root.raw + sizeof(root.h), n * sizeof(x[0]));
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t lblk = ext2fs_le32_to_cpu(x[i].ee_block);
+		unsigned len = ext2fs_le16_to_cpu(x[i].ee_len);
+
+		if (len > EXT_INIT_MAX_LEN)
+			len -= EXT_INIT_MAX_LEN;	/* uninitialised */
+		if (lblk < next)
+			return false;
+		next = lblk + len;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t lblk = ext2fs_le32_to_cpu(x[i].ee_block);
+		uint64_t pblk = ext2fs_le32_to_cpu(x[i].ee_start) +
+				((uint64_t)ext2fs_le16_to_cpu(x[i].ee_start_hi) << 32);
+		unsigned len = ext2fs_le16_to_cpu(x[i].ee_len);
+
+		if (len > EXT_INIT_MAX_LEN)
+			len -= EXT_INIT_MAX_LEN;
+		for (unsigned j = 0; j < len; j++)
+			if (visit(c, pblk + j, (e2_blkcnt_t)(lblk + j)))
+				return true;
+	}
+	return true;
+}
+
+/* Most files keep their whole block map in the inode the scan read: up to
+ * twelve direct blocks, or a depth-0 extent tree.  Those are visited here,
+ * with no read and no allocation, in ext2fs_block_iterate3()'s order.
+ * False when the map goes on in other blocks: the iterator walks it.  */
+static bool walk_in_inode(struct walk_ctx *c, ext2_filsys e2,
+			  const struct ext2_inode *inode)
+{
+	if (e2->super->s_creator_os == EXT2_OS_HURD)
+		return false;	/* the iterator also visits its translator */
+	if (inode->i_flags & EXT4_EXTENTS_FL)
+		return walk_extents_in_inode(c, inode);
+	for (int i = EXT2_IND_BLOCK; i < EXT2_N_BLOCKS; i++)
+		if (inode->i_block[i])
+			return false;
+	for (int i = 0; i < EXT2_NDIR_BLOCKS; i++)
+		if (inode->i_block[i] && visit(c, inode->i_block[i], i))
+			break;
+	return true;
+}
+
 /* Walks the blocks of one in-use inode: data, indirect and extent-tree
  * blocks (no BLOCK_FLAG_DATA_ONLY) and its extended-attribute block.  */
 static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
-			    struct ext2_inode *inode, struct walk_ctx *c)
+			    struct ext2_inode *inode, char *block_buf,
+			    struct walk_ctx *c)
 {
 	ext2_filsys e2 = p->fs.e2;
 	unsigned spb = fs_block_size(&p->fs) / SECTOR_SIZE;
@@ -87,13 +175,15 @@ static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
 	memset(c, 0, sizeof(*c));
 	c->p = p;
 	c->ino = ino;
+	c->block_buf = block_buf;
 	c->budget = ext2fs_get_stat_i_blocks(e2, inode) / spb +
 		    BUDGET_SLACK;
 	if (acl)
 		note_block(c, acl, true);
-	if (!ext2fs_inode_has_valid_blocks2(e2, inode))
+	if (!ext2fs_inode_has_valid_blocks2(e2, inode) ||
+	    walk_in_inode(c, e2, inode))
 		return 0;
-	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_READ_ONLY, NULL,
+	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_READ_ONLY, c->block_buf,
 				   visit_block, c);
 	if (rc == EXT2_ET_INLINE_DATA_CANT_ITERATE)
 		rc = 0;
@@ -123,42 +213,77 @@ static bool in_use(ext2_ino_t ino, const struct ext2_inode *inode)
 	return ino != EXT2_BAD_INO && inode->i_links_count > 0;
 }
 
-int census_run(struct inspect *in, struct pfs *p)
+/* fs->read_inode during the scan: the inode just read, as it was read. */
+static errcode_t read_scanned(ext2_filsys e2, ext2_ino_t ino,
+			      struct ext2_inode *inode)
+{
+	const struct scanned *s = e2->priv_data;
+
+	if (ino != s->ino)
+		return EXT2_ET_CALLBACK_NOTHANDLED;
+	memcpy(inode, s->inode, sizeof(*inode));
+	return 0;
+}
+
+static void scan_inodes(struct pfs *p, ext2_inode_scan scan, char *block_buf,
+			struct scanned *s)
 {
 	struct census *cs = &p->census;
-	ext2_inode_scan scan;
-	struct ext2_inode_large inode;
+	struct ext2_inode *inode = s->inode;
 	struct walk_ctx c;
-	ext2_ino_t ino;
 	errcode_t rc;
+
+	for (;;) {
+		rc = ext2fs_get_next_inode_full(scan, &s->ino, inode, s->size);
+		if (rc == EXT2_ET_BAD_BLOCK_IN_INODE_TABLE)
+			continue;
+		if (rc || s->ino == 0) {
+			cs->failed = rc != 0;
+			return;
+		}
+		if (!in_use(s->ino, inode))
+			continue;
+		cs->inodes++;
+		walk_inode(p, s->ino, inode, block_buf, &c);
+		if (c.o.count)
+			keep_hit(cs, s->ino, &c.o);
+	}
+}
+
+int census_run(struct inspect *in, struct pfs *p)
+{
+	ext2_filsys e2 = p->fs.e2;
+	struct census *cs = &p->census;
+	struct scanned s = { 0 };
+	ext2_inode_scan scan;
+	char *block_buf;
+	void *saved_priv;
 
 	(void)in;
 	if (cs->done || !p->ok)
 		return 0;
 	cs->done = true;
-	rc = ext2fs_open_inode_scan(p->fs.e2, 0, &scan);
-	if (rc) {
+	s.size = EXT2_INODE_SIZE(e2->super);
+	if (s.size < (int)sizeof(struct ext2_inode_large))
+		s.size = sizeof(struct ext2_inode_large);
+	s.inode = calloc(1, s.size);
+	block_buf = malloc(3 * (size_t)e2->blocksize);
+	if (!s.inode || !block_buf ||
+	    ext2fs_open_inode_scan(e2, SCAN_BYTES / e2->blocksize, &scan)) {
+		free(s.inode);
+		free(block_buf);
 		cs->failed = true;
 		return 0;
 	}
-	for (;;) {
-		rc = ext2fs_get_next_inode_full(scan, &ino,
-						(struct ext2_inode *)&inode,
-						sizeof(inode));
-		if (rc == EXT2_ET_BAD_BLOCK_IN_INODE_TABLE)
-			continue;
-		if (rc || ino == 0) {
-			cs->failed = rc != 0;
-			break;
-		}
-		if (!in_use(ino, (struct ext2_inode *)&inode))
-			continue;
-		cs->inodes++;
-		rc = walk_inode(p, ino, (struct ext2_inode *)&inode, &c);
-		if (c.o.count)
-			keep_hit(cs, ino, &c.o);
-	}
+	saved_priv = e2->priv_data;
+	e2->priv_data = &s;
+	e2->read_inode = read_scanned;
+	scan_inodes(p, scan, block_buf, &s);
+	e2->read_inode = NULL;
+	e2->priv_data = saved_priv;
 	ext2fs_close_inode_scan(scan);
+	free(block_buf);
+	free(s.inode);
 	return 0;
 }
 
@@ -200,7 +325,7 @@ int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
 	/* No reverse lookups here: they belong to the census. */
 	saved = p->census.nwant;
 	p->census.nwant = 0;
-	rc = walk_inode(p, ino, (struct ext2_inode *)&inode, &c);
+	rc = walk_inode(p, ino, (struct ext2_inode *)&inode, NULL, &c);
 	p->census.nwant = saved;
 	*o = c.o;
 	o->corrupt = rc != 0 || c.over_budget;

@@ -18,6 +18,7 @@
 #include "inspect.h"
 
 #define EXEC_MAX_BYTES (64u * 1024 * 1024)
+#define ELF_HEAD (64u * 1024)	/* where ELF headers usually all are */
 #define MAX_INTERP_DEPTH 4	/* binfmt_script's BINPRM_MAX_RECURSION */
 #define BINPRM_BUF 256
 #define MAX_LIBS 128
@@ -102,6 +103,38 @@ static int read_file(struct uctx *u, ext2_ino_t ino, uint8_t **data,
 	return fs_read_file(&u->root->fs, ino, EXEC_MAX_BYTES, data, len, &err);
 }
 
+/* elf_parse() of the file INO of SIZE bytes; nonzero when it cannot be
+ * read.  elf_parse() checks every access against the length it is given,
+ * so a parse of the first ELF_HEAD bytes that succeeds read nothing past
+ * them and says what the whole file says.  Only a file whose headers or
+ * dynamic section lie further is read whole: a static busybox is 2 MB,
+ * and reading it was the largest allocation of a verify.  */
+static int parse_elf(struct uctx *u, ext2_ino_t ino, uint64_t size,
+		     struct elf_info *e)
+{
+	size_t want = size < ELF_HEAD ? (size_t)size : ELF_HEAD, len = 0;
+	uint8_t *data;
+
+	if (size > EXEC_MAX_BYTES)
+		return 1;
+	data = malloc(ELF_HEAD);
+	if (!data)
+		return 1;
+	if (read_head(u->root, ino, data, want, &len) == 0 && len == want) {
+		elf_parse(data, len, e);
+		if (!e->error || len == size) {
+			free(data);
+			return 0;
+		}
+	}
+	free(data);
+	if (read_file(u, ino, &data, &len))
+		return 1;
+	elf_parse(data, len, e);
+	free(data);
+	return 0;
+}
+
 static enum run check_libs(struct uctx *u, const struct elf_info *e,
 			   const char *who);
 
@@ -124,8 +157,6 @@ static enum run check_lib(struct uctx *u, const char *name,
 	if (u->nseen < MAX_LIBS)
 		snprintf(u->seen[u->nseen++], sizeof(u->seen[0]), "%s", name);
 	for (int pass = 0; pass < 7; pass++) {
-		uint8_t *data = NULL;
-		size_t len = 0;
 		struct elf_info lib;
 		bool compat;
 
@@ -135,10 +166,8 @@ static enum run check_lib(struct uctx *u, const char *name,
 			 pass == 0 ? parent->runpath : dirs[pass - 1], name);
 		walk_path(u->root, path, WALK_LINUX, &w);
 		if (!w.ino || !LINUX_S_ISREG(w.inode.i_mode) ||
-		    read_file(u, w.ino, &data, &len))
+		    parse_elf(u, w.ino, EXT2_I_SIZE(&w.inode), &lib))
 			continue;
-		elf_parse(data, len, &lib);
-		free(data);
 		if (past_the_end(u, path, w.ino)) {
 			u->nseen = saved;
 			return dies(u, "%s", u->why, "");
@@ -173,19 +202,16 @@ static enum run check_libs(struct uctx *u, const struct elf_info *e,
 static enum run check_exec(struct uctx *u, const char *path, int depth);
 
 
-static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino)
+static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino,
+			  uint64_t size)
 {
-	uint8_t *data = NULL;
-	size_t len = 0;
 	struct elf_info e;
 	bool compat;
 	enum run r;
 
-	if (read_file(u, ino, &data, &len))
+	if (parse_elf(u, ino, size, &e))
 		return fails(u, -EIO, "%s cannot be read (larger than 64 MiB or "
 			     "corrupt)%s", path, "");
-	elf_parse(data, len, &e);
-	free(data);
 	if (e.error)
 		return fails(u, -ENOEXEC, "%s: %s", path, e.error);
 	if (!machine_ok(u, &e, &compat))
@@ -261,7 +287,7 @@ static enum run check_exec(struct uctx *u, const char *path, int depth)
 	if (len >= 2 && head[0] == '#' && head[1] == '!')
 		return check_script(u, path, head, len, depth);
 	if (len >= 4 && memcmp(head, ELFMAG, SELFMAG) == 0)
-		return check_elf(u, path, w.ino);
+		return check_elf(u, path, w.ino, EXT2_I_SIZE(&w.inode));
 	return fails(u, -ENOEXEC, "%s is neither an ELF program nor a \"#!\" "
 		     "script%s", path, "");
 }
