@@ -4,7 +4,7 @@
 
 CC      ?= cc
 PKGS    := ext2fs com_err fdisk zlib
-# Debian's grub-legacy package, built into the binary.
+# Debian's grub-legacy package, built into the binary zlib-compressed.
 STAGE_SRC ?= /usr/lib/grub/x86_64-pc
 STAGES  := stage1 e2fs_stage1_5 stage2
 
@@ -50,7 +50,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/stages/mkblob: stages/mkblob.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 $< -o $@
+	$(CC) $(WARN) -O2 $< -o $@ -lz
 
 $(BUILD)/stages/blobs.c: $(BUILD)/stages/mkblob $(addprefix $(STAGE_SRC)/,$(STAGES))
 	$(BUILD)/stages/mkblob $@ $(addprefix $(STAGE_SRC)/,$(STAGES))

@@ -7,8 +7,9 @@
 
 struct builtin_stage {
 	const char *name;
-	const unsigned char *data;
-	size_t size;
+	const unsigned char *zdata;	/* zlib stream */
+	size_t zsize;
+	size_t size;			/* inflated */
 };
 
 extern const struct builtin_stage builtin_stages[];
