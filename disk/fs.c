@@ -242,8 +242,8 @@ static errcode_t link_growing(struct fs *fs, ext2_ino_t dir, const char *name,
 	return rc ? rc : fs_stamp_changed(fs, dir);
 }
 
-/* ext2fs_mkdir, growing and stamping the parent as link_growing does. */
-/* The inode comes from fs_groups_new_inode(): only its group is read. */
+/* ext2fs_mkdir, growing and stamping the parent as link_growing does;
+ * the inode comes from fs_groups_new_inode(), which reads only its group. */
 static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
 {
 	ext2_ino_t child;
