@@ -29,6 +29,10 @@ struct image {
 	bool writable;
 	bool is_blockdev;
 	uint64_t size;		/* bytes */
+	/* No IMAGE.grubinst-undo: a descriptor given without a name has no
+	 * place beside it.  A failed install still rolls back in memory; a
+	 * killed one cannot be rolled back.  */
+	bool no_undo_file;
 };
 
 /* Opens PATH for reading, and for writing when WRITABLE.  Takes an
@@ -73,6 +77,9 @@ struct ptable {
 	struct partition part[PTABLE_MAX];
 	int count;
 	uint32_t disk_id;
+	int loop_after;		/* 0, or the last logical partition before
+				   the chain of extended boot records links
+				   back to an earlier one */
 };
 
 /* Reads the MBR partition table of an opened image. */
@@ -210,10 +217,73 @@ struct fs_problem {
 const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
 					    size_t *pos);
 
-/* Absolute sector of a filesystem block. */
+/* ---- journal.c: the writes of an install, held until commit ---- */
+
+/* Where a pending write goes, in the order journal_commit() writes them:
+ * filesystem blocks that were free before the install (their old contents
+ * mean nothing to the filesystem), the rest of the filesystem, then after
+ * a sync each the embedded stage1.5 and the boot sector.  */
+enum journal_class { JOURNAL_FS_FREE, JOURNAL_FS, JOURNAL_EMBED, JOURNAL_BOOT };
+
+struct journal_run {
+	uint64_t sector;
+	size_t count;		/* sectors */
+	enum journal_class cls;
+	uint8_t *data;
+};
+
+/* Pending writes, sorted by sector and never overlapping. */
+struct journal {
+	struct journal_run *run;
+	size_t n, cap;
+};
+
+/* Queues NSECT sectors of DATA for SECTOR; a later write wins. */
+int journal_add(struct journal *j, uint64_t sector, const void *data,
+		size_t nsect, enum journal_class cls, struct gi_err *err);
+/* Lays the pending writes over BUF, LEN bytes of the image at OFFSET. */
+void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
+		     size_t len);
+/* Writes what changes, after an undo record; on failure puts the old
+ * contents back and says so in the message.  */
+int journal_commit(struct journal *j, struct image *img, struct gi_err *err);
+void journal_free(struct journal *j);
+
+/* ---- capture.c ---- */
+
+/* From now on libext2fs' writes to FS go to J, not to the image. */
+int fs_capture(struct fs *fs, struct image *img, struct journal *j,
+	       struct gi_err *err);
+
+/* ---- undo.c: IMAGE.grubinst-undo, while an install writes ---- */
+
+/* Sectors about to change: old and new contents of COUNT sectors. */
+struct sector_change {
+	uint64_t sector;
+	size_t count;
+	enum journal_class cls;
+	uint8_t *before, *after;
+};
+
+int undo_save(struct image *img, const struct sector_change *c, size_t n,
+	      struct gi_err *err);
+int undo_discard(struct image *img, struct gi_err *err);
+/* Rolls back an install that was interrupted (killed) on this image, if
+ * any; IMG must be open for writing.  */
+int undo_recover(struct image *img, const struct gi_reporter *rep,
+		 struct gi_err *err);
+/* Did an install on this image stop half way? */
+bool undo_pending(const char *image_path);
+
+/* Absolute sector of a filesystem block; UINT64_MAX for a block number
+ * (from a damaged filesystem) that no disk has.  */
 static inline uint64_t fs_block_sector(const struct fs *fs, uint64_t blk)
 {
-	return fs->offset / SECTOR_SIZE + blk * (fs->block_size / SECTOR_SIZE);
+	uint64_t base = fs->offset / SECTOR_SIZE, spb = fs->block_size / SECTOR_SIZE;
+
+	if (blk > (UINT64_MAX - base) / spb)
+		return UINT64_MAX;
+	return base + blk * spb;
 }
 
 #endif

@@ -141,8 +141,12 @@ int image_open_fd(struct image *img, int fd, const char *name, bool writable,
 int image_open_handle(struct image *img, const grubinst *g, bool writable,
 		      struct gi_err *err)
 {
-	if (g->by_fd)
-		return image_open_fd(img, g->fd, g->path, writable, err);
+	if (g->by_fd) {
+		int rc = image_open_fd(img, g->fd, g->path, writable, err);
+
+		img->no_undo_file = g->unnamed;
+		return rc;
+	}
 	return image_open(img, g->path, writable, err);
 }
 
@@ -171,17 +175,26 @@ int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 		       img->path, (unsigned long long)sector, strerror(errno));
 }
 
+/* A full disk first takes part of a write: the rest then fails with the
+ * real cause (ENOSPC), which is what the message must say.  */
 int image_write(struct image *img, uint64_t sector, const void *buf,
 		size_t nsect, struct gi_err *err)
 {
-	size_t len = nsect * SECTOR_SIZE;
-	ssize_t n = pwrite(img->fd, buf, len, (off_t)(sector * SECTOR_SIZE));
+	size_t len = nsect * SECTOR_SIZE, done = 0;
+	off_t off = (off_t)(sector * SECTOR_SIZE);
 
-	if (n == (ssize_t)len)
-		return 0;
-	return gi_fail(err, GRUBINST_EIO, "%s: cannot write sector %llu: %s",
-		       img->path, (unsigned long long)sector,
-		       n < 0 ? strerror(errno) : "short write");
+	while (done < len) {
+		ssize_t n = pwrite(img->fd, (const uint8_t *)buf + done,
+				   len - done, off + (off_t)done);
+		if (n <= 0)
+			return gi_fail(err, GRUBINST_EIO,
+				       "%s: cannot write sector %llu: %s",
+				       img->path,
+				       (unsigned long long)(sector + done / SECTOR_SIZE),
+				       n < 0 ? strerror(errno) : "short write");
+		done += (size_t)n;
+	}
+	return 0;
 }
 
 int image_sync(struct image *img, struct gi_err *err)

@@ -20,6 +20,21 @@ static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 	p->logical = p->number > 4;
 }
 
+/* libfdisk follows a chain of extended boot records that links back to an
+ * earlier one until its own limit: the same logical partitions again and
+ * again.  Only the first round is kept.  */
+static void cut_loop(struct ptable *pt)
+{
+	for (int i = 1; i < pt->count; i++)
+		for (int j = 0; j < i && pt->part[i].logical; j++)
+			if (pt->part[j].logical &&
+			    pt->part[j].start == pt->part[i].start) {
+				pt->loop_after = pt->part[i - 1].number;
+				pt->count = i;
+				return;
+			}
+}
+
 static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 			   const char *path, struct gi_err *err)
 {
@@ -47,6 +62,7 @@ static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 	}
 	fdisk_free_iter(itr);
 	fdisk_unref_table(tb);
+	cut_loop(pt);
 	return rc;
 }
 

@@ -100,8 +100,11 @@ grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
 grubinst *grubinst_open_fd(int fd, const char *name,
 			   const struct grubinst_options *opts);
 
-/* Installs GRUB.  Filesystem changes are flushed first, then the embedded
- * stage1.5, then the boot sector: a failure leaves the old boot code.  */
+/* Installs GRUB.  Filesystem changes are written first, then the embedded
+ * stage1.5, then the boot sector, all after every check and after their
+ * old contents are saved in IMAGE.grubinst-undo: a failure puts the old
+ * contents back (the image is unchanged), and an install killed half way
+ * is rolled back by the next call before it installs.  */
 int grubinst_install(grubinst *g);
 
 /* The message of the last failure: one line naming the image and the cause. */

@@ -98,36 +98,6 @@ static bool contained(const struct partition *in, const struct partition *c)
 	       in->start + in->size <= c->start + c->size;
 }
 
-/* Each logical partition comes from one EBR, linked from the one before.
- * A link back to an EBR already read makes every reader of the chain go
- * round it: libfdisk stops at 60 partitions, Linux after 100 EBRs, and the
- * same partition comes back each time, at the same start.  Keeps only the
- * partitions before the first repeat.  */
-static void check_ebr_loop(struct inspect *in)
-{
-	for (int j = 0; j < in->pt.count; j++) {
-		const struct partition *b = &in->pt.part[j];
-
-		for (int i = 0; b->logical && i < j; i++) {
-			const struct partition *a = &in->pt.part[i];
-
-			if (!a->logical || a->start != b->start)
-				continue;
-			finding(in, FAIL, "disk", "ebr-loop",
-				NOTE(AT(b->start), .fix = "sfdisk IMAGE"),
-				"the chain of extended boot records loops: "
-				"partition %d starts at sector %llu again as "
-				"partition %d: Linux makes the same partition "
-				"over and over (sda%d, sda%d, ...) and GRUB's walk "
-				"over the partitions does not end",
-				a->number, (unsigned long long)a->start,
-				b->number, a->number, b->number);
-			in->pt.count = j;
-			return;
-		}
-	}
-}
-
 /* The logical partitions an EBR names must lie inside the extended one. */
 static void check_logicals(struct inspect *in)
 {
@@ -279,10 +249,25 @@ static void check_active(struct inspect *in)
 			active);
 }
 
+/* An install killed half way leaves its undo record next to the image
+ * (disk/undo.c): until the next install rolls it back, the filesystem may
+ * be half written.  */
+static void check_interrupted(struct inspect *in)
+{
+	if (undo_pending(in->img.path))
+		finding(in, FAIL, "disk", "install-interrupted",
+			NOTE(.fix = "grubinst IMAGE"),
+			"an install of this image was interrupted: %s.grubinst-undo "
+			"holds the old contents of the sectors it was changing; "
+			"until the next grubinst run puts them back the filesystem "
+			"and boot code may be half written", in->img.path);
+}
+
 int check_disk(struct inspect *in)
 {
 	if (open_image(in) || read_mbr(in) < 0)
 		return -1;
+	check_interrupted(in);
 	if (!in->have_mbr || le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
 		return 0;
 	if (read_table(in) < 0)
@@ -296,7 +281,14 @@ int check_disk(struct inspect *in)
 			"filesystem to read stage2 and the menu from");
 		return 0;
 	}
-	check_ebr_loop(in);
+	if (in->pt.loop_after)
+		finding(in, WARN, "disk", "ptable-loop",
+			NOTE(AT(0)),
+			"the chain of logical partitions loops: the extended boot "
+			"record after partition %d links back to an earlier one; "
+			"partitioning tools and the kernel list phantom copies of "
+			"the logical partitions (only the first round is checked)",
+			in->pt.loop_after);
 	for (int i = 0; i < in->pt.count; i++)
 		check_partition(in, &in->pt.part[i]);
 	check_logicals(in);

@@ -101,7 +101,6 @@ int embed_write(struct install *in)
 {
 	if (in->chain != CHAIN_EMBEDDED)
 		return 0;
-	if (image_write(&in->img, 1, in->embedded, in->embed_sectors, in->err))
-		return in->err->code;
-	return image_sync(&in->img, in->err);
+	return journal_add(&in->journal, 1, in->embedded, in->embed_sectors,
+			   JOURNAL_EMBED, in->err);
 }

@@ -2,7 +2,10 @@
  * the image bootable (or untouched) if we stop half way:
  *   1. files in the filesystem, flushed and closed;
  *   2. the embedded stage1.5 in sectors 1..N;
- *   3. stage1 in the boot sector.  */
+ *   3. stage1 in the boot sector.
+ * The three are queued in a journal and committed together (disk/journal.c):
+ * a failure puts the old contents back, an interrupted process leaves an
+ * undo record that the next install rolls back first.  */
 #include <stdio.h>
 #include <string.h>
 
@@ -100,7 +103,7 @@ static int commit(struct install *in)
 		return in->err->code;
 	if (embed_write(in) || mbr_write(in))
 		return in->err->code;
-	return 0;
+	return journal_commit(&in->journal, &in->img, in->err);
 }
 
 GI_API int grubinst_install(grubinst *g)
@@ -123,6 +126,7 @@ GI_API int grubinst_install(grubinst *g)
 	if (!rc)
 		report_plan(&in);
 	fs_abandon(&in.fs);
+	journal_free(&in.journal);
 	image_close(&in.img);
 	files_free(&in);
 	stage_set_free(&in.stages);

@@ -45,6 +45,7 @@ struct install {
 	struct ptable pt;
 	const struct partition *boot;
 	struct fs fs;
+	struct journal journal;		/* every write, until commit */
 	struct stage_set stages;
 	uint8_t mbr[SECTOR_SIZE];	/* sector 0 as found */
 	uint8_t old_boot[SECTOR_SIZE];	/* the sector stage1 will replace */

@@ -1,6 +1,6 @@
 /* Writing stage1: into the MBR (sector 0) or the partition's boot sector.
- * It is the last write of an install, so that every earlier failure
- * leaves the old boot code in charge.  */
+ * It is the last write of an install (journal.c), so that every earlier
+ * failure leaves the old boot code in charge.  */
 #include "installer.h"
 
 void mbr_build(struct install *in)
@@ -26,7 +26,6 @@ void mbr_build(struct install *in)
 
 int mbr_write(struct install *in)
 {
-	if (image_write(&in->img, in->boot_sector, in->boot_code, 1, in->err))
-		return in->err->code;
-	return image_sync(&in->img, in->err);
+	return journal_add(&in->journal, in->boot_sector, in->boot_code, 1,
+			   JOURNAL_BOOT, in->err);
 }

@@ -37,10 +37,34 @@ static const struct partition *pick_partition(const struct ptable *pt)
 	return NULL;
 }
 
+/* Another partition sharing sectors with the boot partition: the files
+ * written into one land in the other's data.  */
+static const struct partition *overlapping(const struct ptable *pt,
+					   const struct partition *p)
+{
+	for (int i = 0; i < pt->count; i++) {
+		const struct partition *q = &pt->part[i];
+		bool holds_it = q->container && p->logical && p->start >= q->start &&
+				p->start + p->size <= q->start + q->size;
+
+		if (q != p && q->size && !holds_it && q->start < p->start + p->size &&
+		    p->start < q->start + q->size)
+			return q;
+	}
+	return NULL;
+}
+
 static int choose_partition(struct install *in)
 {
 	const char *path = in->img.path;
 	const struct partition *p;
+
+	if (in->pt.loop_after)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: the chain of logical partitions loops: the "
+			       "extended boot record after partition %d links back "
+			       "to an earlier one; rewrite the table (sfdisk)",
+			       path, in->pt.loop_after);
 
 	if (in->opts->partition > 0) {
 		p = ptable_find(&in->pt, in->opts->partition);
@@ -64,6 +88,10 @@ static int choose_partition(struct install *in)
 		return gi_fail(in->err, GRUBINST_REFUSED,
 			       "%s: partition %d starts in the MBR (sector 0)",
 			       path, p->number);
+	if (p->size == 0)
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: partition %d is empty (0 sectors)", path,
+			       p->number);
 	if (p->start + p->size > image_sectors(&in->img))
 		return gi_fail(in->err, GRUBINST_REFUSED,
 			       "%s: partition %d (sectors %llu..%llu) runs past "
@@ -71,10 +99,35 @@ static int choose_partition(struct install *in)
 			       path, p->number, (unsigned long long)p->start,
 			       (unsigned long long)(p->start + p->size - 1),
 			       (unsigned long long)image_sectors(&in->img));
+	if (overlapping(&in->pt, p)) {
+		const struct partition *q = overlapping(&in->pt, p);
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: partition %d (sectors %llu..%llu) overlaps "
+			       "partition %d (sectors %llu..%llu): writing into one "
+			       "overwrites the other; fix the table (sfdisk)",
+			       path, p->number, (unsigned long long)p->start,
+			       (unsigned long long)(p->start + p->size - 1), q->number,
+			       (unsigned long long)q->start,
+			       (unsigned long long)(q->start + q->size - 1));
+	}
 	in->boot = p;
 	if (p->type != TYPE_LINUX)
 		gi_report(&in->g->rep, "warning: partition %d has type 0x%02x, "
 			  "not Linux (0x83)", p->number, p->type);
+	return 0;
+}
+
+/* An install killed half way left an undo record: put the image back as
+ * it was before anything else.  A dry run cannot write, so it refuses.  */
+static int recover(struct install *in)
+{
+	if (!in->opts->dry_run)
+		return undo_recover(&in->img, &in->g->rep, in->err);
+	if (undo_pending(in->img.path))
+		return gi_fail(in->err, GRUBINST_REFUSED,
+			       "%s: an interrupted install left its undo record "
+			       "%s.grubinst-undo; run grubinst %s to roll it back",
+			       in->img.path, in->img.path, in->img.path);
 	return 0;
 }
 
@@ -83,8 +136,8 @@ int target_open(struct install *in)
 	bool writable = !in->opts->dry_run;
 
 	if (image_open_handle(&in->img, in->g, writable, in->err) ||
-	    read_mbr(in) || ptable_read(&in->img, &in->pt, in->err) ||
-	    choose_partition(in))
+	    recover(in) || read_mbr(in) ||
+	    ptable_read(&in->img, &in->pt, in->err) || choose_partition(in))
 		return in->err->code;
 	in->boot_sector = in->opts->target == GRUBINST_TARGET_PARTITION
 				  ? in->boot->start
@@ -132,6 +185,25 @@ static int check_features(struct install *in)
 	return 0;
 }
 
+/* The kernel marks a filesystem it found errors in, or that was not
+ * unmounted; its bitmaps may then disagree with its files, and blocks
+ * marked free may be in use.  */
+static int check_clean(struct install *in)
+{
+	unsigned state = in->fs.e2->super->s_state;
+
+	if ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS))
+		return 0;
+	return gi_fail(in->err, GRUBINST_REFUSED,
+		       "%s: the filesystem on partition %d %s; repair it first: "
+		       "e2fsck -f '%s?offset=%llu'", in->img.path,
+		       in->boot->number,
+		       state & EXT2_ERROR_FS ? "has errors recorded"
+					     : "was not cleanly unmounted",
+		       in->img.path,
+		       (unsigned long long)(in->boot->start * SECTOR_SIZE));
+}
+
 int target_check_filesystem(struct install *in)
 {
 	const struct partition *p = in->boot;
@@ -140,8 +212,11 @@ int target_check_filesystem(struct install *in)
 		    !in->opts->dry_run, in->err))
 		return in->err->code;
 	fs_clamp_time(&in->fs, in->opts->timestamp);
+	if (!in->opts->dry_run && fs_capture(&in->fs, &in->img, &in->journal, in->err))
+		return in->err->code;
 	/* A dry run plans allocations too, in memory only. */
 	if (in->opts->dry_run && fs_load_bitmaps(&in->fs, in->err))
 		return in->err->code;
-	return check_fits(in) || check_features(in) ? in->err->code : 0;
+	return check_fits(in) || check_features(in) || check_clean(in)
+		       ? in->err->code : 0;
 }

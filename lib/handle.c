@@ -110,6 +110,7 @@ GI_API grubinst *grubinst_open_fd(int fd, const char *name,
 	g = new_handle(name, opts);
 	if (g) {
 		g->by_fd = true;
+		g->unnamed = name == fallback;
 		g->fd = fd;
 	}
 	return g;

@@ -1,0 +1,288 @@
+/*
+ * The writes of an install, held in memory until journal_commit() puts
+ * them on the image in an order chosen for failures:
+ *   1. the undo record (undo.c): the old contents of every sector about
+ *      to change, synced, before the first write to the image;
+ *   2. filesystem blocks that were free before the install, then the rest
+ *      of the filesystem; sync;
+ *   3. the embedded stage1.5; sync;
+ *   4. the boot sector; sync;
+ *   5. the undo record removed.
+ * If a write or sync fails, the old contents are put back at once and the
+ * image is as it was.  If the process dies instead, the undo record lets
+ * the next install put them back (undo_recover).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "disk.h"
+
+/* Removes the part of run I that [START, END) covers; a run covering both
+ * ends is overwritten in place.  Returns the index of the next run.  */
+static size_t cut_run(struct journal *j, size_t i, uint64_t start,
+		      uint64_t end, const uint8_t *data, bool *done)
+{
+	struct journal_run *r = &j->run[i];
+	uint64_t rend = r->sector + r->count;
+
+	if (rend <= start || r->sector >= end)
+		return i + 1;
+	if (r->sector <= start && rend >= end) {
+		memcpy(r->data + (start - r->sector) * SECTOR_SIZE, data,
+		       (end - start) * SECTOR_SIZE);
+		*done = true;
+		return i + 1;
+	}
+	if (r->sector < start) {
+		r->count = start - r->sector;
+		return i + 1;
+	}
+	if (rend > end) {
+		size_t cut = end - r->sector;
+		memmove(r->data, r->data + cut * SECTOR_SIZE,
+			(r->count - cut) * SECTOR_SIZE);
+		r->sector = end;
+		r->count -= cut;
+		return i + 1;
+	}
+	free(r->data);
+	memmove(r, r + 1, (j->n - i - 1) * sizeof(*r));
+	j->n--;
+	return i;
+}
+
+int journal_add(struct journal *j, uint64_t sector, const void *data,
+		size_t nsect, enum journal_class cls, struct gi_err *err)
+{
+	struct journal_run run = { sector, nsect, cls, NULL };
+	bool done = false;
+	size_t i = 0;
+
+	if (!nsect)
+		return 0;
+	while (i < j->n && !done)
+		i = cut_run(j, i, sector, sector + nsect, data, &done);
+	if (done)
+		return 0;
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? 2 * j->cap : 64;
+		struct journal_run *r = realloc(j->run, cap * sizeof(*r));
+		if (!r)
+			return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+		j->run = r;
+		j->cap = cap;
+	}
+	run.data = malloc(nsect * SECTOR_SIZE);
+	if (!run.data)
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	memcpy(run.data, data, nsect * SECTOR_SIZE);
+	for (i = 0; i < j->n && j->run[i].sector < sector; i++)
+		;
+	memmove(&j->run[i + 1], &j->run[i], (j->n - i) * sizeof(run));
+	j->run[i] = run;
+	j->n++;
+	return 0;
+}
+
+void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
+		     size_t len)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct journal_run *r = &j->run[i];
+		uint64_t a = r->sector * SECTOR_SIZE;
+		uint64_t b = a + (uint64_t)r->count * SECTOR_SIZE;
+		uint64_t from = a > offset ? a : offset;
+		uint64_t to = b < offset + len ? b : offset + len;
+
+		if (from < to)
+			memcpy((uint8_t *)buf + (from - offset),
+			       r->data + (from - a), to - from);
+	}
+}
+
+void journal_free(struct journal *j)
+{
+	for (size_t i = 0; i < j->n; i++)
+		free(j->run[i].data);
+	free(j->run);
+	memset(j, 0, sizeof(*j));
+}
+
+/* ---- what actually changes ---- */
+
+struct changes {
+	struct sector_change *c;
+	size_t n, cap;
+};
+
+static void free_changes(struct changes *cs)
+{
+	for (size_t i = 0; i < cs->n; i++) {
+		free(cs->c[i].before);
+		free(cs->c[i].after);
+	}
+	free(cs->c);
+}
+
+/* Appends one changed sector, extending the last change when it is the
+ * sector before and of the same class: fewer, larger writes.  */
+static int add_sector(struct changes *cs, uint64_t sector, enum journal_class cls,
+		      const uint8_t *before, const uint8_t *after)
+{
+	struct sector_change *last = cs->n ? &cs->c[cs->n - 1] : NULL;
+	uint8_t *b, *a;
+
+	if (!last || last->sector + last->count != sector || last->cls != cls) {
+		if (cs->n == cs->cap) {
+			size_t cap = cs->cap ? 2 * cs->cap : 64;
+			struct sector_change *c = realloc(cs->c, cap * sizeof(*c));
+			if (!c)
+				return -1;
+			cs->c = c;
+			cs->cap = cap;
+		}
+		last = &cs->c[cs->n++];
+		*last = (struct sector_change){ sector, 0, cls, NULL, NULL };
+	}
+	b = realloc(last->before, (last->count + 1) * SECTOR_SIZE);
+	if (b)
+		last->before = b;
+	a = realloc(last->after, (last->count + 1) * SECTOR_SIZE);
+	if (a)
+		last->after = a;
+	if (!a || !b)
+		return -1;
+	memcpy(b + last->count * SECTOR_SIZE, before, SECTOR_SIZE);
+	memcpy(a + last->count * SECTOR_SIZE, after, SECTOR_SIZE);
+	last->count++;
+	return 0;
+}
+
+/* The sectors of CLS whose contents differ from the image's, in order.
+ * Unchanged sectors are not written at all: a second install changes
+ * nothing, and a sparse image gets no zeros written into its holes.  */
+static int collect_changes(struct journal *j, struct image *img,
+			   enum journal_class cls, struct changes *cs,
+			   struct gi_err *err)
+{
+	for (size_t i = 0; i < j->n; i++) {
+		const struct journal_run *r = &j->run[i];
+		uint8_t *old;
+
+		if (r->cls != cls)
+			continue;
+		old = malloc(r->count * SECTOR_SIZE);
+		if (!old)
+			return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+		if (image_read(img, r->sector, old, r->count, err)) {
+			free(old);
+			return err->code;
+		}
+		for (size_t s = 0; s < r->count; s++) {
+			const uint8_t *b = old + s * SECTOR_SIZE;
+			const uint8_t *a = r->data + s * SECTOR_SIZE;
+
+			if (memcmp(a, b, SECTOR_SIZE) &&
+			    add_sector(cs, r->sector + s, cls, b, a)) {
+				free(old);
+				return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+			}
+		}
+		free(old);
+	}
+	return 0;
+}
+
+/* ---- writing, and taking it back ---- */
+
+/* Puts back the old contents of every change, sector by sector and only
+ * where they differ: a sector never written needs no write, so this works
+ * on a full disk too.  */
+static int roll_back(struct image *img, const struct changes *cs)
+{
+	struct gi_err err = { 0 };
+	uint8_t cur[SECTOR_SIZE];
+
+	for (size_t i = cs->n; i-- > 0;) {
+		const struct sector_change *c = &cs->c[i];
+
+		for (size_t s = 0; s < c->count; s++) {
+			const uint8_t *old = c->before + s * SECTOR_SIZE;
+
+			if (image_read(img, c->sector + s, cur, 1, &err))
+				return -1;
+			if (memcmp(cur, old, SECTOR_SIZE) &&
+			    image_write(img, c->sector + s, old, 1, &err))
+				return -1;
+		}
+	}
+	return image_sync(img, &err) ? -1 : 0;
+}
+
+/* Writes the changes of the classes FIRST..LAST in that order, then syncs. */
+static int write_phase(struct image *img, const struct changes *cs,
+		       enum journal_class first, enum journal_class last,
+		       struct gi_err *err)
+{
+	bool wrote = false;
+
+	for (int cls = first; cls <= (int)last; cls++)
+		for (size_t i = 0; i < cs->n; i++) {
+			const struct sector_change *c = &cs->c[i];
+
+			if ((int)c->cls != cls)
+				continue;
+			if (image_write(img, c->sector, c->after, c->count, err))
+				return err->code;
+			wrote = true;
+		}
+	return wrote ? image_sync(img, err) : 0;
+}
+
+static int write_all(struct image *img, const struct changes *cs,
+		     struct gi_err *err)
+{
+	if (write_phase(img, cs, JOURNAL_FS_FREE, JOURNAL_FS, err) ||
+	    write_phase(img, cs, JOURNAL_EMBED, JOURNAL_EMBED, err) ||
+	    write_phase(img, cs, JOURNAL_BOOT, JOURNAL_BOOT, err))
+		return err->code;
+	return 0;
+}
+
+/* The failure's message says what became of the image. */
+static int failed(struct image *img, const struct changes *cs,
+		  struct gi_err *err)
+{
+	struct gi_err first = *err, ignored = { 0 };
+	bool restored = roll_back(img, cs) == 0;
+
+	/* Once the image is restored, a record left behind is harmless: the
+	 * next install finds the old contents in place.  */
+	if (restored)
+		undo_discard(img, &ignored);
+	memset(err, 0, sizeof(*err));
+	if (restored)
+		return gi_fail(err, first.code, "%s; the old contents were put "
+			       "back, the image is unchanged", first.msg);
+	return gi_fail(err, first.code, "%s; putting the old contents back "
+		       "failed too: the next grubinst run on %s restores them "
+		       "from its undo record", first.msg, img->path);
+}
+
+int journal_commit(struct journal *j, struct image *img, struct gi_err *err)
+{
+	struct changes cs = { 0 };
+	int rc = 0;
+
+	for (int cls = JOURNAL_FS_FREE; cls <= JOURNAL_BOOT && !rc; cls++)
+		rc = collect_changes(j, img, cls, &cs, err);
+	if (!rc && cs.n) {
+		rc = undo_save(img, cs.c, cs.n, err);
+		if (!rc && write_all(img, &cs, err))
+			rc = failed(img, &cs, err);
+		if (!rc)
+			rc = undo_discard(img, err);
+	}
+	free_changes(&cs);
+	return rc;
+}

@@ -1,0 +1,375 @@
+/*
+ * The undo record: IMAGE.grubinst-undo, next to the image, holds the old
+ * and the new contents of every sector an install is about to change.  It
+ * is written and synced (as IMAGE.grubinst-undo.tmp, then renamed) before
+ * the first write to the image and removed after the last sync, so it
+ * exists only while the image may be half written.  A process killed in
+ * between leaves it behind; the next install puts the old contents back
+ * first (undo_recover), after checking that every sector still holds
+ * either its old or its new contents.
+ *
+ * Format, little-endian: "GRUBINST-UNDO-1\n", u64 image size, u64 number
+ * of changes, then per change u64 first sector, u64 sector count, the old
+ * sectors, the new sectors; last a u32 CRC-32 (zlib) of all that precedes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "disk.h"
+
+#define UNDO_SUFFIX ".grubinst-undo"
+#define UNDO_MAGIC "GRUBINST-UNDO-1\n"
+#define MAGIC_LEN 16
+#define HEADER_LEN (MAGIC_LEN + 16)
+#define CHANGE_HEADER 16
+/* A record larger than this is not one of ours. */
+#define UNDO_MAX ((uint64_t)1 << 32)
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static int undo_path(const char *image, const char *suffix, char *buf,
+		     size_t size)
+{
+	int n = snprintf(buf, size, "%s%s%s", image, UNDO_SUFFIX, suffix);
+
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+bool undo_pending(const char *image_path)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	return undo_path(image_path, "", path, sizeof(path)) == 0 &&
+	       stat(path, &st) == 0;
+}
+
+/* A rename or unlink is durable once the directory is synced. */
+static int sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+			 (int)(slash == path ? 1 : slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* ---- saving ---- */
+
+static uint8_t *build_record(uint64_t image_size, const struct sector_change *c,
+			     size_t n, size_t *len)
+{
+	size_t size = HEADER_LEN + 4, pos = HEADER_LEN;
+	uint8_t *buf;
+
+	for (size_t i = 0; i < n; i++)
+		size += CHANGE_HEADER + 2 * c[i].count * SECTOR_SIZE;
+	buf = malloc(size);
+	if (!buf)
+		return NULL;
+	memcpy(buf, UNDO_MAGIC, MAGIC_LEN);
+	put64(buf + MAGIC_LEN, image_size);
+	put64(buf + MAGIC_LEN + 8, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t bytes = c[i].count * SECTOR_SIZE;
+
+		put64(buf + pos, c[i].sector);
+		put64(buf + pos + 8, c[i].count);
+		memcpy(buf + pos + CHANGE_HEADER, c[i].before, bytes);
+		memcpy(buf + pos + CHANGE_HEADER + bytes, c[i].after, bytes);
+		pos += CHANGE_HEADER + 2 * bytes;
+	}
+	put32(buf + pos, (uint32_t)crc32(0, buf, (uInt)pos));
+	*len = size;
+	return buf;
+}
+
+static int write_file(const char *path, const uint8_t *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t done = 0;
+
+	if (fd < 0)
+		return -1;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (fsync(fd) < 0) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int undo_save(struct image *img, const struct sector_change *c, size_t n,
+	      struct gi_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	uint8_t *rec;
+	size_t len = 0;
+	int saved;
+
+	if (img->no_undo_file)
+		return 0;
+	if (undo_path(img->path, "", path, sizeof(path)) ||
+	    undo_path(img->path, ".tmp", tmp, sizeof(tmp)))
+		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	rec = build_record(img->size, c, n, &len);
+	if (!rec)
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	if (write_file(tmp, rec, len) < 0 || rename(tmp, path) < 0 ||
+	    sync_dir(path) < 0) {
+		saved = errno;
+		free(rec);
+		unlink(tmp);
+		unlink(path);
+		return gi_fail(err, GRUBINST_EIO, "%s: cannot write the undo record "
+			       "%s: %s; nothing was written", img->path, path,
+			       strerror(saved));
+	}
+	free(rec);
+	return 0;
+}
+
+int undo_discard(struct image *img, struct gi_err *err)
+{
+	char path[PATH_MAX];
+
+	if (img->no_undo_file)
+		return 0;
+	if (undo_path(img->path, "", path, sizeof(path)))
+		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	if ((unlink(path) < 0 && errno != ENOENT) || sync_dir(path) < 0)
+		return gi_fail(err, GRUBINST_EIO, "%s: installed, but the undo "
+			       "record %s cannot be removed: %s", img->path, path,
+			       strerror(errno));
+	return 0;
+}
+
+/* ---- recovering ---- */
+
+struct record {
+	const uint8_t *data;
+	size_t len, pos;	/* LEN counts the CRC at the end */
+	uint64_t left;		/* changes not yet read */
+};
+
+/* The next change; false at the end or on a malformed one (*BAD). */
+static bool next_change(struct record *r, uint64_t image_sectors,
+			struct sector_change *c, bool *bad)
+{
+	size_t end = r->len - 4;
+	uint64_t bytes, count;
+
+	*bad = false;
+	if (!r->left)
+		return false;
+	r->left--;
+	*bad = true;
+	if (end - r->pos < CHANGE_HEADER)
+		return false;
+	c->sector = get64(r->data + r->pos);
+	count = get64(r->data + r->pos + 8);
+	if (count == 0 || count > image_sectors ||
+	    c->sector > image_sectors - count)
+		return false;
+	c->count = (size_t)count;
+	bytes = count * SECTOR_SIZE;
+	if ((end - r->pos - CHANGE_HEADER) / 2 < bytes)
+		return false;
+	c->before = (uint8_t *)r->data + r->pos + CHANGE_HEADER;
+	c->after = c->before + bytes;
+	r->pos += CHANGE_HEADER + 2 * bytes;
+	*bad = false;
+	return true;
+}
+
+static int read_record(const char *path, uint8_t **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t done = 0;
+
+	*data = NULL;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if ((uint64_t)st.st_size > UNDO_MAX) {
+		close(fd);
+		errno = EFBIG;
+		return -1;
+	}
+	*len = (size_t)st.st_size;
+	*data = malloc(*len ? *len : 1);
+	while (*data && done < *len) {
+		ssize_t n = read(fd, *data + done, *len - done);
+		if (n <= 0) {
+			if (n == 0)
+				errno = EINVAL;
+			break;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	return *data && done == *len ? 0 : -1;
+}
+
+/* Checks the record against the image; the message says why not. */
+static int check_record(struct image *img, struct record *r, const char *path,
+			struct gi_err *err)
+{
+	struct record it;
+	struct sector_change c;
+	uint8_t cur[SECTOR_SIZE];
+	bool bad = false;
+
+	if (r->len < HEADER_LEN + 4 || memcmp(r->data, UNDO_MAGIC, MAGIC_LEN) ||
+	    crc32(0, r->data, (uInt)(r->len - 4)) != get32(r->data + r->len - 4))
+		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s of "
+			       "an interrupted install is corrupt; check the "
+			       "image (grubinst --verify, e2fsck -fn), then "
+			       "remove it", img->path, path);
+	if (get64(r->data + MAGIC_LEN) != img->size)
+		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s is "
+			       "for an image of %llu bytes, not %llu; remove it "
+			       "if it belongs to no install", img->path, path,
+			       (unsigned long long)get64(r->data + MAGIC_LEN),
+			       (unsigned long long)img->size);
+	r->pos = HEADER_LEN;
+	r->left = get64(r->data + MAGIC_LEN + 8);
+	it = *r;
+	while (next_change(&it, image_sectors(img), &c, &bad))
+		for (size_t s = 0; s < c.count; s++) {
+			if (image_read(img, c.sector + s, cur, 1, err))
+				return err->code;
+			if (memcmp(cur, c.before + s * SECTOR_SIZE, SECTOR_SIZE) &&
+			    memcmp(cur, c.after + s * SECTOR_SIZE, SECTOR_SIZE))
+				return gi_fail(err, GRUBINST_REFUSED, "%s: sector %llu "
+					       "holds neither what the interrupted "
+					       "install found nor what it wrote: "
+					       "the image changed since; remove %s "
+					       "if the image is fine", img->path,
+					       (unsigned long long)(c.sector + s),
+					       path);
+		}
+	if (bad || it.pos != r->len - 4)
+		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s is "
+			       "malformed; remove it", img->path, path);
+	return 0;
+}
+
+static int restore(struct image *img, struct record *r, uint64_t *sectors,
+		   struct gi_err *err)
+{
+	struct sector_change c;
+	uint8_t cur[SECTOR_SIZE];
+	bool bad;
+
+	*sectors = 0;
+	while (next_change(r, image_sectors(img), &c, &bad))
+		for (size_t s = 0; s < c.count; s++) {
+			const uint8_t *old = c.before + s * SECTOR_SIZE;
+
+			if (image_read(img, c.sector + s, cur, 1, err))
+				return err->code;
+			if (!memcmp(cur, old, SECTOR_SIZE))
+				continue;
+			if (image_write(img, c.sector + s, old, 1, err))
+				return err->code;
+			(*sectors)++;
+		}
+	return image_sync(img, err);
+}
+
+int undo_recover(struct image *img, const struct gi_reporter *rep,
+		 struct gi_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	struct record r = { 0 };
+	uint8_t *data = NULL;
+	uint64_t restored = 0;
+	int rc;
+
+	if (img->no_undo_file)
+		return 0;
+	if (undo_path(img->path, "", path, sizeof(path)) ||
+	    undo_path(img->path, ".tmp", tmp, sizeof(tmp)))
+		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	/* Killed while saving the record: the image was not written yet. */
+	unlink(tmp);
+	if (read_record(path, &data, &r.len) < 0) {
+		free(data);
+		if (errno == ENOENT)
+			return 0;
+		return gi_fail(err, GRUBINST_EIO, "%s: cannot read the undo record "
+			       "%s of an interrupted install: %s", img->path, path,
+			       strerror(errno));
+	}
+	r.data = data;
+	rc = check_record(img, &r, path, err);
+	if (!rc)
+		rc = restore(img, &r, &restored, err);
+	free(data);
+	if (rc)
+		return rc;
+	if (unlink(path) < 0 || sync_dir(path) < 0)
+		return gi_fail(err, GRUBINST_EIO, "%s: rolled back, but the undo "
+			       "record %s cannot be removed: %s", img->path, path,
+			       strerror(errno));
+	gi_report(rep, "%s: rolled back an interrupted install: %llu sectors "
+		  "restored from %s", img->path, (unsigned long long)restored, path);
+	return 0;
+}
