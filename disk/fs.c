@@ -35,6 +35,49 @@ static errcode_t open_on_image(const struct image *img, uint64_t offset,
 			    e2);
 }
 
+
+/* ext2fs_open2 accepts some superblocks that e2fsck rejects and on which
+ * libext2fs later overruns its own buffers: a first data block other than
+ * the one the block size implies breaks ext2fs_read_bitmaps.  */
+static int check_superblock(struct fs *fs, struct gi_err *err)
+{
+	const struct ext2_super_block *sb = fs->e2->super;
+	unsigned want = sb->s_log_block_size == 0 &&
+				EXT2FS_CLUSTER_RATIO(fs->e2) == 1 ? 1 : 0;
+
+	if (sb->s_first_data_block == want)
+		return 0;
+	return gi_fail(err, GRUBINST_REFUSED,
+		       "%s: no ext2/ext3/ext4 filesystem at byte %llu: corrupt "
+		       "superblock: first data block %u, should be %u",
+		       fs->image_path, (unsigned long long)fs->offset,
+		       sb->s_first_data_block, want);
+}
+
+/* Before writing: group descriptors that put a bitmap or an inode table
+ * on other metadata (or outside the filesystem) would make the allocator
+ * hand out blocks that are in use, and the stage files would overwrite
+ * the inode table.  */
+static int check_descriptors(struct fs *fs, struct gi_err *err)
+{
+	/* The check marks every metadata block in a bitmap of its own: as a
+	 * tree of extents it stays small on a terabyte filesystem.  */
+	int type = fs->e2->default_bitmap_type;
+	errcode_t rc;
+
+	fs->e2->default_bitmap_type = EXT2FS_BMAP64_RBTREE;
+	rc = ext2fs_check_desc(fs->e2);
+	fs->e2->default_bitmap_type = type;
+
+	if (!rc)
+		return 0;
+	return gi_fail(err, GRUBINST_REFUSED,
+		       "%s: the filesystem at byte %llu is damaged (%s); repair "
+		       "it first: e2fsck -f '%s?offset=%llu'", fs->image_path,
+		       (unsigned long long)fs->offset, error_message(rc),
+		       fs->image_path, (unsigned long long)fs->offset);
+}
+
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err)
 {
@@ -63,7 +106,8 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	}
 	fs->block_size = fs->e2->blocksize;
 	fs->blocks = ext2fs_blocks_count(fs->e2->super);
-	if (writable && fs_load_bitmaps(fs, err)) {
+	if (check_superblock(fs, err) ||
+	    (writable && (check_descriptors(fs, err) || fs_load_bitmaps(fs, err)))) {
 		fs_abandon(fs);
 		return err->code;
 	}
@@ -167,7 +211,7 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 		 size_t *len, struct gi_err *err)
 {
 	ext2_file_t file;
-	uint64_t size;
+	__u64 size;
 	unsigned got = 0;
 	uint8_t *buf;
 	errcode_t rc;
@@ -177,7 +221,12 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 	rc = ext2fs_file_open(fs->e2, ino, 0, &file);
 	if (rc)
 		return FS_FAIL(err, fs, rc, "cannot open a file");
-	size = ext2fs_file_get_size(file);
+	/* ext2fs_file_get_size() is 32 bits: a 4 GiB file would read as 0. */
+	rc = ext2fs_file_get_lsize(file, &size);
+	if (rc) {
+		ext2fs_file_close(file);
+		return FS_FAIL(err, fs, rc, "cannot open a file");
+	}
 	if (size > max) {
 		ext2fs_file_close(file);
 		return gi_fail(err, GRUBINST_REFUSED,
@@ -307,16 +356,49 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 	return 0;
 }
 
+/* The first run of NBLOCKS free blocks, as ext2fs_new_range() with
+ * EXT2_NEWRANGE_MIN_LENGTH would find it.  That one loops forever
+ * (e2fsprogs 1.47.0) when every free run is too short and the last one
+ * ends before the filesystem does: after it, it starts over from the
+ * first block without counting the round.  Here START only grows.  */
+static bool find_free_run(ext2_filsys e2, uint64_t nblocks, blk64_t *first)
+{
+	blk64_t last = ext2fs_blocks_count(e2->super) - 1;
+	blk64_t start = e2->super->s_first_data_block, end, stop;
+
+	while (start <= last && nblocks <= last - start + 1) {
+		if (ext2fs_find_first_zero_block_bitmap2(e2->block_map, start,
+							 last, &start))
+			return false;
+		stop = nblocks <= last - start + 1 ? start + nblocks - 1 : last;
+		if (ext2fs_find_first_set_block_bitmap2(e2->block_map, start,
+							stop, &end))
+			end = stop + 1;
+		if (end - start >= nblocks) {
+			*first = start;
+			return true;
+		}
+		start = end;
+	}
+	return false;
+}
+
 int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
 		   struct gi_err *err)
 {
 	blk64_t start = 0, len = 0;
-	errcode_t rc;
+	bool found;
 
-	rc = ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
-			      fs->e2->super->s_first_data_block, nblocks, NULL,
-			      &start, &len);
-	if (rc)
+	/* Read group by group (groups.c), libext2fs's search goes through
+	 * its bounded callback, which reads the groups it reaches; with every
+	 * bitmap in memory (bigalloc) ours avoids its endless loop.  */
+	if (fs->groups)
+		found = nblocks && ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
+						    fs->e2->super->s_first_data_block,
+						    nblocks, NULL, &start, &len) == 0;
+	else
+		found = nblocks && find_free_run(fs->e2, nblocks, &start);
+	if (!found)
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no room for the stage files: the filesystem "
 			       "has no %llu free contiguous blocks",
@@ -443,6 +525,17 @@ static int collect_run(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 	return 0;
 }
 
+/* A file whose block map libext2fs cannot follow, or that names blocks
+ * outside the filesystem: writing there would make things worse.  */
+static int damaged(struct fs *fs, ext2_ino_t ino, const char *why,
+		   struct gi_err *err)
+{
+	return gi_fail(err, GRUBINST_REFUSED,
+		       "%s: inode %u is damaged (%s); repair the filesystem "
+		       "first: e2fsck -f '%s?offset=%llu'", fs->image_path, ino,
+		       why, fs->image_path, (unsigned long long)fs->offset);
+}
+
 int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
 		  size_t *n, struct gi_err *err)
 {
@@ -458,7 +551,7 @@ int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
 		rc = 0;		/* no blocks: the data lives in the inode */
 	if (rc) {
 		free(c.runs);
-		return FS_FAIL(err, fs, rc, "cannot read a block map");
+		return damaged(fs, ino, error_message(rc), err);
 	}
 	*runs = c.runs;
 	*n = c.n;
@@ -531,6 +624,36 @@ int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
 	return 0;
 }
 
+/* libext2fs frees a block number outside the filesystem with a message
+ * of its own on stderr and leaves the bitmaps wrong: refuse instead.  */
+static int check_inside(struct fs *fs, ext2_ino_t ino, struct gi_err *err)
+{
+	blk64_t first = fs->e2->super->s_first_data_block;
+	struct extent *runs = NULL;
+	size_t n = 0;
+	uint64_t outside = 0;
+	bool found = false;
+	char why[96];
+
+	if (fs_block_runs(fs, ino, &runs, &n, err))
+		return err->code;
+	for (size_t i = 0; i < n && !found; i++) {
+		found = true;
+		if (runs[i].pblk < first || runs[i].pblk >= fs->blocks)
+			outside = runs[i].pblk;
+		else if (runs[i].len > fs->blocks - runs[i].pblk)
+			outside = fs->blocks;	/* the run goes past the end */
+		else
+			found = false;
+	}
+	free(runs);
+	if (!found)
+		return 0;
+	snprintf(why, sizeof(why), "block %llu is outside the filesystem",
+		 (unsigned long long)outside);
+	return damaged(fs, ino, why, err);
+}
+
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 {
 	struct ext2_inode inode;
@@ -551,6 +674,10 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: %s is a directory; it must be a file",
 			       fs->image_path, path);
+	/* Fast symlinks keep their target in i_block: not block numbers. */
+	if (ext2fs_inode_has_valid_blocks2(fs->e2, &inode) &&
+	    check_inside(fs, ino, err))
+		return err->code;
 	rc = ext2fs_unlink(fs->e2, dir, name, ino, 0);
 	if (!rc)
 		rc = fs_stamp_changed(fs, dir);
@@ -561,7 +688,6 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 		rc = ext2fs_write_inode(fs->e2, ino, &inode);
 		return rc ? FS_FAIL(err, fs, rc, path) : 0;
 	}
-	/* Fast symlinks keep their target in i_block: not block numbers. */
 	if (ext2fs_inode_has_valid_blocks2(fs->e2, &inode)) {
 		rc = ext2fs_punch(fs->e2, ino, &inode, NULL, 0, ~0ULL);
 		if (rc)

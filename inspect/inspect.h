@@ -19,6 +19,7 @@
 #ifndef GRUBINST_INSPECT_H
 #define GRUBINST_INSPECT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,7 +58,13 @@ struct note {
 	int grub_error;
 	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
 };
-#define AT(s) .sector_plus1 = (long long)(s) + 1
+#define AT(s) .sector_plus1 = note_sector(s)
+
+/* Sectors past LLONG_MAX come from damaged metadata: name none. */
+static inline long long note_sector(uint64_t s)
+{
+	return s < (uint64_t)LLONG_MAX ? (long long)s + 1 : 0;
+}
 #define NOTE(...) ((struct note){ __VA_ARGS__ })
 
 /* ---- what stage1 points at ---- */
@@ -252,6 +259,10 @@ int check_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
 int check_userspace(struct inspect *in);
+
+/* menu.c: the checks of check_menu() on a menu's text, read from
+ * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */
+void menu_check_text(struct inspect *in, const uint8_t *data, size_t len);
 
 /* chain.c */
 void blocklist_parse(const uint8_t first[SECTOR_SIZE], uint16_t address,

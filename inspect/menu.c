@@ -601,6 +601,22 @@ static void check_globals(struct inspect *in)
 			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
 }
 
+void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
+{
+	parse_menu(in, data, len);
+	if (in->menu.nentries == 0) {
+		finding(in, FAIL, "menu", "menu-no-entries",
+			NOTE(.path = in->menu.path,
+			     .fix = "grubinst --kernel /boot/vmlinuz IMAGE"),
+			"%s has no usable entry (no title with commands): GRUB "
+			"shows the \"grub>\" command line", in->menu.path);
+		return;
+	}
+	check_globals(in);
+	for (int i = 0; i < in->menu.nentries; i++)
+		check_entry(in, i, i == in->menu.default_entry ? FAIL : WARN);
+}
+
 int check_menu(struct inspect *in)
 {
 	uint8_t *data = NULL;
@@ -618,18 +634,7 @@ int check_menu(struct inspect *in)
 	}
 	if (read_menu(in, &data, &len))
 		return 0;
-	parse_menu(in, data, len);
+	menu_check_text(in, data, len);
 	free(data);
-	if (in->menu.nentries == 0) {
-		finding(in, FAIL, "menu", "menu-no-entries",
-			NOTE(.path = in->menu.path,
-			     .fix = "grubinst --kernel /boot/vmlinuz IMAGE"),
-			"%s has no usable entry (no title with commands): GRUB "
-			"shows the \"grub>\" command line", in->menu.path);
-		return 0;
-	}
-	check_globals(in);
-	for (int i = 0; i < in->menu.nentries; i++)
-		check_entry(in, i, i == in->menu.default_entry ? FAIL : WARN);
 	return 0;
 }

@@ -44,11 +44,41 @@ static void text_add(struct text *t, const char *fmt, ...)
 	t->len += n;
 }
 
+/* GRUB ends a file name at a blank, and a control character (a newline)
+ * in a name or a title would start a new menu line.  */
+static bool fits_menu_line(const char *s, bool blanks)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || (!blanks && *s == ' '))
+			return false;
+	return true;
+}
+
 static bool is_kernel_name(const char *name)
 {
-	return strncmp(name, "vmlinuz", 7) == 0 ||
-	       strncmp(name, "vmlinux", 7) == 0 ||
-	       strncmp(name, "bzImage", 7) == 0;
+	return (strncmp(name, "vmlinuz", 7) == 0 ||
+		strncmp(name, "vmlinux", 7) == 0 ||
+		strncmp(name, "bzImage", 7) == 0) &&
+	       fits_menu_line(name, false);
+}
+
+/* Options that go into the generated menu, one line each. */
+static int check_options(struct install *in)
+{
+	const struct grubinst_options *o = in->opts;
+	const struct { const char *opt, *value; bool blanks; } v[] = {
+		{ "--kernel", o->kernel, false }, { "--initrd", o->initrd, false },
+		{ "--append", o->append, true }, { "--title", o->title, true },
+		{ "--serial", o->serial, true },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i].value && !fits_menu_line(v[i].value, v[i].blanks))
+			return gi_fail(in->err, GRUBINST_EUSAGE,
+				       "%s: a GRUB menu line cannot hold %s",
+				       v[i].opt, v[i].blanks ? "a control character"
+							     : "a blank or a control character");
+	return 0;
 }
 
 struct kernel_list {
@@ -244,7 +274,7 @@ int config_prepare(struct install *in)
 	bool have_menu = has_menu(in, MENU_PATH);
 	int rc = 0;
 
-	if (in->err->code)
+	if (in->err->code || check_options(in))
 		return in->err->code;
 	if (in->opts->config) {
 		rc = read_host_config(in, &t);

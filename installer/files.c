@@ -1,6 +1,8 @@
 /* The files of /boot/grub: each in one contiguous run of blocks, so that a
  * block list of one entry describes it, and rewritten in place when it
  * already sits in such a run (a second install changes nothing).  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +34,13 @@ static int check_reuse(struct install *in, struct placed_file *f)
 		return 0;
 	if (fs_block_runs(&in->fs, ino, &runs, &nruns, in->err))
 		return in->err->code;
+	/* Only blocks inside the filesystem: a damaged inode is refused
+	 * when it is removed instead.  */
 	if (nruns == 1 && runs[0].lblk == 0 &&
-	    runs[0].len == blocks_for(in, f->len)) {
+	    runs[0].len == blocks_for(in, f->len) &&
+	    runs[0].pblk >= in->fs.e2->super->s_first_data_block &&
+	    runs[0].pblk < fs_blocks(&in->fs) &&
+	    runs[0].len <= fs_blocks(&in->fs) - runs[0].pblk) {
 		f->reuse = true;
 		f->first_block = runs[0].pblk;
 	}
@@ -114,12 +121,21 @@ static struct sector_run rest_of(const struct install *in,
  * (an empty last argument) and stage2 gets the trailing space too.  */
 #define STAGE2_DIRECT_MENU_FIELD MENU_PATH " "
 
+/* For messages: the image, then the stage in it. */
+static const char *stage_name(const struct install *in, const char *what,
+			      char *buf, size_t size)
+{
+	snprintf(buf, size, "%s: %s", in->img.path, what);
+	return buf;
+}
+
 int files_patch(struct install *in)
 {
 	const struct grubinst_options *o = in->opts;
 	uint32_t part = stage_partition_word(partition_grub_index(in->boot));
 	uint32_t device = stage_device_word(GRUB_SAME_DRIVE, part);
 	struct sector_run run;
+	char name[PATH_MAX + 64];
 
 	switch (in->chain) {
 	case CHAIN_EMBEDDED:
@@ -127,7 +143,8 @@ int files_patch(struct install *in)
 		 * and stage1.5 finds stage2 by name.  */
 		run = (struct sector_run){ 2, in->embed_sectors - 1 };
 		if (stage_set_blocklist(in->embedded, in->stage1_5.len, &run, 1,
-					STAGE1_5_LOAD_ADDRESS, "embedded stage1.5",
+					STAGE1_5_LOAD_ADDRESS,
+					stage_name(in, "embedded stage1.5", name, sizeof(name)),
 					in->err) ||
 		    stage1_5_set_stage2(in->embedded, &in->stages.stage1_5_info,
 					GRUB_WHOLE_DISK, device, STAGE1_5_STAGE2_FIELD,
@@ -137,7 +154,8 @@ int files_patch(struct install *in)
 	case CHAIN_STAGE1_5_FILE:
 		run = rest_of(in, &in->stage1_5);
 		if (stage_set_blocklist(in->stage1_5.data, in->stage1_5.len, &run,
-					1, STAGE1_5_LOAD_ADDRESS, in->stage1_5.path,
+					1, STAGE1_5_LOAD_ADDRESS,
+					stage_name(in, in->stage1_5.path, name, sizeof(name)),
 					in->err) ||
 		    stage1_5_set_stage2(in->stage1_5.data,
 					&in->stages.stage1_5_info, part, device,
@@ -147,7 +165,8 @@ int files_patch(struct install *in)
 	case CHAIN_STAGE2:
 		run = rest_of(in, &in->stage2);
 		if (stage_set_blocklist(in->stage2.data, in->stage2.len, &run, 1,
-					STAGE2_LOAD_ADDRESS, in->stage2.path,
+					STAGE2_LOAD_ADDRESS,
+					stage_name(in, in->stage2.path, name, sizeof(name)),
 					in->err))
 			return in->err->code;
 		break;

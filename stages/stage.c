@@ -4,6 +4,9 @@
 #include "stage.h"
 
 #define BLOCKLIST_ENTRY 8	/* u32 start, u16 count, u16 segment */
+/* The loader copies sectors into real-mode memory, which ends at 640 KiB
+ * (the EBDA and video memory follow); a segment is also only 16 bits.  */
+#define CONVENTIONAL_END 0xa0000u
 
 int stage1_check(const uint8_t *d, size_t len, const char *name,
 		 struct gi_err *err)
@@ -143,6 +146,11 @@ int stage_set_blocklist(uint8_t *image, size_t len,
 				return gi_fail(err, GRUBINST_REFUSED,
 					       "%s: lies beyond sector 2^32, out of "
 					       "GRUB Legacy's reach", name);
+			if (addr + n * STAGE_SECTOR > CONVENTIONAL_END)
+				return gi_fail(err, GRUBINST_REFUSED,
+					       "%s: too large to load: loaded at 0x%x "
+					       "it would run past 640 KiB of memory",
+					       name, load_address);
 			put32(image + off, (uint32_t)start);
 			put16(image + off + 4, (uint16_t)n);
 			put16(image + off + 6, (uint16_t)(addr >> 4));
