@@ -32,7 +32,7 @@ LIB_SRCS := lib/error.c lib/handle.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/verify.o
 
-.PHONY: all deps check check-asan demo clean test-progs bench
+.PHONY: all deps check check-asan demo clean test-progs bench fuzz fuzz-build
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
 
 # C programs the shell tests run: tests/c/NAME.c becomes $(BUILD)/tests/NAME,
@@ -75,6 +75,11 @@ $(BUILD)/libgrubinst.so.$(SOVERSION): $(LIB_OBJS)
 $(BUILD)/grubinst: $(CLI_OBJS) $(BUILD)/libgrubinst.a
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(CLI_OBJS) $(BUILD)/libgrubinst.a $(PKG_LIBS)
 
+# The LD_PRELOAD shim of tests/faults.test: failing writes and syncs.
+$(BUILD)/faultinject.so: tests/lib/faultinject.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O2 -fPIC -shared -o $@ $< -ldl
+
 deps:
 	@tools/install-deps --test
 
@@ -83,7 +88,7 @@ deps:
 # are skipped there: they exercise the same bytes).
 check:
 	@tools/install-deps --test
-	$(MAKE) all test-progs
+	$(MAKE) all test-progs build/faultinject.so fuzz-build
 	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g" \
 		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		build/asan/grubinst test-progs
@@ -96,6 +101,27 @@ bench:
 	@tools/install-deps --test
 	$(MAKE) all
 	@bench/bench.sh
+
+# libFuzzer harnesses (fuzz/): the library built again with clang into
+# build/fuzz, with AddressSanitizer and UndefinedBehaviorSanitizer.
+# `make fuzz` runs each for FUZZ_TIME seconds from seeds made at run time.
+FUZZERS   := ptable stage menu elf verify install
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+fuzz-build:
+	$(MAKE) BUILD=build/fuzz CC=clang CFLAGS="-O1 -g" \
+		SANITIZE="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		$(FUZZERS:%=build/fuzz/fuzz_%)
+
+$(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/common.o $(BUILD)/libgrubinst.a
+	$(CC) $(CFLAGS) $(SANITIZE) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+# The harnesses whose input is a whole disk image mutate it their own way.
+$(BUILD)/fuzz_verify $(BUILD)/fuzz_install: $(BUILD)/fuzz/mutate_image.o
+
+fuzz: all fuzz-build
+	@fuzz/run $(FUZZ_TIME)
 
 demo:
 	@tools/install-deps --demo
