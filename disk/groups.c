@@ -91,6 +91,22 @@ static errcode_t note_read(struct fs_groups *gs, dgrp_t g)
 	return 0;
 }
 
+/* One group's bitmap block into gs->buf: all zeros (all free) when the
+ * group was never initialised or its descriptor names no block inside
+ * the filesystem.  */
+static errcode_t read_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
+			     int uninit_flag, errcode_t read_error)
+{
+	ext2_filsys e2 = gs->e2;
+
+	if (uninit(e2, g, uninit_flag) || !loc ||
+	    loc >= ext2fs_blocks_count(e2->super)) {
+		memset(gs->buf, 0, e2->blocksize);
+		return 0;
+	}
+	return io_channel_read_blk64(e2->io, loc, 1, gs->buf) ? read_error : 0;
+}
+
 static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 {
 	ext2_filsys e2 = gs->e2;
@@ -105,14 +121,10 @@ static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 		return rc;
 	group_blocks(e2, g, &first, &n);
 	ext2fs_unmark_block_bitmap_range2(e2->block_map, first, n);
-	if (uninit(e2, g, EXT2_BG_BLOCK_UNINIT) || !loc ||
-	    loc >= ext2fs_blocks_count(e2->super)) {
-		memset(gs->buf, 0, e2->blocksize);
-	} else {
-		rc = io_channel_read_blk64(e2->io, loc, 1, gs->buf);
-		if (rc)
-			return EXT2_ET_BLOCK_BITMAP_READ;
-	}
+	rc = read_bitmap(gs, g, loc, EXT2_BG_BLOCK_UNINIT,
+			 EXT2_ET_BLOCK_BITMAP_READ);
+	if (rc)
+		return rc;
 	/* The whole group, with the padding past the last block. */
 	rc = ext2fs_set_block_bitmap_range2(e2->block_map, first, bits, gs->buf);
 	if (rc)
@@ -139,14 +151,10 @@ static errcode_t load_inode_group(struct fs_groups *gs, dgrp_t g)
 	/* libext2fs has no range calls for inode bitmaps; the block ones
 	 * work on any 64-bit bitmap.  */
 	ext2fs_unmark_block_bitmap_range2(e2->inode_map, first, ipg);
-	if (uninit(e2, g, EXT2_BG_INODE_UNINIT) || !loc ||
-	    loc >= ext2fs_blocks_count(e2->super)) {
-		memset(gs->buf, 0, e2->blocksize);
-	} else {
-		rc = io_channel_read_blk64(e2->io, loc, 1, gs->buf);
-		if (rc)
-			return EXT2_ET_INODE_BITMAP_READ;
-	}
+	rc = read_bitmap(gs, g, loc, EXT2_BG_INODE_UNINIT,
+			 EXT2_ET_INODE_BITMAP_READ);
+	if (rc)
+		return rc;
 	rc = ext2fs_set_inode_bitmap_range2(e2->inode_map, first, ipg, gs->buf);
 	if (rc)
 		return rc;
