@@ -135,7 +135,9 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
 	if (fd < 0)
 		return -1;
 	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
+		/* pwrite, not write: the library links to nothing that
+		 * could print (tests/library.test).  */
+		ssize_t n = pwrite(fd, data + done, len - done, (off_t)done);
 		if (n <= 0) {
 			if (n == 0)
 				errno = ENOSPC;
