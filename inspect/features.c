@@ -40,12 +40,40 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 			sb->s_feature_incompat);
 }
 
+/* The state the kernel leaves in the superblock.  GRUB ignores it and
+ * Linux mounts the filesystem with a warning, but its bitmaps may not
+ * match its files, so the installer refuses to allocate in it.  (A
+ * journal needing recovery is a feature, checked above.)  */
+static void check_partition_state(struct inspect *in, struct pfs *p)
+{
+	struct ext2_super_block *sb = p->fs.e2->super;
+	bool errors = sb->s_state & EXT2_ERROR_FS;
+	char fix[160];
+
+	if ((sb->s_state & EXT2_VALID_FS) && !errors)
+		return;
+	if (ext2fs_has_feature_journal_needs_recovery(sb))
+		return;
+	snprintf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
+		 (unsigned long long)(p->part->start * SECTOR_SIZE));
+	finding(in, WARN, "features", "fs-state",
+		NOTE(AT(p->part->start), .fix = fix),
+		"partition %d: the filesystem %s: GRUB reads it all the same and "
+		"Linux mounts it with \"warning: mounting %s, running e2fsck "
+		"is recommended\", but grubinst will not install into it until "
+		"e2fsck has checked it", p->part->number,
+		errors ? "has errors recorded" : "was not cleanly unmounted",
+		errors ? "fs with errors" : "unchecked fs");
+}
+
 int check_features(struct inspect *in)
 {
 	for (int i = 0; in->have_table && i < in->pt.count; i++) {
 		struct pfs *p = pfs_get(in, in->pt.part[i].number);
-		if (p && p->ok)
+		if (p && p->ok) {
 			check_partition_features(in, p);
+			check_partition_state(in, p);
+		}
 	}
 	return 0;
 }
