@@ -96,7 +96,9 @@ grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
  * need reading only.
  * The library reads and writes at explicit offsets but libext2fs and
  * libfdisk may move FD's file offset.  NAME is the image's name in
- * messages; NULL means "file descriptor N".  */
+ * messages and where an install keeps its undo record (NAME.grubinst-undo);
+ * NULL means "file descriptor N" and no undo record: a failed install
+ * still puts the old contents back, a killed one cannot be rolled back.  */
 grubinst *grubinst_open_fd(int fd, const char *name,
 			   const struct grubinst_options *opts);
 
