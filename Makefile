@@ -20,7 +20,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(P
 SOVERSION := 0
 LIB_SRCS := lib/error.c lib/handle.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
-	disk/journal.c disk/capture.c disk/undo.c \
+	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c \
 	stages/stage.c stages/source.c \
 	installer/target.c installer/config.c installer/files.c \
 	installer/embed.c installer/mbr.c installer/install.c \

@@ -202,6 +202,12 @@ errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino);
 errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
 			      ext2_ino_t *ino);
 
+/* ---- descriptors.c ---- */
+
+/* What ext2fs_check_desc() checks, in one pass over the groups: 0, or
+ * EXT2_ET_GDESC_BAD_BLOCK_MAP, _INODE_MAP or _INODE_TABLE.  */
+errcode_t fs_check_descriptors(ext2_filsys e2);
+
 /* ---- features.c ---- */
 
 /* A filesystem feature GRUB 0.97's ext2 reader cannot follow. */

@@ -60,14 +60,7 @@ static int check_superblock(struct fs *fs, struct gi_err *err)
  * the inode table.  */
 static int check_descriptors(struct fs *fs, struct gi_err *err)
 {
-	/* The check marks every metadata block in a bitmap of its own: as a
-	 * tree of extents it stays small on a terabyte filesystem.  */
-	int type = fs->e2->default_bitmap_type;
-	errcode_t rc;
-
-	fs->e2->default_bitmap_type = EXT2FS_BMAP64_RBTREE;
-	rc = ext2fs_check_desc(fs->e2);
-	fs->e2->default_bitmap_type = type;
+	errcode_t rc = fs_check_descriptors(fs->e2);
 
 	if (!rc)
 		return 0;
