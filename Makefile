@@ -105,7 +105,7 @@ bench:
 # libFuzzer harnesses (fuzz/): the library built again with clang into
 # build/fuzz, with AddressSanitizer and UndefinedBehaviorSanitizer.
 # `make fuzz` runs each for FUZZ_TIME seconds from seeds made at run time.
-FUZZERS   := ptable stage menu elf verify install
+FUZZERS   := ptable stage menu elf verify install descriptors
 FUZZ_TIME ?= 60
 FUZZ_SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
