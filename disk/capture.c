@@ -23,11 +23,23 @@ struct capture {
 	struct image *img;
 	struct journal *journal;
 	uint64_t offset;		/* of the filesystem, bytes */
-	/* Blocks free on disk when the filesystem was opened: writes to
-	 * them cannot break it, so they go first.  */
+	/* Blocks free on disk before the install: writes to them cannot
+	 * break the filesystem, so they go first.  groups.c knows them for
+	 * the groups it read; with every bitmap read at open (bigalloc),
+	 * FREE_BEFORE is a copy of them.  */
+	struct fs *fs;
 	ext2fs_block_bitmap free_before;
 	unsigned fs_block_size;
 	struct struct_io_stats stats;
+	/* The image's own blocks read last (an inode table block is read
+	 * once per inode in it).  The image does not change until commit,
+	 * so an entry never goes stale; pending writes are laid over it.  */
+	struct cached {
+		uint64_t off;
+		size_t len;	/* 0: empty */
+		uint8_t *data;
+	} cache[8];
+	unsigned next_slot;
 };
 
 static struct capture *capture_of(io_channel channel)
@@ -51,6 +63,8 @@ static errcode_t cap_close(io_channel channel)
 		io_channel_close(c->real);
 	if (c->free_before)
 		ext2fs_free_block_bitmap(c->free_before);
+	for (size_t i = 0; i < sizeof(c->cache) / sizeof(c->cache[0]); i++)
+		free(c->cache[i].data);
 	free(c);
 	return 0;
 }
@@ -61,12 +75,10 @@ static errcode_t cap_set_blksize(io_channel channel, int blksize)
 	return 0;
 }
 
-static errcode_t cap_read_blk64(io_channel channel, unsigned long long block,
-				int count, void *data)
+static errcode_t read_image(struct capture *c, uint64_t off, void *data,
+			    size_t len)
 {
-	struct capture *c = capture_of(channel);
-	size_t len = request_bytes(channel, count), done = 0;
-	uint64_t off = c->offset + block * (uint64_t)channel->block_size;
+	size_t done = 0;
 
 	while (done < len) {
 		ssize_t n = pread(c->img->fd, (uint8_t *)data + done, len - done,
@@ -76,6 +88,53 @@ static errcode_t cap_read_blk64(io_channel channel, unsigned long long block,
 		if (n == 0)
 			return EXT2_ET_SHORT_READ;
 		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* LEN bytes of the image at OFF, from the cache when they were read
+ * before; a single block is kept for next time.  */
+static errcode_t read_cached(struct capture *c, uint64_t off, void *data,
+			     size_t len)
+{
+	const size_t slots = sizeof(c->cache) / sizeof(c->cache[0]);
+	struct cached *e;
+	errcode_t rc;
+
+	for (size_t i = 0; i < slots; i++)
+		if (c->cache[i].len == len && c->cache[i].off == off) {
+			memcpy(data, c->cache[i].data, len);
+			return 0;
+		}
+	rc = read_image(c, off, data, len);
+	if (rc || len > c->fs_block_size)
+		return rc;
+	e = &c->cache[c->next_slot++ % slots];
+	if (!e->data)
+		e->data = malloc(c->fs_block_size);
+	if (e->data) {
+		memcpy(e->data, data, len);
+		e->off = off;
+		e->len = len;
+	}
+	return 0;
+}
+
+static errcode_t cap_read_blk64(io_channel channel, unsigned long long block,
+				int count, void *data)
+{
+	struct capture *c = capture_of(channel);
+	size_t len = request_bytes(channel, count);
+	uint64_t off = c->offset + block * (uint64_t)channel->block_size;
+	errcode_t rc;
+
+	/* What the install wrote itself (new directories, the stage
+	 * files' indirect blocks, read again for every block mapped) comes
+	 * from memory alone.  */
+	if (!journal_covers(c->journal, off, len)) {
+		rc = read_cached(c, off, data, len);
+		if (rc)
+			return rc;
 	}
 	journal_overlay(c->journal, off, data, len);
 	c->stats.bytes_read += len;
@@ -95,6 +154,10 @@ static enum journal_class class_of(const struct capture *c, uint64_t off,
 	uint64_t first = off / c->fs_block_size;
 	uint64_t last = (off + len - 1) / c->fs_block_size;
 
+	if (c->fs->groups)
+		return fs_groups_were_free(c->fs, first, last - first + 1)
+			       ? JOURNAL_FS_FREE
+			       : JOURNAL_FS;
 	if (!c->free_before ||
 	    first < ext2fs_get_block_bitmap_start2(c->free_before) ||
 	    last > ext2fs_get_block_bitmap_end2(c->free_before))
@@ -174,7 +237,7 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 
 	if (!c)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	if (e2->block_map &&
+	if (!fs->groups && e2->block_map &&
 	    ext2fs_copy_bitmap(e2->block_map, &c->free_before) != 0) {
 		free(c);
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
@@ -182,6 +245,7 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 	fill_manager(&c->manager);
 	c->real = e2->io;
 	c->img = img;
+	c->fs = fs;
 	c->journal = j;
 	c->offset = fs->offset;
 	c->fs_block_size = e2->blocksize;

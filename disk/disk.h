@@ -195,6 +195,9 @@ struct fs_groups;
 errcode_t fs_groups_start(struct fs *fs);
 /* After the filesystem is closed or abandoned. */
 void fs_groups_free(struct fs *fs);
+/* Were blocks FIRST..FIRST+COUNT-1 all free on the disk when their groups
+ * were read?  False for groups not read.  */
+bool fs_groups_were_free(struct fs *fs, blk64_t first, blk64_t count);
 /* Before freeing inode INO: its group's bitmap must be in memory. */
 errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino);
 /* ext2fs_new_inode() for a new file in DIR, reading only the group it
@@ -250,6 +253,8 @@ int journal_add(struct journal *j, uint64_t sector, const void *data,
 /* Lays the pending writes over BUF, LEN bytes of the image at OFFSET. */
 void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
 		     size_t len);
+/* Do the pending writes hold all of LEN bytes at OFFSET? */
+bool journal_covers(const struct journal *j, uint64_t offset, size_t len);
 /* Writes what changes, after an undo record; on failure puts the old
  * contents back and says so in the message.  */
 int journal_commit(struct journal *j, struct image *img, struct gi_err *err);

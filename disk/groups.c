@@ -26,6 +26,9 @@ struct fs_groups {
 	dgrp_t *read;			/* the groups read, in that order */
 	size_t nread, cap;
 	char *buf;			/* one filesystem block */
+	/* The block bitmaps of the loaded groups as read from the disk,
+	 * before the install allocated anything in them.  */
+	ext2fs_block_bitmap on_disk;
 };
 
 static bool group_csum(ext2_filsys e2)
@@ -127,6 +130,9 @@ static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 		return rc;
 	/* The whole group, with the padding past the last block. */
 	rc = ext2fs_set_block_bitmap_range2(e2->block_map, first, bits, gs->buf);
+	if (!rc)
+		rc = ext2fs_set_block_bitmap_range2(gs->on_disk, first, bits,
+						    gs->buf);
 	if (rc)
 		return rc;
 	if (ext2fs_bg_flags_test(e2, g, EXT2_BG_BLOCK_UNINIT))
@@ -433,6 +439,9 @@ errcode_t fs_groups_start(struct fs *fs)
 	if (!gs->block_loaded || !gs->inode_loaded || !gs->buf)
 		return EXT2_ET_NO_MEMORY;
 	rc = allocate_maps(e2);
+	if (!rc)
+		rc = ext2fs_allocate_block_bitmap(e2, "block bitmap on disk",
+						  &gs->on_disk);
 	if (rc)
 		return rc;
 	e2->priv_data = gs;
@@ -454,8 +463,27 @@ void fs_groups_free(struct fs *fs)
 	free(gs->inode_loaded);
 	free(gs->read);
 	free(gs->buf);
+	if (gs->on_disk)
+		ext2fs_free_block_bitmap(gs->on_disk);
 	free(gs);
 	fs->groups = NULL;
+}
+
+bool fs_groups_were_free(struct fs *fs, blk64_t first, blk64_t count)
+{
+	struct fs_groups *gs = fs->groups;
+	ext2_filsys e2 = fs->e2;
+	blk64_t last = first + count - 1;
+
+	if (!gs || !count || first < e2->super->s_first_data_block ||
+	    last >= ext2fs_blocks_count(e2->super) || last < first)
+		return false;
+	for (dgrp_t g = ext2fs_group_of_blk2(e2, first);
+	     g <= ext2fs_group_of_blk2(e2, last); g++)
+		if (!ext2fs_test_bit(g, gs->block_loaded))
+			return false;
+	return ext2fs_test_block_bitmap_range2(gs->on_disk, first,
+					       (unsigned)count);
 }
 
 errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino)

@@ -2,15 +2,17 @@
  * The writes of an install, held in memory until journal_commit() puts
  * them on the image in an order chosen for failures:
  *   1. the undo record (undo.c): the old contents of every sector about
- *      to change, synced, before the first write to the image;
+ *      to change but those of blocks that were free, synced, before the
+ *      first write to the image;
  *   2. filesystem blocks that were free before the install, then the rest
  *      of the filesystem; sync;
  *   3. the embedded stage1.5; sync;
  *   4. the boot sector; sync;
  *   5. the undo record removed.
  * If a write or sync fails, the old contents are put back at once and the
- * image is as it was.  If the process dies instead, the undo record lets
- * the next install put them back (undo_recover).
+ * image is as it was, byte for byte.  If the process dies instead, the
+ * undo record lets the next install put back everything the filesystem
+ * and the boot code use (undo_recover).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,25 @@ void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
 			memcpy((uint8_t *)buf + (from - offset),
 			       r->data + (from - a), to - from);
 	}
+}
+
+bool journal_covers(const struct journal *j, uint64_t offset, size_t len)
+{
+	uint64_t want = offset, end = offset + len;
+
+	/* The runs are sorted and apart: walk them while they join up. */
+	for (size_t i = 0; i < j->n && want < end; i++) {
+		const struct journal_run *r = &j->run[i];
+		uint64_t a = r->sector * SECTOR_SIZE;
+		uint64_t b = a + (uint64_t)r->count * SECTOR_SIZE;
+
+		if (b <= want)
+			continue;
+		if (a > want)
+			return false;
+		want = b;
+	}
+	return want >= end;
 }
 
 void journal_free(struct journal *j)
@@ -277,7 +298,15 @@ int journal_commit(struct journal *j, struct image *img, struct gi_err *err)
 	for (int cls = JOURNAL_FS_FREE; cls <= JOURNAL_BOOT && !rc; cls++)
 		rc = collect_changes(j, img, cls, &cs, err);
 	if (!rc && cs.n) {
-		rc = undo_save(img, cs.c, cs.n, err);
+		/* Blocks that were free before hold nothing the filesystem
+		 * needs: a rollback after a kill may leave them as written,
+		 * so the record (written and synced on every install) leaves
+		 * them out.  They come first (collect_changes).  */
+		size_t kept = 0;
+
+		while (kept < cs.n && cs.c[kept].cls == JOURNAL_FS_FREE)
+			kept++;
+		rc = undo_save(img, cs.c + kept, cs.n - kept, err);
 		if (!rc && write_all(img, &cs, err))
 			rc = failed(img, &cs, err);
 		if (!rc)

@@ -1,6 +1,7 @@
 /*
  * The undo record: IMAGE.grubinst-undo, next to the image, holds the old
- * and the new contents of every sector an install is about to change.  It
+ * and the new contents of the sectors an install is about to change (all
+ * but the blocks that were free, whose old contents nothing needs).  It
  * is written and synced (as IMAGE.grubinst-undo.tmp, then renamed) before
  * the first write to the image and removed after the last sync, so it
  * exists only while the image may be half written.  A process killed in
