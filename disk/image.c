@@ -197,9 +197,11 @@ int image_write(struct image *img, uint64_t sector, const void *buf,
 	return 0;
 }
 
+/* The data, and what reading it back needs; not the modification time,
+ * which would cost a journal commit of the host filesystem each time.  */
 int image_sync(struct image *img, struct gi_err *err)
 {
-	if (fsync(img->fd) == 0)
+	if (fdatasync(img->fd) == 0)
 		return 0;
 	return gi_fail(err, GRUBINST_EIO, "%s: cannot sync: %s", img->path,
 		       strerror(errno));

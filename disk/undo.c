@@ -147,7 +147,8 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
 		}
 		done += (size_t)n;
 	}
-	if (fsync(fd) < 0) {
+	/* A new file: fdatasync() writes its size and blocks too. */
+	if (fdatasync(fd) < 0) {
 		close(fd);
 		return -1;
 	}
