@@ -97,12 +97,43 @@ struct cursor {
 	struct run head;	/* len 0: no more */
 };
 
+/* The first group from G on that holds a copy of the superblock, when
+ * sparse_super makes them few (0, 1 and the powers of 3, 5 and 7): asking
+ * every group of a 2 TiB filesystem costs more than the rest of the
+ * check.  Otherwise G, and group_run() decides.  */
+static dgrp_t next_super(ext2_filsys e2, dgrp_t g)
+{
+	static const unsigned bases[] = { 3, 5, 7 };
+	dgrp_t best = e2->group_desc_count;
+
+	if (g <= 1 || !ext2fs_has_feature_sparse_super(e2->super) ||
+	    ext2fs_has_feature_sparse_super2(e2->super) ||
+	    ext2fs_has_feature_meta_bg(e2->super))
+		return g;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		uint64_t power = bases[i];
+
+		while (power < g)
+			power *= bases[i];
+		if (power < best)
+			best = (dgrp_t)power;
+	}
+	return best;
+}
+
 static errcode_t advance(ext2_filsys e2, struct cursor *c, blk64_t first,
 			 blk64_t last)
 {
 	c->head.len = 0;
 	for (; c->next < e2->group_desc_count; c->next++) {
-		struct run r = group_run(e2, c->next, c->kind);
+		struct run r;
+
+		if (c->kind == RUN_SUPER) {
+			c->next = next_super(e2, c->next);
+			if (c->next >= e2->group_desc_count)
+				break;
+		}
+		r = group_run(e2, c->next, c->kind);
 
 		if (!r.len)
 			continue;
