@@ -320,6 +320,21 @@ static void stats_block(ext2_filsys e2, blk64_t blk, int inuse)
 	stats_range(e2, blk, 1, inuse);
 }
 
+/* A group's bitmap, in gs->buf with its checksum set, back where its
+ * descriptor says (nowhere for a descriptor naming no block inside the
+ * filesystem); the descriptor's checksum follows.  */
+static errcode_t put_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
+			    errcode_t write_error)
+{
+	ext2_filsys e2 = gs->e2;
+
+	ext2fs_group_desc_csum_set(e2, g);
+	e2->flags |= EXT2_FLAG_DIRTY;
+	if (!loc || loc >= ext2fs_blocks_count(e2->super))
+		return 0;
+	return io_channel_write_blk64(e2->io, loc, 1, gs->buf) ? write_error : 0;
+}
+
 /* fs->write_bitmaps at close: the loaded groups, as ext2fs_write_bitmaps()
  * writes all: checksums in the descriptors, the last group's bits past the
  * end set, uninitialised groups left alone.  */
@@ -341,14 +356,7 @@ static errcode_t write_block_group(struct fs_groups *gs, dgrp_t g)
 	for (unsigned j = n; j < e2->blocksize * 8; j++)
 		ext2fs_set_bit(j, gs->buf);	/* past the end of the filesystem */
 	rc = ext2fs_block_bitmap_csum_set(e2, g, gs->buf, bits / 8);
-	if (rc)
-		return rc;
-	ext2fs_group_desc_csum_set(e2, g);
-	e2->flags |= EXT2_FLAG_DIRTY;
-	if (!loc || loc >= ext2fs_blocks_count(e2->super))
-		return 0;
-	rc = io_channel_write_blk64(e2->io, loc, 1, gs->buf);
-	return rc ? EXT2_ET_BLOCK_BITMAP_WRITE : 0;
+	return rc ? rc : put_bitmap(gs, g, loc, EXT2_ET_BLOCK_BITMAP_WRITE);
 }
 
 static errcode_t write_inode_group(struct fs_groups *gs, dgrp_t g)
@@ -366,14 +374,7 @@ static errcode_t write_inode_group(struct fs_groups *gs, dgrp_t g)
 	if (rc)
 		return rc;
 	rc = ext2fs_inode_bitmap_csum_set(e2, g, gs->buf, (ipg + 7) / 8);
-	if (rc)
-		return rc;
-	ext2fs_group_desc_csum_set(e2, g);
-	e2->flags |= EXT2_FLAG_DIRTY;
-	if (!loc || loc >= ext2fs_blocks_count(e2->super))
-		return 0;
-	rc = io_channel_write_blk64(e2->io, loc, 1, gs->buf);
-	return rc ? EXT2_ET_INODE_BITMAP_WRITE : 0;
+	return rc ? rc : put_bitmap(gs, g, loc, EXT2_ET_INODE_BITMAP_WRITE);
 }
 
 static errcode_t write_loaded(ext2_filsys e2)
