@@ -6,8 +6,9 @@
  * bitmap read from the wrong blocks makes the allocator hand out blocks
  * that are in use.
  *
- * ext2fs_check_desc() checks the same by marking every metadata block in
- * a bitmap: half a billion operations on a 2 TiB filesystem.  Here the
+ * ext2fs_check_desc() checks the same by testing and marking every
+ * metadata block in a bitmap: 16 million bitmap operations, 3.4 billion
+ * instructions, on a 2 TiB filesystem.  Here the
  * locations are compared as runs instead, in one pass over the groups:
  * without flex_bg a group's metadata cannot reach another group, so each
  * group is checked alone; with flex_bg mke2fs and resize2fs place each
