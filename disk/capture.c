@@ -23,12 +23,10 @@ struct capture {
 	struct image *img;
 	struct journal *journal;
 	uint64_t offset;		/* of the filesystem, bytes */
-	/* Blocks free on disk before the install: writes to them cannot
-	 * break the filesystem, so they go first.  groups.c knows them for
-	 * the groups it read; with every bitmap read at open (bigalloc),
-	 * FREE_BEFORE is a copy of them.  */
+	/* groups.c knows the blocks that were free on disk before the
+	 * install: writes to them cannot break the filesystem, so they go
+	 * first.  */
 	struct fs *fs;
-	ext2fs_block_bitmap free_before;
 	unsigned fs_block_size;
 	struct struct_io_stats stats;
 	/* The image's own blocks read last (an inode table block is read
@@ -61,8 +59,6 @@ static errcode_t cap_close(io_channel channel)
 		return 0;
 	if (c->real)
 		io_channel_close(c->real);
-	if (c->free_before)
-		ext2fs_free_block_bitmap(c->free_before);
 	for (size_t i = 0; i < sizeof(c->cache) / sizeof(c->cache[0]); i++)
 		free(c->cache[i].data);
 	free(c);
@@ -154,16 +150,7 @@ static enum journal_class class_of(const struct capture *c, uint64_t off,
 	uint64_t first = off / c->fs_block_size;
 	uint64_t last = (off + len - 1) / c->fs_block_size;
 
-	if (c->fs->groups)
-		return fs_groups_were_free(c->fs, first, last - first + 1)
-			       ? JOURNAL_FS_FREE
-			       : JOURNAL_FS;
-	if (!c->free_before ||
-	    first < ext2fs_get_block_bitmap_start2(c->free_before) ||
-	    last > ext2fs_get_block_bitmap_end2(c->free_before))
-		return JOURNAL_FS;
-	return ext2fs_test_block_bitmap_range2(c->free_before, first,
-					       (unsigned)(last - first + 1))
+	return fs_groups_were_free(c->fs, first, last - first + 1)
 		       ? JOURNAL_FS_FREE
 		       : JOURNAL_FS;
 }
@@ -237,11 +224,6 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 
 	if (!c)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	if (!fs->groups && e2->block_map &&
-	    ext2fs_copy_bitmap(e2->block_map, &c->free_before) != 0) {
-		free(c);
-		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	}
 	fill_manager(&c->manager);
 	c->real = e2->io;
 	c->img = img;

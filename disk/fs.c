@@ -109,11 +109,19 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 {
-	/* Clusters (bigalloc) are not read group by group. */
-	errcode_t rc = ext2fs_has_feature_bigalloc(fs->e2->super)
-			       ? ext2fs_read_bitmaps(fs->e2)
-			       : fs_groups_start(fs);
+	errcode_t rc;
 
+	/* Files placed block by block in a filesystem that allocates
+	 * clusters got wrong block counts and free counts: e2fsck -fn
+	 * found both after an install.  */
+	if (ext2fs_has_feature_bigalloc(fs->e2->super))
+		return gi_fail(err, GRUBINST_REFUSED,
+			       "%s: the filesystem at byte %llu allocates clusters "
+			       "of %d blocks (bigalloc); grubinst cannot place "
+			       "files in it: make it without -O bigalloc",
+			       fs->image_path, (unsigned long long)fs->offset,
+			       EXT2FS_CLUSTER_RATIO(fs->e2));
+	rc = fs_groups_start(fs);
 	return rc ? FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps") : 0;
 }
 
@@ -349,49 +357,16 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 	return 0;
 }
 
-/* The first run of NBLOCKS free blocks, as ext2fs_new_range() with
- * EXT2_NEWRANGE_MIN_LENGTH would find it.  That one loops forever
- * (e2fsprogs 1.47.0) when every free run is too short and the last one
- * ends before the filesystem does: after it, it starts over from the
- * first block without counting the round.  Here START only grows.  */
-static bool find_free_run(ext2_filsys e2, uint64_t nblocks, blk64_t *first)
-{
-	blk64_t last = ext2fs_blocks_count(e2->super) - 1;
-	blk64_t start = e2->super->s_first_data_block, end, stop;
-
-	while (start <= last && nblocks <= last - start + 1) {
-		if (ext2fs_find_first_zero_block_bitmap2(e2->block_map, start,
-							 last, &start))
-			return false;
-		stop = nblocks <= last - start + 1 ? start + nblocks - 1 : last;
-		if (ext2fs_find_first_set_block_bitmap2(e2->block_map, start,
-							stop, &end))
-			end = stop + 1;
-		if (end - start >= nblocks) {
-			*first = start;
-			return true;
-		}
-		start = end;
-	}
-	return false;
-}
-
 int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
 		   struct gi_err *err)
 {
 	blk64_t start = 0, len = 0;
-	bool found;
 
-	/* Read group by group (groups.c), libext2fs's search goes through
-	 * its bounded callback, which reads the groups it reaches; with every
-	 * bitmap in memory (bigalloc) ours avoids its endless loop.  */
-	if (fs->groups)
-		found = nblocks && ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
-						    fs->e2->super->s_first_data_block,
-						    nblocks, NULL, &start, &len) == 0;
-	else
-		found = nblocks && find_free_run(fs->e2, nblocks, &start);
-	if (!found)
+	/* libext2fs' search, through the hook of groups.c that reads the
+	 * groups it reaches and bounds the search.  */
+	if (!nblocks || ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
+					 fs->e2->super->s_first_data_block,
+					 nblocks, NULL, &start, &len))
 		return gi_fail(err, GRUBINST_REFUSED,
 			       "%s: no room for the stage files: the filesystem "
 			       "has no %llu free contiguous blocks",
