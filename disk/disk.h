@@ -163,6 +163,9 @@ int fs_write_blocks(struct fs *fs, uint64_t first, const uint8_t *data,
 /* The block map of a regular file as runs; *N receives their count. */
 int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
 		  size_t *n, struct gi_err *err);
+/* Does run R lie inside the filesystem (a damaged inode may name blocks
+ * that no disk has)?  */
+bool fs_run_inside(const struct fs *fs, const struct extent *r);
 
 /* Creates a symbolic link PATH -> TARGET, replacing an existing link. */
 int fs_symlink(struct fs *fs, const char *path, const char *target,

@@ -592,34 +592,34 @@ int fs_readlink(struct fs *fs, ext2_ino_t ino, char *buf, size_t size,
 	return 0;
 }
 
+bool fs_run_inside(const struct fs *fs, const struct extent *r)
+{
+	return r->pblk >= fs->e2->super->s_first_data_block &&
+	       r->pblk < fs->blocks && r->len <= fs->blocks - r->pblk;
+}
+
 /* libext2fs frees a block number outside the filesystem with a message
  * of its own on stderr and leaves the bitmaps wrong: refuse instead.  */
 static int check_inside(struct fs *fs, ext2_ino_t ino, struct gi_err *err)
 {
-	blk64_t first = fs->e2->super->s_first_data_block;
 	struct extent *runs = NULL;
-	size_t n = 0;
-	uint64_t outside = 0;
-	bool found = false;
+	size_t n = 0, i = 0;
 	char why[96];
 
 	if (fs_block_runs(fs, ino, &runs, &n, err))
 		return err->code;
-	for (size_t i = 0; i < n && !found; i++) {
-		found = true;
-		if (runs[i].pblk < first || runs[i].pblk >= fs->blocks)
-			outside = runs[i].pblk;
-		else if (runs[i].len > fs->blocks - runs[i].pblk)
-			outside = fs->blocks;	/* the run goes past the end */
-		else
-			found = false;
+	while (i < n && fs_run_inside(fs, &runs[i]))
+		i++;
+	if (i < n) {
+		/* Its first block, or the first past the end it runs into. */
+		struct extent first = { 0, runs[i].pblk, 1 };
+
+		snprintf(why, sizeof(why), "block %llu is outside the filesystem",
+			 (unsigned long long)(fs_run_inside(fs, &first) ? fs->blocks
+								       : runs[i].pblk));
 	}
 	free(runs);
-	if (!found)
-		return 0;
-	snprintf(why, sizeof(why), "block %llu is outside the filesystem",
-		 (unsigned long long)outside);
-	return damaged(fs, ino, why, err);
+	return i < n ? damaged(fs, ino, why, err) : 0;
 }
 
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err)

@@ -38,9 +38,7 @@ static int check_reuse(struct install *in, struct placed_file *f)
 	 * when it is removed instead.  */
 	if (nruns == 1 && runs[0].lblk == 0 &&
 	    runs[0].len == blocks_for(in, f->len) &&
-	    runs[0].pblk >= in->fs.e2->super->s_first_data_block &&
-	    runs[0].pblk < fs_blocks(&in->fs) &&
-	    runs[0].len <= fs_blocks(&in->fs) - runs[0].pblk) {
+	    fs_run_inside(&in->fs, &runs[0])) {
 		f->reuse = true;
 		f->first_block = runs[0].pblk;
 	}
