@@ -92,6 +92,10 @@ static inline int partition_grub_index(const struct partition *p)
 }
 
 const struct partition *ptable_find(const struct ptable *pt, int number);
+/* Do A and B share sectors?  (Empty partitions share none.) */
+bool partitions_overlap(const struct partition *a, const struct partition *b);
+/* Does logical partition P lie inside extended partition C, as it must? */
+bool partition_inside(const struct partition *p, const struct partition *c);
 
 /* ---- fs.c ---- */
 

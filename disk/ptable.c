@@ -110,3 +110,15 @@ const struct partition *ptable_find(const struct ptable *pt, int number)
 			return &pt->part[i];
 	return NULL;
 }
+
+bool partitions_overlap(const struct partition *a, const struct partition *b)
+{
+	return a->size && b->size && a->start < b->start + b->size &&
+	       b->start < a->start + a->size;
+}
+
+bool partition_inside(const struct partition *p, const struct partition *c)
+{
+	return c->container && p->logical && p->start >= c->start &&
+	       p->start + p->size <= c->start + c->size;
+}

@@ -85,19 +85,6 @@ static int read_table(struct inspect *in)
 	return 0;
 }
 
-static bool overlap(const struct partition *a, const struct partition *b)
-{
-	return a->size && b->size && a->start < b->start + b->size &&
-	       b->start < a->start + a->size;
-}
-
-/* A logical partition lies inside its extended container by design. */
-static bool contained(const struct partition *in, const struct partition *c)
-{
-	return c->container && in->logical && in->start >= c->start &&
-	       in->start + in->size <= c->start + c->size;
-}
-
 /* The logical partitions an EBR names must lie inside the extended one. */
 static void check_logicals(struct inspect *in)
 {
@@ -109,7 +96,7 @@ static void check_logicals(struct inspect *in)
 	for (int i = 0; c && i < in->pt.count; i++) {
 		const struct partition *p = &in->pt.part[i];
 
-		if (!p->logical || contained(p, c))
+		if (!p->logical || partition_inside(p, c))
 			continue;
 		finding(in, WARN, "disk", "part-outside-extended",
 			NOTE(AT(p->start), .fix = "sfdisk IMAGE"),
@@ -131,7 +118,10 @@ static void check_overlaps(struct inspect *in)
 			const struct partition *a = &in->pt.part[i];
 			const struct partition *b = &in->pt.part[j];
 
-			if (!overlap(a, b) || contained(a, b) || contained(b, a))
+			/* A logical partition lies inside its extended
+			 * container by design.  */
+			if (!partitions_overlap(a, b) || partition_inside(a, b) ||
+			    partition_inside(b, a))
 				continue;
 			/* A logical partition sticking out of its container
 			 * is check_logicals()'s finding.  */

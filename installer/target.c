@@ -37,18 +37,16 @@ static const struct partition *pick_partition(const struct ptable *pt)
 	return NULL;
 }
 
-/* Another partition sharing sectors with the boot partition: the files
- * written into one land in the other's data.  */
+/* Another partition sharing sectors with the boot partition (other than
+ * the extended one holding it): the files written into one land in the
+ * other's data.  */
 static const struct partition *overlapping(const struct ptable *pt,
 					   const struct partition *p)
 {
 	for (int i = 0; i < pt->count; i++) {
 		const struct partition *q = &pt->part[i];
-		bool holds_it = q->container && p->logical && p->start >= q->start &&
-				p->start + p->size <= q->start + q->size;
 
-		if (q != p && q->size && !holds_it && q->start < p->start + p->size &&
-		    p->start < q->start + q->size)
+		if (q != p && partitions_overlap(p, q) && !partition_inside(p, q))
 			return q;
 	}
 	return NULL;
@@ -57,7 +55,7 @@ static const struct partition *overlapping(const struct ptable *pt,
 static int choose_partition(struct install *in)
 {
 	const char *path = in->img.path;
-	const struct partition *p;
+	const struct partition *p, *q;
 
 	if (in->pt.loop_after)
 		return gi_fail(in->err, GRUBINST_REFUSED,
@@ -99,8 +97,8 @@ static int choose_partition(struct install *in)
 			       path, p->number, (unsigned long long)p->start,
 			       (unsigned long long)(p->start + p->size - 1),
 			       (unsigned long long)image_sectors(&in->img));
-	if (overlapping(&in->pt, p)) {
-		const struct partition *q = overlapping(&in->pt, p);
+	q = overlapping(&in->pt, p);
+	if (q)
 		return gi_fail(in->err, GRUBINST_REFUSED,
 			       "%s: partition %d (sectors %llu..%llu) overlaps "
 			       "partition %d (sectors %llu..%llu): writing into one "
@@ -109,7 +107,6 @@ static int choose_partition(struct install *in)
 			       (unsigned long long)(p->start + p->size - 1), q->number,
 			       (unsigned long long)q->start,
 			       (unsigned long long)(q->start + q->size - 1));
-	}
 	in->boot = p;
 	if (p->type != TYPE_LINUX)
 		gi_report(&in->g->rep, "warning: partition %d has type 0x%02x, "
