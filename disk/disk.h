@@ -232,6 +232,10 @@ struct fs_problem {
  * NULL when there is none left.  */
 const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
 					    size_t *pos);
+/* "has errors recorded" or "was not cleanly unmounted", and what Linux
+ * warns when it mounts it ("mounting ..."); NULL for a clean filesystem.  */
+const char *fs_unclean(const struct ext2_super_block *sb,
+		       const char **kernel_says);
 
 /* ---- journal.c: the writes of an install, held until commit ---- */
 

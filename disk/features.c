@@ -31,3 +31,23 @@ const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
 			return &unreadable_incompat[(*pos)++];
 	return NULL;
 }
+
+/* The state the kernel records: a filesystem it found errors in, or did
+ * not unmount.  GRUB reads it regardless; the installer refuses it, since
+ * its bitmaps may not match its files.  */
+const char *fs_unclean(const struct ext2_super_block *sb,
+		       const char **kernel_says)
+{
+	/* A journal to replay is the needs_recovery feature above. */
+	if (sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER)
+		return NULL;
+	if (sb->s_state & EXT2_ERROR_FS) {
+		*kernel_says = "mounting fs with errors";
+		return "has errors recorded";
+	}
+	if (!(sb->s_state & EXT2_VALID_FS)) {
+		*kernel_says = "mounting unchecked fs";
+		return "was not cleanly unmounted";
+	}
+	return NULL;
+}

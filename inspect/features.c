@@ -40,30 +40,23 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 			sb->s_feature_incompat);
 }
 
-/* The state the kernel leaves in the superblock.  GRUB ignores it and
- * Linux mounts the filesystem with a warning, but its bitmaps may not
- * match its files, so the installer refuses to allocate in it.  (A
- * journal needing recovery is a feature, checked above.)  */
+/* A filesystem the kernel found errors in or did not unmount (disk/
+ * features.c): it boots, but the installer refuses it.  */
 static void check_partition_state(struct inspect *in, struct pfs *p)
 {
-	struct ext2_super_block *sb = p->fs.e2->super;
-	bool errors = sb->s_state & EXT2_ERROR_FS;
+	const char *kernel_says, *state = fs_unclean(p->fs.e2->super, &kernel_says);
 	char fix[160];
 
-	if ((sb->s_state & EXT2_VALID_FS) && !errors)
-		return;
-	if (ext2fs_has_feature_journal_needs_recovery(sb))
+	if (!state)
 		return;
 	snprintf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
 		 (unsigned long long)(p->part->start * SECTOR_SIZE));
 	finding(in, WARN, "features", "fs-state",
 		NOTE(AT(p->part->start), .fix = fix),
 		"partition %d: the filesystem %s: GRUB reads it all the same and "
-		"Linux mounts it with \"warning: mounting %s, running e2fsck "
-		"is recommended\", but grubinst will not install into it until "
-		"e2fsck has checked it", p->part->number,
-		errors ? "has errors recorded" : "was not cleanly unmounted",
-		errors ? "fs with errors" : "unchecked fs");
+		"Linux mounts it with \"warning: %s, running e2fsck is "
+		"recommended\", but grubinst will not install into it until "
+		"e2fsck has checked it", p->part->number, state, kernel_says);
 }
 
 int check_features(struct inspect *in)

@@ -182,22 +182,18 @@ static int check_features(struct install *in)
 	return 0;
 }
 
-/* The kernel marks a filesystem it found errors in, or that was not
- * unmounted; its bitmaps may then disagree with its files, and blocks
- * marked free may be in use.  */
+/* Its bitmaps may disagree with its files: blocks marked free may be in
+ * use.  */
 static int check_clean(struct install *in)
 {
-	unsigned state = in->fs.e2->super->s_state;
+	const char *kernel_says, *state = fs_unclean(in->fs.e2->super, &kernel_says);
 
-	if ((state & EXT2_VALID_FS) && !(state & EXT2_ERROR_FS))
+	if (!state)
 		return 0;
 	return gi_fail(in->err, GRUBINST_REFUSED,
 		       "%s: the filesystem on partition %d %s; repair it first: "
 		       "e2fsck -f '%s?offset=%llu'", in->img.path,
-		       in->boot->number,
-		       state & EXT2_ERROR_FS ? "has errors recorded"
-					     : "was not cleanly unmounted",
-		       in->img.path,
+		       in->boot->number, state, in->img.path,
 		       (unsigned long long)(in->boot->start * SECTOR_SIZE));
 }
 
