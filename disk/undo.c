@@ -69,6 +69,20 @@ static int undo_path(const char *image, const char *suffix, char *buf,
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* IMAGE.grubinst-undo and the .tmp it is written as. */
+struct undo_paths {
+	char record[PATH_MAX], tmp[PATH_MAX];
+};
+
+static int undo_paths(const struct image *img, struct undo_paths *p,
+		      struct gi_err *err)
+{
+	if (undo_path(img->path, "", p->record, sizeof(p->record)) ||
+	    undo_path(img->path, ".tmp", p->tmp, sizeof(p->tmp)))
+		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	return 0;
+}
+
 bool undo_pending(const char *image_path)
 {
 	char path[PATH_MAX];
@@ -158,27 +172,26 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
 int undo_save(struct image *img, const struct sector_change *c, size_t n,
 	      struct gi_err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	struct undo_paths p;
 	uint8_t *rec;
 	size_t len = 0;
 	int saved;
 
 	if (img->no_undo_file)
 		return 0;
-	if (undo_path(img->path, "", path, sizeof(path)) ||
-	    undo_path(img->path, ".tmp", tmp, sizeof(tmp)))
-		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	if (undo_paths(img, &p, err))
+		return err->code;
 	rec = build_record(img->size, c, n, &len);
 	if (!rec)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	if (write_file(tmp, rec, len) < 0 || rename(tmp, path) < 0 ||
-	    sync_dir(path) < 0) {
+	if (write_file(p.tmp, rec, len) < 0 || rename(p.tmp, p.record) < 0 ||
+	    sync_dir(p.record) < 0) {
 		saved = errno;
 		free(rec);
-		unlink(tmp);
-		unlink(path);
+		unlink(p.tmp);
+		unlink(p.record);
 		return gi_fail(err, GRUBINST_EIO, "%s: cannot write the undo record "
-			       "%s: %s; nothing was written", img->path, path,
+			       "%s: %s; nothing was written", img->path, p.record,
 			       strerror(saved));
 	}
 	free(rec);
@@ -187,16 +200,16 @@ int undo_save(struct image *img, const struct sector_change *c, size_t n,
 
 int undo_discard(struct image *img, struct gi_err *err)
 {
-	char path[PATH_MAX];
+	struct undo_paths p;
 
 	if (img->no_undo_file)
 		return 0;
-	if (undo_path(img->path, "", path, sizeof(path)))
-		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
-	if ((unlink(path) < 0 && errno != ENOENT) || sync_dir(path) < 0)
+	if (undo_paths(img, &p, err))
+		return err->code;
+	if ((unlink(p.record) < 0 && errno != ENOENT) || sync_dir(p.record) < 0)
 		return gi_fail(err, GRUBINST_EIO, "%s: installed, but the undo "
-			       "record %s cannot be removed: %s", img->path, path,
-			       strerror(errno));
+			       "record %s cannot be removed: %s", img->path,
+			       p.record, strerror(errno));
 	return 0;
 }
 
@@ -341,7 +354,7 @@ static int restore(struct image *img, struct record *r, uint64_t *sectors,
 int undo_recover(struct image *img, const struct gi_reporter *rep,
 		 struct gi_err *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	struct undo_paths p;
 	struct record r = { 0 };
 	uint8_t *data = NULL;
 	uint64_t restored = 0;
@@ -349,31 +362,31 @@ int undo_recover(struct image *img, const struct gi_reporter *rep,
 
 	if (img->no_undo_file)
 		return 0;
-	if (undo_path(img->path, "", path, sizeof(path)) ||
-	    undo_path(img->path, ".tmp", tmp, sizeof(tmp)))
-		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+	if (undo_paths(img, &p, err))
+		return err->code;
 	/* Killed while saving the record: the image was not written yet. */
-	unlink(tmp);
-	if (read_record(path, &data, &r.len) < 0) {
+	unlink(p.tmp);
+	if (read_record(p.record, &data, &r.len) < 0) {
 		free(data);
 		if (errno == ENOENT)
 			return 0;
 		return gi_fail(err, GRUBINST_EIO, "%s: cannot read the undo record "
-			       "%s of an interrupted install: %s", img->path, path,
-			       strerror(errno));
+			       "%s of an interrupted install: %s", img->path,
+			       p.record, strerror(errno));
 	}
 	r.data = data;
-	rc = check_record(img, &r, path, err);
+	rc = check_record(img, &r, p.record, err);
 	if (!rc)
 		rc = restore(img, &r, &restored, err);
 	free(data);
 	if (rc)
 		return rc;
-	if (unlink(path) < 0 || sync_dir(path) < 0)
+	if (unlink(p.record) < 0 || sync_dir(p.record) < 0)
 		return gi_fail(err, GRUBINST_EIO, "%s: rolled back, but the undo "
-			       "record %s cannot be removed: %s", img->path, path,
-			       strerror(errno));
+			       "record %s cannot be removed: %s", img->path,
+			       p.record, strerror(errno));
 	gi_report(rep, "%s: rolled back an interrupted install: %llu sectors "
-		  "restored from %s", img->path, (unsigned long long)restored, path);
+		  "restored from %s", img->path, (unsigned long long)restored,
+		  p.record);
 	return 0;
 }
