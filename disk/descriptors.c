@@ -193,9 +193,7 @@ static errcode_t check_merged(ext2_filsys e2, bool *unordered)
 	}
 }
 
-/* An unusual layout: libext2fs' check, with its bitmap of every metadata
- * block kept as a tree of extents, which stays small.  */
-static errcode_t check_desc_slowly(ext2_filsys e2)
+errcode_t fs_check_descriptors_slowly(ext2_filsys e2)
 {
 	int type = e2->default_bitmap_type;
 	errcode_t rc;
@@ -217,5 +215,5 @@ errcode_t fs_check_descriptors(ext2_filsys e2)
 		return rc;
 	}
 	rc = check_merged(e2, &unordered);
-	return rc || !unordered ? rc : check_desc_slowly(e2);
+	return rc || !unordered ? rc : fs_check_descriptors_slowly(e2);
 }

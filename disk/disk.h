@@ -217,6 +217,10 @@ errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
 /* What ext2fs_check_desc() checks, in one pass over the groups: 0, or
  * EXT2_ET_GDESC_BAD_BLOCK_MAP, _INODE_MAP or _INODE_TABLE.  */
 errcode_t fs_check_descriptors(ext2_filsys e2);
+/* The same by libext2fs' ext2fs_check_desc(), with its bitmap of every
+ * metadata block kept as a tree of extents, which stays small: for
+ * layouts the one pass does not handle, and the fuzzer's reference.  */
+errcode_t fs_check_descriptors_slowly(ext2_filsys e2);
 
 /* ---- features.c ---- */
 
