@@ -130,9 +130,11 @@ struct grubinst_finding {
 	const char *area;	/* "disk", "bootcode", "chain", "filesystem",
 				   "features", "menu", "userspace" */
 	const char *code;	/* stable id, e.g. "fs-overhang", "menu-dangling" */
-	const char *message;	/* one line, plain words */
-	const char *fix;	/* NULL or the command to run */
-	const char *path;	/* NULL or the file inside the image */
+	const char *message;	/* one line, plain words; what came from the
+				   image with controls and bad UTF-8 as '?' */
+	const char *fix;	/* NULL or the command to run (likewise) */
+	const char *path;	/* NULL or the file inside the image: its
+				   name's bytes as they are */
 	long long sector;	/* -1 or the absolute sector concerned */
 	int grub_error;		/* 0 or the GRUB error number the user will see */
 };
