@@ -7,7 +7,7 @@
 #
 # Environment: GRUBINST (default build/grubinst), DEMO_DIR (default
 # build/demo), GRUBINST_CACHE (kernel and initrd cache, default
-# ~/.cache/grubinst), BOOT_TIMEOUT (seconds, default 120).
+# ~/.cache/grubinst), BOOT_TIMEOUT (seconds, default 360).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,7 +71,7 @@ heading "Booting $IMG in QEMU (serial console below; about 5-15 s without KVM)"
 echo "    \$ qemu-system-x86_64 ${BOOT_QEMU_ARGS[*]} -drive file=$IMG,format=raw,if=ide"
 
 echo "------------------------------------------------------------------------"
-if boot_image "$IMG" "$MARKER" "${BOOT_TIMEOUT:-120}"; then
+if boot_image "$IMG" "$MARKER"; then
 	# Everything the machine printed, up to and including the hello line.
 	boot_transcript "$IMG.log" | awk -v m="$MARKER" '{ print } index($0, m) { exit }'
 	echo "------------------------------------------------------------------------"

@@ -14,6 +14,9 @@
 #   boot_image IMG MARKER [TIMEOUT_S]
 #                                 boots IMG in QEMU, transcript in IMG.log,
 #                                 0 if MARKER was printed
+#   boot_watch IMG STOP [TIMEOUT_S] [--settle]
+#                                 the same, and watching on after STOP
+#   boot_check DESC IMG MARKER    boot_image as a TAP test point with its time
 
 # The Debian metapackage whose dependency names the kernel image package.
 BOOT_KERNEL_META=${BOOT_KERNEL_META:-linux-image-cloud-amd64}
@@ -283,31 +286,49 @@ BOOT_FAIL_RE=${BOOT_FAIL_RE:-'No bootable device|GRUB (Hard Disk|Read|Geom|Flopp
 # card, so no PXE ROM to wait for.  stdin is /dev/null: CI has none.
 BOOT_QEMU_ARGS=(-m 256 -nographic -monitor none -serial stdio -no-reboot -nic none)
 
-# boot_image IMG MARKER [TIMEOUT_S]: boots IMG as the only IDE disk of a PC
-# with the serial console on stdout, saves the transcript in IMG.log and
-# returns 0 if MARKER appeared in it.  Stops early on a known failure and
-# otherwise after TIMEOUT_S (default 120).  On failure prints the end of the
-# transcript as "# " lines.
-boot_image() {
-	local img=${1:-} marker=${2:-} limit=${3:-120} log pid rc=0 found=0 why
-	if [ -z "$img" ] || [ -z "$marker" ]; then
-		_boot_err "usage: boot_image IMG MARKER [TIMEOUT_S]"
+# How long a boot may take before it counts as hung.  A boot that works
+# takes 5 to 10 s on an idle machine, but one took 121 s on a 2-core
+# machine busy with builds; known failure messages end a boot at once, so a
+# long budget costs only the boots that really hang.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-360}
+# After the sign that a boot reached some stage, how long to keep watching
+# before calling what follows a hang (boot_watch --settle).
+BOOT_SETTLE=${BOOT_SETTLE:-30}
+
+# boot_watch IMG STOP [TIMEOUT_S] [--settle]: boots IMG as the only IDE disk
+# of a PC with the serial console on stdout, transcript in IMG.log, until
+# the fixed string STOP appears (return 0), a known failure appears or QEMU
+# exits (1), or TIMEOUT_S (default BOOT_TIMEOUT) pass (1).  With --settle,
+# after STOP it watches BOOT_SETTLE seconds more, so that the caller can
+# tell a hang from what comes next.  Sets BOOT_SECONDS (the boot's wall
+# time) and BOOT_WHY.  Boots take a lock in the cache, so test runs side
+# by side boot one at a time; the wait for it is not counted.
+boot_watch() {
+	local img=${1:-} stop=${2:-} limit=${3:-$BOOT_TIMEOUT} settle=${4:-} log pid rc=0 found=0 lockfd t0 cache i
+	BOOT_SECONDS=0
+	BOOT_WHY=
+	if [ -z "$img" ] || [ -z "$stop" ]; then
+		_boot_err "usage: boot_watch IMG STOP [TIMEOUT_S] [--settle]"
 		return 1
 	fi
 	[ -f "$img" ] || { _boot_err "no image $img"; return 1; }
 	log=$img.log
 	: >"$log" || { _boot_err "cannot write $log"; return 1; }
+	cache=$(_boot_cache)
+	mkdir -p "$cache" && exec {lockfd}>"$cache/qemu.lock" && flock "$lockfd" ||
+		{ _boot_err "cannot lock $cache/qemu.lock"; return 1; }
+	t0=$SECONDS
 	timeout "$limit" qemu-system-x86_64 "${BOOT_QEMU_ARGS[@]}" \
 		-drive "file=$img,format=raw,if=ide" </dev/null >"$log" 2>&1 &
 	pid=$!
-	why="qemu exited"
+	BOOT_WHY="qemu exited"
 	while kill -0 "$pid" 2>/dev/null; do
-		if grep -qF -- "$marker" "$log"; then
+		if grep -qaF -- "$stop" "$log"; then
 			found=1
 			break
 		fi
 		if grep -qaE -- "$BOOT_FAIL_RE" "$log"; then
-			why="a failure message appeared"
+			BOOT_WHY="a failure message appeared"
 			sleep 1 # let the rest of the message reach the log
 			break
 		fi
@@ -315,21 +336,48 @@ boot_image() {
 	done
 	if [ "$found" = 1 ]; then
 		# The guest powers off right after the marker: give it 10 s.
-		for _ in $(seq 50); do
+		local waits=50
+		[ "$settle" = --settle ] && waits=$((BOOT_SETTLE * 5))
+		for ((i = 0; i < waits; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.2
 		done
 	fi
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || rc=$?
-	if grep -qF -- "$marker" "$log"; then
+	BOOT_SECONDS=$((SECONDS - t0))
+	exec {lockfd}>&-
+	if grep -qaF -- "$stop" "$log"; then
+		BOOT_WHY=
 		return 0
 	fi
-	[ "$rc" -eq 124 ] && why="timed out after ${limit}s"
-	[ -s "$log" ] || why="$why; nothing reached the serial line (no boot loader?)"
-	_boot_err "marker not seen booting $img: $why (transcript: $log)"
-	boot_transcript "$log" | tail -n 30 | cut -c1-160 | sed 's/^/# /'
+	[ "$rc" -eq 124 ] && BOOT_WHY="timed out after ${limit}s"
+	[ -s "$log" ] || BOOT_WHY="$BOOT_WHY; nothing reached the serial line (no boot loader?)"
 	return 1
+}
+
+# boot_image IMG MARKER [TIMEOUT_S]: boot_watch until MARKER; on failure
+# prints why and the end of the transcript as "# " lines.
+boot_image() {
+	local img=${1:-} marker=${2:-}
+	if [ -z "$img" ] || [ -z "$marker" ]; then
+		_boot_err "usage: boot_image IMG MARKER [TIMEOUT_S]"
+		return 1
+	fi
+	boot_watch "$img" "$marker" "${3:-$BOOT_TIMEOUT}" && return 0
+	_boot_err "marker not seen booting $img: $BOOT_WHY after ${BOOT_SECONDS}s (transcript: $img.log)"
+	[ -f "$img.log" ] && boot_transcript "$img.log" | tail -n 30 | cut -c1-160 | sed 's/^/# /'
+	return 1
+}
+
+# boot_check DESCRIPTION IMG MARKER: one TAP test point (tests/lib/tap.sh)
+# for a boot that must reach MARKER, with the boot's time in it.
+boot_check() {
+	if boot_image "$2" "$3"; then
+		ok "$1 in ${BOOT_SECONDS} s"
+	else
+		not_ok "$1 (after ${BOOT_SECONDS} s: ${BOOT_WHY})"
+	fi
 }
 
 # boot_transcript LOG: the transcript as plain text.  GRUB draws its menu

@@ -23,6 +23,8 @@
 
 # shellcheck source=tests/lib/boot.sh
 . "$(dirname "${BASH_SOURCE[0]}")/boot.sh"
+# shellcheck source=tests/lib/grubshell.sh
+. "$(dirname "${BASH_SOURCE[0]}")/grubshell.sh"
 
 # Fixed identities so that two runs build byte-identical images.
 IMG_FS_UUID=${IMG_FS_UUID:-6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0}
@@ -252,18 +254,19 @@ EOF
 }
 
 # grub_shell_setup IMG [ROOTSPEC]: installs GRUB Legacy into IMG with Debian's
-# grub shell (the oracle), from the stage files in /boot/grub of ROOTSPEC
-# (default "(hd0,0)").  --device-map=/dev/null: an empty device map, so the
-# shell probes no real disks; "device (hd0) IMG" maps the image file instead.
-# The shell exits 0 even when a command fails, so its output is checked.
+# grub shell (the oracle, tests/lib/grubshell.sh), from the stage files in
+# /boot/grub of ROOTSPEC (default "(hd0,0)").
 grub_shell_setup() {
-	local img=${1:-} rootspec=${2:-(hd0,0)} out
+	local img=${1:-} rootspec=${2:-(hd0,0)} rc
 	[ -f "$img" ] || { _img_err "no image $img"; return 1; }
-	out=$(printf 'device (hd0) %s\nroot %s\nsetup (hd0)\nquit\n' "$img" "$rootspec" |
-		grub --batch --no-floppy --device-map=/dev/null 2>&1)
-	if grep -q 'Error [0-9]' <<<"$out" || ! grep -q '^Done\.' <<<"$out"; then
+	grub_shell "$img" "root $rootspec" "setup (hd0)"
+	rc=$?
+	[ "$rc" -eq 0 ] && return 0
+	if [ "$rc" -eq 2 ]; then
+		_img_err "the grub shell did not run on $img: it never touched the image"
+	else
 		_img_err "grub shell setup of $img failed"
-		printf '%s\n' "$out" | grep -v '^ *$' | sed 's/^/# /' >&2
-		return 1
 	fi
+	printf '%s\n' "$GRUB_SHELL_OUT" | grep -v '^ *$' | sed 's/^/# /' >&2
+	return 1
 }
