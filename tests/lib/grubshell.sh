@@ -57,8 +57,11 @@ grub_shell_detect() {
 		fi
 		GRUB_SHELL_WHY="neither $bin nor qemu-i386 $bin runs"
 	done
-	[ -n "$GRUB_SHELL_WHY" ] ||
+	if [ -z "$GRUB_SHELL_WHY" ] && [ -n "$onpath" ]; then
+		GRUB_SHELL_WHY="$onpath does not run and $GRUB_SHELL_BIN is no i386 program to emulate"
+	elif [ -z "$GRUB_SHELL_WHY" ]; then
 		GRUB_SHELL_WHY="no grub shell (install grub-legacy: tools/install-deps)"
+	fi
 	GRUB_SHELL_MODE=none
 	return 1
 }
