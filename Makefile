@@ -12,25 +12,25 @@ BUILD   ?= build
 SANITIZE ?=
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
-INCS    := -Iinclude -Ilib -Idisk -Istages -Iinstaller -Iinspect -I$(BUILD)
+# Includes name their layer: #include "disk/disk.h" (docs/HACKING.md).
+INCS    := -I. -Iinclude -I$(BUILD)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
 
 SOVERSION := 0
 LIB_SRCS := lib/error.c lib/handle.c \
+	stages/stage.c stages/source.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c \
-	stages/stage.c stages/source.c \
+	inspect/pipeline.c inspect/finding.c inspect/partitions.c \
+	inspect/bootcode.c inspect/chain.c inspect/grubpath.c inspect/blocks.c \
+	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \
+	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \
 	installer/target.c installer/config.c installer/files.c \
-	installer/embed.c installer/mbr.c installer/install.c \
-	disk/features.c \
-	inspect/verify.c inspect/report.c inspect/disk.c inspect/bootcode.c \
-	inspect/chain.c inspect/grubpath.c inspect/blocks.c inspect/features.c \
-	inspect/menu.c inspect/kernel.c inspect/elf.c inspect/userspace.c \
-	inspect/explain.c inspect/map.c
+	installer/embed.c installer/bootsector.c installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
-CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/verify.o
+CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o
 
 .PHONY: all deps check check-asan demo clean test-progs bench fuzz fuzz-build
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
@@ -61,7 +61,7 @@ $(STAGE_SRC)/%:
 	@false
 
 $(BUILD)/stages/blobs.o: $(BUILD)/stages/blobs.c
-	$(CC) $(ALL_CFLAGS) -Istages -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/libgrubinst.a: $(LIB_OBJS)
 	rm -f $@

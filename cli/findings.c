@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "grubinst.h"
-#include "verify.h"
+#include "cli/findings.h"
 
 /* Boot order: the order areas are printed in. */
 static const char *const areas[] = {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "grubinst.h"
-#include "verify.h"
+#include "cli/findings.h"
 
 enum exit_code { EXIT_INSTALLED = 0, EXIT_REFUSED = 1, EXIT_ERROR = 2 };
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 struct capture {
 	struct struct_io_manager manager;

@@ -16,7 +16,7 @@
  * bitmaps, inode bitmaps, inode tables) are merged like sorted lists.  A
  * layout in any other order goes to ext2fs_check_desc().
  */
-#include "disk.h"
+#include "disk/disk.h"
 
 enum run_kind { RUN_SUPER, RUN_BLOCK_MAP, RUN_INODE_MAP, RUN_INODE_TABLE, RUN_KINDS };
 

@@ -5,7 +5,6 @@
  * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
  * fstime.c  the times written into the filesystem
  * groups.c  its allocation bitmaps, read one block group at a time
- * features.c  which filesystem features GRUB 0.97 cannot read
  */
 #ifndef GRUBINST_DISK_H
 #define GRUBINST_DISK_H
@@ -17,7 +16,7 @@
 
 #include <ext2fs/ext2fs.h>
 
-#include "internal.h"
+#include "lib/internal.h"
 
 #define SECTOR_SIZE 512u
 
@@ -221,25 +220,6 @@ errcode_t fs_check_descriptors(ext2_filsys e2);
  * metadata block kept as a tree of extents, which stays small: for
  * layouts the one pass does not handle, and the fuzzer's reference.  */
 errcode_t fs_check_descriptors_slowly(ext2_filsys e2);
-
-/* ---- features.c ---- */
-
-/* A filesystem feature GRUB 0.97's ext2 reader cannot follow. */
-struct fs_problem {
-	uint32_t mask;		/* in s_feature_incompat */
-	const char *name;	/* as mke2fs -O names it */
-	const char *why;	/* "is ...", "has ...", "needs ..." */
-	const char *fix;
-};
-
-/* The next such feature set in SB, searching from *POS (start at 0);
- * NULL when there is none left.  */
-const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
-					    size_t *pos);
-/* "has errors recorded" or "was not cleanly unmounted", and what Linux
- * warns when it mounts it ("mounting ..."); NULL for a clean filesystem.  */
-const char *fs_unclean(const struct ext2_super_block *sb,
-		       const char **kernel_says);
 
 /* ---- journal.c: the writes of an install, held until commit ---- */
 

@@ -8,7 +8,7 @@
 
 #include <et/com_err.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 #define FS_FAIL(err, fs, rc, what)                                            \
 	gi_fail(err, GRUBINST_EIO, "%s: %s: %s", (fs)->image_path, what,       \

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 time_t fs_now(const struct fs *fs)
 {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 struct fs_groups {
 	ext2_filsys e2;

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 /* A mounted block device (or an image attached to a mounted loop device)
  * changes under our feet: the kernel caches its filesystem.  CHECK_PATH

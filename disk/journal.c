@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 /* Removes the part of run I that [START, END) covers; a run covering both
  * ends is overwritten in place.  Returns the index of the next run.  */

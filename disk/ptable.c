@@ -4,7 +4,7 @@
 
 #include <libfdisk.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 {

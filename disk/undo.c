@@ -24,7 +24,7 @@
 
 #include <zlib.h>
 
-#include "disk.h"
+#include "disk/disk.h"
 
 #define UNDO_SUFFIX ".grubinst-undo"
 #define UNDO_MAGIC "GRUBINST-UNDO-1\n"

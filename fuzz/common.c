@@ -9,7 +9,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "common.h"
+#include "fuzz/common.h"
 
 static void fill(int fd, const char *path, const uint8_t *data, size_t len)
 {

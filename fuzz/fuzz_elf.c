@@ -2,8 +2,8 @@
  * interpreter and its libraries.  Seeds: real programs and libraries.  */
 #include <string.h>
 
-#include "common.h"
-#include "inspect.h"
+#include "fuzz/common.h"
+#include "inspect/inspect.h"
 
 static void check_string(const char *what, const char *s, size_t size)
 {

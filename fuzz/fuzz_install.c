@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "fuzz/common.h"
 
 static void run(const char *path, bool dry_run, const uint8_t *data,
 		size_t size)

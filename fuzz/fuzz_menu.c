@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "inspect.h"
+#include "fuzz/common.h"
+#include "inspect/inspect.h"
 
 static const char *image;
 

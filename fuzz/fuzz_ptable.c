@@ -4,8 +4,8 @@
  * tables written by sfdisk, extended partitions included.  */
 #include <string.h>
 
-#include "common.h"
-#include "inspect.h"
+#include "fuzz/common.h"
+#include "inspect/inspect.h"
 
 static void check_table(const struct ptable *pt)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
-#include "inspect.h"
+#include "fuzz/common.h"
+#include "inspect/inspect.h"
 
 #define MAX_STAGE (1024 * 1024)
 

@@ -4,7 +4,7 @@
  * mutations mostly where their metadata is (mutate_image.c).  */
 #include <string.h>
 
-#include "common.h"
+#include "fuzz/common.h"
 
 static void check_map_line(void *ctx, const char *line)
 {

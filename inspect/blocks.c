@@ -19,7 +19,7 @@
 
 #include <et/com_err.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 /* Block counts a hostile inode may claim: a corrupt indirect tree could
  * make the iterator walk billions of entries.  Stop at what i_blocks

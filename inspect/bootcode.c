@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define CODE_AREA STAGE1_WINDOWS_NT_MAGIC	/* bytes 0..439 */
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define ENTRY_SIZE 8
 /* The list may not grow down into the loader's code (start.S puts its

@@ -8,7 +8,7 @@
 #include <elf.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define MAX_LOADS 16
 #define MAX_DYN 4096

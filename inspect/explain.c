@@ -5,7 +5,7 @@
  */
 #include <stddef.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 static const char *const explanations[GERR_MAX + 1] = {
 	[1] = "Error 1: Filename must be either an absolute pathname or blocklist\n"

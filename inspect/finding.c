@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 /* The length of the character at S if a terminal shows it as text, else
  * 0: C0 and C1 controls (U+0080..U+009F would start escape sequences

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 /* Does GRUB read this partition: stage2, the menu or a menu entry? */
 static bool grub_reads(const struct inspect *in, int partno)

@@ -17,7 +17,7 @@
 
 #include <et/com_err.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define GRUB_MAX_LINKS 5
 #define LINUX_MAX_LINKS 40

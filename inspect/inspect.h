@@ -23,8 +23,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "disk.h"
-#include "stage.h"
+#include "disk/disk.h"
+#include "stages/stage.h"
+#include "inspect/rules.h"
 
 #define OK GRUBINST_SEV_OK
 #define WARN GRUBINST_SEV_WARN

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define HEAD_SIZE (64 * 1024)
 #define MULTIBOOT_SEARCH 8192

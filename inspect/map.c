@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define MAX_REGIONS (3 * PTABLE_MAX + 8)
 

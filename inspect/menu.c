@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define MENU_MAX_BYTES (1024 * 1024)
 #define GRUB_LINE_MAX 1500	/* NEW_HEAPSIZE: longer lines are cut */

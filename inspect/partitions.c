@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define TYPE_LINUX 0x83
 #define TYPE_LINUX_RAID 0xfd

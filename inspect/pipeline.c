@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
 {

@@ -6,7 +6,7 @@
  * 64bit, metadata_csum, 256-byte inodes) boot; these do not, or make a
  * reader see stale data.
  */
-#include "disk.h"
+#include "inspect/rules.h"
 
 static const struct fs_problem unreadable_incompat[] = {
 	{ EXT3_FEATURE_INCOMPAT_RECOVER, "needs_recovery",

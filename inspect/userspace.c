@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect/inspect.h"
 
 #define EXEC_MAX_BYTES (64u * 1024 * 1024)
 #define ELF_HEAD (64u * 1024)	/* where ELF headers usually all are */

@@ -1,7 +1,7 @@
 /* Writing stage1: into the MBR (sector 0) or the partition's boot sector.
  * It is the last write of an install (journal.c), so that every earlier
  * failure leaves the old boot code in charge.  */
-#include "installer.h"
+#include "installer/installer.h"
 
 void mbr_build(struct install *in)
 {

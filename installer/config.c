@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "installer.h"
+#include "installer/installer.h"
 
 #define CONFIG_MAX (256 * 1024)
 #define MAX_KERNELS 16

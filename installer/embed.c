@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "installer.h"
+#include "installer/installer.h"
 
 /* The gap may already hold a GRUB Legacy stage1.5 (a reinstall) or
  * zeros; anything else belongs to someone else.  */

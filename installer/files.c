@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "installer.h"
+#include "installer/installer.h"
 
 static uint64_t blocks_for(const struct install *in, size_t len)
 {

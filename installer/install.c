@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "installer.h"
+#include "installer/installer.h"
 
 static const char *chain_name(enum chain c)
 {

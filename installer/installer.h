@@ -11,8 +11,9 @@
 #ifndef GRUBINST_INSTALLER_H
 #define GRUBINST_INSTALLER_H
 
-#include "disk.h"
-#include "stage.h"
+#include "disk/disk.h"
+#include "stages/stage.h"
+#include "inspect/rules.h"
 
 #define GRUB_DIR "/boot/grub"
 #define STAGE2_PATH GRUB_DIR "/stage2"

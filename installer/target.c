@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "installer.h"
+#include "installer/installer.h"
 
 /* Partition types GRUB Legacy's ext2 reader is usually found on; others
  * get a warning in the report, not a refusal.  */

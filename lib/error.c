@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/internal.h"
 
 int gi_fail(struct gi_err *err, int code, const char *fmt, ...)
 {

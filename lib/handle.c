@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "lib/internal.h"
 
 /* Reproducible builds want a malformed SOURCE_DATE_EPOCH to stop the
  * build, not to be ignored: it becomes GRUBINST_TIME_INVALID, which an

@@ -8,8 +8,8 @@
 
 #include <zlib.h>
 
-#include "stage.h"
-#include "stage_blobs.h"
+#include "stages/stage.h"
+#include "stages/stage_blobs.h"
 
 /* Larger than any GRUB Legacy stage2 (about 120 KiB): a bound against
  * being fed a huge file by mistake.  */

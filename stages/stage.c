@@ -1,7 +1,7 @@
 /* Checking and patching GRUB Legacy stage images, as `install` does. */
 #include <string.h>
 
-#include "stage.h"
+#include "stages/stage.h"
 
 #define BLOCKLIST_ENTRY 8	/* u32 start, u16 count, u16 segment */
 /* The loader copies sectors into real-mode memory, which ends at 640 KiB

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "lib/internal.h"
 
 #define STAGE_SECTOR 512u
 
