@@ -11,8 +11,8 @@
 #include "disk/disk.h"
 
 #define FS_FAIL(err, fs, rc, what)                                            \
-	gi_fail(err, GRUBINST_EIO, "%s: %s: %s", (fs)->image_path, what,       \
-		error_message(rc))
+	gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, (fs)->image_path, "%s: %s", \
+		   what, error_message(rc))
 
 /* libext2fs works on a duplicate of the image's descriptor, so that it
  * reads and writes the very file we opened, locked and checked.  Its
@@ -47,11 +47,11 @@ static int check_superblock(struct fs *fs, struct gi_err *err)
 
 	if (sb->s_first_data_block == want)
 		return 0;
-	return gi_fail(err, GRUBINST_REFUSED,
-		       "%s: no ext2/ext3/ext4 filesystem at byte %llu: corrupt "
-		       "superblock: first data block %u, should be %u",
-		       fs->image_path, (unsigned long long)fs->offset,
-		       sb->s_first_data_block, want);
+	return gi_refuse(err, GI_CAUSE_NO_FS, fs->image_path,
+			 "no ext2/ext3/ext4 filesystem at byte %llu: corrupt "
+			 "superblock: first data block %u, should be %u",
+			 (unsigned long long)fs->offset, sb->s_first_data_block,
+			 want);
 }
 
 /* Before writing: group descriptors that put a bitmap or an inode table
@@ -64,11 +64,11 @@ static int check_descriptors(struct fs *fs, struct gi_err *err)
 
 	if (!rc)
 		return 0;
-	return gi_fail(err, GRUBINST_REFUSED,
-		       "%s: the filesystem at byte %llu is damaged (%s); repair "
-		       "it first: e2fsck -f '%s?offset=%llu'", fs->image_path,
-		       (unsigned long long)fs->offset, error_message(rc),
-		       fs->image_path, (unsigned long long)fs->offset);
+	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
+			 "the filesystem at byte %llu is damaged (%s); repair "
+			 "it first: e2fsck -f '%s?offset=%llu'",
+			 (unsigned long long)fs->offset, error_message(rc),
+			 fs->image_path, (unsigned long long)fs->offset);
 }
 
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
@@ -92,10 +92,9 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	rc = open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
 		fs->e2 = NULL;
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: no ext2/ext3/ext4 filesystem at byte %llu: %s",
-			       img->path, (unsigned long long)offset,
-			       error_message(rc));
+		return gi_refuse(err, GI_CAUSE_NO_FS, img->path,
+				 "no ext2/ext3/ext4 filesystem at byte %llu: %s",
+				 (unsigned long long)offset, error_message(rc));
 	}
 	fs->block_size = fs->e2->blocksize;
 	fs->blocks = ext2fs_blocks_count(fs->e2->super);
@@ -115,12 +114,12 @@ int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 	 * clusters got wrong block counts and free counts: e2fsck -fn
 	 * found both after an install.  */
 	if (ext2fs_has_feature_bigalloc(fs->e2->super))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: the filesystem at byte %llu allocates clusters "
-			       "of %d blocks (bigalloc); grubinst cannot place "
-			       "files in it: make it without -O bigalloc",
-			       fs->image_path, (unsigned long long)fs->offset,
-			       EXT2FS_CLUSTER_RATIO(fs->e2));
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "the filesystem at byte %llu allocates clusters "
+				 "of %d blocks (bigalloc); grubinst cannot place "
+				 "files in it: make it without -O bigalloc",
+				 (unsigned long long)fs->offset,
+				 EXT2FS_CLUSTER_RATIO(fs->e2));
 	rc = fs_groups_start(fs);
 	return rc ? FS_FAIL(err, fs, rc, "cannot read the allocation bitmaps") : 0;
 }
@@ -176,9 +175,10 @@ static int namei(struct fs *fs, const char *path, bool follow, ext2_ino_t *ino,
 		return 0;
 	}
 	if (rc)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: cannot %s %s: %s",
-			       fs->image_path, follow ? "resolve" : "look up",
-			       path, error_message(rc));
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "cannot %s %s: %s",
+				 follow ? "resolve" : "look up", path,
+				 error_message(rc));
 	return 0;
 }
 
@@ -203,8 +203,9 @@ int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
 	rc = ext2fs_read_inode_full(fs->e2, ino, (struct ext2_inode *)in,
 				    sizeof(*in));
 	if (rc)
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot read inode %u: %s",
-			       fs->image_path, ino, error_message(rc));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO,
+				  fs->image_path, "cannot read inode %u: %s",
+				  ino, error_message(rc));
 	return 0;
 }
 
@@ -230,9 +231,9 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 	}
 	if (size > max) {
 		ext2fs_file_close(file);
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: inode %u is %llu bytes, more than %zu",
-			       fs->image_path, ino, (unsigned long long)size, max);
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "inode %u is %llu bytes, more than %zu", ino,
+				 (unsigned long long)size, max);
 	}
 	buf = malloc(size ? size : 1);
 	if (!buf) {
@@ -271,8 +272,9 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 	if (fs_lookup(fs, parent, dir, err))
 		return err->code;
 	if (!*dir)
-		return gi_fail(err, GRUBINST_EIO, "%s: directory %s is missing",
-			       fs->image_path, parent);
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO,
+				  fs->image_path, "directory %s is missing",
+				  parent);
 	return 0;
 }
 
@@ -309,6 +311,13 @@ static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
 	return rc ? rc : fs_stamp_changed(fs, dir);
 }
 
+/* Failures that mean the filesystem is full, not that it is broken. */
+static bool no_room(errcode_t rc)
+{
+	return rc == EXT2_ET_DIR_NO_SPACE || rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
+	       rc == EXT2_ET_INODE_ALLOC_FAIL;
+}
+
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 	       struct gi_err *err)
 {
@@ -337,19 +346,19 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 		if (!child) {
 			rc = mkdir_growing(fs, dir, sofar + strlen(sofar) - n);
 			if (rc)
-				return gi_fail(err, rc == EXT2_ET_DIR_NO_SPACE ||
-							    rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
-							    rc == EXT2_ET_INODE_ALLOC_FAIL
-						    ? GRUBINST_REFUSED
-						    : GRUBINST_EIO,
-					       "%s: cannot create directory %s: %s",
-					       fs->image_path, sofar, error_message(rc));
+				return gi_fail_as(err, no_room(rc) ? GRUBINST_REFUSED
+								   : GRUBINST_EIO,
+						  no_room(rc) ? GI_CAUSE_OTHER
+							      : GI_CAUSE_IO,
+						  fs->image_path,
+						  "cannot create directory %s: %s",
+						  sofar, error_message(rc));
 			if (fs_lookup(fs, sofar, &child, err))
 				return err->code;
 		} else if (ext2fs_check_directory(fs->e2, child) != 0) {
-			return gi_fail(err, GRUBINST_REFUSED,
-				       "%s: %s exists and is not a directory",
-				       fs->image_path, sofar);
+			return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+					 "%s exists and is not a directory",
+					 sofar);
 		}
 		dir = child;
 	}
@@ -367,10 +376,10 @@ int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
 	if (!nblocks || ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
 					 fs->e2->super->s_first_data_block,
 					 nblocks, NULL, &start, &len))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: no room for the stage files: the filesystem "
-			       "has no %llu free contiguous blocks",
-			       fs->image_path, (unsigned long long)nblocks);
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "no room for the stage files: the filesystem "
+				 "has no %llu free contiguous blocks",
+				 (unsigned long long)nblocks);
 	ext2fs_block_alloc_stats_range(fs->e2, start, nblocks, +1);
 	*first = start;
 	return 0;
@@ -418,9 +427,9 @@ int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
 		return err->code;
 	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFREG | 0644, &ino);
 	if (rc)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: no free inode for %s: %s", fs->image_path,
-			       path, error_message(rc));
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "no free inode for %s: %s", path,
+				 error_message(rc));
 	rc = link_growing(fs, dir, name, ino, EXT2_FT_REG_FILE);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
@@ -498,10 +507,10 @@ static int collect_run(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 static int damaged(struct fs *fs, ext2_ino_t ino, const char *why,
 		   struct gi_err *err)
 {
-	return gi_fail(err, GRUBINST_REFUSED,
-		       "%s: inode %u is damaged (%s); repair the filesystem "
-		       "first: e2fsck -f '%s?offset=%llu'", fs->image_path, ino,
-		       why, fs->image_path, (unsigned long long)fs->offset);
+	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
+			 "inode %u is damaged (%s); repair the filesystem "
+			 "first: e2fsck -f '%s?offset=%llu'", ino, why,
+			 fs->image_path, (unsigned long long)fs->offset);
 }
 
 int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
@@ -639,9 +648,8 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	if (LINUX_S_ISDIR(inode.i_mode))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: %s is a directory; it must be a file",
-			       fs->image_path, path);
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "%s is a directory; it must be a file", path);
 	/* Fast symlinks keep their target in i_block: not block numbers. */
 	if (ext2fs_inode_has_valid_blocks2(fs->e2, &inode) &&
 	    check_inside(fs, ino, err))

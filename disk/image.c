@@ -19,8 +19,8 @@ static int refuse_if_mounted(const struct image *img, const char *check_path,
 
 	if (ext2fs_check_if_mounted(check_path, &flags) == 0 &&
 	    (flags & EXT2_MF_MOUNTED))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: is mounted; unmount it first", img->path);
+		return gi_refuse(err, GI_CAUSE_MOUNTED, img->path,
+				 "is mounted; unmount it first");
 	return 0;
 }
 
@@ -31,18 +31,17 @@ static int lock_image(struct image *img, struct gi_err *err)
 	if (flock(img->fd, op) == 0)
 		return 0;
 	if (errno == EWOULDBLOCK)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: in use by another grubinst (locked)",
-			       img->path);
-	return gi_fail(err, GRUBINST_EIO, "%s: cannot lock: %s", img->path,
-		       strerror(errno));
+		return gi_refuse(err, GI_CAUSE_BUSY, img->path,
+				 "in use by another grubinst (locked)");
+	return gi_fail_errno(err, errno, img->path, "cannot lock: %s",
+			     strerror(errno));
 }
 
 static int refuse_non_disk(const char *path, struct gi_err *err)
 {
-	return gi_fail(err, GRUBINST_REFUSED,
-		       "%s: not a disk image (neither a regular file nor a "
-		       "block device)", path);
+	return gi_refuse(err, GI_CAUSE_NOT_A_DISK, path,
+			 "not a disk image (neither a regular file nor a "
+			 "block device)");
 }
 
 static void image_init(struct image *img, const char *path, bool writable)
@@ -81,7 +80,7 @@ static int image_setup(struct image *img, const char *check_path,
 	return 0;
 
 io_error:
-	gi_fail(err, GRUBINST_EIO, "%s: %s", img->path, strerror(errno));
+	gi_fail_errno(err, errno, img->path, "%s", strerror(errno));
 	image_close(img);
 	return err->code;
 }
@@ -101,8 +100,11 @@ int image_open(struct image *img, const char *path, bool writable,
 		int code = (errno == EACCES || errno == EROFS) && writable
 				   ? GRUBINST_REFUSED
 				   : GRUBINST_EIO;
-		return gi_fail(err, code, "%s: cannot open%s: %s", path,
-			       writable ? " for writing" : "", strerror(errno));
+		if (code == GRUBINST_EIO)
+			return gi_fail_errno(err, errno, path, "cannot open: %s",
+					     strerror(errno));
+		return gi_refuse(err, GI_CAUSE_OTHER, path,
+				 "cannot open for writing: %s", strerror(errno));
 	}
 	return image_setup(img, path, err);
 }
@@ -118,22 +120,23 @@ int image_open_fd(struct image *img, int fd, const char *name, bool writable,
 	image_init(img, name, writable);
 	mode = fcntl(fd, F_GETFL);
 	if (mode < 0)
-		return gi_fail(err, GRUBINST_EUSAGE, "%s: bad file descriptor %d: %s",
-			       name, fd, strerror(errno));
+		return gi_fail_as(err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, name,
+				  "bad file descriptor %d: %s", fd,
+				  strerror(errno));
 	/* pwrite() on an O_APPEND descriptor writes at the end of the file. */
 	if (writable && (mode & O_APPEND))
-		return gi_fail(err, GRUBINST_REFUSED, "%s: file descriptor %d is "
-			       "open with O_APPEND: writes would go to the end",
-			       name, fd);
+		return gi_refuse(err, GI_CAUSE_USAGE, name, "file descriptor %d "
+				 "is open with O_APPEND: writes would go to the end",
+				 fd);
 	mode &= O_ACCMODE;
 	if (mode == O_WRONLY || (writable && mode != O_RDWR))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: file descriptor %d is not open for %s", name,
-			       fd, mode == O_WRONLY ? "reading" : "reading and writing");
+		return gi_refuse(err, GI_CAUSE_USAGE, name,
+				 "file descriptor %d is not open for %s", fd,
+				 mode == O_WRONLY ? "reading" : "reading and writing");
 	img->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (img->fd < 0)
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot duplicate file "
-			       "descriptor %d: %s", name, fd, strerror(errno));
+		return gi_fail_errno(err, errno, name, "cannot duplicate file "
+				     "descriptor %d: %s", fd, strerror(errno));
 	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", img->fd);
 	return image_setup(img, proc_path, err);
 }
@@ -166,13 +169,12 @@ int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 	if (n == (ssize_t)len)
 		return 0;
 	if (n >= 0)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: truncated: sector %llu lies beyond the end "
-			       "of the image (%llu bytes)",
-			       img->path, (unsigned long long)sector,
-			       (unsigned long long)img->size);
-	return gi_fail(err, GRUBINST_EIO, "%s: cannot read sector %llu: %s",
-		       img->path, (unsigned long long)sector, strerror(errno));
+		return gi_refuse(err, GI_CAUSE_TRUNCATED, img->path,
+				 "truncated: sector %llu lies beyond the end of "
+				 "the image (%llu bytes)", (unsigned long long)sector,
+				 (unsigned long long)img->size);
+	return gi_fail_errno(err, errno, img->path, "cannot read sector %llu: %s",
+			     (unsigned long long)sector, strerror(errno));
 }
 
 /* A full disk first takes part of a write: the rest then fails with the
@@ -187,11 +189,10 @@ int image_write(struct image *img, uint64_t sector, const void *buf,
 		ssize_t n = pwrite(img->fd, (const uint8_t *)buf + done,
 				   len - done, off + (off_t)done);
 		if (n <= 0)
-			return gi_fail(err, GRUBINST_EIO,
-				       "%s: cannot write sector %llu: %s",
-				       img->path,
-				       (unsigned long long)(sector + done / SECTOR_SIZE),
-				       n < 0 ? strerror(errno) : "short write");
+			return gi_fail_errno(err, n < 0 ? errno : ENOSPC, img->path,
+					     "cannot write sector %llu: %s",
+					     (unsigned long long)(sector + done / SECTOR_SIZE),
+					     n < 0 ? strerror(errno) : "short write");
 		done += (size_t)n;
 	}
 	return 0;
@@ -203,6 +204,6 @@ int image_sync(struct image *img, struct gi_err *err)
 {
 	if (fdatasync(img->fd) == 0)
 		return 0;
-	return gi_fail(err, GRUBINST_EIO, "%s: cannot sync: %s", img->path,
-		       strerror(errno));
+	return gi_fail_errno(err, errno, img->path, "cannot sync: %s",
+			     strerror(errno));
 }

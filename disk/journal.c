@@ -274,20 +274,21 @@ static int write_all(struct image *img, const struct changes *cs,
 static int failed(struct image *img, const struct changes *cs,
 		  struct gi_err *err)
 {
-	struct gi_err first = *err, ignored = { 0 };
+	struct gi_err ignored = { 0 };
 	bool restored = roll_back(img, cs) == 0;
 
 	/* Once the image is restored, a record left behind is harmless: the
 	 * next install finds the old contents in place.  */
-	if (restored)
+	if (restored) {
 		undo_discard(img, &ignored);
-	memset(err, 0, sizeof(*err));
-	if (restored)
-		return gi_fail(err, first.code, "%s; the old contents were put "
-			       "back, the image is unchanged", first.msg);
-	return gi_fail(err, first.code, "%s; putting the old contents back "
-		       "failed too: the next grubinst run on %s restores them "
-		       "from its undo record", first.msg, img->path);
+		gi_append(err, "; the old contents were put back, the image is "
+			  "unchanged");
+	} else {
+		gi_append(err, "; putting the old contents back failed too: the "
+			  "next grubinst run on %s restores them from its undo "
+			  "record", img->path);
+	}
+	return err->code;
 }
 
 int journal_commit(struct journal *j, struct image *img, struct gi_err *err)

@@ -1,5 +1,7 @@
 /* The MBR partition table, read with libfdisk. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libfdisk.h>
@@ -44,8 +46,8 @@ static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 	int rc = 0;
 
 	if (fdisk_get_partitions(cxt, &tb) != 0)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: cannot read the partition table", path);
+		return gi_refuse(err, GI_CAUSE_PTABLE, path,
+				 "cannot read the partition table");
 	itr = fdisk_new_iter(FDISK_ITER_FORWARD);
 	if (!itr) {
 		fdisk_unref_table(tb);
@@ -53,9 +55,8 @@ static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 	}
 	while (fdisk_table_next_partition(tb, itr, &fp) == 0) {
 		if (pt->count == PTABLE_MAX) {
-			rc = gi_fail(err, GRUBINST_REFUSED,
-				     "%s: more than %d partitions", path,
-				     PTABLE_MAX);
+			rc = gi_refuse(err, GI_CAUSE_PTABLE, path,
+				       "more than %d partitions", PTABLE_MAX);
 			break;
 		}
 		fill_partition(fp, &pt->part[pt->count++]);
@@ -64,6 +65,18 @@ static int read_partitions(struct fdisk_context *cxt, struct ptable *pt,
 	fdisk_unref_table(tb);
 	cut_loop(pt);
 	return rc;
+}
+
+/* The MBR's disk identifier (bytes 440..443), which PARTUUID= names. */
+static uint32_t disk_id(struct fdisk_context *cxt)
+{
+	char *id = NULL;
+	uint32_t v = 0;
+
+	if (fdisk_get_disklabel_id(cxt, &id) == 0 && id)
+		v = (uint32_t)strtoul(id, NULL, 16);
+	free(id);
+	return v;
 }
 
 int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
@@ -80,22 +93,33 @@ int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
 	fdisk_enable_listonly(cxt, 1);
 	/* libfdisk must not second-guess the image's geometry or alignment:
 	 * we only read what is there.  */
-	if (fdisk_assign_device_by_fd(cxt, img->fd, img->path, 1) != 0) {
+	rc = fdisk_assign_device_by_fd(cxt, img->fd, img->path, 1);
+	if (rc != 0) {
 		fdisk_unref_context(cxt);
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: cannot read a partition table", img->path);
+		/* libfdisk returns -errno: a read error is not a bad table. */
+		if (rc == -ENOMEM)
+			return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+		if (rc < 0 && rc != -EINVAL)
+			return gi_fail_errno(err, -rc, img->path, "cannot read the "
+					     "partition table: %s", strerror(-rc));
+		return gi_refuse(err, GI_CAUSE_PTABLE, img->path,
+				 "cannot read a partition table");
 	}
 	if (!fdisk_has_label(cxt)) {
-		rc = gi_fail(err, GRUBINST_REFUSED,
-			     "%s: no partition table found", img->path);
+		rc = gi_refuse(err, GI_CAUSE_NO_LABEL, img->path,
+			       "no partition table found");
 	} else if (!fdisk_is_labeltype(cxt, FDISK_DISKLABEL_DOS)) {
 		struct fdisk_label *lb = fdisk_get_label(cxt, NULL);
-		rc = gi_fail(err, GRUBINST_REFUSED,
-			     "%s: has a %s partition table; GRUB Legacy boots "
-			     "only from MBR (dos) disks",
-			     img->path, lb ? fdisk_label_get_name(lb) : "non-MBR");
+		bool gpt = fdisk_is_labeltype(cxt, FDISK_DISKLABEL_GPT);
+
+		rc = gi_refuse(err, gpt ? GI_CAUSE_GPT : GI_CAUSE_OTHER_LABEL,
+			       img->path, "has a %s partition table; GRUB Legacy "
+			       "boots only from MBR (dos) disks",
+			       lb ? fdisk_label_get_name(lb) : "non-MBR");
 	} else {
 		rc = read_partitions(cxt, pt, img->path, err);
+		if (!rc)
+			pt->disk_id = disk_id(cxt);
 	}
 	/* The descriptor is ours: fdisk_unref_context() lets go of it
 	 * without the fsync() of fdisk_deassign_device().  */

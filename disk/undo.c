@@ -79,7 +79,8 @@ static int undo_paths(const struct image *img, struct undo_paths *p,
 {
 	if (undo_path(img->path, "", p->record, sizeof(p->record)) ||
 	    undo_path(img->path, ".tmp", p->tmp, sizeof(p->tmp)))
-		return gi_fail(err, GRUBINST_EUSAGE, "%s: path too long", img->path);
+		return gi_fail_as(err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  img->path, "path too long");
 	return 0;
 }
 
@@ -190,9 +191,10 @@ int undo_save(struct image *img, const struct sector_change *c, size_t n,
 		free(rec);
 		unlink(p.tmp);
 		unlink(p.record);
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot write the undo record "
-			       "%s: %s; nothing was written", img->path, p.record,
-			       strerror(saved));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+				  "cannot write the undo record "
+				  "%s: %s; nothing was written", p.record,
+				  strerror(saved));
 	}
 	free(rec);
 	return 0;
@@ -207,9 +209,10 @@ int undo_discard(struct image *img, struct gi_err *err)
 	if (undo_paths(img, &p, err))
 		return err->code;
 	if ((unlink(p.record) < 0 && errno != ENOENT) || sync_dir(p.record) < 0)
-		return gi_fail(err, GRUBINST_EIO, "%s: installed, but the undo "
-			       "record %s cannot be removed: %s", img->path,
-			       p.record, strerror(errno));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+				  "installed, but the undo "
+				  "record %s cannot be removed: %s", p.record,
+				  strerror(errno));
 	return 0;
 }
 
@@ -295,16 +298,18 @@ static int check_record(struct image *img, struct record *r, const char *path,
 
 	if (r->len < HEADER_LEN + 4 || memcmp(r->data, UNDO_MAGIC, MAGIC_LEN) ||
 	    crc32(0, r->data, (uInt)(r->len - 4)) != get32(r->data + r->len - 4))
-		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s of "
-			       "an interrupted install is corrupt; check the "
-			       "image (grubinst --verify, e2fsck -fn), then "
-			       "remove it", img->path, path);
+		return gi_refuse(err, GI_CAUSE_UNDO, img->path,
+				 "the undo record %s of "
+				 "an interrupted install is corrupt; check the "
+				 "image (grubinst --verify, e2fsck -fn), then "
+				 "remove it", path);
 	if (get64(r->data + MAGIC_LEN) != img->size)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s is "
-			       "for an image of %llu bytes, not %llu; remove it "
-			       "if it belongs to no install", img->path, path,
-			       (unsigned long long)get64(r->data + MAGIC_LEN),
-			       (unsigned long long)img->size);
+		return gi_refuse(err, GI_CAUSE_UNDO, img->path,
+				 "the undo record %s is "
+				 "for an image of %llu bytes, not %llu; remove it "
+				 "if it belongs to no install", path,
+				 (unsigned long long)get64(r->data + MAGIC_LEN),
+				 (unsigned long long)img->size);
 	r->pos = HEADER_LEN;
 	r->left = get64(r->data + MAGIC_LEN + 8);
 	it = *r;
@@ -314,17 +319,19 @@ static int check_record(struct image *img, struct record *r, const char *path,
 				return err->code;
 			if (memcmp(cur, c.before + s * SECTOR_SIZE, SECTOR_SIZE) &&
 			    memcmp(cur, c.after + s * SECTOR_SIZE, SECTOR_SIZE))
-				return gi_fail(err, GRUBINST_REFUSED, "%s: sector %llu "
-					       "holds neither what the interrupted "
-					       "install found nor what it wrote: "
-					       "the image changed since; remove %s "
-					       "if the image is fine", img->path,
-					       (unsigned long long)(c.sector + s),
-					       path);
+				return gi_refuse(err, GI_CAUSE_UNDO, img->path,
+						 "sector %llu "
+						 "holds neither what the interrupted "
+						 "install found nor what it wrote: "
+						 "the image changed since; remove %s "
+						 "if the image is fine",
+						 (unsigned long long)(c.sector + s),
+						 path);
 		}
 	if (bad || it.pos != r->len - 4)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: the undo record %s is "
-			       "malformed; remove it", img->path, path);
+		return gi_refuse(err, GI_CAUSE_UNDO, img->path,
+				 "the undo record %s is "
+				 "malformed; remove it", path);
 	return 0;
 }
 
@@ -370,9 +377,10 @@ int undo_recover(struct image *img, const struct gi_reporter *rep,
 		free(data);
 		if (errno == ENOENT)
 			return 0;
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot read the undo record "
-			       "%s of an interrupted install: %s", img->path,
-			       p.record, strerror(errno));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+				  "cannot read the undo record "
+				  "%s of an interrupted install: %s", p.record,
+				  strerror(errno));
 	}
 	r.data = data;
 	rc = check_record(img, &r, p.record, err);
@@ -382,9 +390,10 @@ int undo_recover(struct image *img, const struct gi_reporter *rep,
 	if (rc)
 		return rc;
 	if (unlink(p.record) < 0 || sync_dir(p.record) < 0)
-		return gi_fail(err, GRUBINST_EIO, "%s: rolled back, but the undo "
-			       "record %s cannot be removed: %s", img->path,
-			       p.record, strerror(errno));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+				  "rolled back, but the undo "
+				  "record %s cannot be removed: %s", p.record,
+				  strerror(errno));
 	gi_report(rep, "%s: rolled back an interrupted install: %llu sectors "
 		  "restored from %s", img->path, (unsigned long long)restored,
 		  p.record);

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ptable_read(&img, &pt, &err) == 0)
 			check_table(&pt);
 		else
-			fuzz_check_line("ptable_read error", err.msg, 1024);
+			fuzz_check_line("ptable_read error", err.text, sizeof(err.text));
 		image_close(&img);
 	}
 	g = grubinst_open(path, NULL);

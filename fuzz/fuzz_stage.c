@@ -14,7 +14,7 @@
 static void check_error(const struct gi_err *err)
 {
 	if (err->code)
-		fuzz_check_line("stage error", err->msg, sizeof(err->msg));
+		fuzz_check_line("stage error", err->text, sizeof(err->text));
 }
 
 /* Runs taken from the input's last bytes, so that the fuzzer picks them. */

@@ -470,7 +470,7 @@ static void read_stage2_config(struct inspect *in, const uint8_t *image,
 	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
 			 &err)) {
 		finding(in, FAIL, "chain", "stage2-invalid",
-			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.msg);
+			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.text);
 		return;
 	}
 	path = image + info.config_offset;
@@ -521,7 +521,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	if (stage2_check(l->image, sizeof(l->image), l->id, loaded_name(l),
 			 &info, &err)) {
 		finding(in, FAIL, "chain", "stage1_5-invalid",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"), "%s", err.msg);
+			NOTE(AT(l->sector), .fix = "grubinst IMAGE"), "%s", err.text);
 		return 0;
 	}
 	text_copy(in->stage1_5_version, sizeof(in->stage1_5_version), info.version);

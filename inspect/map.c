@@ -156,8 +156,9 @@ GI_API int grubinst_map(grubinst *g, void (*line)(void *ctx, const char *line),
 		return GRUBINST_ENOMEM;
 	memset(&g->err, 0, sizeof(g->err));
 	if (!line)
-		return gi_fail(&g->err, GRUBINST_EUSAGE, "%s: grubinst_map() "
-			       "needs a function to take the lines", g->path);
+		return gi_fail_as(&g->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  g->path, "grubinst_map() "
+				  "needs a function to take the lines");
 	in = inspect_new(g, NULL, NULL);
 	l = calloc(1, sizeof(*l));
 	if (!in || !l) {

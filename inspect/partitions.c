@@ -22,7 +22,7 @@ static int open_image(struct inspect *in)
 
 	if (image_open_handle(&in->img, in->g, false, &err)) {
 		/* Whatever the reason, this image cannot be read. */
-		gi_fail(&in->err, GRUBINST_EIO, "%s", err.msg);
+		gi_pass(&in->err, &err, GRUBINST_EIO);
 		return -1;
 	}
 	in->img_open = true;
@@ -70,18 +70,14 @@ static int read_table(struct inspect *in)
 		in->have_table = true;
 		return 0;
 	}
-	if (err.code == GRUBINST_EIO || err.code == GRUBINST_ENOMEM) {
-		gi_fail(&in->err, err.code, "%s", err.msg);
+	if (err.cause == GI_CAUSE_IO || err.cause == GI_CAUSE_NOMEM) {
+		gi_pass(&in->err, &err, 0);
 		return -1;
 	}
-	/* ptable_read names the image first. */
-	const char *cause = strncmp(err.msg, in->img.path, strlen(in->img.path))
-				    ? err.msg
-				    : err.msg + strlen(in->img.path) + 2;
-	finding(in, FAIL, "disk", strstr(cause, "only from MBR") ? "ptable-gpt"
-								 : "ptable-none",
+	finding(in, FAIL, "disk", err.cause == GI_CAUSE_GPT ? "ptable-gpt"
+							    : "ptable-none",
 		NOTE(AT(0), .fix = "sfdisk --label dos IMAGE"),
-		"%s: GRUB Legacy finds no partition to boot from", cause);
+		"%s: GRUB Legacy finds no partition to boot from", err.msg);
 	return 0;
 }
 

@@ -15,8 +15,8 @@ int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
 		return 1;
 	if (image_read(&in->img, sector, buf, n, &err) == 0)
 		return 0;
-	if (err.code == GRUBINST_EIO) {
-		gi_fail(&in->err, GRUBINST_EIO, "%s", err.msg);
+	if (err.cause == GI_CAUSE_IO) {
+		gi_pass(&in->err, &err, 0);
 		return -1;
 	}
 	return 1;
@@ -59,10 +59,8 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 		return f;
 	}
 	if (fs_open(&f->fs, &in->img, p->start * SECTOR_SIZE, false, &err)) {
-		/* The message names the image first: keep the cause only. */
-		const char *cause = strstr(err.msg, ": no ext2");
-		snprintf(f->why, sizeof(f->why), "%.200s",
-			 cause ? cause + 2 : err.msg);
+		/* The message without its subject, the image. */
+		snprintf(f->why, sizeof(f->why), "%.200s", err.msg);
 		return f;
 	}
 	f->ok = true;

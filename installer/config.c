@@ -74,10 +74,10 @@ static int check_options(struct install *in)
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (v[i].value && !fits_menu_line(v[i].value, v[i].blanks))
-			return gi_fail(in->err, GRUBINST_EUSAGE,
-				       "%s: a GRUB menu line cannot hold %s",
-				       v[i].opt, v[i].blanks ? "a control character"
-							     : "a blank or a control character");
+			return gi_fail_as(in->err, GRUBINST_EUSAGE,
+					  GI_CAUSE_USAGE, v[i].opt,
+					  "a GRUB menu line cannot hold %s",
+					  v[i].blanks ? "a control character" : "a blank or a control character");
 	return 0;
 }
 
@@ -145,8 +145,8 @@ static int list_kernels(struct install *in, struct kernel_list *kl)
 		return 0;
 	rc = ext2fs_dir_iterate(in->fs.e2, boot, 0, NULL, collect_kernel, kl);
 	if (rc)
-		return gi_fail(in->err, GRUBINST_EIO, "%s: cannot list /boot",
-			       in->img.path);
+		return gi_fail_as(in->err, GRUBINST_EIO, GI_CAUSE_IO,
+				  in->img.path, "cannot list /boot");
 	qsort(kl->names, kl->count, sizeof(kl->names[0]), by_version_desc);
 	return 0;
 }
@@ -183,13 +183,13 @@ static int generate(struct install *in, struct text *t)
 	}
 	if (o->kernel) {
 		if (!exists(in, o->kernel))
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: kernel %s not found in partition %d",
-				       in->img.path, o->kernel, in->boot->number);
+			return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+					 "kernel %s not found in partition %d",
+					 o->kernel, in->boot->number);
 		if (o->initrd && !exists(in, o->initrd))
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: initrd %s not found in partition %d",
-				       in->img.path, o->initrd, in->boot->number);
+			return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+					 "initrd %s not found in partition %d",
+					 o->initrd, in->boot->number);
 		add_entry(in, t, o->kernel, o->initrd);
 		snprintf(in->config_origin, sizeof(in->config_origin),
 			 "generated for %s", o->kernel);
@@ -198,11 +198,11 @@ static int generate(struct install *in, struct text *t)
 	if (list_kernels(in, &kl))
 		return in->err->code;
 	if (kl.count == 0)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: no kernel (vmlinuz*, vmlinux*, bzImage*) in "
-			       "/boot of partition %d and no /boot/grub/grub.conf "
-			       "or menu.lst; give --kernel or --config",
-			       in->img.path, in->boot->number);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+				 "no kernel (vmlinuz*, vmlinux*, bzImage*) in "
+				 "/boot of partition %d and no /boot/grub/grub.conf "
+				 "or menu.lst; give --kernel or --config",
+				 in->boot->number);
 	for (int i = 0; i < kl.count; i++) {
 		snprintf(path, sizeof(path), "/boot/%s", kl.names[i]);
 		add_entry(in, t, path,
@@ -224,14 +224,14 @@ static int read_host_config(struct install *in, struct text *t)
 	size_t n;
 
 	if (!f)
-		return gi_fail(in->err, GRUBINST_EUSAGE, "%s: cannot open: %s",
-			       path, strerror(errno));
+		return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  path, "cannot open: %s", strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && t->len < CONFIG_MAX)
 		text_add(t, "%.*s", (int)n, buf);
 	fclose(f);
 	if (t->len >= CONFIG_MAX)
-		return gi_fail(in->err, GRUBINST_EUSAGE,
-			       "%s: too large for a GRUB menu", path);
+		return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  path, "too large for a GRUB menu");
 	snprintf(in->config_origin, sizeof(in->config_origin), "from %s", path);
 	return 0;
 }

@@ -25,6 +25,7 @@ static bool is_foreign(const uint8_t *gap, unsigned nsect)
 static const char *gap_problem(struct install *in, unsigned n, char *buf,
 			       size_t size)
 {
+	struct gi_err probe = { 0 };	/* a failed probe is no install error */
 	uint8_t *gap;
 
 	for (int i = 0; i < in->pt.count; i++) {
@@ -40,7 +41,7 @@ static const char *gap_problem(struct install *in, unsigned n, char *buf,
 	if (n + 1 > image_sectors(&in->img))
 		return "the image is too small";
 	gap = malloc((size_t)n * SECTOR_SIZE);
-	if (!gap || image_read(&in->img, 1, gap, n, in->err)) {
+	if (!gap || image_read(&in->img, 1, gap, n, &probe)) {
 		free(gap);
 		return "the sectors after the MBR cannot be read";
 	}

@@ -78,9 +78,9 @@ static int check_timestamp(struct install *in)
 {
 	if (in->opts->timestamp >= GRUBINST_TIME_NOW)
 		return 0;
-	return gi_fail(in->err, GRUBINST_EUSAGE,
-		       "%s: SOURCE_DATE_EPOCH (or the timestamp option) is not "
-		       "a number of seconds since 1970-01-01", in->g->path);
+	return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, in->g->path,
+			  "SOURCE_DATE_EPOCH (or the timestamp option) is not "
+			  "a number of seconds since 1970-01-01");
 }
 
 /* Everything that can be decided without writing. */

@@ -13,16 +13,16 @@ static int read_mbr(struct install *in)
 	struct image *img = &in->img;
 
 	if (img->size < SECTOR_SIZE)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: %s: %llu bytes, smaller than one 512-byte sector",
-			       img->path, img->size ? "truncated" : "empty",
-			       (unsigned long long)img->size);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, img->path,
+				 "%s: %llu bytes, smaller than one 512-byte sector",
+				 img->size ? "truncated" : "empty",
+				 (unsigned long long)img->size);
 	if (image_read(img, 0, in->mbr, 1, in->err))
 		return in->err->code;
 	if (in->mbr[510] != 0x55 || in->mbr[511] != 0xaa)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: not a disk image: no MBR boot signature "
-			       "(55 AA) at byte 510", img->path);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, img->path,
+				 "not a disk image: no MBR boot signature "
+				 "(55 AA) at byte 510");
 	return 0;
 }
 
@@ -58,55 +58,55 @@ static int choose_partition(struct install *in)
 	const struct partition *p, *q;
 
 	if (in->pt.loop_after)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: the chain of logical partitions loops: the "
-			       "extended boot record after partition %d links back "
-			       "to an earlier one; rewrite the table (sfdisk)",
-			       path, in->pt.loop_after);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+				 "the chain of logical partitions loops: the "
+				 "extended boot record after partition %d links back "
+				 "to an earlier one; rewrite the table (sfdisk)",
+				 in->pt.loop_after);
 
 	if (in->opts->partition > 0) {
 		p = ptable_find(&in->pt, in->opts->partition);
 		if (!p)
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: has no partition %d", path,
-				       in->opts->partition);
+			return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+					 "has no partition %d",
+					 in->opts->partition);
 		if (p->container)
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: partition %d is an extended partition, "
-				       "it holds no filesystem", path, p->number);
+			return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+					 "partition %d is an extended partition, "
+					 "it holds no filesystem", p->number);
 	} else {
 		p = pick_partition(&in->pt);
 		if (!p)
-			return gi_fail(in->err, GRUBINST_REFUSED,
-				       "%s: no active and no Linux (0x83) partition; "
-				       "no ext2 partition to boot from (use "
-				       "--partition N)", path);
+			return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+					 "no active and no Linux (0x83) partition; "
+					 "no ext2 partition to boot from (use "
+					 "--partition N)");
 	}
 	if (p->start == 0)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: partition %d starts in the MBR (sector 0)",
-			       path, p->number);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+				 "partition %d starts in the MBR (sector 0)",
+				 p->number);
 	if (p->size == 0)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: partition %d is empty (0 sectors)", path,
-			       p->number);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+				 "partition %d is empty (0 sectors)",
+				 p->number);
 	if (p->start + p->size > image_sectors(&in->img))
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: partition %d (sectors %llu..%llu) runs past "
-			       "the end of the image (%llu sectors)",
-			       path, p->number, (unsigned long long)p->start,
-			       (unsigned long long)(p->start + p->size - 1),
-			       (unsigned long long)image_sectors(&in->img));
+		return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+				 "partition %d (sectors %llu..%llu) runs past "
+				 "the end of the image (%llu sectors)",
+				 p->number, (unsigned long long)p->start,
+				 (unsigned long long)(p->start + p->size - 1),
+				 (unsigned long long)image_sectors(&in->img));
 	q = overlapping(&in->pt, p);
 	if (q)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: partition %d (sectors %llu..%llu) overlaps "
-			       "partition %d (sectors %llu..%llu): writing into one "
-			       "overwrites the other; fix the table (sfdisk)",
-			       path, p->number, (unsigned long long)p->start,
-			       (unsigned long long)(p->start + p->size - 1), q->number,
-			       (unsigned long long)q->start,
-			       (unsigned long long)(q->start + q->size - 1));
+		return gi_refuse(in->err, GI_CAUSE_OTHER, path,
+				 "partition %d (sectors %llu..%llu) overlaps "
+				 "partition %d (sectors %llu..%llu): writing into one "
+				 "overwrites the other; fix the table (sfdisk)",
+				 p->number, (unsigned long long)p->start,
+				 (unsigned long long)(p->start + p->size - 1),
+				 q->number, (unsigned long long)q->start,
+				 (unsigned long long)(q->start + q->size - 1));
 	in->boot = p;
 	if (p->type != TYPE_LINUX)
 		gi_report(&in->g->rep, "warning: partition %d has type 0x%02x, "
@@ -121,10 +121,10 @@ static int recover(struct install *in)
 	if (!in->opts->dry_run)
 		return undo_recover(&in->img, &in->g->rep, in->err);
 	if (undo_pending(in->img.path))
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: an interrupted install left its undo record "
-			       "%s.grubinst-undo; run grubinst %s to roll it back",
-			       in->img.path, in->img.path, in->img.path);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+				 "an interrupted install left its undo record "
+				 "%s.grubinst-undo; run grubinst %s to roll it back",
+				 in->img.path, in->img.path);
 	return 0;
 }
 
@@ -152,21 +152,21 @@ static int check_fits(struct install *in)
 
 	if (fs_sectors <= p->size)
 		return 0;
-	return gi_fail(in->err, GRUBINST_REFUSED,
-		       "%s: the filesystem on partition %d is %llu blocks of %llu "
-		       "bytes (%llu sectors) but the partition has %llu sectors: "
-		       "files past sector %llu will fail with GRUB \"Error 24: "
-		       "Attempt to access block outside partition\" and the kernel's "
-		       "\"attempt to access beyond end of device\"; remake it to fit: "
-		       "mke2fs -b %llu -E offset=%llu %s %llu",
-		       in->img.path, p->number,
-		       (unsigned long long)fs_blocks(&in->fs),
-		       (unsigned long long)bs, (unsigned long long)fs_sectors,
-		       (unsigned long long)p->size,
-		       (unsigned long long)(p->start + p->size - 1),
-		       (unsigned long long)bs,
-		       (unsigned long long)(p->start * SECTOR_SIZE), in->img.path,
-		       (unsigned long long)(p->size * SECTOR_SIZE / bs));
+	return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+			 "the filesystem on partition %d is %llu blocks of %llu "
+			 "bytes (%llu sectors) but the partition has %llu sectors: "
+			 "files past sector %llu will fail with GRUB \"Error 24: "
+			 "Attempt to access block outside partition\" and the kernel's "
+			 "\"attempt to access beyond end of device\"; remake it to fit: "
+			 "mke2fs -b %llu -E offset=%llu %s %llu", p->number,
+			 (unsigned long long)fs_blocks(&in->fs),
+			 (unsigned long long)bs, (unsigned long long)fs_sectors,
+			 (unsigned long long)p->size,
+			 (unsigned long long)(p->start + p->size - 1),
+			 (unsigned long long)bs,
+			 (unsigned long long)(p->start * SECTOR_SIZE),
+			 in->img.path,
+			 (unsigned long long)(p->size * SECTOR_SIZE / bs));
 }
 
 /* Features GRUB cannot read: the table is in disk/features.c. */
@@ -176,9 +176,9 @@ static int check_features(struct install *in)
 	const struct fs_problem *f = fs_grub_unreadable(in->fs.e2->super, &pos);
 
 	if (f)
-		return gi_fail(in->err, GRUBINST_REFUSED,
-			       "%s: the filesystem on partition %d %s (fix: %s)",
-			       in->img.path, in->boot->number, f->why, f->fix);
+		return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+				 "the filesystem on partition %d %s (fix: %s)",
+				 in->boot->number, f->why, f->fix);
 	return 0;
 }
 
@@ -190,11 +190,11 @@ static int check_clean(struct install *in)
 
 	if (!state)
 		return 0;
-	return gi_fail(in->err, GRUBINST_REFUSED,
-		       "%s: the filesystem on partition %d %s; repair it first: "
-		       "e2fsck -f '%s?offset=%llu'", in->img.path,
-		       in->boot->number, state, in->img.path,
-		       (unsigned long long)(in->boot->start * SECTOR_SIZE));
+	return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+			 "the filesystem on partition %d %s; repair it first: "
+			 "e2fsck -f '%s?offset=%llu'", in->boot->number, state,
+			 in->img.path,
+			 (unsigned long long)(in->boot->start * SECTOR_SIZE));
 }
 
 int target_check_filesystem(struct install *in)

@@ -120,7 +120,7 @@ GI_API const char *grubinst_error(const grubinst *g)
 {
 	if (!g)
 		return "out of memory";
-	return g->err.code ? g->err.msg : "no error";
+	return g->err.code ? g->err.text : "no error";
 }
 
 GI_API void grubinst_close(grubinst *g)

@@ -11,16 +11,65 @@
 #define GI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define GI_API __attribute__((visibility("default")))
 
+/* Why something failed, as a value: code that must react to a failure
+ * decides by the cause (and the errno), never by reading the message.  */
+enum gi_cause {
+	GI_CAUSE_NONE = 0,
+	GI_CAUSE_OTHER,		/* a failure with no more precise cause */
+	GI_CAUSE_NOMEM,
+	GI_CAUSE_USAGE,		/* bad options or arguments */
+	GI_CAUSE_IO,		/* a system call failed: errnum says why */
+	GI_CAUSE_NOT_A_DISK,	/* neither a regular file nor a block device */
+	GI_CAUSE_BUSY,		/* another grubinst holds the image */
+	GI_CAUSE_MOUNTED,	/* the kernel has the filesystem mounted */
+	GI_CAUSE_TRUNCATED,	/* shorter than what it describes */
+	GI_CAUSE_NO_LABEL,	/* no partition table at all */
+	GI_CAUSE_GPT,		/* a GPT disk (GRUB Legacy reads MBRs only) */
+	GI_CAUSE_OTHER_LABEL,	/* a partition table that is not an MBR */
+	GI_CAUSE_PTABLE,	/* an MBR table that cannot be used */
+	GI_CAUSE_NO_FS,		/* no ext2/3/4 filesystem there */
+	GI_CAUSE_FS_DAMAGED,	/* a filesystem whose metadata is corrupt */
+	GI_CAUSE_STAGE,		/* a stage file that cannot be installed */
+	GI_CAUSE_UNDO,		/* the undo record of an interrupted install */
+	GI_CAUSE_RULE,		/* a boot rule refused: rule names its finding */
+	GI_CAUSE_COUNT
+};
+
 /* The first failure wins: later, more generic messages from callers that
  * only pass the error up must not overwrite the precise one.  */
 struct gi_err {
-	int code;
-	char msg[1024];
+	int code;		/* GRUBINST_* */
+	enum gi_cause cause;
+	int errnum;		/* errno of the failed system call, or 0 */
+	const char *rule;	/* GI_CAUSE_RULE: the finding code (static) */
+	char subject[1024];	/* what failed: the image, a stage file...;
+				   "" when the message stands alone */
+	char msg[1024];		/* the failure, without the subject */
+	char text[1024 + 1024 + 2];	/* "SUBJECT: MSG", or MSG */
 };
 
-/* Records a failure (unless one is already recorded) and returns its code,
- * so that callers can write "return gi_fail(err, ...)".  */
+/* Records a failure (unless one is already recorded) and returns its
+ * code, so that callers can write "return gi_fail(err, ...)".  gi_fail()
+ * is for failures that need no subject ("out of memory"); the cause
+ * follows from the code.  */
 int gi_fail(struct gi_err *err, int code, const char *fmt, ...) GI_PRINTF(3, 4);
+/* A failure of SUBJECT (a path) for CAUSE. */
+int gi_fail_as(struct gi_err *err, int code, enum gi_cause cause,
+	       const char *subject, const char *fmt, ...) GI_PRINTF(5, 6);
+/* A system call on SUBJECT failed with ERRNUM (GRUBINST_EIO).  */
+int gi_fail_errno(struct gi_err *err, int errnum, const char *subject,
+		  const char *fmt, ...) GI_PRINTF(4, 5);
+/* A refusal (GRUBINST_REFUSED) of SUBJECT for CAUSE. */
+#define gi_refuse(err, cause, subject, ...) \
+	gi_fail_as(err, GRUBINST_REFUSED, cause, subject, __VA_ARGS__)
+/* Passes SRC's failure on to DST (first failure wins), as CODE when it is
+ * not 0.  */
+int gi_pass(struct gi_err *dst, const struct gi_err *src, int code);
+/* Adds to the message of the failure recorded, e.g. what became of the
+ * image after it.  */
+void gi_append(struct gi_err *err, const char *fmt, ...) GI_PRINTF(2, 3);
+/* A stable short name of a cause, e.g. "no-fs" (grubinst_error_code()). */
+const char *gi_cause_name(enum gi_cause cause);
 
 /* A line for the report callback. */
 struct gi_reporter {

@@ -42,18 +42,19 @@ static int read_stage_file(struct stage_blob *b, const char *dir,
 	snprintf(b->origin, sizeof(b->origin), "%s/%s", dir, name);
 	if (stat(b->origin, &st) != 0) {
 		snprintf(b->origin, sizeof(b->origin), "%s/%s.gz", dir, name);
-		if (stat(b->origin, &st) != 0)
-			return gi_fail(err, GRUBINST_REFUSED,
-				       "%s/%s: missing stage file (nor %s.gz)",
-				       dir, name, name);
+		if (stat(b->origin, &st) != 0) {
+			snprintf(b->origin, sizeof(b->origin), "%s/%s", dir, name);
+			return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+					 "missing stage file (nor %s.gz)", name);
+		}
 	}
 	if (!S_ISREG(st.st_mode))
-		return gi_fail(err, GRUBINST_REFUSED, "%s: not a regular file",
-			       b->origin);
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+				 "not a regular file");
 	gz = gzopen(b->origin, "rb");
 	if (!gz)
-		return gi_fail(err, GRUBINST_EIO, "%s: cannot open: %s", b->origin,
-			       strerror(errno));
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, b->origin,
+				  "cannot open: %s", strerror(errno));
 	b->data = malloc(STAGE_MAX + 1);
 	if (!b->data) {
 		gzclose(gz);
@@ -62,11 +63,11 @@ static int read_stage_file(struct stage_blob *b, const char *dir,
 	n = gzread(gz, b->data, STAGE_MAX + 1);
 	gzclose(gz);
 	if (n < 0)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: cannot read: corrupt "
-			       "or not gzip", b->origin);
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+				 "cannot read: corrupt " "or not gzip");
 	if (n > STAGE_MAX)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: too large for a GRUB stage file", b->origin);
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+				 "too large for a GRUB stage file");
 	b->len = (size_t)n;
 	return 0;
 }

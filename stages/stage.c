@@ -12,17 +12,17 @@ int stage1_check(const uint8_t *d, size_t len, const char *name,
 		 struct gi_err *err)
 {
 	if (len != STAGE_SECTOR)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: not a GRUB stage1: %zu bytes, not 512", name, len);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "not a GRUB stage1: %zu bytes, not 512", len);
 	if (le16(d + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: not a GRUB stage1: no 55 AA boot signature", name);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "not a GRUB stage1: no 55 AA boot signature");
 	if (d[STAGE1_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
 	    d[STAGE1_VER_OFFSET + 1] != COMPAT_VERSION_MINOR)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: stage1 COMPAT_VERSION is %u.%u, need 3.2 "
-			       "(GRUB Legacy 0.97)",
-			       name, d[STAGE1_VER_OFFSET], d[STAGE1_VER_OFFSET + 1]);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "stage1 COMPAT_VERSION is %u.%u, need 3.2 "
+				 "(GRUB Legacy 0.97)", d[STAGE1_VER_OFFSET],
+				 d[STAGE1_VER_OFFSET + 1]);
 	return 0;
 }
 
@@ -39,8 +39,8 @@ static int check_blocklist(const uint8_t *first, const char *name,
 		    le16(first + off + 4) >= 0xa00 || le16(first + off + 6) == 0)
 			break;
 	}
-	return gi_fail(err, GRUBINST_REFUSED,
-		       "%s: corrupt block list in the first sector", name);
+	return gi_refuse(err, GI_CAUSE_STAGE, name,
+			 "corrupt block list in the first sector");
 }
 
 static const char *stage_id_name(int id)
@@ -63,30 +63,32 @@ int stage2_check(const uint8_t *d, size_t len, int want_id, const char *name,
 
 	memset(info, 0, sizeof(*info));
 	if (len < 2 * STAGE_SECTOR)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: too short for a GRUB stage (%zu bytes)", name, len);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "too short for a GRUB stage (%zu bytes)", len);
 	if (s2[STAGE2_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
 	    s2[STAGE2_VER_OFFSET + 1] != COMPAT_VERSION_MINOR)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: not a GRUB Legacy 0.97 stage: COMPAT_VERSION "
-			       "%u.%u at byte 0x%x, need 3.2",
-			       name, s2[STAGE2_VER_OFFSET], s2[STAGE2_VER_OFFSET + 1],
-			       STAGE_SECTOR + STAGE2_VER_OFFSET);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "not a GRUB Legacy 0.97 stage: COMPAT_VERSION "
+				 "%u.%u at byte 0x%x, need 3.2",
+				 s2[STAGE2_VER_OFFSET],
+				 s2[STAGE2_VER_OFFSET + 1],
+				 STAGE_SECTOR + STAGE2_VER_OFFSET);
 	info->id = s2[STAGE2_ID_OFFSET];
 	if (info->id != want_id)
-		return gi_fail(err, GRUBINST_REFUSED, "%s: is %s, expected %s",
-			       name, stage_id_name(info->id), stage_id_name(want_id));
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "is %s, expected %s", stage_id_name(info->id),
+				 stage_id_name(want_id));
 	ver = s2 + STAGE2_VER_STR_OFFSET;
 	nul = memchr(ver, 0, STAGE2_CONFIG_END - STAGE2_VER_STR_OFFSET);
 	if (!nul || (size_t)(nul - ver) >= sizeof(info->version))
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: no version string in the second sector", name);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "no version string in the second sector");
 	memcpy(info->version, ver, nul - ver + 1);
 	info->config_offset = (size_t)(nul + 1 - d);
 	if (want_id != STAGE2_ID_STAGE2 &&
 	    info->config_offset + 4 >= STAGE_SECTOR + STAGE2_CONFIG_END)
-		return gi_fail(err, GRUBINST_REFUSED,
-			       "%s: no room for the stage2 path", name);
+		return gi_refuse(err, GI_CAUSE_STAGE, name,
+				 "no room for the stage2 path");
 	return check_blocklist(d, name, err);
 }
 
@@ -138,19 +140,18 @@ int stage_set_blocklist(uint8_t *image, size_t len,
 			 * entry below must still read as the terminator.  */
 			if (off < BLOCKLIST_ENTRY ||
 			    le32(image + off - BLOCKLIST_ENTRY + 4) != 0)
-				return gi_fail(err, GRUBINST_REFUSED,
-					       "%s: too fragmented: its block list "
-					       "does not fit in its first sector",
-					       name);
+				return gi_refuse(err, GI_CAUSE_STAGE, name,
+						 "too fragmented: its block list "
+						 "does not fit in its first sector");
 			if (start + n > UINT32_MAX)
-				return gi_fail(err, GRUBINST_REFUSED,
-					       "%s: lies beyond sector 2^32, out of "
-					       "GRUB Legacy's reach", name);
+				return gi_refuse(err, GI_CAUSE_STAGE, name,
+						 "lies beyond sector 2^32, out of "
+						 "GRUB Legacy's reach");
 			if (addr + n * STAGE_SECTOR > CONVENTIONAL_END)
-				return gi_fail(err, GRUBINST_REFUSED,
-					       "%s: too large to load: loaded at 0x%x "
-					       "it would run past 640 KiB of memory",
-					       name, load_address);
+				return gi_refuse(err, GI_CAUSE_STAGE, name,
+						 "too large to load: loaded at 0x%x "
+						 "it would run past 640 KiB of memory",
+						 load_address);
 			put32(image + off, (uint32_t)start);
 			put16(image + off + 4, (uint16_t)n);
 			put16(image + off + 6, (uint16_t)(addr >> 4));
@@ -170,12 +171,10 @@ static int put_path(uint8_t *image, size_t off, const char *path,
 	size_t n = strlen(path) + 1;
 
 	if (off + n > STAGE_SECTOR + STAGE2_CONFIG_END)
-		return gi_fail(err, GRUBINST_EUSAGE,
-			       "%s path too long for GRUB Legacy (%zu bytes, at "
-			       "most %zu): %s",
-			       what, n - 1,
-			       (size_t)(STAGE_SECTOR + STAGE2_CONFIG_END - off - 1),
-			       path);
+		return gi_fail_as(err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, path,
+				  "%s path too long for GRUB Legacy (%zu bytes, "
+				  "at most %zu)", what, n - 1,
+				  (size_t)(STAGE_SECTOR + STAGE2_CONFIG_END - off - 1));
 	memcpy(image + off, path, n);
 	return 0;
 }
