@@ -20,7 +20,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(P
 
 SOVERSION := 0
 LIB_SRCS := lib/error.c lib/handle.c \
-	stages/stage.c stages/source.c \
+	stages/stage1.c stages/stage2.c stages/blocklist.c stages/source.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c \
 	inspect/pipeline.c inspect/finding.c inspect/partitions.c \
@@ -36,13 +36,20 @@ CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
 
 # C programs the shell tests run: tests/c/NAME.c becomes $(BUILD)/tests/NAME,
-# built with the public header only.
+# built with the public header only...
 TEST_PROGS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/*.c))
 test-progs: $(TEST_PROGS)
 
 $(BUILD)/tests/%: tests/c/%.c $(BUILD)/libgrubinst.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(SANITIZE) -Iinclude $< -o $@ \
+		$(BUILD)/libgrubinst.a $(PKG_LIBS)
+
+# ...except the unit programs (tests/c/unit_*.c), which test internal
+# parts and see the internal headers.
+$(BUILD)/tests/unit_%: tests/c/unit_%.c $(BUILD)/libgrubinst.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(SANITIZE) $(INCS) $(PKG_CFLAGS) $< -o $@ \
 		$(BUILD)/libgrubinst.a $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c

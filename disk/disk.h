@@ -18,7 +18,7 @@
 
 #include "lib/internal.h"
 
-#define SECTOR_SIZE 512u
+#include "lib/bytes.h"
 
 /* ---- image.c ---- */
 

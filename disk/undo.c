@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "disk/disk.h"
+#include "lib/bytes.h"
 
 #define UNDO_SUFFIX ".grubinst-undo"
 #define UNDO_MAGIC "GRUBINST-UNDO-1\n"
@@ -33,33 +34,6 @@
 #define CHANGE_HEADER 16
 /* A record larger than this is not one of ours. */
 #define UNDO_MAX ((uint64_t)1 << 32)
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 static int undo_path(const char *image, const char *suffix, char *buf,
 		     size_t size)
@@ -127,18 +101,18 @@ static uint8_t *build_record(uint64_t image_size, const struct sector_change *c,
 	if (!buf)
 		return NULL;
 	memcpy(buf, UNDO_MAGIC, MAGIC_LEN);
-	put64(buf + MAGIC_LEN, image_size);
-	put64(buf + MAGIC_LEN + 8, n);
+	put_le64(buf + MAGIC_LEN, image_size);
+	put_le64(buf + MAGIC_LEN + 8, n);
 	for (size_t i = 0; i < n; i++) {
 		size_t bytes = c[i].count * SECTOR_SIZE;
 
-		put64(buf + pos, c[i].sector);
-		put64(buf + pos + 8, c[i].count);
+		put_le64(buf + pos, c[i].sector);
+		put_le64(buf + pos + 8, c[i].count);
 		memcpy(buf + pos + CHANGE_HEADER, c[i].before, bytes);
 		memcpy(buf + pos + CHANGE_HEADER + bytes, c[i].after, bytes);
 		pos += CHANGE_HEADER + 2 * bytes;
 	}
-	put32(buf + pos, (uint32_t)crc32(0, buf, (uInt)pos));
+	put_le32(buf + pos, (uint32_t)crc32(0, buf, (uInt)pos));
 	*len = size;
 	return buf;
 }
@@ -238,8 +212,8 @@ static bool next_change(struct record *r, uint64_t image_sectors,
 	*bad = true;
 	if (end - r->pos < CHANGE_HEADER)
 		return false;
-	c->sector = get64(r->data + r->pos);
-	count = get64(r->data + r->pos + 8);
+	c->sector = le64(r->data + r->pos);
+	count = le64(r->data + r->pos + 8);
 	if (count == 0 || count > image_sectors ||
 	    c->sector > image_sectors - count)
 		return false;
@@ -297,21 +271,21 @@ static int check_record(struct image *img, struct record *r, const char *path,
 	bool bad = false;
 
 	if (r->len < HEADER_LEN + 4 || memcmp(r->data, UNDO_MAGIC, MAGIC_LEN) ||
-	    crc32(0, r->data, (uInt)(r->len - 4)) != get32(r->data + r->len - 4))
+	    crc32(0, r->data, (uInt)(r->len - 4)) != le32(r->data + r->len - 4))
 		return gi_refuse(err, GI_CAUSE_UNDO, img->path,
 				 "the undo record %s of "
 				 "an interrupted install is corrupt; check the "
 				 "image (grubinst --verify, e2fsck -fn), then "
 				 "remove it", path);
-	if (get64(r->data + MAGIC_LEN) != img->size)
+	if (le64(r->data + MAGIC_LEN) != img->size)
 		return gi_refuse(err, GI_CAUSE_UNDO, img->path,
 				 "the undo record %s is "
 				 "for an image of %llu bytes, not %llu; remove it "
 				 "if it belongs to no install", path,
-				 (unsigned long long)get64(r->data + MAGIC_LEN),
+				 (unsigned long long)le64(r->data + MAGIC_LEN),
 				 (unsigned long long)img->size);
 	r->pos = HEADER_LEN;
-	r->left = get64(r->data + MAGIC_LEN + 8);
+	r->left = le64(r->data + MAGIC_LEN + 8);
 	it = *r;
 	while (next_change(&it, image_sectors(img), &c, &bad))
 		for (size_t s = 0; s < c.count; s++) {

@@ -6,7 +6,7 @@
 
 #include "inspect/inspect.h"
 
-#define CODE_AREA STAGE1_WINDOWS_NT_MAGIC	/* bytes 0..439 */
+#define CODE_AREA BOOT_CODE_END	/* bytes 0..439 */
 
 static bool has_string(const uint8_t *s, const char *what, size_t len)
 {
@@ -22,19 +22,6 @@ static bool all_zero(const uint8_t *s, size_t n)
 	return true;
 }
 
-static void decode_stage1(const uint8_t *s, struct bootcode *b)
-{
-	b->kind = BOOT_GRUB_LEGACY;
-	b->name = "GRUB Legacy stage1";
-	b->drive = s[STAGE1_BOOT_DRIVE];
-	b->force_lba = s[STAGE1_FORCE_LBA] != 0;
-	b->address = le16(s + STAGE1_STAGE2_ADDRESS);
-	b->load_sector = le32(s + STAGE1_STAGE2_SECTOR);
-	b->segment = le16(s + STAGE1_STAGE2_SEGMENT);
-	b->drive_check_nopped = s[STAGE1_BOOT_DRIVE_CHECK] == 0x90 &&
-				s[STAGE1_BOOT_DRIVE_CHECK + 1] == 0x90;
-}
-
 /* GRUB 2's boot.S: kernel_sector (u64) at 0x5c after a jump over the BPB. */
 #define GRUB2_KERNEL_SECTOR 0x5c
 
@@ -46,10 +33,10 @@ void identify_bootcode(const uint8_t s[SECTOR_SIZE], struct bootcode *b)
 	if (all_zero(s, CODE_AREA)) {
 		b->kind = BOOT_EMPTY;
 		b->name = "no boot code (all zeros)";
-	} else if (s[STAGE1_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
-		   s[STAGE1_VER_OFFSET + 1] == COMPAT_VERSION_MINOR &&
-		   HAS(s, "GRUB \0Geom")) {
-		decode_stage1(s, b);
+	} else if (stage1_recognise(s)) {
+		b->kind = BOOT_GRUB_LEGACY;
+		b->name = "GRUB Legacy stage1";
+		stage1_parse(s, &b->stage1);
 	} else if (HAS(s, "GRUB \0Geom")) {
 		/* Same messages, no COMPAT_VERSION: GRUB 2's boot.img. */
 		b->kind = BOOT_GRUB2;
@@ -79,35 +66,36 @@ void identify_bootcode(const uint8_t s[SECTOR_SIZE], struct bootcode *b)
 
 static void report_stage1(struct inspect *in, const char *where)
 {
-	const struct bootcode *b = &in->boot;
-	const char *next = b->address == STAGE1_5_LOAD_ADDRESS ? "a stage1.5"
-			   : b->address == STAGE2_LOAD_ADDRESS ? "stage2"
-							       : "an unknown stage";
+	const struct stage1_fields *s = &in->boot.stage1;
+	uint16_t address = s->p.load_address;
+	const char *next = address == STAGE1_5_LOAD_ADDRESS ? "a stage1.5"
+			   : address == STAGE2_LOAD_ADDRESS ? "stage2"
+							    : "an unknown stage";
 
 	finding(in, OK, "bootcode", "boot-grub-legacy", NOTE(AT(in->stage1_sector)),
-		"%s: GRUB Legacy stage1 (COMPAT_VERSION 3.2): loads sector %u "
-		"to 0x%x (%s) from %s%s", where, b->load_sector, b->address,
-		next, b->drive == GRUB_SAME_DRIVE ? "the boot drive"
-			: b->drive == 0x80 ? "drive 0x80 (the first hard disk)"
-					   : "a fixed drive",
-		b->force_lba ? ", LBA forced" : "");
-	if (b->drive != GRUB_SAME_DRIVE && b->drive != 0x80)
+		"%s: GRUB Legacy stage1 (COMPAT_VERSION 3.2): loads sector %llu "
+		"to 0x%x (%s) from %s%s", where,
+		(unsigned long long)s->p.load_sector, address, next,
+		s->drive == GRUB_SAME_DRIVE ? "the boot drive"
+		: s->drive == 0x80 ? "drive 0x80 (the first hard disk)"
+				   : "a fixed drive",
+		s->p.force_lba ? ", LBA forced" : "");
+	if (s->drive != GRUB_SAME_DRIVE && s->drive != 0x80)
 		finding(in, FAIL, "bootcode", "stage1-drive",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 reads from BIOS drive 0x%02x, not the disk the "
-			"BIOS booted (0x80): it loads nothing useful", b->drive);
-	if (b->address != STAGE1_5_LOAD_ADDRESS &&
-	    b->address != STAGE2_LOAD_ADDRESS)
+			"BIOS booted (0x80): it loads nothing useful", s->drive);
+	if (address != STAGE1_5_LOAD_ADDRESS && address != STAGE2_LOAD_ADDRESS)
 		finding(in, FAIL, "bootcode", "stage1-address",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 loads to 0x%x; GRUB needs 0x2000 (stage1.5) or "
 			"0x8000 (stage2): the jump lands in garbage and the "
-			"machine hangs", b->address);
-	else if (b->segment != b->address >> 4)
+			"machine hangs", address);
+	else if (s->segment != address >> 4)
 		finding(in, FAIL, "bootcode", "stage1-segment",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 loads to segment 0x%x but jumps to 0x%x: the "
-			"machine hangs", b->segment, b->address);
+			"machine hangs", s->segment, address);
 }
 
 /* MBR code that loads the active partition's first sector (or, for
@@ -155,7 +143,7 @@ static int follow_active(struct inspect *in)
 	if (rc)
 		return rc < 0 ? -1 : 0;
 	identify_bootcode(vbr, &vb);
-	if (le16(vbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55 ||
+	if (le16(vbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE ||
 	    vb.kind != BOOT_GRUB_LEGACY) {
 		finding(in, FAIL, "bootcode", "vbr-not-grub",
 			NOTE(AT(act->start),
@@ -163,7 +151,7 @@ static int follow_active(struct inspect *in)
 			"sector 0 holds %s, which boots partition %d; that "
 			"partition's first sector holds %s%s, not GRUB Legacy's "
 			"stage1", in->boot.name, act->number, vb.name,
-			le16(vbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55
+			le16(vbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE
 				? " and no 55 AA signature" : "");
 		return 0;
 	}
@@ -183,7 +171,7 @@ int check_bootcode(struct inspect *in)
 {
 	const char *fix = "grubinst IMAGE";
 
-	if (!in->have_mbr || le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
+	if (!in->have_mbr || le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return 0;
 	identify_bootcode(in->mbr, &in->boot);
 	switch (in->boot.kind) {

@@ -14,35 +14,6 @@
 
 #include "inspect/inspect.h"
 
-#define ENTRY_SIZE 8
-/* The list may not grow down into the loader's code (start.S puts its
- * code in the first 0x100 or so bytes); stop well before.  */
-#define LIST_LOWEST 0x100
-
-void blocklist_parse(const uint8_t first[SECTOR_SIZE], uint16_t address,
-		     struct blocklist *bl)
-{
-	uint32_t seg = (uint32_t)(address + SECTOR_SIZE) >> 4;
-
-	memset(bl, 0, sizeof(*bl));
-	for (int off = SECTOR_SIZE - ENTRY_SIZE;; off -= ENTRY_SIZE) {
-		uint32_t start = le32(first + off);
-		uint16_t count = le16(first + off + 4);
-
-		if (off < LIST_LOWEST || bl->n == BLOCKLIST_MAX) {
-			bl->overflow = true;
-			return;
-		}
-		if (count == 0)
-			return;
-		if (le16(first + off + 6) != seg)
-			bl->bad_segment = true;
-		bl->run[bl->n++] = (struct sector_run){ start, count };
-		bl->sectors += count;
-		seg += (uint32_t)count * (SECTOR_SIZE >> 4);
-	}
-}
-
 /* The first sector after the MBR that belongs to a partition. */
 static uint64_t gap_end(const struct inspect *in)
 {
@@ -189,7 +160,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 	const char *fix = "grubinst IMAGE";
 	int rc;
 
-	l->sector = b->load_sector;
+	l->sector = b->stage1.p.load_sector;
 	if (l->sector == 0 || l->sector == in->stage1_sector) {
 		finding(in, FAIL, "chain", "chain-self", NOTE(AT(l->sector), .fix = fix),
 			"stage1 loads sector %llu, itself: it was never "
@@ -263,7 +234,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	char place[320];
 	int rc;
 
-	blocklist_parse(l->image, in->boot.address, &l->bl);
+	blocklist_read(l->image, in->boot.stage1.p.load_address, &l->bl);
 	describe_place(l, place, sizeof(place));
 	if (l->bl.n == 0 || l->bl.overflow || l->bl.bad_segment) {
 		finding(in, FAIL, "chain", code,
@@ -308,7 +279,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 
 static void check_kind(struct inspect *in, struct loaded *l)
 {
-	bool want15 = in->boot.address == STAGE1_5_LOAD_ADDRESS;
+	bool want15 = in->boot.stage1.p.load_address == STAGE1_5_LOAD_ADDRESS;
 
 	if (want15 && l->id == STAGE2_ID_STAGE2)
 		finding(in, FAIL, "chain", "chain-address",
@@ -459,24 +430,21 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 	return true;
 }
 
-static void read_stage2_config(struct inspect *in, const uint8_t *image,
-			       const char *name)
+/* Checks stage2's first two sectors and reads the variables `install`
+ * set; false (with a finding) when it is no stage2.  */
+static bool read_stage2_config(struct inspect *in, const uint8_t *image,
+			       const char *name, struct stage2_config *c)
 {
 	struct stage_info info;
 	struct gi_err err = { 0 };
-	const uint8_t *path;
-	size_t max;
 
 	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
 			 &err)) {
 		finding(in, FAIL, "chain", "stage2-invalid",
 			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.text);
-		return;
+		return false;
 	}
-	path = image + info.config_offset;
-	max = SECTOR_SIZE + STAGE2_CONFIG_END - info.config_offset;
-	snprintf(in->menu_path, sizeof(in->menu_path), "%.*s",
-		 (int)strnlen((const char *)path, max), (const char *)path);
+	stage2_read_config(image, &info, c);
 	if (strcmp(info.version, "0.97"))
 		finding(in, WARN, "chain", "stage-version", NOTE(.path = name),
 			"%s is GRUB version %s, not 0.97", name, info.version);
@@ -486,7 +454,7 @@ static void read_stage2_config(struct inspect *in, const uint8_t *image,
 			"the stage1.5 is GRUB version %s but %s is %s: mixed "
 			"installs may not agree on the install variables",
 			in->stage1_5_version, name, info.version);
-	in->chain_ok = true;
+	return true;
 }
 
 /* stage1_5.c reads stage2's first two sectors through a hook that records
@@ -509,10 +477,11 @@ static bool first_block_past(struct pfs *p, ext2_ino_t ino)
 static int find_stage2(struct inspect *in, struct loaded *l)
 {
 	struct stage_info info;
+	struct stage2_config c, stage2;
 	struct gi_err err = { 0 };
 	uint8_t head[2 * SECTOR_SIZE];
 	uint32_t device;
-	char path[128];
+	const char *path = c.path;
 	struct walk w;
 	struct pfs *p;
 	int partno;
@@ -525,10 +494,8 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 		return 0;
 	}
 	text_copy(in->stage1_5_version, sizeof(in->stage1_5_version), info.version);
-	device = le32(l->image + info.config_offset);
-	snprintf(path, sizeof(path), "%.*s",
-		 (int)strcspn((const char *)l->image + info.config_offset + 4, " \t\n"),
-		 (const char *)l->image + info.config_offset + 4);
+	stage2_read_config(l->image, &info, &c);
+	device = c.device;
 	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
 		finding(in, FAIL, "chain", "stage1_5-drive",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
@@ -574,7 +541,10 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 			"%s is %zu bytes, too short for stage2", path, got);
 		return 0;
 	}
-	read_stage2_config(in, head, path);
+	if (read_stage2_config(in, head, path, &stage2)) {
+		text_copy(in->menu_path, sizeof(in->menu_path), stage2.path);
+		in->chain_ok = true;
+	}
 	return 0;
 }
 
@@ -582,16 +552,19 @@ static int find_stage2(struct inspect *in, struct loaded *l)
  * menu is, and its install partition where to look.  */
 static void direct_stage2(struct inspect *in, struct loaded *l)
 {
-	uint32_t part = le32(l->image + SECTOR_SIZE + STAGE2_INSTALLPART);
+	struct stage2_config c;
 	int partno;
 
 	in->stage2_partno = l->part ? l->part->number : 0;
 	snprintf(in->stage2_path, sizeof(in->stage2_path), "%s",
 		 l->owner_path);
-	if (!partition_word(in, part, &partno, "stage2's install partition"))
+	if (!read_stage2_config(in, l->image, loaded_name(l), &c) ||
+	    !partition_word(in, c.install_partition, &partno,
+			    "stage2's install partition"))
 		return;
 	in->root_partno = partno;
-	read_stage2_config(in, l->image, loaded_name(l));
+	text_copy(in->menu_path, sizeof(in->menu_path), c.path);
+	in->chain_ok = true;
 }
 
 /* Is the stage2 that stage1 loads directly the one at /boot/grub/stage2? */

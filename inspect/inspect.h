@@ -85,26 +85,9 @@ struct bootcode {
 	bool chains_active;	/* MBR code that loads the active partition */
 	int chains_partition;	/* ...or this one (syslinux altmbr.bin) */
 	bool needs_gpt;		/* syslinux gptmbr.bin */
-	/* GRUB Legacy stage1 fields */
-	uint8_t drive;
-	bool force_lba;
-	uint16_t address;
-	uint16_t segment;
-	uint32_t load_sector;
-	bool drive_check_nopped;
+	struct stage1_fields stage1;	/* GRUB Legacy's, stages/stage1.c */
 	/* GRUB 2 boot.img */
 	uint64_t grub2_sector;
-};
-
-#define BLOCKLIST_MAX 64
-
-/* The block list in the first sector of a stage2 / stage1.5. */
-struct blocklist {
-	struct sector_run run[BLOCKLIST_MAX];
-	size_t n;
-	uint64_t sectors;	/* total, not counting the first sector */
-	bool bad_segment;	/* segments do not follow each other */
-	bool overflow;		/* no terminating entry found */
 };
 
 /* A filesystem, opened on demand, with what was learned scanning it. */
@@ -265,9 +248,6 @@ int check_userspace(struct inspect *in);
  * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */
 void menu_check_text(struct inspect *in, const uint8_t *data, size_t len);
 
-/* chain.c */
-void blocklist_parse(const uint8_t first[SECTOR_SIZE], uint16_t address,
-		     struct blocklist *bl);
 
 /* blocks.c */
 int census_run(struct inspect *in, struct pfs *p);

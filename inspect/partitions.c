@@ -6,14 +6,12 @@
 
 #include "inspect/inspect.h"
 
-#define TYPE_LINUX 0x83
-#define TYPE_LINUX_RAID 0xfd
 
 /* ext2fs_mount() in stage2/fsys_ext2fs.c refuses any other partition type
  * ("Error 17: Cannot mount selected partition").  */
 bool grub_mounts_type(unsigned type)
 {
-	return type == TYPE_LINUX || type == TYPE_LINUX_RAID;
+	return type == PART_TYPE_LINUX || type == PART_TYPE_LINUX_RAID;
 }
 
 static int open_image(struct inspect *in)
@@ -51,7 +49,7 @@ static int read_mbr(struct inspect *in)
 			"sectors: the last %llu bytes are not part of the disk",
 			(unsigned long long)in->img.size,
 			(unsigned long long)(in->img.size % SECTOR_SIZE));
-	if (le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55) {
+	if (le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE) {
 		finding(in, FAIL, "disk", "mbr-signature",
 			NOTE(AT(0), .fix = "sfdisk IMAGE && grubinst IMAGE"),
 			"sector 0 does not end in 55 AA: the BIOS will not boot "
@@ -200,7 +198,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 			"0xfd) and says \"Error 17: Cannot mount selected "
 			"partition\" if it has to read it",
 			p->number, p->type);
-	else if (f && !f->ok && p->type == TYPE_LINUX)
+	else if (f && !f->ok && p->type == PART_TYPE_LINUX)
 		finding(in, WARN, "disk", "part-no-fs",
 			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
 			     .fix = fixf(in, "mke2fs -t ext2 -b 1024 -E offset=%llu IMAGE %llu",
@@ -254,7 +252,7 @@ int check_disk(struct inspect *in)
 	if (open_image(in) || read_mbr(in) < 0)
 		return -1;
 	check_interrupted(in);
-	if (!in->have_mbr || le16(in->mbr + STAGE1_SIGNATURE_OFFSET) != 0xaa55)
+	if (!in->have_mbr || le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return 0;
 	if (read_table(in) < 0)
 		return -1;

@@ -140,7 +140,7 @@ int files_patch(struct install *in)
 		/* `install` patches the embedded copy; the file stays pristine
 		 * and stage1.5 finds stage2 by name.  */
 		run = (struct sector_run){ 2, in->embed_sectors - 1 };
-		if (stage_set_blocklist(in->embedded, in->stage1_5.len, &run, 1,
+		if (blocklist_write(in->embedded, in->stage1_5.len, &run, 1,
 					STAGE1_5_LOAD_ADDRESS,
 					stage_name(in, "embedded stage1.5", name, sizeof(name)),
 					in->err) ||
@@ -151,7 +151,7 @@ int files_patch(struct install *in)
 		break;
 	case CHAIN_STAGE1_5_FILE:
 		run = rest_of(in, &in->stage1_5);
-		if (stage_set_blocklist(in->stage1_5.data, in->stage1_5.len, &run,
+		if (blocklist_write(in->stage1_5.data, in->stage1_5.len, &run,
 					1, STAGE1_5_LOAD_ADDRESS,
 					stage_name(in, in->stage1_5.path, name, sizeof(name)),
 					in->err) ||
@@ -162,7 +162,7 @@ int files_patch(struct install *in)
 		break;
 	case CHAIN_STAGE2:
 		run = rest_of(in, &in->stage2);
-		if (stage_set_blocklist(in->stage2.data, in->stage2.len, &run, 1,
+		if (blocklist_write(in->stage2.data, in->stage2.len, &run, 1,
 					STAGE2_LOAD_ADDRESS,
 					stage_name(in, in->stage2.path, name, sizeof(name)),
 					in->err))

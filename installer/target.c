@@ -6,7 +6,7 @@
 
 /* Partition types GRUB Legacy's ext2 reader is usually found on; others
  * get a warning in the report, not a refusal.  */
-#define TYPE_LINUX 0x83
+#define TYPE_LINUX PART_TYPE_LINUX
 
 static int read_mbr(struct install *in)
 {
@@ -19,7 +19,7 @@ static int read_mbr(struct install *in)
 				 (unsigned long long)img->size);
 	if (image_read(img, 0, in->mbr, 1, in->err))
 		return in->err->code;
-	if (in->mbr[510] != 0x55 || in->mbr[511] != 0xaa)
+	if (le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return gi_refuse(in->err, GI_CAUSE_OTHER, img->path,
 				 "not a disk image: no MBR boot signature "
 				 "(55 AA) at byte 510");

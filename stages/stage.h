@@ -15,45 +15,7 @@
 #include <stdint.h>
 
 #include "lib/internal.h"
-
-#define STAGE_SECTOR 512u
-
-/* stage1 (boot sector) */
-#define STAGE1_BPB_OFFSET 0x03		/* DOS BPB, kept from the old sector */
-#define STAGE1_BPB_LENGTH 0x3b
-#define STAGE1_VER_OFFSET 0x3e		/* COMPAT_VERSION: 3, 2 */
-#define STAGE1_BOOT_DRIVE 0x40
-#define STAGE1_FORCE_LBA 0x41
-#define STAGE1_STAGE2_ADDRESS 0x42
-#define STAGE1_STAGE2_SECTOR 0x44
-#define STAGE1_STAGE2_SEGMENT 0x48
-#define STAGE1_BOOT_DRIVE_CHECK 0x4b	/* a jmp; nop'ed for hard disks */
-#define STAGE1_WINDOWS_NT_MAGIC 0x1b8	/* disk signature, then the table */
-#define STAGE1_PARTSTART 0x1be
-#define STAGE1_PARTEND 0x1fe
-#define STAGE1_SIGNATURE_OFFSET 0x1fe
-
-/* Second sector of stage2 / stage1.5 (offsets within that sector). */
-#define STAGE2_VER_OFFSET 0x06
-#define STAGE2_INSTALLPART 0x08
-#define STAGE2_SAVED_ENTRYNO 0x0c
-#define STAGE2_ID_OFFSET 0x10
-#define STAGE2_FORCE_LBA 0x11
-#define STAGE2_VER_STR_OFFSET 0x12
-#define STAGE2_CONFIG_END 0x70		/* asm.S: ". = main + 0x70" */
-
-#define STAGE2_ID_STAGE2 0
-#define STAGE2_ID_E2FS 2
-
-#define COMPAT_VERSION_MAJOR 3
-#define COMPAT_VERSION_MINOR 2
-
-/* Where stage1 loads the next stage, and the matching block-list segment. */
-#define STAGE2_LOAD_ADDRESS 0x8000
-#define STAGE1_5_LOAD_ADDRESS 0x2000
-
-#define GRUB_WHOLE_DISK 0xffffff	/* install_partition of a drive */
-#define GRUB_SAME_DRIVE 0xffu		/* drive byte: "the one I booted from" */
+#include "stages/layout.h"
 
 /* What a stage file is, once validated. */
 struct stage_info {
@@ -69,32 +31,53 @@ struct sector_run {
 	uint64_t count;
 };
 
+/* ---- stage1.c: the boot sector ---- */
+
+/* What `install` sets in stage1: where the next stage is and how to read
+ * it.  stage1_build() writes it, stage1_parse() reads it back.  */
 struct stage1_params {
 	uint64_t load_sector;	/* absolute LBA of the next stage's sector 0 */
 	uint16_t load_address;	/* STAGE2_ or STAGE1_5_LOAD_ADDRESS */
 	bool force_lba;
 };
 
+/* All of stage1's variables as found in a boot sector. */
+struct stage1_fields {
+	struct stage1_params p;
+	uint8_t drive;		/* GRUB_SAME_DRIVE, or a fixed BIOS drive */
+	uint16_t segment;	/* must be load_address >> 4 */
+	bool drive_check_nopped;
+};
+
 /* Checks a stage1 image (size, 55 AA, COMPAT_VERSION). */
 int stage1_check(const uint8_t *data, size_t len, const char *name,
 		 struct gi_err *err);
-
-/* Checks a stage2 or stage1.5 image and reports its id; WANT_ID is the id
- * the caller needs (STAGE2_ID_STAGE2 or STAGE2_ID_E2FS).  */
-int stage2_check(const uint8_t *data, size_t len, int want_id,
-		 const char *name, struct stage_info *info, struct gi_err *err);
+/* Is SECTOR a GRUB Legacy stage1 (COMPAT_VERSION 3.2 and its messages)? */
+bool stage1_recognise(const uint8_t sector[SECTOR_SIZE]);
 
 /* Builds the boot sector `install` would write: stage1's code, the BPB and
  * disk signature + partition table of OLD, and the load parameters.  */
-void stage1_build(uint8_t out[512], const uint8_t stage1[512],
-		  const uint8_t old[512], const struct stage1_params *p);
+void stage1_build(uint8_t out[SECTOR_SIZE], const uint8_t stage1[SECTOR_SIZE],
+		  const uint8_t old[SECTOR_SIZE], const struct stage1_params *p);
+void stage1_parse(const uint8_t sector[SECTOR_SIZE], struct stage1_fields *f);
 
-/* Rewrites the block list in sector 0 of a stage2/stage1.5 image so that
- * its loader reads RUNS (the file's sectors 1..end).  LOAD_ADDRESS is the
- * address of the file's sector 0.  */
-int stage_set_blocklist(uint8_t *image, size_t len, const struct sector_run *runs,
-			size_t nruns, uint16_t load_address, const char *name,
-			struct gi_err *err);
+/* ---- stage2.c: the second sector's variables ---- */
+
+/* Checks a stage2 or stage1.5 image and reports its id; WANT_ID is the id
+ * the caller needs (STAGE2_ID_STAGE2 or STAGE2_ID_E2FS), or -1 for
+ * either.  */
+int stage2_check(const uint8_t *data, size_t len, int want_id,
+		 const char *name, struct stage_info *info, struct gi_err *err);
+
+/* What `install` sets in a stage2 or a stage1.5 (the device word and
+ * stage2 path only in a stage1.5, the menu path only in stage2).  */
+struct stage2_config {
+	uint32_t install_partition;
+	bool force_lba;
+	uint32_t device;	/* stage1.5: (drive << 24) | partition word */
+	char path[STAGE2_CONFIG_END];	/* stage2's menu, or stage1.5's
+					   stage2, as GRUB reads it */
+};
 
 /* Patches stage2's second sector: force_lba, the menu path, and the
  * install partition unless INSTALL_PART is negative.  */
@@ -109,6 +92,13 @@ int stage1_5_set_stage2(uint8_t *image, const struct stage_info *info,
 			const char *stage2_path, bool force_lba,
 			struct gi_err *err);
 
+/* Reads back what the two above write, from an image stage2_check()
+ * accepted (at least its first two sectors).  The path stops where GRUB
+ * stops reading it: at the NUL for stage2's menu, at a blank for a
+ * stage1.5's stage2.  */
+void stage2_read_config(const uint8_t *image, const struct stage_info *info,
+			struct stage2_config *c);
+
 /* The device word of a stage1.5: (drive << 24) | partition. */
 static inline uint32_t stage_device_word(unsigned drive, unsigned partition)
 {
@@ -121,19 +111,38 @@ static inline uint32_t stage_partition_word(int grub_index)
 	return (uint32_t)grub_index << 16 | 0xffff;
 }
 
-/* Little-endian accessors: the stage files are x86 images. */
-static inline uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static inline uint32_t le32(const uint8_t *p)
+/* The partition N of a partition word, or -1 for the whole disk. */
+static inline int stage_partition_index(uint32_t word)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	unsigned part = (word >> 16) & 0xff;
+
+	return part == 0xff ? -1 : (int)part;
 }
-static inline void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static inline void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
+
+/* ---- blocklist.c: the block list of stage2 / stage1.5 ---- */
+
+#define BLOCKLIST_MAX 64
+
+/* The list as read from a first sector. */
+struct blocklist {
+	struct sector_run run[BLOCKLIST_MAX];
+	size_t n;
+	uint64_t sectors;	/* total, not counting the first sector */
+	bool bad_segment;	/* segments do not follow each other */
+	bool overflow;		/* no terminating entry found */
+};
+
+/* Rewrites the block list in sector 0 of a stage2/stage1.5 image of LEN
+ * bytes so that its loader reads RUNS: the file's sectors 1..end, which
+ * must be all of them.  LOAD_ADDRESS is the address of sector 0.  */
+int blocklist_write(uint8_t *image, size_t len, const struct sector_run *runs,
+		    size_t nruns, uint16_t load_address, const char *name,
+		    struct gi_err *err);
+/* Reads the block list of FIRST, a sector 0 loaded at LOAD_ADDRESS. */
+void blocklist_read(const uint8_t first[SECTOR_SIZE], uint16_t load_address,
+		    struct blocklist *bl);
+/* Does the list as shipped look like one (`install` insists)? */
+bool blocklist_sane(const uint8_t first[SECTOR_SIZE]);
 
 /* ---- source.c: where the stage files come from ---- */
 
