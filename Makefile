@@ -1,9 +1,9 @@
-# grubinst: `make` builds build/grubinst and build/libgrubinst.{a,so.0};
+# grubinst: `make` builds build/grubinst and build/libgrubinst.{a,so.1};
 # `make check` runs every test; `make demo` boots the tutorial's image;
 # `make install` / `make uninstall` (PREFIX, DESTDIR): see install.mk.
 
 CC      ?= cc
-PKGS    := ext2fs com_err fdisk zlib
+PKGS    := ext2fs com_err fdisk blkid uuid zlib
 # Debian's grub-legacy package, built into the binary zlib-compressed.
 STAGE_SRC ?= /usr/lib/grub/x86_64-pc
 STAGES  := stage1 e2fs_stage1_5 stage2
@@ -18,15 +18,16 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
 
-SOVERSION := 0
+SOVERSION := 1
 LIB_SRCS := lib/error.c lib/handle.c \
 	stages/stage1.c stages/stage2.c stages/blocklist.c stages/source.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
-	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c \
-	inspect/pipeline.c inspect/finding.c inspect/partitions.c \
+	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
+	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \
 	inspect/bootcode.c inspect/chain.c inspect/grubpath.c inspect/blocks.c \
 	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \
 	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \
+	inspect/json.c \
 	installer/target.c installer/config.c installer/files.c \
 	installer/embed.c installer/bootsector.c installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o

@@ -22,7 +22,9 @@ BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 
 PUBLIC_A := $(BUILD)/public/libgrubinst.a
 PC_FILE  := $(BUILD)/libgrubinst.pc
-SO_FILE  := libgrubinst.so.$(VERSION)
+# The file is named after its soname: libgrubinst.so.1 is libgrubinst.so.1.M.P
+# for the header's version 0.M.P (soname 1 began with 0.2.0).
+SO_FILE  := libgrubinst.so.$(SOVERSION).$(word 2,$(subst ., ,$(VERSION))).$(word 3,$(subst ., ,$(VERSION)))
 
 .PHONY: install uninstall FORCE
 all: $(PUBLIC_A) $(PC_FILE)

@@ -1,18 +1,12 @@
-/* grubinst --verify / --map / --explain: formatting the inspector's
- * findings for people (grouped by area, in boot order) and for programs
- * (--json; the schema is in docs/verify.md).  */
+/* grubinst --verify / --map / --explain: the inspector's findings for
+ * people, grouped by area in boot order; for programs, --json prints the
+ * library's document (grubinst_verify_json(), docs/verify.md).  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "grubinst.h"
 #include "cli/findings.h"
-
-/* Boot order: the order areas are printed in. */
-static const char *const areas[] = {
-	"disk", "bootcode", "chain", "filesystem", "features", "menu", "userspace",
-};
-#define NAREAS (sizeof(areas) / sizeof(areas[0]))
 
 struct item {
 	struct grubinst_finding f;	/* strings owned by the item */
@@ -23,8 +17,6 @@ struct list {
 	size_t n, cap;
 	bool oom;
 	int fails, warns;
-	char **map;		/* --map --json: the map's lines */
-	size_t nmap;
 };
 
 static char *dup_or_null(const char *s, bool *oom)
@@ -75,17 +67,6 @@ static void free_list(struct list *l)
 		free((char *)l->item[i].f.path);
 	}
 	free(l->item);
-	for (size_t i = 0; i < l->nmap; i++)
-		free(l->map[i]);
-	free(l->map);
-}
-
-static int area_rank(const char *area)
-{
-	for (size_t i = 0; i < NAREAS; i++)
-		if (area && strcmp(area, areas[i]) == 0)
-			return (int)i;
-	return (int)NAREAS;
 }
 
 static void sort_by_area(struct list *l)
@@ -99,31 +80,34 @@ static void sort_by_area(struct list *l)
 	copy = malloc(l->n * sizeof(*copy));
 	if (!copy)
 		return;
-	for (size_t r = 0; r <= NAREAS; r++)
+	for (int a = 0; a < GRUBINST_AREA_COUNT; a++)
 		for (size_t i = 0; i < l->n; i++)
-			if ((size_t)area_rank(l->item[i].f.area) == r)
+			if (l->item[i].f.area_id == (enum grubinst_area)a)
 				copy[k++] = l->item[i];
-	memcpy(l->item, copy, l->n * sizeof(*copy));
+	memcpy(l->item, copy, k * sizeof(*copy));
+	l->n = k;
 	free(copy);
 }
 
 /* ---- people ---- */
 
 static void print_human(const char *image, const struct list *l, int rc,
-			const char *error)
+			bool quiet)
 {
-	const char *last = NULL;
+	int last = -1;
 
 	/* An unreadable image: the one message goes to stderr. */
-	if (rc != GRUBINST_OK && rc != GRUBINST_REFUSED && l->n == 0)
+	if (rc != GRUBINST_OK && rc != GRUBINST_WONT_BOOT && l->n == 0)
 		return;
 	printf("%s\n", image);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct grubinst_finding *f = &l->item[i].f;
 
-		if (!last || strcmp(last, f->area)) {
+		if (quiet && f->severity == GRUBINST_SEV_OK)
+			continue;
+		if ((int)f->area_id != last) {
 			printf("%s\n", f->area);
-			last = f->area;
+			last = (int)f->area_id;
 		}
 		printf("  %-4s  %s [%s]", grubinst_severity_name(f->severity),
 		       f->message, f->code);
@@ -136,120 +120,33 @@ static void print_human(const char *image, const struct list *l, int rc,
 	if (rc == GRUBINST_OK)
 		printf("result: bootable (%d warning%s)\n", l->warns,
 		       l->warns == 1 ? "" : "s");
-	else if (rc == GRUBINST_REFUSED)
+	else if (rc == GRUBINST_WONT_BOOT)
 		printf("result: will not boot: %d failure%s, %d warning%s\n",
 		       l->fails, l->fails == 1 ? "" : "s", l->warns,
 		       l->warns == 1 ? "" : "s");
 	else
 		printf("result: stopped, the image cannot be read further\n");
-	(void)error;
 }
 
 /* ---- programs ---- */
 
-/* Length of a valid UTF-8 sequence at S, 0 if it is not one (overlong
- * forms, surrogates and code points past U+10FFFF included).  */
-static size_t utf8_len(const unsigned char *s)
+static int exit_status(int rc)
 {
-	unsigned lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return rc == GRUBINST_OK ? 0 : rc == GRUBINST_WONT_BOOT ? 1 : 2;
 }
 
-static void json_string(const char *s)
+static int print_json(grubinst *g, bool with_map)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	char *doc = NULL;
+	int rc = grubinst_verify_json(g, with_map ? GRUBINST_JSON_MAP : 0, &doc);
 
-	if (!s) {
-		fputs("null", stdout);
-		return;
+	if (!doc) {
+		fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
+		return 2;
 	}
-	putchar('"');
-	while (*p) {
-		size_t n;
-
-		if (*p == '"' || *p == '\\') {
-			printf("\\%c", *p++);
-		} else if (*p < 0x20) {
-			printf("\\u%04x", *p++);
-		} else if (*p < 0x80) {
-			putchar(*p++);
-		} else if ((n = utf8_len(p))) {
-			fwrite(p, 1, n, stdout);
-			p += n;
-		} else {
-			fputs("\\ufffd", stdout);	/* not UTF-8: a file name */
-			p++;
-		}
-	}
-	putchar('"');
-}
-
-static void print_json(const char *image, const struct list *l, int rc,
-		       const char *error)
-{
-	printf("{\n  \"image\": ");
-	json_string(image);
-	printf(",\n  \"status\": \"%s\",\n  \"bootable\": %s,\n",
-	       rc == GRUBINST_OK ? "ok" : rc == GRUBINST_REFUSED ? "fail" : "error",
-	       rc == GRUBINST_OK ? "true" : "false");
-	printf("  \"error\": ");
-	json_string(rc == GRUBINST_OK || rc == GRUBINST_REFUSED ? NULL : error);
-	printf(",\n  \"fails\": %d,\n  \"warnings\": %d,\n  \"findings\": [",
-	       l->fails, l->warns);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct grubinst_finding *f = &l->item[i].f;
-		const char *sev = f->severity == GRUBINST_SEV_FAIL ? "fail"
-				  : f->severity == GRUBINST_SEV_WARN ? "warn" : "ok";
-
-		printf("%s\n    {\"severity\": \"%s\", \"area\": ", i ? "," : "", sev);
-		json_string(f->area);
-		printf(", \"code\": ");
-		json_string(f->code);
-		printf(", \"message\": ");
-		json_string(f->message);
-		printf(", \"fix\": ");
-		json_string(f->fix);
-		printf(", \"path\": ");
-		json_string(f->path);
-		if (f->sector >= 0)
-			printf(", \"sector\": %lld", f->sector);
-		else
-			printf(", \"sector\": null");
-		printf(", \"grub_error\": %d}", f->grub_error);
-	}
-	printf("%s]", l->n ? "\n  " : "");
-	if (l->map) {
-		printf(",\n  \"map\": [");
-		for (size_t i = 0; i < l->nmap; i++) {
-			printf("%s\n    ", i ? "," : "");
-			json_string(l->map[i]);
-		}
-		printf("\n  ]");
-	}
-	printf("\n}\n");
+	fputs(doc, stdout);
+	free(doc);
+	return exit_status(rc);
 }
 
 static void print_map_line(void *ctx, const char *line)
@@ -258,39 +155,22 @@ static void print_map_line(void *ctx, const char *line)
 	printf("%s\n", line);
 }
 
-static void keep_map_line(void *ctx, const char *line)
-{
-	struct list *l = ctx;
-	char **p = realloc(l->map, (l->nmap + 1) * sizeof(*p));
-
-	if (!p || !(p[l->nmap] = strdup(line))) {
-		if (p)
-			l->map = p;
-		l->oom = true;
-		return;
-	}
-	l->map = p;
-	l->nmap++;
-}
-
-int verify_main(grubinst *g, const char *image, int flags)
+int verify_main(grubinst *g, const char *image, const struct show *how)
 {
 	struct list l = { 0 };
 	int rc;
 
-	if (flags & VERIFY_MAP) {
-		rc = flags & VERIFY_JSON ? grubinst_map(g, keep_map_line, &l)
-					 : grubinst_map(g, print_map_line, NULL);
-		if (rc && !(flags & VERIFY_JSON)) {
+	if (how->json)
+		return print_json(g, how->map);
+	if (how->map) {
+		rc = grubinst_map(g, print_map_line, NULL);
+		if (rc) {
 			fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
 			return 2;
 		}
-		if (!(flags & (VERIFY_REPORT | VERIFY_JSON)))
+		if (!how->report)
 			return 0;
-		if (!(flags & VERIFY_JSON))
-			printf("\n");
-		else if (!l.map)
-			l.map = calloc(1, sizeof(char *));	/* "map": [] */
+		printf("\n");
 	}
 	rc = grubinst_verify(g, collect, &l);
 	if (l.oom) {
@@ -299,14 +179,11 @@ int verify_main(grubinst *g, const char *image, int flags)
 		return 2;
 	}
 	sort_by_area(&l);
-	if (flags & VERIFY_JSON)
-		print_json(image, &l, rc, grubinst_error(g));
-	else
-		print_human(image, &l, rc, grubinst_error(g));
+	print_human(image, &l, rc, how->quiet);
 	free_list(&l);
-	if (rc != GRUBINST_OK && rc != GRUBINST_REFUSED && !(flags & VERIFY_JSON))
+	if (rc != GRUBINST_OK && rc != GRUBINST_WONT_BOOT)
 		fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
-	return rc == GRUBINST_OK ? 0 : rc == GRUBINST_REFUSED ? 1 : 2;
+	return exit_status(rc);
 }
 
 int explain_main(const char *arg)

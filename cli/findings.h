@@ -1,17 +1,22 @@
-/* The inspector's side of the command line (cli/verify.c). */
-#ifndef GRUBINST_CLI_VERIFY_H
-#define GRUBINST_CLI_VERIFY_H
+/* The inspector's side of the command line (cli/findings.c). */
+#ifndef GRUBINST_CLI_FINDINGS_H
+#define GRUBINST_CLI_FINDINGS_H
+
+#include <stdbool.h>
 
 #include "grubinst.h"
 
-enum {
-	VERIFY_REPORT = 1,	/* --verify */
-	VERIFY_JSON = 2,	/* --json */
-	VERIFY_MAP = 4,		/* --map */
+/* How --verify and --map print. */
+struct show {
+	bool report;	/* the findings and the result line (--verify) */
+	bool map;	/* the disk map first (--map) */
+	bool json;	/* one JSON document instead (--json) */
+	bool quiet;	/* only the problems and the result line (-q) */
 };
 
-/* Exit status: 0 bootable (or map drawn), 1 will not boot, 2 unreadable. */
-int verify_main(grubinst *g, const char *image, int flags);
+/* --verify, --map: 0 bootable (or map drawn), 1 will not boot, 2 the
+ * image cannot be read.  */
+int verify_main(grubinst *g, const char *image, const struct show *how);
 /* --explain N: 0, or 2 if N is not a GRUB 0.97 error number. */
 int explain_main(const char *arg);
 

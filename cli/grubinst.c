@@ -1,5 +1,7 @@
 /* The grubinst command: options in, report lines out.  All the work is
- * done by the library.  */
+ * done by the library.  One action per run (as sfdisk does): install,
+ * verify, map or explain; an option that the action does not use is a
+ * usage error, never ignored.  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +10,12 @@
 #include "grubinst.h"
 #include "cli/findings.h"
 
-enum exit_code { EXIT_INSTALLED = 0, EXIT_REFUSED = 1, EXIT_ERROR = 2 };
+enum exit_code {
+	EXIT_INSTALLED = 0,
+	EXIT_REFUSED = 1,
+	EXIT_ERROR = 2,
+	EXIT_WONT_BOOT = 3,	/* installed, but the image will not boot yet */
+};
 
 static void usage(FILE *f)
 {
@@ -64,16 +71,19 @@ static int parse_int(const char *s, const char *what, int *out)
 	return 0;
 }
 
+enum action { ACT_INSTALL, ACT_VERIFY, ACT_MAP, ACT_EXPLAIN };
+
+static const char *const action_option[] = {
+	[ACT_INSTALL] = "an install", [ACT_VERIFY] = "--verify",
+	[ACT_MAP] = "--map", [ACT_EXPLAIN] = "--explain",
+};
+
 enum {
 	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
 	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
 	OPT_TIMEOUT, OPT_SERIAL,
 	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN,
 };
-
-/* The inspector's modes (cli/verify.c); 0 installs. */
-static int verify_flags;
-static const char *explain_arg;
 
 static const struct option long_options[] = {
 	{ "partition", required_argument, NULL, 'p' },
@@ -99,13 +109,89 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_options(int argc, char **argv, struct grubinst_options *o,
-			 bool *quiet)
-{
-	int c;
+/* Which actions an option belongs to. */
+#define FOR_INSTALL (1u << ACT_INSTALL)
+#define FOR_VERIFY (1u << ACT_VERIFY)
+#define FOR_MAP (1u << ACT_MAP)
+#define FOR_EXPLAIN (1u << ACT_EXPLAIN)
 
-	while ((c = getopt_long(argc, argv, "p:nqhV", long_options, NULL)) != -1) {
-		switch (c) {
+static unsigned option_actions(int c)
+{
+	switch (c) {
+	case 'p':
+		return FOR_INSTALL | FOR_VERIFY | FOR_MAP;
+	case 'q':
+		return FOR_INSTALL | FOR_VERIFY | FOR_MAP;
+	case OPT_JSON:
+		return FOR_VERIFY | FOR_MAP;
+	case OPT_VERIFY:
+	case OPT_MAP:
+		return FOR_VERIFY | FOR_MAP;	/* --verify --map: both */
+	case OPT_EXPLAIN:
+		return FOR_EXPLAIN;
+	}
+	return FOR_INSTALL;
+}
+
+struct cli {
+	enum action action;
+	struct grubinst_options o;
+	struct show show;
+	const char *explain;
+	int seen[64];		/* options given, in order */
+	const char *seen_name[64];
+	int nseen;
+};
+
+static const char *option_name(int c)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
+/* The action the options ask for; two that exclude each other are a
+ * usage error.  */
+static int choose_action(struct cli *c)
+{
+	bool verify = c->show.report, map = c->show.map, json = c->show.json;
+
+	if (c->explain && (verify || map || json)) {
+		fprintf(stderr, "grubinst: --explain takes no other action "
+				"(it was given with --%s)\n",
+			verify ? "verify" : map ? "map" : "json");
+		return -1;
+	}
+	c->action = c->explain ? ACT_EXPLAIN
+		    : verify || (json && !map) ? ACT_VERIFY
+		    : map ? ACT_MAP : ACT_INSTALL;
+	if (json && !map)
+		c->show.report = true;
+	for (int i = 0; i < c->nseen; i++) {
+		if (option_actions(c->seen[i]) & (1u << c->action))
+			continue;
+		fprintf(stderr, "grubinst: --%s does nothing with %s: leave it "
+				"out\n", c->seen_name[i], action_option[c->action]);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct cli *c)
+{
+	struct grubinst_options *o = &c->o;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "p:nqhV", long_options, NULL)) != -1) {
+		if (opt != '?' && opt != 'h' && opt != 'V' &&
+		    c->nseen < (int)(sizeof(c->seen) / sizeof(c->seen[0]))) {
+			c->seen[c->nseen] = opt;
+			c->seen_name[c->nseen++] = opt == 'n' ? "dry-run"
+						   : opt == 'q' ? "quiet"
+						   : option_name(opt);
+		}
+		switch (opt) {
 		case 'p':
 			if (parse_int(optarg, "partition", &o->partition) ||
 			    o->partition == 0)
@@ -136,55 +222,64 @@ static int parse_options(int argc, char **argv, struct grubinst_options *o,
 			break;
 		case OPT_SERIAL: o->serial = optarg ? optarg : ""; break;
 		case 'n': o->dry_run = true; break;
-		case OPT_VERIFY: verify_flags |= VERIFY_REPORT; break;
-		case OPT_JSON: verify_flags |= VERIFY_JSON; break;
-		case OPT_MAP: verify_flags |= VERIFY_MAP; break;
-		case OPT_EXPLAIN: explain_arg = optarg; break;
-		case 'q': *quiet = true; break;
+		case OPT_VERIFY: c->show.report = true; break;
+		case OPT_JSON: c->show.json = true; break;
+		case OPT_MAP: c->show.map = true; break;
+		case OPT_EXPLAIN: c->explain = optarg; break;
+		case 'q': c->show.quiet = true; break;
 		case 'h': usage(stdout); exit(EXIT_INSTALLED);
-		case 'V': printf("grubinst %s\n", GRUBINST_VERSION); exit(0);
+		case 'V': printf("grubinst %s\n", grubinst_version()); exit(0);
 		default: return -1;
 		}
 	}
-	return 0;
+	return choose_action(c);
+}
+
+static int install_main(grubinst *g)
+{
+	int rc = grubinst_install(g);
+
+	switch (rc) {
+	case GRUBINST_OK:
+		return EXIT_INSTALLED;
+	case GRUBINST_WONT_BOOT:
+		return EXIT_WONT_BOOT;
+	}
+	fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
+	return rc == GRUBINST_REFUSED ? EXIT_REFUSED : EXIT_ERROR;
 }
 
 int main(int argc, char **argv)
 {
-	struct grubinst_options o;
-	bool quiet = false;
+	struct cli c = { 0 };
 	grubinst *g;
 	int rc;
 
-	grubinst_options_init(&o);
-	rc = parse_options(argc, argv, &o, &quiet);
-	if (rc == 0 && explain_arg && optind == argc)
-		return explain_main(explain_arg);
+	grubinst_options_init(&c.o);
+	rc = parse_options(argc, argv, &c);
+	if (rc == 0 && c.action == ACT_EXPLAIN) {
+		if (optind == argc)
+			return explain_main(c.explain);
+		fprintf(stderr, "grubinst: --explain takes no image\n");
+		rc = -1;
+	}
 	if (rc < 0 || optind != argc - 1) {
-		if (optind >= argc)
+		if (rc == 0 && optind >= argc)
 			fprintf(stderr, "grubinst: no image given\n");
-		else if (optind < argc - 1)
+		else if (rc == 0)
 			fprintf(stderr, "grubinst: one image at a time\n");
 		fprintf(stderr, "Try 'grubinst --help'.\n");
 		return EXIT_ERROR;
 	}
-	if (!quiet)
-		o.report = print_line;
-	g = grubinst_open(argv[optind], &o);
+	if (!c.show.quiet && c.action == ACT_INSTALL)
+		c.o.report = print_line;
+	g = grubinst_open(argv[optind], &c.o);
 	if (!g) {
 		fprintf(stderr, "grubinst: out of memory\n");
 		return EXIT_ERROR;
 	}
-	if (verify_flags) {
-		rc = verify_main(g, argv[optind], verify_flags);
-		grubinst_close(g);
-		return rc;
-	}
-	rc = grubinst_install(g);
-	if (rc != GRUBINST_OK)
-		fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
+	rc = c.action == ACT_INSTALL ? install_main(g)
+				     : verify_main(g, argv[optind], &c.show);
 	grubinst_close(g);
-	if (rc == GRUBINST_OK)
-		return EXIT_INSTALLED;
-	return rc == GRUBINST_REFUSED ? EXIT_REFUSED : EXIT_ERROR;
+	return rc;
 }

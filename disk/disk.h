@@ -124,6 +124,10 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 /* Allocation needs the bitmaps; a writable open loads them itself.  They
  * are read one block group at a time, as allocations reach the groups.  */
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
+/* Names what the SIZE bytes at OFFSET hold when libblkid knows it ("ntfs",
+ * "swap", "vfat"...); false if it finds nothing it knows.  */
+bool fs_probe_foreign(const struct image *img, uint64_t offset, uint64_t size,
+		      char *buf, size_t bufsize);
 /* Writes everything back and closes; the filesystem is consistent after. */
 int fs_close(struct fs *fs, struct gi_err *err);
 /* Closes without writing anything (dry runs, failures before any write). */

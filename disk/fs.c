@@ -91,7 +91,15 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
 	rc = open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
+		char type[64];
+
 		fs->e2 = NULL;
+		if (rc == EXT2_ET_BAD_MAGIC &&
+		    fs_probe_foreign(img, offset, 0, type, sizeof(type)))
+			return gi_refuse(err, GI_CAUSE_NO_FS, img->path,
+					 "no ext2/ext3/ext4 filesystem at byte "
+					 "%llu: it holds %s (as libblkid names it)",
+					 (unsigned long long)offset, type);
 		return gi_refuse(err, GI_CAUSE_NO_FS, img->path,
 				 "no ext2/ext3/ext4 filesystem at byte %llu: %s",
 				 (unsigned long long)offset, error_message(rc));

@@ -45,7 +45,7 @@ static int install_then_verify(grubinst *g, const char *image)
 	rc = grubinst_verify(g, print_problem, NULL);
 	if (rc == GRUBINST_OK)
 		printf("%s: bootable\n", image);
-	else if (rc == GRUBINST_REFUSED)
+	else if (rc == GRUBINST_WONT_BOOT)
 		printf("%s: will not boot\n", image);
 	else
 		fprintf(stderr, "%s\n", grubinst_error(g));
@@ -76,5 +76,5 @@ int main(int argc, char **argv)
 	rc = g ? install_then_verify(g, argv[1]) : GRUBINST_ENOMEM;
 	grubinst_close(g);
 	close(fd);
-	return rc == GRUBINST_OK ? 0 : rc == GRUBINST_REFUSED ? 1 : 2;
+	return rc == GRUBINST_OK ? 0 : rc == GRUBINST_WONT_BOOT ? 1 : 2;
 }

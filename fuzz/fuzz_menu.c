@@ -28,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_require(g != NULL, "grubinst_open", "");
 	in = inspect_new(g, fuzz_check_finding, NULL);
 	fuzz_require(in != NULL, "inspect_new", "");
-	if (!image || check_disk(in) == 0) {
-		in->root_partno = in->have_table && ptable_find(&in->pt, 1) ? 1 : 0;
-		in->menu.partno = in->root_partno;
+	if (!image || check_partitions(in) == 0) {
+		in->menu.root = in->have_table && ptable_find(&in->pt, 1) ? 1 : 0;
+		in->menu.partno = in->menu.root;
 		text_copy(in->menu.path, sizeof(in->menu.path), "/boot/grub/menu.lst");
 		menu_check_text(in, data, size);
 		if (check_kernel(in) == 0)

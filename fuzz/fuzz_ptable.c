@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_require(g != NULL, "grubinst_open", "");
 	in = inspect_new(g, fuzz_check_finding, NULL);
 	fuzz_require(in != NULL, "inspect_new", "");
-	check_disk(in);
+	check_partitions(in);
 	fuzz_check_status(g, inspect_free(in));
 	grubinst_close(g);
 	return 0;

@@ -4,7 +4,7 @@
  *
  * Usage:
  *	struct grubinst_options o;
- *	grubinst_options_init(&o);
+ *	grubinst_options_init(&o);		(always first: it sets o.size)
  *	o.kernel = "/boot/vmlinuz";
  *	grubinst *g = grubinst_open("disk.img", &o);
  *	if (grubinst_install(g) != GRUBINST_OK)
@@ -25,16 +25,22 @@
 extern "C" {
 #endif
 
-#define GRUBINST_VERSION "0.1.0"
+/* The version of this header; grubinst_version() gives the library's. */
+#define GRUBINST_VERSION "0.2.0"
 
 /* Results.  GRUBINST_REFUSED means the image was read but cannot take an
- * install (the message explains why); nothing was written.  */
+ * install (the message explains why); nothing was written.
+ * GRUBINST_WONT_BOOT is grubinst_verify()'s "this image will not boot",
+ * and grubinst_install()'s "installed, but the image will not boot yet"
+ * (what still fails does not concern GRUB, e.g. no init: the findings
+ * say what).  */
 enum grubinst_status {
 	GRUBINST_OK = 0,
 	GRUBINST_REFUSED = 1,
 	GRUBINST_EUSAGE = 2,
 	GRUBINST_EIO = 3,
 	GRUBINST_ENOMEM = 4,
+	GRUBINST_WONT_BOOT = 5,
 };
 
 enum grubinst_target {
@@ -42,7 +48,16 @@ enum grubinst_target {
 	GRUBINST_TARGET_PARTITION = 1,	/* stage1 in the partition's boot sector */
 };
 
+/* Called once per line of text (no trailing newline): install reports,
+ * the disk map.  */
+typedef void (*grubinst_line_fn)(void *ctx, const char *line);
+
+/* The options of a handle.  Fill them with grubinst_options_init() first:
+ * it sets SIZE to the size of this structure as the caller was compiled,
+ * and the library reads only that many bytes, so that fields added at
+ * the end in later versions keep their defaults for older programs.  */
 struct grubinst_options {
+	size_t size;		/* sizeof(struct grubinst_options) */
 	int partition;		/* boot partition, 1-based as the kernel names
 				   it (5 = first logical); 0 picks the active
 				   one, else the first Linux (0x83) one */
@@ -68,8 +83,7 @@ struct grubinst_options {
 				   current time.  grubinst_options_init() takes
 				   it from SOURCE_DATE_EPOCH */
 
-	/* Called once per report line (no trailing newline). */
-	void (*report)(void *ctx, const char *line);
+	grubinst_line_fn report;	/* the install's report lines */
 	void *report_ctx;
 };
 
@@ -112,8 +126,18 @@ int grubinst_install(grubinst *g);
 /* The message of the last failure: one line naming the image and the cause. */
 const char *grubinst_error(const grubinst *g);
 
+/* A stable name of the last failure's cause, for programs to decide by:
+ * the --verify finding code of the rule that refused an install (e.g.
+ * "fs-size", "part-type"), or a cause such as "io", "busy", "no-fs",
+ * "ptable-gpt"; "none" when there was no failure.  docs/verify.md lists
+ * them.  */
+const char *grubinst_error_code(const grubinst *g);
+
 /* A short name of a status code, e.g. "refused". */
-const char *grubinst_strstatus(int status);
+const char *grubinst_status_name(int status);
+
+/* The library's version, e.g. "0.2.0" (GRUBINST_VERSION is the header's). */
+const char *grubinst_version(void);
 
 void grubinst_close(grubinst *g);
 
@@ -125,10 +149,21 @@ void grubinst_close(grubinst *g);
 
 enum grubinst_severity { GRUBINST_SEV_OK, GRUBINST_SEV_WARN, GRUBINST_SEV_FAIL };
 
+/* What a finding is about, in boot order. */
+enum grubinst_area {
+	GRUBINST_AREA_DISK,		/* "disk": the MBR, the partitions */
+	GRUBINST_AREA_BOOTCODE,		/* "bootcode": what the BIOS runs */
+	GRUBINST_AREA_CHAIN,		/* "chain": stage1 -> stage1.5 -> stage2 */
+	GRUBINST_AREA_FILESYSTEM,	/* "filesystem": blocks vs partitions */
+	GRUBINST_AREA_FEATURES,		/* "features": what GRUB cannot read */
+	GRUBINST_AREA_MENU,		/* "menu": menu.lst, kernels, initrds */
+	GRUBINST_AREA_USERSPACE,	/* "userspace": root, init, console */
+	GRUBINST_AREA_COUNT
+};
+
 struct grubinst_finding {
 	enum grubinst_severity severity;
-	const char *area;	/* "disk", "bootcode", "chain", "filesystem",
-				   "features", "menu", "userspace" */
+	const char *area;	/* grubinst_area_name(area_id) */
 	const char *code;	/* stable id, e.g. "fs-overhang", "menu-dangling" */
 	const char *message;	/* one line, plain words; what came from the
 				   image with controls and bad UTF-8 as '?' */
@@ -137,15 +172,24 @@ struct grubinst_finding {
 				   name's bytes as they are */
 	long long sector;	/* -1 or the absolute sector concerned */
 	int grub_error;		/* 0 or the GRUB error number the user will see */
+	enum grubinst_area area_id;
 };
 
 typedef void (*grubinst_finding_fn)(void *ctx, const struct grubinst_finding *f);
 
-/* Returns GRUBINST_OK (bootable), GRUBINST_REFUSED (at least one fail) or
- * an error code if the image cannot be read (grubinst_error() says why).
- * The handle's options.partition, if set, names the partition to assume
- * when no GRUB Legacy boot code says which one.  */
+/* Returns GRUBINST_OK (bootable), GRUBINST_WONT_BOOT (at least one fail)
+ * or an error code if the image cannot be read (grubinst_error() says
+ * why).  The handle's options.partition, if set, names the partition to
+ * assume when no GRUB Legacy boot code says which one.  */
 int grubinst_verify(grubinst *g, grubinst_finding_fn fn, void *ctx);
+
+/* The report of grubinst_verify() as the JSON document of `grubinst
+ * --verify --json` (its schema is in docs/verify.md), in *JSON, which
+ * the caller frees; with GRUBINST_JSON_MAP it has the disk map too.
+ * Returns what grubinst_verify() returns; *JSON is NULL only when out of
+ * memory (GRUBINST_ENOMEM).  */
+#define GRUBINST_JSON_MAP 1u
+int grubinst_verify_json(grubinst *g, unsigned flags, char **json);
 
 /* GRUB 0.97's "Error N" text, then what it means and its usual causes in
  * a disk image, as several lines; NULL if N is not a GRUB 0.97 error
@@ -156,11 +200,12 @@ const char *grubinst_explain(int grub_error);
  * embedded stage1.5, partitions, each filesystem's extent and any part of
  * it past its partition.  Returns GRUBINST_OK, or an error code if the
  * image cannot be read.  */
-int grubinst_map(grubinst *g, void (*line)(void *ctx, const char *line),
-		 void *ctx);
+int grubinst_map(grubinst *g, grubinst_line_fn line, void *ctx);
 
 /* "ok", "warn" or "FAIL". */
 const char *grubinst_severity_name(enum grubinst_severity s);
+/* "disk", "bootcode", ... "userspace"; NULL for a value out of range. */
+const char *grubinst_area_name(enum grubinst_area area);
 
 #ifdef __cplusplus
 }

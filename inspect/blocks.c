@@ -475,7 +475,7 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 		text_printf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
 			    (unsigned long long)(part->start * SECTOR_SIZE));
 	/* The resize inode's blocks are read by online resizing only. */
-	finding(in, only_resize ? WARN : FAIL, "filesystem", "fs-overhang",
+	finding(in, only_resize ? WARN : FAIL, AREA_FILESYSTEM, "fs-overhang",
 		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
 		"%s: %s past the end of %s %d (sector %llu); a kernel "
 		"that mounts this filesystem logs \"attempt to access beyond "
@@ -492,14 +492,14 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
  * extent-tree block it needs (or an out-of-partition one met first) makes
  * ext2fs_block_map() overwrite it with Error 16.  Seen booting: a kernel
  * with blocks past the partition end gives "Error 16".  */
-void report_grub_overhang(struct inspect *in, struct pfs *p, const char *area,
+void report_grub_overhang(struct inspect *in, struct pfs *p, enum grubinst_area area,
 			  const char *path, const struct file_overhang *o)
 {
 	bool sixteen = o->first_read_meta || o->meta_after;
 	int err = sixteen ? GERR_FSYS_CORRUPT : GERR_OUTSIDE_PART;
 
 	/* In the chain, the reader is a stage1.5: it prints the number only. */
-	bool stage1_5 = strcmp(area, "chain") == 0;
+	bool stage1_5 = area == AREA_CHAIN;
 
 	finding(in, FAIL, area, "grub-outside-partition",
 		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first_read)),
@@ -528,7 +528,7 @@ static void check_size(struct inspect *in, struct pfs *p)
 	if (blocks <= p->limit)
 		return;
 	if (p->cut) {
-		finding(in, FAIL, "filesystem", "fs-size",
+		finding(in, FAIL, AREA_FILESYSTEM, "fs-size",
 			NOTE(AT(image_sectors(&in->img)),
 			     .fix = fixf(in, "truncate -s %llu IMAGE",
 					 (unsigned long long)((part->start + part->size) *
@@ -548,7 +548,7 @@ static void check_size(struct inspect *in, struct pfs *p)
 		return;
 	}
 	shrink_fix(p, fix, sizeof(fix));
-	finding(in, FAIL, "filesystem", "fs-size",
+	finding(in, FAIL, AREA_FILESYSTEM, "fs-size",
 		NOTE(AT(part->start + part->size), .fix = fix),
 		"partition %d: the filesystem has %llu blocks of %u bytes but "
 		"the partition holds only %llu: blocks %llu..%llu (sectors "
@@ -615,7 +615,7 @@ static void check_metadata(struct inspect *in, struct pfs *p)
 		if (!what)
 			continue;
 		reported++;
-		finding(in, FAIL, "filesystem", "fs-metadata-overhang",
+		finding(in, FAIL, AREA_FILESYSTEM, "fs-metadata-overhang",
 			NOTE(AT(fs_block_sector(&p->fs, at)),
 			     .grub_error = GERR_OUTSIDE_PART),
 			"partition %d: the %s of block group %u (block %llu) "
@@ -633,7 +633,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 	char paths[CENSUS_HITS][256];
 
 	if (cs->failed)
-		finding(in, WARN, "filesystem", "fs-scan",
+		finding(in, WARN, AREA_FILESYSTEM, "fs-scan",
 			NOTE(AT(p->part->start),
 			     .fix = fixf(in, "e2fsck -f 'IMAGE?offset=%llu'",
 					 (unsigned long long)(p->part->start * SECTOR_SIZE))),
@@ -641,7 +641,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 			"end; files after the error were not checked",
 			p->part->number);
 	if (!cs->bad_inodes) {
-		finding(in, OK, "filesystem", "fs-blocks", NOTE(AT(p->part->start)),
+		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
 			"partition %d: every block of its %llu inodes lies "
 			"inside the partition", p->part->number,
 			(unsigned long long)cs->inodes);
@@ -660,7 +660,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 				     cs->hit[i].ino == EXT2_RESIZE_INO);
 	}
 	if (cs->bad_inodes > cs->nhits)
-		finding(in, FAIL, "filesystem", "fs-overhang-more",
+		finding(in, FAIL, AREA_FILESYSTEM, "fs-overhang-more",
 			NOTE(AT(p->part->start + p->part->size)),
 			"partition %d: %llu more files have blocks past the "
 			"partition end", p->part->number,
@@ -676,7 +676,7 @@ static int check_one(struct inspect *in, struct pfs *p)
 	return 0;
 }
 
-int check_filesystems(struct inspect *in)
+int check_blocks(struct inspect *in)
 {
 	for (int i = 0; in->have_table && i < in->pt.count; i++) {
 		struct pfs *p = pfs_get(in, in->pt.part[i].number);

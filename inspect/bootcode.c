@@ -72,7 +72,7 @@ static void report_stage1(struct inspect *in, const char *where)
 			   : address == STAGE2_LOAD_ADDRESS ? "stage2"
 							    : "an unknown stage";
 
-	finding(in, OK, "bootcode", "boot-grub-legacy", NOTE(AT(in->stage1_sector)),
+	finding(in, OK, AREA_BOOTCODE, "boot-grub-legacy", NOTE(AT(in->stage1_sector)),
 		"%s: GRUB Legacy stage1 (COMPAT_VERSION 3.2): loads sector %llu "
 		"to 0x%x (%s) from %s%s", where,
 		(unsigned long long)s->p.load_sector, address, next,
@@ -81,18 +81,18 @@ static void report_stage1(struct inspect *in, const char *where)
 				   : "a fixed drive",
 		s->p.force_lba ? ", LBA forced" : "");
 	if (s->drive != GRUB_SAME_DRIVE && s->drive != 0x80)
-		finding(in, FAIL, "bootcode", "stage1-drive",
+		finding(in, FAIL, AREA_BOOTCODE, "stage1-drive",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 reads from BIOS drive 0x%02x, not the disk the "
 			"BIOS booted (0x80): it loads nothing useful", s->drive);
 	if (address != STAGE1_5_LOAD_ADDRESS && address != STAGE2_LOAD_ADDRESS)
-		finding(in, FAIL, "bootcode", "stage1-address",
+		finding(in, FAIL, AREA_BOOTCODE, "stage1-address",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 loads to 0x%x; GRUB needs 0x2000 (stage1.5) or "
 			"0x8000 (stage2): the jump lands in garbage and the "
 			"machine hangs", address);
 	else if (s->segment != address >> 4)
-		finding(in, FAIL, "bootcode", "stage1-segment",
+		finding(in, FAIL, AREA_BOOTCODE, "stage1-segment",
 			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
 			"stage1 loads to segment 0x%x but jumps to 0x%x: the "
 			"machine hangs", s->segment, address);
@@ -109,7 +109,7 @@ static int follow_active(struct inspect *in)
 	int n = 0, rc;
 
 	if (in->boot.needs_gpt) {
-		finding(in, FAIL, "bootcode", "boot-foreign",
+		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign",
 			NOTE(AT(0), .fix = "grubinst IMAGE"),
 			"sector 0 holds %s, which boots only GPT disks: on this "
 			"MBR disk it stops with an error", in->boot.name);
@@ -124,7 +124,7 @@ static int follow_active(struct inspect *in)
 		}
 	}
 	if (!in->boot.chains_active && n != 1) {
-		finding(in, FAIL, "bootcode", "chain-no-active",
+		finding(in, FAIL, AREA_BOOTCODE, "chain-no-active",
 			NOTE(AT(0), .fix = "grubinst IMAGE"),
 			"sector 0 holds %s, set to boot partition %d, which does "
 			"not exist: it stops with an error message",
@@ -132,7 +132,7 @@ static int follow_active(struct inspect *in)
 		return 0;
 	}
 	if (n != 1) {
-		finding(in, FAIL, "bootcode", n ? "chain-many-active" : "chain-no-active",
+		finding(in, FAIL, AREA_BOOTCODE, n ? "chain-many-active" : "chain-no-active",
 			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
 			"sector 0 holds %s, which boots the active partition, "
 			"but %s: it stops with an error message",
@@ -145,7 +145,7 @@ static int follow_active(struct inspect *in)
 	identify_bootcode(vbr, &vb);
 	if (le16(vbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE ||
 	    vb.kind != BOOT_GRUB_LEGACY) {
-		finding(in, FAIL, "bootcode", "vbr-not-grub",
+		finding(in, FAIL, AREA_BOOTCODE, "vbr-not-grub",
 			NOTE(AT(act->start),
 			     .fix = "grubinst --target partition IMAGE"),
 			"sector 0 holds %s, which boots partition %d; that "
@@ -155,7 +155,7 @@ static int follow_active(struct inspect *in)
 				? " and no 55 AA signature" : "");
 		return 0;
 	}
-	finding(in, OK, "bootcode", "mbr-chains-active", NOTE(AT(0)),
+	finding(in, OK, AREA_BOOTCODE, "mbr-chains-active", NOTE(AT(0)),
 		"sector 0: %s, boots the %spartition %d", in->boot.name,
 		in->boot.chains_active ? "active " : "", act->number);
 	in->boot = vb;
@@ -180,13 +180,13 @@ int check_bootcode(struct inspect *in)
 		in->stage1_sector = 0;
 		break;
 	case BOOT_EMPTY:
-		finding(in, FAIL, "bootcode", "boot-empty", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-empty", NOTE(AT(0), .fix = fix),
 			"sector 0 has a 55 AA signature but its code area "
 			"(bytes 0..439) is all zeros: the BIOS runs zeros and "
 			"the machine hangs with nothing on the screen");
 		return 0;
 	case BOOT_GRUB2:
-		finding(in, FAIL, "bootcode", "boot-grub2", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0), .fix = fix),
 			"sector 0 holds GRUB 2's boot.img (it loads sector %llu "
 			"as GRUB 2's core.img), not GRUB Legacy: GRUB 0.97's "
 			"chain, menu.lst and stage files are not used",
@@ -196,7 +196,7 @@ int check_bootcode(struct inspect *in)
 	case BOOT_DOS:
 		return follow_active(in);
 	case BOOT_UNKNOWN:
-		finding(in, FAIL, "bootcode", "boot-foreign", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign", NOTE(AT(0), .fix = fix),
 			"sector 0 holds boot code that is neither GRUB Legacy's "
 			"stage1 nor a known MBR: GRUB Legacy is not installed");
 		return 0;

@@ -162,7 +162,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 
 	l->sector = b->stage1.p.load_sector;
 	if (l->sector == 0 || l->sector == in->stage1_sector) {
-		finding(in, FAIL, "chain", "chain-self", NOTE(AT(l->sector), .fix = fix),
+		finding(in, FAIL, AREA_CHAIN, "chain-self", NOTE(AT(l->sector), .fix = fix),
 			"stage1 loads sector %llu, itself: it was never "
 			"installed (a pristine stage1?) and the machine hangs",
 			(unsigned long long)l->sector);
@@ -170,7 +170,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 	}
 	rc = read_sectors(in, l->sector, l->image, 1);
 	if (rc > 0)
-		finding(in, FAIL, "chain", "chain-past-end",
+		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
 			NOTE(AT(l->sector), .fix = fix),
 			"stage1 loads sector %llu, past the end of the image "
 			"(%llu sectors): stage1 prints \"Read Error\"",
@@ -237,7 +237,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	blocklist_read(l->image, in->boot.stage1.p.load_address, &l->bl);
 	describe_place(l, place, sizeof(place));
 	if (l->bl.n == 0 || l->bl.overflow || l->bl.bad_segment) {
-		finding(in, FAIL, "chain", code,
+		finding(in, FAIL, AREA_CHAIN, code,
 			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (now %s), which holds no "
 			"valid block list: it is not the start of a GRUB stage "
@@ -250,7 +250,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	}
 	rc = read_sectors(in, l->bl.run[0].start, l->image + SECTOR_SIZE, 1);
 	if (rc > 0) {
-		finding(in, FAIL, "chain", "chain-past-end",
+		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
 			NOTE(AT(l->bl.run[0].start), .fix = fix),
 			"the block list of sector %llu names sector %llu, past "
 			"the end of the image: the loader prints \"Read Error\"",
@@ -262,7 +262,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 		return rc;
 	if (l->image[SECTOR_SIZE + STAGE2_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
 	    l->image[SECTOR_SIZE + STAGE2_VER_OFFSET + 1] != COMPAT_VERSION_MINOR) {
-		finding(in, FAIL, "chain", code,
+		finding(in, FAIL, AREA_CHAIN, code,
 			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (%s); its block list leads to "
 			"sector %llu, which is not the second sector of a GRUB "
@@ -282,17 +282,17 @@ static void check_kind(struct inspect *in, struct loaded *l)
 	bool want15 = in->boot.stage1.p.load_address == STAGE1_5_LOAD_ADDRESS;
 
 	if (want15 && l->id == STAGE2_ID_STAGE2)
-		finding(in, FAIL, "chain", "chain-address",
+		finding(in, FAIL, AREA_CHAIN, "chain-address",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
 			"stage1 loads stage2 to 0x2000, where only a stage1.5 "
 			"runs: the machine hangs");
 	else if (!want15 && l->id != STAGE2_ID_STAGE2)
-		finding(in, FAIL, "chain", "chain-address",
+		finding(in, FAIL, AREA_CHAIN, "chain-address",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
 			"stage1 loads a stage1.5 to 0x8000, where only stage2 "
 			"runs: the machine hangs");
 	else if (l->id != STAGE2_ID_STAGE2 && l->id != STAGE2_ID_E2FS)
-		finding(in, FAIL, "chain", "stage1_5-not-ext2",
+		finding(in, FAIL, AREA_CHAIN, "stage1_5-not-ext2",
 			NOTE(AT(l->sector), .grub_error = GERR_FSYS_MOUNT,
 			     .fix = "grubinst IMAGE"),
 			"the stage1.5 loaded (id %d) reads another filesystem "
@@ -309,7 +309,7 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		const struct sector_run *r = &l->bl.run[i];
 		if (r->start + r->count <= end)
 			continue;
-		finding(in, FAIL, "chain", "embed-overlap",
+		finding(in, FAIL, AREA_CHAIN, "embed-overlap",
 			NOTE(AT(r->start), .fix = "grubinst IMAGE"),
 			"the embedded stage1.5 lists sectors %llu..%llu, but "
 			"sector %llu already belongs to a partition: a "
@@ -320,7 +320,7 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		return;
 	}
 	in->embedded_sectors = (unsigned)(1 + l->bl.sectors);
-	finding(in, OK, "chain", "stage1_5-embedded", NOTE(AT(l->sector)),
+	finding(in, OK, AREA_CHAIN, "stage1_5-embedded", NOTE(AT(l->sector)),
 		"embedded %s %s in sectors %llu..%llu", l->kind,
 		(const char *)l->image + SECTOR_SIZE + STAGE2_VER_STR_OFFSET,
 		(unsigned long long)l->sector,
@@ -361,7 +361,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	describe_place(l, place, sizeof(place));
 	ino = expected_file(l, path, sizeof(path));
 	if (!ino) {
-		finding(in, FAIL, "chain", "chain-stale",
+		finding(in, FAIL, AREA_CHAIN, "chain-stale",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
 			"stage1 loads sector %llu, now in %s, and %s is gone: "
 			"the %s stage1 was installed for was deleted",
@@ -374,7 +374,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	if (ino == l->owner && l->owner_lblk == 0)
 		diff = first_difference(l->bl.run, l->bl.n, now, nnow, &sa, &sb);
 	if (ino == l->owner && diff < 0) {
-		finding(in, OK, "chain", "blocklist", NOTE(AT(l->sector), .path = path),
+		finding(in, OK, AREA_CHAIN, "blocklist", NOTE(AT(l->sector), .path = path),
 			"stage1 loads %s (%s): its block list matches the file "
 			"(%llu more sectors)", path, l->kind,
 			(unsigned long long)l->bl.sectors);
@@ -385,7 +385,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	free(now);
 	if (same < 0)
 		return -1;
-	finding(in, same ? WARN : FAIL, "chain", "chain-stale",
+	finding(in, same ? WARN : FAIL, AREA_CHAIN, "chain-stale",
 		NOTE(AT(l->sector), .path = path, .fix = "grubinst IMAGE"),
 		"%s was rewritten after the install: stage1 still loads sector "
 		"%llu (now %s) and the block list found there, not the file's "
@@ -408,7 +408,7 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 	const struct partition *p = part == 0xff ? NULL : part_by_grub(in, (int)part);
 
 	if (!p) {
-		finding(in, FAIL, "chain", "chain-partition",
+		finding(in, FAIL, AREA_CHAIN, "chain-partition",
 			NOTE(.grub_error = GERR_NO_PART, .fix = "grubinst IMAGE"),
 			"%s names %s, which does not exist on this disk: "
 			"\"Error 22: No such partition\"", who,
@@ -417,7 +417,7 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 		return false;
 	}
 	if (!grub_mounts_type(p->type)) {
-		finding(in, FAIL, "chain", "chain-part-type",
+		finding(in, FAIL, AREA_CHAIN, "chain-part-type",
 			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
 			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
 			"%s reads partition %d, of type 0x%02x: GRUB's ext2 reader "
@@ -440,17 +440,17 @@ static bool read_stage2_config(struct inspect *in, const uint8_t *image,
 
 	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
 			 &err)) {
-		finding(in, FAIL, "chain", "stage2-invalid",
+		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
 			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.text);
 		return false;
 	}
 	stage2_read_config(image, &info, c);
 	if (strcmp(info.version, "0.97"))
-		finding(in, WARN, "chain", "stage-version", NOTE(.path = name),
+		finding(in, WARN, AREA_CHAIN, "stage-version", NOTE(.path = name),
 			"%s is GRUB version %s, not 0.97", name, info.version);
 	else if (in->stage1_5_version[0] &&
 		 strcmp(in->stage1_5_version, info.version))
-		finding(in, WARN, "chain", "stage-version", NOTE(.path = name),
+		finding(in, WARN, AREA_CHAIN, "stage-version", NOTE(.path = name),
 			"the stage1.5 is GRUB version %s but %s is %s: mixed "
 			"installs may not agree on the install variables",
 			in->stage1_5_version, name, info.version);
@@ -489,7 +489,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 
 	if (stage2_check(l->image, sizeof(l->image), l->id, loaded_name(l),
 			 &info, &err)) {
-		finding(in, FAIL, "chain", "stage1_5-invalid",
+		finding(in, FAIL, AREA_CHAIN, "stage1_5-invalid",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"), "%s", err.text);
 		return 0;
 	}
@@ -497,7 +497,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	stage2_read_config(l->image, &info, &c);
 	device = c.device;
 	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
-		finding(in, FAIL, "chain", "stage1_5-drive",
+		finding(in, FAIL, AREA_CHAIN, "stage1_5-drive",
 			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
 			"%s looks for stage2 on BIOS drive 0x%02x, not this disk",
 			loaded_name(l), device >> 24);
@@ -508,7 +508,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	p = pfs_get(in, partno);
 	walk_path(p, path, WALK_GRUB, &w);
 	if (!w.ino) {
-		finding(in, FAIL, "chain", "stage2-missing",
+		finding(in, FAIL, AREA_CHAIN, "stage2-missing",
 			NOTE(.path = path, .grub_error = w.error,
 			     .fix = "grubinst IMAGE"),
 			"%s looks for (hd0,%d)%s: %s; it prints \"Error %d\" "
@@ -517,7 +517,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 		return 0;
 	}
 	if (first_block_past(p, w.ino)) {
-		finding(in, FAIL, "chain", "grub-outside-partition",
+		finding(in, FAIL, AREA_CHAIN, "grub-outside-partition",
 			NOTE(.path = path),
 			"the first block of %s lies past the end of partition %d: "
 			"the stage1.5 cannot read its first two sectors and stops "
@@ -525,18 +525,18 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 			"unknown.\" (seen booting)", path, partno);
 		return 0;
 	}
-	if (!file_readable_by_grub(in, p, path, &w, "chain"))
+	if (!file_readable_by_grub(in, p, path, &w, AREA_CHAIN))
 		return 0;
 	if (read_head(p, w.ino, head, sizeof(head), &got) < 0)
 		return -1;
-	finding(in, OK, "chain", "stage2-found", NOTE(.path = path),
+	finding(in, OK, AREA_CHAIN, "stage2-found", NOTE(.path = path),
 		"%s finds stage2 as (hd0,%d)%s%s%s", loaded_name(l), partno - 1,
 		path, w.links ? " -> " : "", w.links ? w.final : "");
 	snprintf(in->stage2_path, sizeof(in->stage2_path), "%s", path);
 	in->stage2_partno = partno;
 	in->root_partno = partno;	/* chain_stage2 passes it on */
 	if (got < sizeof(head)) {
-		finding(in, FAIL, "chain", "stage2-invalid",
+		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
 			NOTE(.path = path, .fix = "grubinst IMAGE"),
 			"%s is %zu bytes, too short for stage2", path, got);
 		return 0;
@@ -576,7 +576,7 @@ static void check_direct_is_current(struct inspect *in, struct loaded *l)
 		return;
 	walk_path(l->pfs, "/boot/grub/stage2", WALK_GRUB, &w);
 	if (w.ino && w.ino != l->owner)
-		finding(in, WARN, "chain", "stage2-other",
+		finding(in, WARN, AREA_CHAIN, "stage2-other",
 			NOTE(.path = l->owner_path, .fix = "grubinst IMAGE"),
 			"stage1 loads %s, not the current /boot/grub/stage2: a "
 			"new stage2 was installed there but stage1 was not "
@@ -592,7 +592,7 @@ int check_chain(struct inspect *in)
 		return 0;
 	l = calloc(1, sizeof(*l));
 	if (!l) {
-		gi_fail(&in->err, GRUBINST_ENOMEM, "out of memory");
+		gi_fail(&in->fatal, GRUBINST_ENOMEM, "out of memory");
 		return -1;
 	}
 	rc = load_first(in, l);

@@ -45,7 +45,7 @@ static void printable(char *s)
 	}
 }
 
-void finding(struct inspect *in, enum grubinst_severity sev, const char *area,
+void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area area,
 	     const char *code, struct note n, const char *fmt, ...)
 {
 	struct grubinst_finding f;
@@ -68,7 +68,8 @@ void finding(struct inspect *in, enum grubinst_severity sev, const char *area,
 	if (!in->fn)
 		return;
 	f.severity = sev;
-	f.area = area;
+	f.area = grubinst_area_name(area);
+	f.area_id = area;
 	f.code = code;
 	f.message = msg;
 	f.fix = n.fix;
@@ -89,6 +90,21 @@ GI_API const char *grubinst_severity_name(enum grubinst_severity s)
 		return "FAIL";
 	}
 	return "?";
+}
+
+GI_API const char *grubinst_area_name(enum grubinst_area area)
+{
+	static const char *const names[GRUBINST_AREA_COUNT] = {
+		[GRUBINST_AREA_DISK] = "disk",
+		[GRUBINST_AREA_BOOTCODE] = "bootcode",
+		[GRUBINST_AREA_CHAIN] = "chain",
+		[GRUBINST_AREA_FILESYSTEM] = "filesystem",
+		[GRUBINST_AREA_FEATURES] = "features",
+		[GRUBINST_AREA_MENU] = "menu",
+		[GRUBINST_AREA_USERSPACE] = "userspace",
+	};
+
+	return (unsigned)area < GRUBINST_AREA_COUNT ? names[area] : NULL;
 }
 
 /* Truncating on purpose: messages and paths from hostile images may be

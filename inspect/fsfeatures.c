@@ -27,14 +27,14 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 	while ((f = fs_grub_unreadable(sb, &pos))) {
 		n++;
 		snprintf(fix, sizeof(fix), "%s", f->fix);
-		finding(in, needed ? FAIL : WARN, "features", "feature-unreadable",
+		finding(in, needed ? FAIL : WARN, AREA_FEATURES, "feature-unreadable",
 			NOTE(AT(p->part->start), .fix = fix),
 			"partition %d: the filesystem %s (feature %s)%s",
 			p->part->number, f->why, f->name,
 			needed ? "" : "; GRUB does not need this partition");
 	}
 	if (!n)
-		finding(in, OK, "features", "features", NOTE(AT(p->part->start)),
+		finding(in, OK, AREA_FEATURES, "features", NOTE(AT(p->part->start)),
 			"partition %d: no filesystem feature GRUB 0.97 cannot "
 			"read (incompat 0x%x)", p->part->number,
 			sb->s_feature_incompat);
@@ -51,7 +51,7 @@ static void check_partition_state(struct inspect *in, struct pfs *p)
 		return;
 	snprintf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
 		 (unsigned long long)(p->part->start * SECTOR_SIZE));
-	finding(in, WARN, "features", "fs-state",
+	finding(in, WARN, AREA_FEATURES, "fs-state",
 		NOTE(AT(p->part->start), .fix = fix),
 		"partition %d: the filesystem %s: GRUB reads it all the same and "
 		"Linux mounts it with \"warning: %s, running e2fsck is "
@@ -59,7 +59,7 @@ static void check_partition_state(struct inspect *in, struct pfs *p)
 		"e2fsck has checked it", p->part->number, state, kernel_says);
 }
 
-int check_features(struct inspect *in)
+int check_fs_features(struct inspect *in)
 {
 	for (int i = 0; in->have_table && i < in->pt.count; i++) {
 		struct pfs *p = pfs_get(in, in->pt.part[i].number);
@@ -133,7 +133,7 @@ static bool find_holes(struct pfs *p, const struct walk *w, struct holes *h)
 }
 
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
-			   const struct walk *w, const char *area)
+			   const struct walk *w, enum grubinst_area area)
 {
 	struct file_overhang o;
 	struct holes h;
@@ -147,7 +147,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		text_copy(shown, sizeof(shown), path);
 
 	if (w->inline_dir[0]) {
-		finding(in, FAIL, "features", "feature-inline-data",
+		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
 			NOTE(.path = w->inline_dir, .fix = fix),
 			"%s: directory %s keeps its entries inside its inode "
 			"(inline_data): GRUB reads them as block numbers and "
@@ -155,7 +155,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		return false;
 	}
 	if (w->inode.i_flags & EXT4_INLINE_DATA_FL) {
-		finding(in, FAIL, "features", "feature-inline-data",
+		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
 			NOTE(.path = path, .fix = fix),
 			"%s: its %u bytes are kept inside the inode (inline_data): "
 			"GRUB reads them as block numbers and gets garbage or "
@@ -165,7 +165,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 	}
 	if ((w->inode.i_flags & EXT4_HUGE_FILE_FL) ||
 	    has_high_blocks(p, w->ino)) {
-		finding(in, FAIL, "features", "feature-64bit-blocks",
+		finding(in, FAIL, AREA_FEATURES, "feature-64bit-blocks",
 			NOTE(.path = path, .grub_error = GERR_FILELENGTH),
 			"%s: lies beyond block 2^32 or is a huge file: GRUB stops "
 			"with \"Error 14: Filesystem compatibility error, cannot "
@@ -173,7 +173,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		return false;
 	}
 	if (find_holes(p, w, &h)) {
-		finding(in, FAIL, "features", "file-holes",
+		finding(in, FAIL, AREA_FEATURES, "file-holes",
 			NOTE(.path = path, .grub_error = h.error16 ? GERR_FSYS_CORRUPT : 0,
 			     .fix = "copy the file in again without holes, or make "
 				    "the filesystem with 4 KiB blocks (mke2fs -b 4096)"),

@@ -6,9 +6,12 @@
  *               targets from the link's directory, absolute ones from the
  *               partition's root; the name ends at a space; the result must
  *               be a regular file ("Error 2: Bad file or directory type").
- *   WALK_LINUX  the kernel's namei: 40 links, any file type.
- * Directories are searched with libext2fs; the walk itself is here because
- * GRUB's rules (and the path it ends up at, for messages) matter.
+ *   WALK_LINUX  the kernel's namei, any file type: libext2fs'
+ *               ext2fs_namei_follow(), which follows 8 nested links where
+ *               the kernel follows 40 (deeper chains are not met in root
+ *               filesystems).
+ * Directories are searched with libext2fs; GRUB's walk is here because its
+ * rules (and the path it ends up at, for messages) matter.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,7 +23,6 @@
 #include "inspect/inspect.h"
 
 #define GRUB_MAX_LINKS 5
-#define LINUX_MAX_LINKS 40
 #define WALK_BUF 4096
 
 struct cursor {
@@ -104,7 +106,7 @@ static int follow(struct pfs *p, struct walk *w, struct cursor *c,
 {
 	char target[WALK_BUF];
 	struct gi_err err = { 0 };
-	int max = mode == WALK_GRUB ? GRUB_MAX_LINKS : LINUX_MAX_LINKS;
+	int max = GRUB_MAX_LINKS;
 
 	if (++w->links > max) {
 		char n[16];
@@ -128,6 +130,35 @@ static int follow(struct pfs *p, struct walk *w, struct cursor *c,
 	return 0;
 }
 
+/* The kernel's lookup, by libext2fs. */
+static int walk_linux(struct pfs *p, const char *path, struct walk *w)
+{
+	ext2_ino_t ino = 0, link = 0;
+	errcode_t rc = ext2fs_namei_follow(p->fs.e2, EXT2_ROOT_INO, EXT2_ROOT_INO,
+					   path, &ino);
+
+	if (rc == EXT2_ET_FILE_NOT_FOUND)
+		return fail(w, GERR_FILE_NOT_FOUND, "%s does not exist%s", path, "");
+	if (rc == EXT2_ET_NO_DIRECTORY)
+		return fail(w, GERR_BAD_FILETYPE, "a directory on the way to %s "
+			    "is not a directory%s", path, "");
+	if (rc == EXT2_ET_SYMLINK_LOOP)
+		return fail(w, GERR_SYMLINK_LOOP, "%s: too many levels of "
+			    "symbolic links%s", path, "");
+	if (rc)
+		return fail(w, GERR_FSYS_CORRUPT, "%s cannot be looked up: %s",
+			    path, error_message(rc));
+	if (read_inode(p, ino, w))
+		return 0;
+	/* Not the inode the name itself has: links were followed. */
+	if (ext2fs_namei(p->fs.e2, EXT2_ROOT_INO, EXT2_ROOT_INO, path, &link) ||
+	    link != ino)
+		w->links = 1;
+	text_copy(w->final, sizeof(w->final), path);
+	w->ino = ino;
+	return 0;
+}
+
 int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 	      struct walk *w)
 {
@@ -142,6 +173,8 @@ int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 			    "", "");
 	if (path[0] != '/')
 		return fail(w, 1, "%s is not an absolute path%s", path, "");
+	if (mode == WALK_LINUX)
+		return walk_linux(p, path, w);
 	snprintf(rest_buf, sizeof(rest_buf), "%s", path);
 	for (;;) {
 		size_t len;

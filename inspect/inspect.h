@@ -1,20 +1,21 @@
 /*
  * The inspector: grubinst_verify() reads an image (never writes it) and
- * predicts its boot as the BIOS, GRUB 0.97 and Linux will see it.  The
- * checks run in boot order, one file per stage:
- *   disk.c       MBR signature and partition table
- *   bootcode.c   what code sector 0 (or the active partition's) holds
- *   chain.c      stage1 -> stage1.5 -> stage2 -> menu, block lists, paths
- *   blocks.c     every block of every inode against the partition end
- *   features.c   filesystem features and per-file storage GRUB cannot read
- *   menu.c       menu.lst as GRUB parses it, entry by entry
- *   kernel.c     the kernel image (bzImage / multiboot) and its command line
- *   userspace.c  root filesystem, init, libraries, /dev/console
- * with helpers:
- *   grubpath.c   path lookup following symlinks as GRUB or Linux does
- *   elf.c        a small bounds-checked ELF reader
- *   report.c     finding emission; map.c the disk map; explain.c errors
- *   verify.c     grubinst_verify(): the order above
+ * predicts its boot as the BIOS, GRUB 0.97 and Linux will see it.
+ * pipeline.c runs the checks in boot order, one file each:
+ *   partitions.c  MBR signature and partition table
+ *   bootcode.c    what code sector 0 (or the active partition's) holds
+ *   chain.c       stage1 -> stage1.5 -> stage2 -> menu, block lists, paths
+ *   blocks.c      every block of every inode against the partition end
+ *   fsfeatures.c  filesystem features and per-file storage GRUB cannot read
+ *   menu.c        menu.lst as GRUB parses it, entry by entry
+ *   kernel.c      the kernel image (bzImage / multiboot) and its command line
+ *   userspace.c   root filesystem, init, libraries, /dev/console
+ * on the state of context.c (the image, partitions, filesystems), with
+ *   rules.c       what the installer checks too: one home per rule
+ *   grubpath.c    path lookup following symlinks as GRUB or Linux does
+ *   elf.c         a small bounds-checked ELF reader
+ *   finding.c     finding emission; json.c the JSON report; map.c the disk
+ *                 map; explain.c GRUB's error messages
  */
 #ifndef GRUBINST_INSPECT_H
 #define GRUBINST_INSPECT_H
@@ -30,6 +31,15 @@
 #define OK GRUBINST_SEV_OK
 #define WARN GRUBINST_SEV_WARN
 #define FAIL GRUBINST_SEV_FAIL
+
+/* The areas of findings, in boot order (grubinst_area_name()). */
+#define AREA_DISK GRUBINST_AREA_DISK
+#define AREA_BOOTCODE GRUBINST_AREA_BOOTCODE
+#define AREA_CHAIN GRUBINST_AREA_CHAIN
+#define AREA_FILESYSTEM GRUBINST_AREA_FILESYSTEM
+#define AREA_FEATURES GRUBINST_AREA_FEATURES
+#define AREA_MENU GRUBINST_AREA_MENU
+#define AREA_USERSPACE GRUBINST_AREA_USERSPACE
 
 /* GRUB 0.97 error numbers (stage2/shared.h) the checks refer to. */
 enum grub_err {
@@ -149,6 +159,9 @@ struct menu_entry {
 
 struct menu {
 	bool found;
+	int root;		/* GRUB's root when stage2 starts: its install
+				   partition, or a guess when the chain is
+				   broken */
 	int partno;		/* partition stage2 reads it from */
 	char path[256];
 	int default_entry;
@@ -161,7 +174,7 @@ struct menu {
 	int dropped;		/* entries beyond MENU_MAX_ENTRIES */
 };
 
-/* The default entry, as boot.c and userspace.c need it. */
+/* The default entry, as check_menu() finds it. */
 struct boot_entry {
 	bool valid;
 	int partno;		/* GRUB root of the entry */
@@ -169,61 +182,72 @@ struct boot_entry {
 	char cmdline[1024];	/* after the kernel path */
 	char initrd[256];
 	bool has_initrd;
-	/* Filled by kernel.c */
-	bool kernel_ok;
-	bool kernel64;		/* known to be x86_64 */
+};
+
+/* The default entry's kernel, as check_kernel() finds it. */
+struct kernel_info {
+	bool ok;		/* GRUB loads it */
+	bool x86_64;		/* known to be x86_64 */
 	bool arch_known;
 	unsigned protocol;	/* boot protocol, e.g. 0x20f */
 	char version[96];	/* "6.1.0-..." */
-	int kmajor, kminor, kpatch;
+	int major, minor, patch;
 };
 
+/* Each field is written by one check only: the comment names it. */
 struct inspect {
 	grubinst *g;
 	grubinst_finding_fn fn;
 	void *ctx;
-	struct gi_err err;	/* set only when the image cannot be read */
-	int fails;
+	struct gi_err fatal;	/* context.c: set only when the image cannot
+				   be read (the checks stop) */
+	int fails;		/* finding.c */
 	int warns;
 
+	/* check_partitions() */
 	struct image img;
 	bool img_open;
 	uint8_t mbr[SECTOR_SIZE];
 	bool have_mbr;
 	bool have_table;
 	struct ptable pt;
+	/* context.c, on demand: each partition's filesystem */
 	struct pfs pfs[PTABLE_MAX];
 
-	/* bootcode.c / chain.c */
+	/* check_bootcode() */
 	struct bootcode boot;
 	uint64_t stage1_sector;		/* where the stage1 in use is */
 	bool grub;			/* a GRUB Legacy stage1 is in use */
+
+	/* check_chain() */
 	int stage2_partno;		/* where stage2 is read from; 0 unknown */
 	char stage2_path[256];
-	int root_partno;		/* stage2's install partition */
+	int root_partno;		/* stage2's install partition; 0 unknown */
 	char menu_path[256];
 	bool chain_ok;			/* stage2 will run */
 	unsigned embedded_sectors;	/* stage1.5 in the gap (for the map) */
 	char stage1_5_version[16];	/* "" when stage1 loads stage2 */
 
+	/* check_menu() */
 	struct menu menu;
 	struct boot_entry entry;
+
+	/* check_kernel() */
+	struct kernel_info kernel;
+
 	char fixbuf[640];		/* fixf(): the fix of the next finding */
 };
 
-/* report.c */
+/* finding.c */
 void text_printf(char *buf, size_t size, const char *fmt, ...) GI_PRINTF(3, 4);
 void text_copy(char *dst, size_t size, const char *src);
 /* A fix command with real numbers in it, valid until the next call. */
 const char *fixf(struct inspect *in, const char *fmt, ...) GI_PRINTF(2, 3);
-void finding(struct inspect *in, enum grubinst_severity sev, const char *area,
-	     const char *code, struct note n, const char *fmt, ...)
-	GI_PRINTF(6, 7);
+void finding(struct inspect *in, enum grubinst_severity sev,
+	     enum grubinst_area area, const char *code, struct note n,
+	     const char *fmt, ...) GI_PRINTF(6, 7);
 
-/* disk.c */
-bool grub_mounts_type(unsigned type);
-
-/* verify.c: the state, filesystems and reads */
+/* context.c: the state, filesystems and reads */
 struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx);
 int inspect_free(struct inspect *in);
 struct pfs *pfs_get(struct inspect *in, int partno);
@@ -231,18 +255,22 @@ const struct partition *part_by_grub(const struct inspect *in, int index);
 const struct partition *part_of_sector(const struct inspect *in, uint64_t s);
 int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n);
 
-/* disk.c, bootcode.c, chain.c, blocks.c, features.c, menu.c, kernel.c,
- * userspace.c: each adds its findings; a negative return means the image
- * could not be read and IN->err says why.  */
-int check_disk(struct inspect *in);
-void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
+/* pipeline.c: every check in order, or those the map needs */
+int inspect_run(struct inspect *in, bool map_only);
+
+/* The checks: each adds its findings; a negative return means the image
+ * could not be read and IN->fatal says why.  */
+int check_partitions(struct inspect *in);
 int check_bootcode(struct inspect *in);
 int check_chain(struct inspect *in);
-int check_filesystems(struct inspect *in);
-int check_features(struct inspect *in);
+int check_blocks(struct inspect *in);
+int check_fs_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
 int check_userspace(struct inspect *in);
+
+/* bootcode.c */
+void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
 
 /* menu.c: the checks of check_menu() on a menu's text, read from
  * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */
@@ -268,7 +296,7 @@ int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o);
 /* GRUB's reaction and the kernel's log line for a file past the end. */
 void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 			  const struct file_overhang *o, bool only_resize);
-void report_grub_overhang(struct inspect *in, struct pfs *p, const char *area,
+void report_grub_overhang(struct inspect *in, struct pfs *p, enum grubinst_area area,
 			  const char *path, const struct file_overhang *o);
 int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size);
 
@@ -288,9 +316,9 @@ int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 	      struct walk *w);
 int grub_parse_device(const char *s, int *drive, int *part, const char **rest);
 
-/* features.c */
+/* fsfeatures.c */
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
-			   const struct walk *w, const char *area);
+			   const struct walk *w, enum grubinst_area area);
 
 /* kernel.c */
 int read_head(struct pfs *p, ext2_ino_t ino, uint8_t *buf, size_t n,

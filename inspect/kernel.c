@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <uuid/uuid.h>
+
 #include "inspect/inspect.h"
 
 #define HEAD_SIZE (64 * 1024)
@@ -78,7 +80,7 @@ static bool find_multiboot(const uint8_t *h, size_t len, uint32_t *flags)
 	return false;
 }
 
-static void parse_version(struct boot_entry *e, const uint8_t *h, size_t len)
+static void parse_version(struct kernel_info *e, const uint8_t *h, size_t len)
 {
 	size_t off = (size_t)le16(h + OFF_KERNEL_VERSION) + 0x200;
 	size_t n;
@@ -91,32 +93,33 @@ static void parse_version(struct boot_entry *e, const uint8_t *h, size_t len)
 	memcpy(e->version, h + off, n);
 	e->version[n] = '\0';
 	e->version[strcspn(e->version, " ")] = '\0';
-	sscanf(e->version, "%d.%d.%d", &e->kmajor, &e->kminor, &e->kpatch);
+	sscanf(e->version, "%d.%d.%d", &e->major, &e->minor, &e->patch);
 }
 
 /* Linux kernel version at least MAJ.MIN (unknown counts as no). */
-static bool version_at_least(const struct boot_entry *e, int maj, int min)
+static bool version_at_least(const struct kernel_info *e, int maj, int min)
 {
-	return e->kmajor > maj || (e->kmajor == maj && e->kminor >= min);
+	return e->major > maj || (e->major == maj && e->minor >= min);
 }
 
 static void check_linux(struct inspect *in, const uint8_t *h, size_t len,
 			uint64_t size)
 {
-	struct boot_entry *e = &in->entry;
+	const struct boot_entry *e = &in->entry;
+	struct kernel_info *k = &in->kernel;
 	bool hdrs = le32(h + OFF_HEADER) == HDRS && le16(h + OFF_VERSION) >= 0x200;
 	bool big = hdrs && (h[OFF_LOADFLAGS] & LOADED_HIGH);
 	unsigned setup = h[OFF_SETUP_SECTS] ? h[OFF_SETUP_SECTS] : 4;
 
-	e->protocol = hdrs ? le16(h + OFF_VERSION) : 0;
+	k->protocol = hdrs ? le16(h + OFF_VERSION) : 0;
 	if (hdrs)
-		parse_version(e, h, len);
-	if (e->protocol >= 0x20c) {
-		e->arch_known = true;
-		e->kernel64 = le16(h + OFF_XLOADFLAGS) & XLF_KERNEL_64;
+		parse_version(k, h, len);
+	if (k->protocol >= 0x20c) {
+		k->arch_known = true;
+		k->x86_64 = le16(h + OFF_XLOADFLAGS) & XLF_KERNEL_64;
 	}
 	if (!big && size - (setup + 1) * SECTOR_SIZE > ZIMAGE_MAX) {
-		finding(in, FAIL, "menu", "kernel-zimage-too-big",
+		finding(in, FAIL, AREA_MENU, "kernel-zimage-too-big",
 			NOTE(.path = e->kernel, .grub_error = 28),
 			"%s is a zImage of %llu bytes: GRUB stops with \"linux "
 			"'zImage' kernel too big, try 'make bzImage'\" and "
@@ -124,12 +127,12 @@ static void check_linux(struct inspect *in, const uint8_t *h, size_t len,
 			e->kernel, (unsigned long long)size);
 		return;
 	}
-	e->kernel_ok = true;
-	finding(in, OK, "menu", "kernel", NOTE(.path = e->kernel),
+	k->ok = true;
+	finding(in, OK, AREA_MENU, "kernel", NOTE(.path = e->kernel),
 		"%s: Linux %s, boot protocol %u.%02u%s%s%s", e->kernel,
-		big ? "bzImage" : "zImage", e->protocol >> 8, e->protocol & 0xff,
-		e->version[0] ? ", version " : "", e->version,
-		!e->arch_known ? "" : e->kernel64 ? ", x86_64" : ", 32-bit x86");
+		big ? "bzImage" : "zImage", k->protocol >> 8, k->protocol & 0xff,
+		k->version[0] ? ", version " : "", k->version,
+		!k->arch_known ? "" : k->x86_64 ? ", x86_64" : ", 32-bit x86");
 }
 
 static int kernel_image(struct inspect *in)
@@ -146,28 +149,28 @@ static int kernel_image(struct inspect *in)
 		return 0;
 	h = calloc(1, HEAD_SIZE);
 	if (!h) {
-		gi_fail(&in->err, GRUBINST_ENOMEM, "out of memory");
+		gi_fail(&in->fatal, GRUBINST_ENOMEM, "out of memory");
 		return -1;
 	}
 	read_head(p, w.ino, h, HEAD_SIZE, &len);
 	if (len < 32) {
-		finding(in, FAIL, "menu", "kernel-format",
+		finding(in, FAIL, AREA_MENU, "kernel-format",
 			NOTE(.path = e->kernel, .grub_error = GERR_EXEC_FORMAT),
 			"%s is %zu bytes: not a kernel (\"Error 13: Invalid or "
 			"unsupported executable format\")", e->kernel, len);
 	} else if (find_multiboot(h, len, &flags)) {
-		e->kernel_ok = !(flags & MULTIBOOT_UNSUPPORTED);
-		finding(in, e->kernel_ok ? OK : FAIL, "menu", "kernel-multiboot",
+		in->kernel.ok = !(flags & MULTIBOOT_UNSUPPORTED);
+		finding(in, in->kernel.ok ? OK : FAIL, AREA_MENU, "kernel-multiboot",
 			NOTE(.path = e->kernel,
-			     .grub_error = e->kernel_ok ? 0 : GERR_BOOT_FEATURES),
+			     .grub_error = in->kernel.ok ? 0 : GERR_BOOT_FEATURES),
 			"%s: a multiboot kernel%s", e->kernel,
-			e->kernel_ok ? "" : " asking for features GRUB 0.97 lacks "
+			in->kernel.ok ? "" : " asking for features GRUB 0.97 lacks "
 					    "(\"Error 10\")");
 	} else if (len > OFF_XLOADFLAGS + 2 && le16(h + OFF_BOOT_FLAG) == 0xaa55 &&
 		   h[OFF_SETUP_SECTS] <= LINUX_MAX_SETUP_SECTS) {
 		check_linux(in, h, len, EXT2_I_SIZE(&w.inode));
 	} else {
-		finding(in, FAIL, "menu", "kernel-format",
+		finding(in, FAIL, AREA_MENU, "kernel-format",
 			NOTE(.path = e->kernel, .grub_error = GERR_EXEC_FORMAT),
 			"%s is neither a Linux bzImage (no 55 AA + \"HdrS\" boot "
 			"header%s) nor a multiboot kernel: \"Error 13: Invalid or "
@@ -202,13 +205,6 @@ static int dev_partition(const char *dev, char *disk, size_t size)
 	return 0;
 }
 
-static void uuid_text(const uint8_t *u, char *buf, size_t size)
-{
-	snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
 /* A filesystem by UUID= or LABEL=. */
 static int fs_by_id(struct inspect *in, const char *key, const char *val)
 {
@@ -219,7 +215,7 @@ static int fs_by_id(struct inspect *in, const char *key, const char *val)
 		if (!p || !p->ok)
 			continue;
 		if (strcmp(key, "UUID") == 0)
-			uuid_text(p->fs.e2->super->s_uuid, text, sizeof(text));
+			uuid_unparse(p->fs.e2->super->s_uuid, text);
 		else
 			snprintf(text, sizeof(text), "%.*s", EXT2_LABEL_LEN,
 				 (const char *)p->fs.e2->super->s_volume_name);
@@ -247,7 +243,7 @@ static void root_device(struct inspect *in, const char *root)
 	int part;
 
 	if (strncmp(root, "/dev/loop", 9) == 0) {
-		finding(in, FAIL, "menu", "root-loop",
+		finding(in, FAIL, AREA_MENU, "root-loop",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: a loop device of the machine that "
 			"built the image; at boot it does not exist (\"VFS: Unable "
@@ -257,7 +253,7 @@ static void root_device(struct inspect *in, const char *root)
 	if (strncmp(root, "UUID=", 5) == 0 || strncmp(root, "LABEL=", 6) == 0) {
 		snprintf(val, sizeof(val), "%.*s", (int)strcspn(root, "="), root);
 		part = fs_by_id(in, val, root + strlen(val) + 1);
-		finding(in, part && e->has_initrd ? OK : FAIL, "menu", "root-id",
+		finding(in, part && e->has_initrd ? OK : FAIL, AREA_MENU, "root-id",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s%s", root,
 			part ? "a filesystem of this disk" : "no filesystem of this disk has it",
@@ -268,7 +264,7 @@ static void root_device(struct inspect *in, const char *root)
 	}
 	if (strncmp(root, "PARTUUID=", 9) == 0) {
 		part = partuuid(in, root + 9);
-		finding(in, part ? OK : FAIL, "menu", "root-partuuid",
+		finding(in, part ? OK : FAIL, AREA_MENU, "root-partuuid",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s", root,
 			part ? "names a partition of this disk"
@@ -277,28 +273,29 @@ static void root_device(struct inspect *in, const char *root)
 	}
 	part = dev_partition(root, disk, sizeof(disk));
 	if (part < 0 || (part == 0 && disk[0])) {
-		finding(in, FAIL, "menu", "root-disk", NOTE(.path = in->menu.path),
+		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
 			"kernel line root=%s: not the first partition table's "
 			"disk (this image boots as the only disk, %sa)", root,
 			disk[0] ? disk : "sd");
 		return;
 	}
 	if (!disk[0]) {
-		finding(in, WARN, "menu", "root-unknown", NOTE(.path = in->menu.path),
+		finding(in, WARN, AREA_MENU, "root-unknown", NOTE(.path = in->menu.path),
 			"kernel line root=%s: not a device name grubinst can map "
 			"to a partition", root);
 		return;
 	}
 	if (!ptable_find(&in->pt, part)) {
-		finding(in, FAIL, "menu", "root-no-partition",
+		finding(in, FAIL, AREA_MENU, "root-no-partition",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: this disk has no partition %d "
 			"(\"VFS: Unable to mount root fs\")", root, part);
 		return;
 	}
 	if (strncmp(disk, "/dev/hd", 7) == 0) {
-		bool gone = version_at_least(e, 5, 14);
-		finding(in, gone || !e->version[0] ? FAIL : WARN, "menu", "root-hd",
+		bool gone = version_at_least(&in->kernel, 5, 14);
+		finding(in, gone || !in->kernel.version[0] ? FAIL : WARN, AREA_MENU,
+			"root-hd",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s; libata names this disk sda, so "
 			"the kernel waits for a device that never appears (\"VFS: "
@@ -311,12 +308,12 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (strncmp(disk, "/dev/sd", 7))
-		finding(in, WARN, "menu", "root-bus", NOTE(.path = in->menu.path),
+		finding(in, WARN, AREA_MENU, "root-bus", NOTE(.path = in->menu.path),
 			"kernel line root=%s: exists only if the disk is attached "
 			"as %s (QEMU's default -hda is IDE: /dev/sda)", root,
 			strncmp(disk, "/dev/vd", 7) ? "a Xen disk" : "virtio");
 	else
-		finding(in, OK, "menu", "root", NOTE(.path = in->menu.path),
+		finding(in, OK, AREA_MENU, "root", NOTE(.path = in->menu.path),
 			"kernel line root=%s: partition %d of this disk", root,
 			part);
 }
@@ -327,7 +324,7 @@ static void check_root_arg(struct inspect *in)
 	char root[256];
 
 	if (!cmdline_arg(e->cmdline, "root", root, sizeof(root))) {
-		finding(in, e->has_initrd ? WARN : FAIL, "menu", "root-missing",
+		finding(in, e->has_initrd ? WARN : FAIL, AREA_MENU, "root-missing",
 			NOTE(.path = in->menu.path),
 			"the kernel line has no root=%s", e->has_initrd
 				? ": the initrd must find the root filesystem itself"

@@ -126,8 +126,8 @@ static void add_free(struct layout *l, uint64_t sectors)
 		add(l, at, sectors - 1, 0, "unpartitioned");
 }
 
-static void emit(struct inspect *in, struct layout *l,
-		 void (*line)(void *, const char *), void *ctx)
+static void emit(struct inspect *in, struct layout *l, grubinst_line_fn line,
+		 void *ctx)
 {
 	char buf[320];
 	uint64_t sectors = image_sectors(&in->img);
@@ -146,15 +146,15 @@ static void emit(struct inspect *in, struct layout *l,
 	}
 }
 
-GI_API int grubinst_map(grubinst *g, void (*line)(void *ctx, const char *line),
-			void *ctx)
+GI_API int grubinst_map(grubinst *g, grubinst_line_fn line, void *ctx)
 {
 	struct inspect *in;
 	struct layout *l;
 
 	if (!g)
 		return GRUBINST_ENOMEM;
-	memset(&g->err, 0, sizeof(g->err));
+	if (gi_start(g))
+		return g->err.code;
 	if (!line)
 		return gi_fail_as(&g->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
 				  g->path, "grubinst_map() "
@@ -168,9 +168,8 @@ GI_API int grubinst_map(grubinst *g, void (*line)(void *ctx, const char *line),
 		return gi_fail(&g->err, GRUBINST_ENOMEM, "out of memory");
 	}
 	/* The same reading as verify, without findings. */
-	if (check_disk(in) == 0 && check_bootcode(in) == 0)
-		check_chain(in);
-	if (!in->err.code) {
+	inspect_run(in, true);
+	if (!in->fatal.code) {
 		add_boot_area(in, l);
 		add_partitions(in, l);
 		qsort(l->r, l->n, sizeof(l->r[0]), by_start);

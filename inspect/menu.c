@@ -169,7 +169,7 @@ static void run_global(struct inspect *in, const char *name, const char *args,
 		else if (parse_int(args, &v))
 			m->default_entry = v;
 		else
-			finding(in, WARN, "menu", "menu-syntax",
+			finding(in, WARN, AREA_MENU, "menu-syntax",
 				NOTE(.path = m->path, .grub_error = 23),
 				"%s line %d: \"default %s\" is not a number: "
 				"entry 0 boots", m->path, line, args);
@@ -196,7 +196,7 @@ static void drop_empty_last(struct inspect *in)
 
 	if (!m->nentries || m->entry[m->nentries - 1].ncmd)
 		return;
-	finding(in, WARN, "menu", "menu-empty-entry", NOTE(.path = m->path),
+	finding(in, WARN, AREA_MENU, "menu-empty-entry", NOTE(.path = m->path),
 		"%s line %d: title \"%s\" has no commands: GRUB drops it "
 		"(entry numbers shift)", m->path, m->entry[m->nentries - 1].line,
 		m->entry[m->nentries - 1].title);
@@ -246,14 +246,14 @@ static void parse_line(struct inspect *in, const char *text, int line)
 		/* Stored as is; unknown ones fail only when the entry boots. */
 		add_command(in, text, line);
 	} else if (!flags) {
-		finding(in, WARN, "menu", "menu-unknown-command",
+		finding(in, WARN, AREA_MENU, "menu-unknown-command",
 			NOTE(.path = m->path),
 			"%s line %d: GRUB 0.97 has no command \"%s\"; it skips "
 			"the line", m->path, line, name);
 	} else if (flags & C_MENU) {
 		run_global(in, name, args_of(text), line);
 	} else {
-		finding(in, WARN, "menu", "menu-ignored", NOTE(.path = m->path),
+		finding(in, WARN, AREA_MENU, "menu-ignored", NOTE(.path = m->path),
 			"%s line %d: \"%s\" before the first title is ignored "
 			"(only menu commands run there)", m->path, line, name);
 	}
@@ -274,7 +274,7 @@ static void parse_menu(struct inspect *in, const uint8_t *data, size_t len)
 		if (!text[0])
 			continue;
 		if (cut)
-			finding(in, WARN, "menu", "menu-long-line",
+			finding(in, WARN, AREA_MENU, "menu-long-line",
 				NOTE(.path = in->menu.path),
 				"%s line %d is longer than %d bytes: GRUB cuts it",
 				in->menu.path, line, GRUB_LINE_MAX);
@@ -341,7 +341,7 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 	describe_link(p, m->path, link, sizeof(link));
 	if (w->links && w->error == GERR_FILE_NOT_FOUND)
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
-	finding(in, FAIL, "menu", code,
+	finding(in, FAIL, AREA_MENU, code,
 		NOTE(.path = m->path,
 		     .fix = "grubinst IMAGE"),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
@@ -367,20 +367,21 @@ static int guess_root(struct inspect *in)
 	return 0;
 }
 
-static int read_menu(struct inspect *in, uint8_t **data, size_t *len)
+static int read_menu(struct inspect *in, const char *menu_path, uint8_t **data,
+		     size_t *len)
 {
 	struct menu *m = &in->menu;
 	const char *path;
 	struct gi_err err = { 0 };
 	struct walk w;
 	struct pfs *p;
-	int e = grub_file(in, in->menu_path, in->root_partno, &m->partno, &path);
+	int e = grub_file(in, menu_path, m->root, &m->partno, &path);
 
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	if (e) {
-		finding(in, FAIL, "menu", "menu-path", NOTE(.grub_error = e),
+		finding(in, FAIL, AREA_MENU, "menu-path", NOTE(.grub_error = e),
 			"stage2's menu path \"%s\" names no file on this disk",
-			in->menu_path);
+			menu_path);
 		return 1;
 	}
 	p = pfs_get(in, m->partno);
@@ -389,15 +390,15 @@ static int read_menu(struct inspect *in, uint8_t **data, size_t *len)
 		menu_not_found(in, p, &w);
 		return 1;
 	}
-	if (!file_readable_by_grub(in, p, m->path, &w, "menu"))
+	if (!file_readable_by_grub(in, p, m->path, &w, AREA_MENU))
 		return 1;
 	if (fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, data, len, &err)) {
-		finding(in, FAIL, "menu", "menu-unreadable", NOTE(.path = m->path),
+		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = m->path),
 			"%s cannot be read: %s", m->path, err.msg);
 		return 1;
 	}
 	m->found = true;
-	finding(in, OK, "menu", "menu-found", NOTE(.path = m->path),
+	finding(in, OK, AREA_MENU, "menu-found", NOTE(.path = m->path),
 		"stage2 reads its menu from (hd0,%d)%s%s%s (%zu bytes)",
 		m->partno - 1, m->path, w.links ? " -> " : "",
 		w.links ? w.final : "", *len);
@@ -422,7 +423,7 @@ static int check_file(struct inspect *in, const struct menu_entry *e,
 	if (!err && *partno == 0)
 		err = GERR_NO_PART;
 	if (err) {
-		finding(in, sev, "menu", "menu-bad-path",
+		finding(in, sev, AREA_MENU, "menu-bad-path",
 			NOTE(.path = in->menu.path, .grub_error = err),
 			"entry \"%s\": %s %s cannot be opened: GRUB says "
 			"\"Error %d\" (see grubinst --explain %d)",
@@ -432,7 +433,7 @@ static int check_file(struct inspect *in, const struct menu_entry *e,
 	p = pfs_get(in, *partno);
 	walk_path(p, path, WALK_GRUB, &w);
 	if (!w.ino) {
-		finding(in, sev, "menu", strcmp(what, "kernel") ? "menu-initrd-missing"
+		finding(in, sev, AREA_MENU, strcmp(what, "kernel") ? "menu-initrd-missing"
 								 : "menu-kernel-missing",
 			NOTE(.path = path, .grub_error = w.error,
 			     .fix = p && p->ok
@@ -445,7 +446,7 @@ static int check_file(struct inspect *in, const struct menu_entry *e,
 			w.error);
 		return w.error;
 	}
-	if (!file_readable_by_grub(in, p, path, &w, "menu"))
+	if (!file_readable_by_grub(in, p, path, &w, AREA_MENU))
 		return GERR_OUTSIDE_PART;
 	return 0;
 }
@@ -464,7 +465,7 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 	else if (part < 0 || !(p = part_by_grub(in, part)))
 		e_no = part < 0 ? GERR_FSYS_MOUNT : GERR_NO_PART;
 	if (e_no) {
-		finding(in, sev, "menu", "menu-root",
+		finding(in, sev, AREA_MENU, "menu-root",
 			NOTE(.path = in->menu.path, .grub_error = e_no),
 			"entry \"%s\": \"root %s\": %s: GRUB stops with \"Error %d\"",
 			e->title, args,
@@ -487,7 +488,7 @@ static int mountable(struct inspect *in, const struct menu_entry *e, int root,
 
 	if (p && grub_mounts_type(p->type) && f && f->ok)
 		return 0;
-	finding(in, sev, "menu", "menu-root-mount",
+	finding(in, sev, AREA_MENU, "menu-root-mount",
 		NOTE(.path = in->menu.path, .grub_error = GERR_FSYS_MOUNT,
 		     .fix = p && f && f->ok
 			? fixf(in, "sfdisk --part-type IMAGE %d 83", p->number) : NULL),
@@ -502,7 +503,7 @@ static int mountable(struct inspect *in, const struct menu_entry *e, int root,
 static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 {
 	const struct menu_entry *e = &in->menu.entry[idx];
-	struct boot_entry be = { .partno = in->root_partno };
+	struct boot_entry be = { .partno = in->menu.root };
 	bool kernel = false;
 	char name[64], path[256];
 
@@ -511,7 +512,7 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 		int flags = command_of(text, name, sizeof(name)), partno;
 
 		if (!flags || !(flags & C_CMDLINE)) {
-			finding(in, sev, "menu", "menu-unknown-command",
+			finding(in, sev, AREA_MENU, "menu-unknown-command",
 				NOTE(.path = in->menu.path,
 				     .grub_error = GERR_UNRECOGNIZED),
 				"entry \"%s\" line %d: \"%s\" is not a command "
@@ -539,7 +540,7 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 			snprintf(be.cmdline, sizeof(be.cmdline), "%s", args);
 		} else if (strcmp(name, "initrd") == 0) {
 			if (!kernel) {
-				finding(in, sev, "menu", "menu-initrd-first",
+				finding(in, sev, AREA_MENU, "menu-initrd-first",
 					NOTE(.path = in->menu.path,
 					     .grub_error = GERR_NEED_LX_KERNEL),
 					"entry \"%s\": initrd comes before kernel: "
@@ -554,7 +555,7 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 		}
 	}
 	if (!kernel) {
-		finding(in, sev, "menu", "menu-no-kernel", NOTE(.path = in->menu.path),
+		finding(in, sev, AREA_MENU, "menu-no-kernel", NOTE(.path = in->menu.path),
 			"entry \"%s\" loads no kernel: GRUB runs it and returns "
 			"to the menu", e->title);
 		return;
@@ -562,7 +563,7 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 	be.valid = true;
 	if (idx == in->menu.default_entry)
 		in->entry = be;
-	finding(in, OK, "menu", "menu-entry", NOTE(.path = be.kernel),
+	finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
 		"entry %d \"%s\"%s: kernel (hd0,%d)%s%s%s", idx, e->title,
 		idx == in->menu.default_entry ? " (default)" : "",
 		be.partno - 1, be.kernel, be.has_initrd ? ", initrd " : "",
@@ -574,11 +575,11 @@ static void check_globals(struct inspect *in)
 	struct menu *m = &in->menu;
 
 	if (m->default_saved)
-		finding(in, OK, "menu", "menu-default-saved", NOTE(.path = m->path),
+		finding(in, OK, AREA_MENU, "menu-default-saved", NOTE(.path = m->path),
 			"\"default saved\": the entry saved in /boot/grub/default "
 			"boots (entry 0 assumed here)");
 	if (m->default_entry >= m->nentries) {
-		finding(in, WARN, "menu", "menu-default",
+		finding(in, WARN, AREA_MENU, "menu-default",
 			NOTE(.path = m->path),
 			"\"default %d\" but the menu has %d entries: GRUB boots "
 			"entry %d instead", m->default_entry, m->nentries,
@@ -587,16 +588,16 @@ static void check_globals(struct inspect *in)
 					   ? m->fallback : 0;
 	}
 	if (m->timeout < 0)
-		finding(in, WARN, "menu", "menu-no-timeout", NOTE(.path = m->path),
+		finding(in, WARN, AREA_MENU, "menu-no-timeout", NOTE(.path = m->path),
 			"no \"timeout\": GRUB waits at the menu for a key press "
 			"forever");
 	if (m->terminal_serial && !m->serial)
-		finding(in, WARN, "menu", "menu-serial",
+		finding(in, WARN, AREA_MENU, "menu-serial",
 			NOTE(.path = m->path),
 			"\"terminal serial\" without a \"serial\" line before it: "
 			"GRUB has no serial port set up and stays on the screen");
 	if (m->dropped)
-		finding(in, WARN, "menu", "menu-many", NOTE(.path = m->path),
+		finding(in, WARN, AREA_MENU, "menu-many", NOTE(.path = m->path),
 			"more than %d entries: only the first %d are checked",
 			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
 }
@@ -605,7 +606,7 @@ void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
 {
 	parse_menu(in, data, len);
 	if (in->menu.nentries == 0) {
-		finding(in, FAIL, "menu", "menu-no-entries",
+		finding(in, FAIL, AREA_MENU, "menu-no-entries",
 			NOTE(.path = in->menu.path,
 			     .fix = "grubinst --kernel /boot/vmlinuz IMAGE"),
 			"%s has no usable entry (no title with commands): GRUB "
@@ -619,20 +620,22 @@ void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
 
 int check_menu(struct inspect *in)
 {
+	const char *menu_path = in->menu_path;
 	uint8_t *data = NULL;
 	size_t len = 0;
 
+	in->menu.root = in->root_partno;
 	if (!in->chain_ok) {
-		in->root_partno = in->root_partno ? in->root_partno : guess_root(in);
-		if (!in->root_partno)
+		if (!in->menu.root)
+			in->menu.root = guess_root(in);
+		if (!in->menu.root)
 			return 0;
-		snprintf(in->menu_path, sizeof(in->menu_path), "/boot/grub/menu.lst");
-		finding(in, WARN, "menu", "menu-assumed", NOTE(0),
+		menu_path = "/boot/grub/menu.lst";
+		finding(in, WARN, AREA_MENU, "menu-assumed", NOTE(0),
 			"the boot chain does not reach stage2: checking "
-			"(hd0,%d)/boot/grub/menu.lst as if it did",
-			in->root_partno - 1);
+			"(hd0,%d)%s as if it did", in->menu.root - 1, menu_path);
 	}
-	if (read_menu(in, &data, &len))
+	if (read_menu(in, menu_path, &data, &len))
 		return 0;
 	menu_check_text(in, data, len);
 	free(data);

@@ -7,20 +7,13 @@
 #include "inspect/inspect.h"
 
 
-/* ext2fs_mount() in stage2/fsys_ext2fs.c refuses any other partition type
- * ("Error 17: Cannot mount selected partition").  */
-bool grub_mounts_type(unsigned type)
-{
-	return type == PART_TYPE_LINUX || type == PART_TYPE_LINUX_RAID;
-}
-
 static int open_image(struct inspect *in)
 {
 	struct gi_err err = { 0 };
 
 	if (image_open_handle(&in->img, in->g, false, &err)) {
 		/* Whatever the reason, this image cannot be read. */
-		gi_pass(&in->err, &err, GRUBINST_EIO);
+		gi_pass(&in->fatal, &err, GRUBINST_EIO);
 		return -1;
 	}
 	in->img_open = true;
@@ -33,7 +26,7 @@ static int read_mbr(struct inspect *in)
 	int rc;
 
 	if (in->img.size < SECTOR_SIZE) {
-		finding(in, FAIL, "disk", "disk-truncated", NOTE(0),
+		finding(in, FAIL, AREA_DISK, "disk-truncated", NOTE(0),
 			"%s is %llu bytes, smaller than one 512-byte sector: "
 			"the BIOS finds no boot sector", path,
 			(unsigned long long)in->img.size);
@@ -44,13 +37,13 @@ static int read_mbr(struct inspect *in)
 		return rc < 0 ? -1 : 0;
 	in->have_mbr = true;
 	if (in->img.size % SECTOR_SIZE)
-		finding(in, WARN, "disk", "disk-size", NOTE(0),
+		finding(in, WARN, AREA_DISK, "disk-size", NOTE(0),
 			"the image is %llu bytes, not a whole number of "
 			"sectors: the last %llu bytes are not part of the disk",
 			(unsigned long long)in->img.size,
 			(unsigned long long)(in->img.size % SECTOR_SIZE));
 	if (le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE) {
-		finding(in, FAIL, "disk", "mbr-signature",
+		finding(in, FAIL, AREA_DISK, "mbr-signature",
 			NOTE(AT(0), .fix = "sfdisk IMAGE && grubinst IMAGE"),
 			"sector 0 does not end in 55 AA: the BIOS will not boot "
 			"this disk (SeaBIOS: \"Boot failed: not a bootable "
@@ -69,10 +62,10 @@ static int read_table(struct inspect *in)
 		return 0;
 	}
 	if (err.cause == GI_CAUSE_IO || err.cause == GI_CAUSE_NOMEM) {
-		gi_pass(&in->err, &err, 0);
+		gi_pass(&in->fatal, &err, 0);
 		return -1;
 	}
-	finding(in, FAIL, "disk", err.cause == GI_CAUSE_GPT ? "ptable-gpt"
+	finding(in, FAIL, AREA_DISK, err.cause == GI_CAUSE_GPT ? "ptable-gpt"
 							    : "ptable-none",
 		NOTE(AT(0), .fix = "sfdisk --label dos IMAGE"),
 		"%s: GRUB Legacy finds no partition to boot from", err.msg);
@@ -92,7 +85,7 @@ static void check_logicals(struct inspect *in)
 
 		if (!p->logical || partition_inside(p, c))
 			continue;
-		finding(in, WARN, "disk", "part-outside-extended",
+		finding(in, WARN, AREA_DISK, "part-outside-extended",
 			NOTE(AT(p->start), .fix = "sfdisk IMAGE"),
 			"partition %d (sectors %llu..%llu) is not inside the "
 			"extended partition %d (sectors %llu..%llu) whose chain "
@@ -123,7 +116,7 @@ static void check_overlaps(struct inspect *in)
 				continue;
 			if (b->container && a->logical)
 				continue;
-			finding(in, FAIL, "disk", "part-overlap",
+			finding(in, FAIL, AREA_DISK, "part-overlap",
 				NOTE(AT(a->start > b->start ? a->start : b->start),
 				     .fix = "sfdisk IMAGE"),
 				"partitions %d (sectors %llu..%llu) and %d "
@@ -158,21 +151,21 @@ static void check_partition(struct inspect *in, const struct partition *p)
 	struct pfs *f;
 
 	if (p->container) {
-		finding(in, OK, "disk", "part", NOTE(AT(p->start)),
+		finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
 			"partition %d: extended partition, sectors %llu..%llu",
 			p->number, (unsigned long long)p->start,
 			(unsigned long long)(end - 1));
 		return;
 	}
 	if (p->start == 0) {
-		finding(in, FAIL, "disk", "part-in-mbr",
+		finding(in, FAIL, AREA_DISK, "part-in-mbr",
 			NOTE(AT(0), .fix = "sfdisk IMAGE"),
 			"partition %d starts at sector 0, on top of the MBR: "
 			"its filesystem and the boot code overwrite each other",
 			p->number);
 	}
 	if (end > image_sectors(&in->img))
-		finding(in, WARN, "disk", "part-past-end",
+		finding(in, WARN, AREA_DISK, "part-past-end",
 			NOTE(AT(image_sectors(&in->img)),
 			     .fix = fixf(in, "truncate -s %llu IMAGE",
 					 (unsigned long long)(end * SECTOR_SIZE))),
@@ -184,13 +177,13 @@ static void check_partition(struct inspect *in, const struct partition *p)
 			(unsigned long long)image_sectors(&in->img));
 	f = pfs_get(in, p->number);
 	describe_fs(f, fsdesc, sizeof(fsdesc));
-	finding(in, OK, "disk", "part", NOTE(AT(p->start)),
+	finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
 		"partition %d = (hd0,%d): sectors %llu..%llu, type 0x%02x%s, %s",
 		p->number, partition_grub_index(p), (unsigned long long)p->start,
 		(unsigned long long)(end - 1), p->type,
 		p->active ? ", active" : "", fsdesc);
 	if (f && f->ok && !grub_mounts_type(p->type))
-		finding(in, WARN, "disk", "part-type",
+		finding(in, WARN, AREA_DISK, "part-type",
 			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
 			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
 			"partition %d holds an ext2/3/4 filesystem but has type "
@@ -199,7 +192,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 			"partition\" if it has to read it",
 			p->number, p->type);
 	else if (f && !f->ok && p->type == PART_TYPE_LINUX)
-		finding(in, WARN, "disk", "part-no-fs",
+		finding(in, WARN, AREA_DISK, "part-no-fs",
 			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
 			     .fix = fixf(in, "mke2fs -t ext2 -b 1024 -E offset=%llu IMAGE %llu",
 					 (unsigned long long)(p->start * SECTOR_SIZE),
@@ -219,13 +212,13 @@ static void check_active(struct inspect *in)
 		active += in->pt.part[i].active;
 	}
 	if (primaries && active == 0)
-		finding(in, WARN, "disk", "part-no-active",
+		finding(in, WARN, AREA_DISK, "part-no-active",
 			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
 			"no partition is marked active: GRUB's stage1 and "
 			"SeaBIOS do not care, but some BIOSes skip such a disk "
 			"and MBR code that chains the active partition stops");
 	else if (active > 1)
-		finding(in, WARN, "disk", "part-many-active",
+		finding(in, WARN, AREA_DISK, "part-many-active",
 			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
 			"%d partitions are marked active: MBR code that chains "
 			"the active partition refuses (\"Multiple active "
@@ -239,7 +232,7 @@ static void check_active(struct inspect *in)
 static void check_interrupted(struct inspect *in)
 {
 	if (undo_pending(in->img.path))
-		finding(in, FAIL, "disk", "install-interrupted",
+		finding(in, FAIL, AREA_DISK, "install-interrupted",
 			NOTE(.fix = "grubinst IMAGE"),
 			"an install of this image was interrupted: %s.grubinst-undo "
 			"holds the old contents of the sectors it was changing; "
@@ -247,7 +240,7 @@ static void check_interrupted(struct inspect *in)
 			"and boot code may be half written", in->img.path);
 }
 
-int check_disk(struct inspect *in)
+int check_partitions(struct inspect *in)
 {
 	if (open_image(in) || read_mbr(in) < 0)
 		return -1;
@@ -259,14 +252,14 @@ int check_disk(struct inspect *in)
 	if (!in->have_table)
 		return 0;
 	if (in->pt.count == 0) {
-		finding(in, FAIL, "disk", "part-none",
+		finding(in, FAIL, AREA_DISK, "part-none",
 			NOTE(AT(0), .fix = "sfdisk IMAGE"),
 			"the partition table is empty: GRUB Legacy has no "
 			"filesystem to read stage2 and the menu from");
 		return 0;
 	}
 	if (in->pt.loop_after)
-		finding(in, WARN, "disk", "ptable-loop",
+		finding(in, WARN, AREA_DISK, "ptable-loop",
 			NOTE(AT(0)),
 			"the chain of logical partitions loops: the extended boot "
 			"record after partition %d links back to an earlier one; "

@@ -1,116 +1,40 @@
-/* grubinst_verify(): the checks in boot order, and the shared state they
- * read: the image, its partitions and their filesystems (opened once, on
- * demand, read-only).  */
+/*
+ * grubinst_verify(): the checks in boot order, one row each.  A check
+ * reads the image through the state of context.c and what the rows
+ * before it learned (struct inspect says which row writes which field),
+ * and reports findings as it goes.  A new check is a row here, a file,
+ * a test and a line in docs/verify.md (docs/HACKING.md).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
 
-int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
-{
-	struct gi_err err = { 0 };
+static const struct check {
+	const char *name;
+	int (*run)(struct inspect *in);
+	bool map;		/* grubinst_map() draws what it learns */
+} checks[] = {
+	{ "partitions", check_partitions, true },	/* partitions.c */
+	{ "bootcode", check_bootcode, true },		/* bootcode.c */
+	{ "chain", check_chain, true },			/* chain.c */
+	{ "blocks", check_blocks, false },		/* blocks.c */
+	{ "fsfeatures", check_fs_features, false },	/* fsfeatures.c */
+	{ "menu", check_menu, false },			/* menu.c */
+	{ "kernel", check_kernel, false },		/* kernel.c */
+	{ "userspace", check_userspace, false },	/* userspace.c */
+};
 
-	if (sector > image_sectors(&in->img) ||
-	    n > image_sectors(&in->img) - sector)
-		return 1;
-	if (image_read(&in->img, sector, buf, n, &err) == 0)
-		return 0;
-	if (err.cause == GI_CAUSE_IO) {
-		gi_pass(&in->err, &err, 0);
-		return -1;
+/* Runs the checks in order (only those the map needs when MAP_ONLY) until
+ * one finds that the image cannot be read: -1, and IN->fatal says why.  */
+int inspect_run(struct inspect *in, bool map_only)
+{
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if (map_only && !checks[i].map)
+			continue;
+		if (checks[i].run(in) < 0)
+			return -1;
 	}
-	return 1;
-}
-
-const struct partition *part_by_grub(const struct inspect *in, int index)
-{
-	return in->have_table ? ptable_find(&in->pt, index + 1) : NULL;
-}
-
-/* The (non-extended) partition holding sector S. */
-const struct partition *part_of_sector(const struct inspect *in, uint64_t s)
-{
-	for (int i = 0; in->have_table && i < in->pt.count; i++) {
-		const struct partition *p = &in->pt.part[i];
-		if (!p->container && p->size && s >= p->start &&
-		    s - p->start < p->size)
-			return p;
-	}
-	return NULL;
-}
-
-struct pfs *pfs_get(struct inspect *in, int partno)
-{
-	const struct partition *p = in->have_table ? ptable_find(&in->pt, partno)
-						   : NULL;
-	struct pfs *f;
-	struct gi_err err = { 0 };
-
-	if (!p)
-		return NULL;
-	f = &in->pfs[p - in->pt.part];
-	if (f->tried)
-		return f;
-	f->tried = true;
-	f->part = p;
-	if (p->container) {
-		snprintf(f->why, sizeof(f->why), "partition %d is an extended "
-			 "partition", p->number);
-		return f;
-	}
-	if (fs_open(&f->fs, &in->img, p->start * SECTOR_SIZE, false, &err)) {
-		/* The message without its subject, the image. */
-		snprintf(f->why, sizeof(f->why), "%.200s", err.msg);
-		return f;
-	}
-	f->ok = true;
-	f->sectors = p->size;
-	if (p->start + p->size > image_sectors(&in->img)) {
-		f->sectors = image_sectors(&in->img) > p->start
-				     ? image_sectors(&in->img) - p->start : 0;
-		f->cut = true;
-	}
-	f->limit = f->sectors / (fs_block_size(&f->fs) / SECTOR_SIZE);
-	return f;
-}
-
-struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx)
-{
-	struct inspect *in = calloc(1, sizeof(*in));
-
-	if (!in)
-		return NULL;
-	in->g = g;
-	in->fn = fn;
-	in->ctx = ctx;
-	in->img.fd = -1;
-	return in;
-}
-
-/* Closes everything; returns the fatal error code (0 if none), which is
- * also copied into the handle.  */
-int inspect_free(struct inspect *in)
-{
-	int rc = in->err.code;
-
-	for (int i = 0; i < PTABLE_MAX; i++)
-		if (in->pfs[i].ok)
-			fs_abandon(&in->pfs[i].fs);
-	if (in->img_open)
-		image_close(&in->img);
-	if (rc)
-		in->g->err = in->err;
-	free(in);
-	return rc;
-}
-
-static int run_checks(struct inspect *in)
-{
-	if (check_disk(in) < 0 || check_bootcode(in) < 0 ||
-	    check_chain(in) < 0 || check_filesystems(in) < 0 ||
-	    check_features(in) < 0 || check_menu(in) < 0 ||
-	    check_kernel(in) < 0 || check_userspace(in) < 0)
-		return -1;
 	return 0;
 }
 
@@ -121,14 +45,15 @@ GI_API int grubinst_verify(grubinst *g, grubinst_finding_fn fn, void *ctx)
 
 	if (!g)
 		return GRUBINST_ENOMEM;
-	memset(&g->err, 0, sizeof(g->err));
+	if (gi_start(g))
+		return g->err.code;
 	in = inspect_new(g, fn, ctx);
 	if (!in)
 		return gi_fail(&g->err, GRUBINST_ENOMEM, "out of memory");
-	run_checks(in);
+	inspect_run(in, false);
 	fails = in->fails;
 	rc = inspect_free(in);
 	if (rc)
 		return rc;
-	return fails ? GRUBINST_REFUSED : GRUBINST_OK;
+	return fails ? GRUBINST_WONT_BOOT : GRUBINST_OK;
 }

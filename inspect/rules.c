@@ -7,6 +7,7 @@
  * reader see stale data.
  */
 #include "inspect/rules.h"
+#include "stages/layout.h"
 
 static const struct fs_problem unreadable_incompat[] = {
 	{ EXT3_FEATURE_INCOMPAT_RECOVER, "needs_recovery",
@@ -50,4 +51,11 @@ const char *fs_unclean(const struct ext2_super_block *sb,
 		return "was not cleanly unmounted";
 	}
 	return NULL;
+}
+
+/* ext2fs_mount() in stage2/fsys_ext2fs.c refuses any other partition type
+ * ("Error 17: Cannot mount selected partition").  */
+bool grub_mounts_type(unsigned type)
+{
+	return type == PART_TYPE_LINUX || type == PART_TYPE_LINUX_RAID;
 }

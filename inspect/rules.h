@@ -5,6 +5,7 @@
 #ifndef GRUBINST_INSPECT_RULES_H
 #define GRUBINST_INSPECT_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <ext2fs/ext2fs.h>
@@ -25,5 +26,8 @@ const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
  * warns when it mounts it ("mounting ..."); NULL for a clean filesystem.  */
 const char *fs_unclean(const struct ext2_super_block *sb,
 		       const char **kernel_says);
+
+/* Does GRUB 0.97's ext2 reader mount a partition of this MBR type? */
+bool grub_mounts_type(unsigned type);
 
 #endif

@@ -83,13 +83,13 @@ static bool past_the_end(struct uctx *u, const char *path, ext2_ino_t ino)
 static bool machine_ok(const struct uctx *u, const struct elf_info *e,
 		       bool *compat)
 {
-	const struct boot_entry *k = &u->in->entry;
+	const struct kernel_info *k = &u->in->kernel;
 
 	*compat = false;
 	if (e->machine == EM_X86_64)
-		return !k->arch_known || k->kernel64;
+		return !k->arch_known || k->x86_64;
 	if (e->machine == EM_386) {
-		*compat = k->arch_known && k->kernel64;
+		*compat = k->arch_known && k->x86_64;
 		return true;
 	}
 	return false;
@@ -219,7 +219,7 @@ static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino,
 			     "for a 64-bit kernel%s", path,
 			     " (the kernel says \"Exec format error\")");
 	if (compat)
-		finding(u->in, WARN, "userspace", "init-32bit", NOTE(.path = path),
+		finding(u->in, WARN, AREA_USERSPACE, "init-32bit", NOTE(.path = path),
 			"%s is a 32-bit i386 program: it runs on this x86_64 "
 			"kernel only with CONFIG_IA32_EMULATION (Debian has it)",
 			path);
@@ -303,13 +303,13 @@ static void report_runs(struct uctx *u, const char *path, bool first)
 	bool initrd = u->in->entry.has_initrd;
 
 	if (first || !initrd) {
-		finding(u->in, first ? OK : WARN, "userspace",
+		finding(u->in, first ? OK : WARN, AREA_USERSPACE,
 			first ? "init" : "init-fallback", NOTE(.path = path),
 			"%s runs as init%s", path,
 			first ? "" : ", after the kernel's earlier choices failed");
 		return;
 	}
-	finding(u->in, WARN, "userspace", "init-fallback",
+	finding(u->in, WARN, AREA_USERSPACE, "init-fallback",
 		NOTE(.path = path,
 		     .fix = fixf(u->in, "debugfs -w -R 'write INIT /sbin/init' "
 				 "'IMAGE?offset=%llu'",
@@ -328,10 +328,10 @@ static void check_inits(struct uctx *u)
 	if (cmdline_arg(in->entry.cmdline, "init", init, sizeof(init))) {
 		enum run r = check_exec(u, init, 0);
 		if (r == RUNS)
-			finding(in, OK, "userspace", "init", NOTE(.path = init),
+			finding(in, OK, AREA_USERSPACE, "init", NOTE(.path = init),
 				"init=%s runs", init);
 		else
-			finding(in, FAIL, "userspace",
+			finding(in, FAIL, AREA_USERSPACE,
 				r == DIES ? "init-dies" : "init-broken",
 				NOTE(.path = init),
 				"init=%s: %s; the kernel panics (\"%s\")", init, u->why,
@@ -351,7 +351,7 @@ static void check_inits(struct uctx *u)
 			return;
 		}
 		if (r == DIES) {
-			finding(in, FAIL, "userspace", "init-dies",
+			finding(in, FAIL, AREA_USERSPACE, "init-dies",
 				NOTE(.path = path),
 				"%s starts but cannot run: %s; init exits and the "
 				"kernel panics (\"Attempted to kill init!\")",
@@ -360,7 +360,7 @@ static void check_inits(struct uctx *u)
 		}
 		if (u->found_x && in->entry.has_initrd) {
 			/* An initrd tests [ -x ] and execs it: no fallback. */
-			finding(in, FAIL, "userspace", "init-broken",
+			finding(in, FAIL, AREA_USERSPACE, "init-broken",
 				NOTE(.path = path),
 				"%s%s%s: the initrd's /init execs it, the exec "
 				"fails (\"switch_root: can't execute '%s'\") and "
@@ -373,7 +373,7 @@ static void check_inits(struct uctx *u)
 		if (u->err != -ENOENT || u->found_x) {
 			tried++;
 			bool named = strncmp(u->why, path, strlen(path)) == 0;
-			finding(in, WARN, "userspace", "init-broken",
+			finding(in, WARN, AREA_USERSPACE, "init-broken",
 				NOTE(.path = path),
 				"%s%s%s: the kernel logs \"Starting init: %s "
 				"exists but couldn't execute it (error %d)\"",
@@ -381,7 +381,7 @@ static void check_inits(struct uctx *u)
 				path, u->err);
 		}
 	}
-	finding(in, FAIL, "userspace", "init-missing",
+	finding(in, FAIL, AREA_USERSPACE, "init-missing",
 		NOTE(.path = "/sbin/init",
 		     .fix = fixf(in, "debugfs -w -R 'write /bin/busybox /bin/sh' "
 				 "'IMAGE?offset=%llu' (a static busybox)",
@@ -415,9 +415,9 @@ static void device_numbers(const struct ext2_inode_large *i, unsigned *maj,
 static void check_console(struct uctx *u)
 {
 	struct inspect *in = u->in;
-	const struct boot_entry *k = &in->entry;
-	bool old_kernel = k->version[0] && k->kmajor == 2 && k->kminor == 6 &&
-			  k->kpatch < 32;
+	const struct kernel_info *k = &in->kernel;
+	bool old_kernel = k->version[0] && k->major == 2 && k->minor == 6 &&
+			  k->patch < 32;
 	unsigned maj = 0, min = 0;
 	struct walk w;
 
@@ -425,13 +425,13 @@ static void check_console(struct uctx *u)
 	if (w.ino && LINUX_S_ISCHR(w.inode.i_mode)) {
 		device_numbers(&w.inode, &maj, &min);
 		if (maj == 5 && min == 1) {
-			finding(in, OK, "userspace", "console",
+			finding(in, OK, AREA_USERSPACE, "console",
 				NOTE(.path = "/dev/console"),
 				"/dev/console is the character device 5,1");
 			return;
 		}
 	}
-	finding(in, old_kernel ? FAIL : WARN, "userspace", "console-missing",
+	finding(in, old_kernel ? FAIL : WARN, AREA_USERSPACE, "console-missing",
 		NOTE(.path = "/dev/console",
 		     .fix = fixf(in, "printf 'cd /dev\\nmknod console c 5 1\\nsif console "
 				 "mode 020600\\n' | debugfs -w -f - 'IMAGE?offset=%llu'",
@@ -457,20 +457,20 @@ static struct pfs *root_fs(struct inspect *in)
 
 	if (!part) {
 		part = in->entry.partno;
-		finding(in, WARN, "userspace", "root-assumed", NOTE(0),
+		finding(in, WARN, AREA_USERSPACE, "root-assumed", NOTE(0),
 			"root= names no partition grubinst can find: checking "
 			"partition %d (GRUB's root) as the root filesystem", part);
 	}
 	p = pfs_get(in, part);
 	if (!p || !p->ok) {
-		finding(in, FAIL, "userspace", "root-no-fs",
+		finding(in, FAIL, AREA_USERSPACE, "root-no-fs",
 			NOTE(0),
 			"the root partition %d has no ext2/3/4 filesystem: the "
 			"kernel panics with \"VFS: Unable to mount root fs\"",
 			part);
 		return NULL;
 	}
-	finding(in, OK, "userspace", "root-fs", NOTE(AT(p->part->start)),
+	finding(in, OK, AREA_USERSPACE, "root-fs", NOTE(AT(p->part->start)),
 		"the root filesystem is partition %d", part);
 	return p;
 }
@@ -483,7 +483,7 @@ int check_userspace(struct inspect *in)
 		return 0;
 	u = calloc(1, sizeof(*u));
 	if (!u) {
-		gi_fail(&in->err, GRUBINST_ENOMEM, "out of memory");
+		gi_fail(&in->fatal, GRUBINST_ENOMEM, "out of memory");
 		return -1;
 	}
 	u->in = in;

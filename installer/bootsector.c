@@ -3,29 +3,29 @@
  * failure leaves the old boot code in charge.  */
 #include "installer/installer.h"
 
-void mbr_build(struct install *in)
+void mbr_build(struct install *inst)
 {
-	struct stage1_params p = { .force_lba = in->opts->force_lba };
+	struct stage1_params p = { .force_lba = inst->opts->force_lba };
 
-	switch (in->chain) {
+	switch (inst->chain) {
 	case CHAIN_EMBEDDED:
 		p.load_sector = 1;
 		p.load_address = STAGE1_5_LOAD_ADDRESS;
 		break;
 	case CHAIN_STAGE1_5_FILE:
-		p.load_sector = placed_sector(in, &in->stage1_5);
+		p.load_sector = placed_sector(inst, &inst->stage1_5);
 		p.load_address = STAGE1_5_LOAD_ADDRESS;
 		break;
 	case CHAIN_STAGE2:
-		p.load_sector = placed_sector(in, &in->stage2);
+		p.load_sector = placed_sector(inst, &inst->stage2);
 		p.load_address = STAGE2_LOAD_ADDRESS;
 		break;
 	}
-	stage1_build(in->boot_code, in->stages.stage1.data, in->old_boot, &p);
+	stage1_build(inst->boot_code, inst->stages.stage1.data, inst->old_boot, &p);
 }
 
-int mbr_write(struct install *in)
+int mbr_write(struct install *inst)
 {
-	return journal_add(&in->journal, in->boot_sector, in->boot_code, 1,
-			   JOURNAL_BOOT, in->err);
+	return journal_add(&inst->journal, inst->boot_sector, inst->boot_code, 1,
+			   JOURNAL_BOOT, inst->err);
 }

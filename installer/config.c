@@ -63,9 +63,9 @@ static bool is_kernel_name(const char *name)
 }
 
 /* Options that go into the generated menu, one line each. */
-static int check_options(struct install *in)
+static int check_options(struct install *inst)
 {
-	const struct grubinst_options *o = in->opts;
+	const struct grubinst_options *o = inst->opts;
 	const struct { const char *opt, *value; bool blanks; } v[] = {
 		{ "--kernel", o->kernel, false }, { "--initrd", o->initrd, false },
 		{ "--append", o->append, true }, { "--title", o->title, true },
@@ -74,7 +74,7 @@ static int check_options(struct install *in)
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		if (v[i].value && !fits_menu_line(v[i].value, v[i].blanks))
-			return gi_fail_as(in->err, GRUBINST_EUSAGE,
+			return gi_fail_as(inst->err, GRUBINST_EUSAGE,
 					  GI_CAUSE_USAGE, v[i].opt,
 					  "a GRUB menu line cannot hold %s",
 					  v[i].blanks ? "a control character" : "a blank or a control character");
@@ -108,15 +108,15 @@ static int by_version_desc(const void *a, const void *b)
 	return strverscmp(b, a);
 }
 
-static bool exists(struct install *in, const char *path)
+static bool exists(struct install *inst, const char *path)
 {
 	ext2_ino_t ino = 0;
 
-	return fs_resolve(&in->fs, path, &ino, in->err) == 0 && ino != 0;
+	return fs_resolve(&inst->fs, path, &ino, inst->err) == 0 && ino != 0;
 }
 
 /* The initrd that goes with /boot/vmlinuz-VER, as distributions name it. */
-static bool find_initrd(struct install *in, const char *kernel, char *out,
+static bool find_initrd(struct install *inst, const char *kernel, char *out,
 			size_t size)
 {
 	const char *ver = kernel + 7;	/* after "vmlinuz" and the like */
@@ -127,35 +127,35 @@ static bool find_initrd(struct install *in, const char *kernel, char *out,
 
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
 		snprintf(out, size, pats[i], ver);
-		if (exists(in, out))
+		if (exists(inst, out))
 			return true;
 	}
 	return false;
 }
 
-static int list_kernels(struct install *in, struct kernel_list *kl)
+static int list_kernels(struct install *inst, struct kernel_list *kl)
 {
 	ext2_ino_t boot = 0;
 	errcode_t rc;
 
 	memset(kl, 0, sizeof(*kl));
-	if (fs_resolve(&in->fs, "/boot", &boot, in->err))
-		return in->err->code;
+	if (fs_resolve(&inst->fs, "/boot", &boot, inst->err))
+		return inst->err->code;
 	if (!boot)
 		return 0;
-	rc = ext2fs_dir_iterate(in->fs.e2, boot, 0, NULL, collect_kernel, kl);
+	rc = ext2fs_dir_iterate(inst->fs.e2, boot, 0, NULL, collect_kernel, kl);
 	if (rc)
-		return gi_fail_as(in->err, GRUBINST_EIO, GI_CAUSE_IO,
-				  in->img.path, "cannot list /boot");
+		return gi_fail_as(inst->err, GRUBINST_EIO, GI_CAUSE_IO,
+				  inst->img.path, "cannot list /boot");
 	qsort(kl->names, kl->count, sizeof(kl->names[0]), by_version_desc);
 	return 0;
 }
 
-static void add_entry(struct install *in, struct text *t, const char *kernel,
+static void add_entry(struct install *inst, struct text *t, const char *kernel,
 		      const char *initrd)
 {
-	const struct grubinst_options *o = in->opts;
-	int grub_part = partition_grub_index(in->boot);
+	const struct grubinst_options *o = inst->opts;
+	int grub_part = partition_grub_index(inst->boot);
 
 	text_add(t, "\ntitle %s\n", o->title ? o->title : kernel);
 	text_add(t, "\troot (hd0,%d)\n", grub_part);
@@ -163,14 +163,14 @@ static void add_entry(struct install *in, struct text *t, const char *kernel,
 		text_add(t, "\tkernel %s %s\n", kernel, o->append);
 	else
 		text_add(t, "\tkernel %s root=/dev/sda%d ro%s\n", kernel,
-			 in->boot->number, o->serial ? " console=ttyS0,115200" : "");
+			 inst->boot->number, o->serial ? " console=ttyS0,115200" : "");
 	if (initrd)
 		text_add(t, "\tinitrd %s\n", initrd);
 }
 
-static int generate(struct install *in, struct text *t)
+static int generate(struct install *inst, struct text *t)
 {
-	const struct grubinst_options *o = in->opts;
+	const struct grubinst_options *o = inst->opts;
 	struct kernel_list kl;
 	char path[300], initrd[300];
 
@@ -182,130 +182,130 @@ static int generate(struct install *in, struct text *t)
 		text_add(t, "terminal serial\n");
 	}
 	if (o->kernel) {
-		if (!exists(in, o->kernel))
-			return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+		if (!exists(inst, o->kernel))
+			return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
 					 "kernel %s not found in partition %d",
-					 o->kernel, in->boot->number);
-		if (o->initrd && !exists(in, o->initrd))
-			return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+					 o->kernel, inst->boot->number);
+		if (o->initrd && !exists(inst, o->initrd))
+			return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
 					 "initrd %s not found in partition %d",
-					 o->initrd, in->boot->number);
-		add_entry(in, t, o->kernel, o->initrd);
-		snprintf(in->config_origin, sizeof(in->config_origin),
+					 o->initrd, inst->boot->number);
+		add_entry(inst, t, o->kernel, o->initrd);
+		snprintf(inst->config_origin, sizeof(inst->config_origin),
 			 "generated for %s", o->kernel);
 		return 0;
 	}
-	if (list_kernels(in, &kl))
-		return in->err->code;
+	if (list_kernels(inst, &kl))
+		return inst->err->code;
 	if (kl.count == 0)
-		return gi_refuse(in->err, GI_CAUSE_OTHER, in->img.path,
+		return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
 				 "no kernel (vmlinuz*, vmlinux*, bzImage*) in "
 				 "/boot of partition %d and no /boot/grub/grub.conf "
 				 "or menu.lst; give --kernel or --config",
-				 in->boot->number);
+				 inst->boot->number);
 	for (int i = 0; i < kl.count; i++) {
 		snprintf(path, sizeof(path), "/boot/%s", kl.names[i]);
-		add_entry(in, t, path,
+		add_entry(inst, t, path,
 			  o->initrd ? o->initrd
-				    : find_initrd(in, kl.names[i], initrd,
+				    : find_initrd(inst, kl.names[i], initrd,
 						  sizeof(initrd)) ? initrd : NULL);
 	}
-	snprintf(in->config_origin, sizeof(in->config_origin),
+	snprintf(inst->config_origin, sizeof(inst->config_origin),
 		 "generated for %d kernel%s in /boot", kl.count,
 		 kl.count == 1 ? "" : "s");
 	return 0;
 }
 
-static int read_host_config(struct install *in, struct text *t)
+static int read_host_config(struct install *inst, struct text *t)
 {
-	const char *path = in->opts->config;
+	const char *path = inst->opts->config;
 	FILE *f = fopen(path, "rb");
 	char buf[4096];
 	size_t n;
 
 	if (!f)
-		return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
 				  path, "cannot open: %s", strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && t->len < CONFIG_MAX)
 		text_add(t, "%.*s", (int)n, buf);
 	fclose(f);
 	if (t->len >= CONFIG_MAX)
-		return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
 				  path, "too large for a GRUB menu");
-	snprintf(in->config_origin, sizeof(in->config_origin), "from %s", path);
+	snprintf(inst->config_origin, sizeof(inst->config_origin), "from %s", path);
 	return 0;
 }
 
 /* Does PATH hold the menu already?  A symlink counts only if it resolves:
  * the tutorial's "menu.lst -> boot/grub/grub.conf" dangles.  */
-static bool has_menu(struct install *in, const char *path)
+static bool has_menu(struct install *inst, const char *path)
 {
-	return exists(in, path);
+	return exists(inst, path);
 }
 
 /* menu.lst must end up naming grub.conf unless it is a file of its own. */
-static int decide_menu_link(struct install *in)
+static int decide_menu_link(struct install *inst)
 {
 	ext2_ino_t ino = 0;
 	struct ext2_inode_large inode;
 
-	if (fs_lookup(&in->fs, MENU_PATH, &ino, in->err))
-		return in->err->code;
+	if (fs_lookup(&inst->fs, MENU_PATH, &ino, inst->err))
+		return inst->err->code;
 	if (!ino) {
-		in->link_menu = true;
+		inst->link_menu = true;
 		return 0;
 	}
-	if (fs_read_inode(&in->fs, ino, &inode, in->err))
-		return in->err->code;
+	if (fs_read_inode(&inst->fs, ino, &inode, inst->err))
+		return inst->err->code;
 	if (LINUX_S_ISLNK(inode.i_mode)) {
 		char target[256];
-		if (fs_readlink(&in->fs, ino, target, sizeof(target), in->err))
-			return in->err->code;
-		in->link_menu = strcmp(target, "grub.conf") != 0 &&
+		if (fs_readlink(&inst->fs, ino, target, sizeof(target), inst->err))
+			return inst->err->code;
+		inst->link_menu = strcmp(target, "grub.conf") != 0 &&
 				strcmp(target, CONFIG_PATH) != 0;
 	}
 	return 0;
 }
 
-int config_prepare(struct install *in)
+int config_prepare(struct install *inst)
 {
 	struct text t = { 0 };
-	bool have_conf = has_menu(in, CONFIG_PATH);
-	bool have_menu = has_menu(in, MENU_PATH);
+	bool have_conf = has_menu(inst, CONFIG_PATH);
+	bool have_menu = has_menu(inst, MENU_PATH);
 	int rc = 0;
 
-	if (in->err->code || check_options(in))
-		return in->err->code;
-	if (in->opts->config) {
-		rc = read_host_config(in, &t);
-		in->write_config = true;
+	if (inst->err->code || check_options(inst))
+		return inst->err->code;
+	if (inst->opts->config) {
+		rc = read_host_config(inst, &t);
+		inst->write_config = true;
 	} else if (have_conf || have_menu) {
-		snprintf(in->config_origin, sizeof(in->config_origin),
+		snprintf(inst->config_origin, sizeof(inst->config_origin),
 			 "kept the image's %s", have_conf ? CONFIG_PATH : MENU_PATH);
 		if (!have_conf)
 			return 0;	/* menu.lst is a file of its own: keep it */
 	} else {
-		rc = generate(in, &t);
-		in->write_config = true;
+		rc = generate(inst, &t);
+		inst->write_config = true;
 	}
 	if (!rc && t.oom)
-		rc = gi_fail(in->err, GRUBINST_ENOMEM, "out of memory");
+		rc = gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
 	if (rc) {
 		free(t.s);
 		return rc;
 	}
-	if (in->write_config) {
-		in->config.path = CONFIG_PATH;
-		in->config.data = (uint8_t *)t.s;
-		in->config.len = t.len;
+	if (inst->write_config) {
+		inst->config.path = CONFIG_PATH;
+		inst->config.data = (uint8_t *)t.s;
+		inst->config.len = t.len;
 	}
-	return decide_menu_link(in);
+	return decide_menu_link(inst);
 }
 
-int config_write(struct install *in)
+int config_write(struct install *inst)
 {
-	if (in->link_menu &&
-	    fs_symlink(&in->fs, MENU_PATH, "grub.conf", in->err))
-		return in->err->code;
+	if (inst->link_menu &&
+	    fs_symlink(&inst->fs, MENU_PATH, "grub.conf", inst->err))
+		return inst->err->code;
 	return 0;
 }

@@ -22,14 +22,14 @@ static bool is_foreign(const uint8_t *gap, unsigned nsect)
 }
 
 /* Why the gap cannot take N sectors, or NULL when it can. */
-static const char *gap_problem(struct install *in, unsigned n, char *buf,
+static const char *gap_problem(struct install *inst, unsigned n, char *buf,
 			       size_t size)
 {
 	struct gi_err probe = { 0 };	/* a failed probe is no install error */
 	uint8_t *gap;
 
-	for (int i = 0; i < in->pt.count; i++) {
-		const struct partition *p = &in->pt.part[i];
+	for (int i = 0; i < inst->pt.count; i++) {
+		const struct partition *p = &inst->pt.part[i];
 		/* GRUB looks at the four primary slots only. */
 		if (p->number <= 4 && p->type && p->start - 1 < n) {
 			snprintf(buf, size, "partition %d starts at sector %llu, "
@@ -38,10 +38,10 @@ static const char *gap_problem(struct install *in, unsigned n, char *buf,
 			return buf;
 		}
 	}
-	if (n + 1 > image_sectors(&in->img))
+	if (n + 1 > image_sectors(&inst->img))
 		return "the image is too small";
 	gap = malloc((size_t)n * SECTOR_SIZE);
-	if (!gap || image_read(&in->img, 1, gap, n, &probe)) {
+	if (!gap || image_read(&inst->img, 1, gap, n, &probe)) {
 		free(gap);
 		return "the sectors after the MBR cannot be read";
 	}
@@ -58,50 +58,50 @@ static const char *gap_problem(struct install *in, unsigned n, char *buf,
 	return buf;
 }
 
-void embed_decide(struct install *in)
+void embed_decide(struct install *inst)
 {
-	unsigned n = (unsigned)((in->stages.stage1_5.len + SECTOR_SIZE - 1) /
+	unsigned n = (unsigned)((inst->stages.stage1_5.len + SECTOR_SIZE - 1) /
 				SECTOR_SIZE);
 	const char *why = NULL;
 
-	in->embed_sectors = n;
-	if (in->opts->no_stage1_5) {
-		in->chain = CHAIN_STAGE2;
+	inst->embed_sectors = n;
+	if (inst->opts->no_stage1_5) {
+		inst->chain = CHAIN_STAGE2;
 		return;
 	}
-	if (in->opts->target == GRUBINST_TARGET_PARTITION)
+	if (inst->opts->target == GRUBINST_TARGET_PARTITION)
 		why = "stage1 goes to the partition boot sector";
 	else
-		why = gap_problem(in, n, in->no_embed_reason,
-				  sizeof(in->no_embed_reason));
+		why = gap_problem(inst, n, inst->no_embed_reason,
+				  sizeof(inst->no_embed_reason));
 	if (why) {
-		if (why != in->no_embed_reason)
-			snprintf(in->no_embed_reason, sizeof(in->no_embed_reason),
+		if (why != inst->no_embed_reason)
+			snprintf(inst->no_embed_reason, sizeof(inst->no_embed_reason),
 				 "%s", why);
-		in->chain = CHAIN_STAGE1_5_FILE;
+		inst->chain = CHAIN_STAGE1_5_FILE;
 		return;
 	}
-	in->chain = CHAIN_EMBEDDED;
+	inst->chain = CHAIN_EMBEDDED;
 }
 
 /* The embedded copy: stage1.5 padded with zeros to whole sectors. */
-int embed_prepare(struct install *in)
+int embed_prepare(struct install *inst)
 {
-	size_t size = (size_t)in->embed_sectors * SECTOR_SIZE;
+	size_t size = (size_t)inst->embed_sectors * SECTOR_SIZE;
 
-	if (in->chain != CHAIN_EMBEDDED)
+	if (inst->chain != CHAIN_EMBEDDED)
 		return 0;
-	in->embedded = calloc(1, size);
-	if (!in->embedded)
-		return gi_fail(in->err, GRUBINST_ENOMEM, "out of memory");
-	memcpy(in->embedded, in->stages.stage1_5.data, in->stages.stage1_5.len);
+	inst->embedded = calloc(1, size);
+	if (!inst->embedded)
+		return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
+	memcpy(inst->embedded, inst->stages.stage1_5.data, inst->stages.stage1_5.len);
 	return 0;
 }
 
-int embed_write(struct install *in)
+int embed_write(struct install *inst)
 {
-	if (in->chain != CHAIN_EMBEDDED)
+	if (inst->chain != CHAIN_EMBEDDED)
 		return 0;
-	return journal_add(&in->journal, 1, in->embedded, in->embed_sectors,
-			   JOURNAL_EMBED, in->err);
+	return journal_add(&inst->journal, 1, inst->embedded, inst->embed_sectors,
+			   JOURNAL_EMBED, inst->err);
 }

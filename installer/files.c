@@ -8,14 +8,14 @@
 
 #include "installer/installer.h"
 
-static uint64_t blocks_for(const struct install *in, size_t len)
+static uint64_t blocks_for(const struct install *inst, size_t len)
 {
-	unsigned bs = fs_block_size(&in->fs);
+	unsigned bs = fs_block_size(&inst->fs);
 	return (len + bs - 1) / bs;
 }
 
 /* Can the existing file at F->path be rewritten in place? */
-static int check_reuse(struct install *in, struct placed_file *f)
+static int check_reuse(struct install *inst, struct placed_file *f)
 {
 	struct ext2_inode_large inode;
 	struct extent *runs = NULL;
@@ -23,22 +23,22 @@ static int check_reuse(struct install *in, struct placed_file *f)
 	ext2_ino_t ino;
 
 	f->reuse = false;
-	if (fs_lookup(&in->fs, f->path, &ino, in->err))
-		return in->err->code;
+	if (fs_lookup(&inst->fs, f->path, &ino, inst->err))
+		return inst->err->code;
 	if (!ino)
 		return 0;
-	if (fs_read_inode(&in->fs, ino, &inode, in->err))
-		return in->err->code;
+	if (fs_read_inode(&inst->fs, ino, &inode, inst->err))
+		return inst->err->code;
 	if (!LINUX_S_ISREG(inode.i_mode) || EXT2_I_SIZE(&inode) != f->len ||
 	    (inode.i_flags & EXT4_INLINE_DATA_FL))
 		return 0;
-	if (fs_block_runs(&in->fs, ino, &runs, &nruns, in->err))
-		return in->err->code;
+	if (fs_block_runs(&inst->fs, ino, &runs, &nruns, inst->err))
+		return inst->err->code;
 	/* Only blocks inside the filesystem: a damaged inode is refused
 	 * when it is removed instead.  */
 	if (nruns == 1 && runs[0].lblk == 0 &&
-	    runs[0].len == blocks_for(in, f->len) &&
-	    fs_run_inside(&in->fs, &runs[0])) {
+	    runs[0].len == blocks_for(inst, f->len) &&
+	    fs_run_inside(&inst->fs, &runs[0])) {
 		f->reuse = true;
 		f->first_block = runs[0].pblk;
 	}
@@ -48,29 +48,29 @@ static int check_reuse(struct install *in, struct placed_file *f)
 
 /* Reserving only touches the in-memory bitmaps: a filesystem without room
  * is refused before anything is written.  */
-static int reserve(struct install *in, struct placed_file *f)
+static int reserve(struct install *inst, struct placed_file *f)
 {
-	if (check_reuse(in, f))
-		return in->err->code;
+	if (check_reuse(inst, f))
+		return inst->err->code;
 	if (f->reuse)
 		return 0;
-	return fs_reserve_run(&in->fs, blocks_for(in, f->len), &f->first_block,
-			      in->err);
+	return fs_reserve_run(&inst->fs, blocks_for(inst, f->len), &f->first_block,
+			      inst->err);
 }
 
 /* The first writes: the directory, and old files that cannot be reused. */
-static int make_room(struct install *in)
+static int make_room(struct install *inst)
 {
-	struct placed_file *files[] = { &in->stage1, &in->stage1_5, &in->stage2,
-					in->write_config ? &in->config : NULL };
+	struct placed_file *files[] = { &inst->stage1, &inst->stage1_5, &inst->stage2,
+					inst->write_config ? &inst->config : NULL };
 	ext2_ino_t dir;
 
-	if (fs_mkdir_p(&in->fs, GRUB_DIR, &dir, in->err))
-		return in->err->code;
+	if (fs_mkdir_p(&inst->fs, GRUB_DIR, &dir, inst->err))
+		return inst->err->code;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i] && !files[i]->reuse &&
-		    fs_remove(&in->fs, files[i]->path, in->err))
-			return in->err->code;
+		    fs_remove(&inst->fs, files[i]->path, inst->err))
+			return inst->err->code;
 	return 0;
 }
 
@@ -86,27 +86,27 @@ static int copy_blob(struct placed_file *f, const char *path,
 	return 0;
 }
 
-int files_place(struct install *in)
+int files_place(struct install *inst)
 {
-	if (copy_blob(&in->stage1, GRUB_DIR "/stage1", &in->stages.stage1, in->err) ||
-	    copy_blob(&in->stage1_5, GRUB_DIR "/e2fs_stage1_5",
-		      &in->stages.stage1_5, in->err) ||
-	    copy_blob(&in->stage2, STAGE2_PATH, &in->stages.stage2, in->err))
-		return in->err->code;
-	if (reserve(in, &in->stage1) || reserve(in, &in->stage1_5) ||
-	    reserve(in, &in->stage2) ||
-	    (in->write_config && reserve(in, &in->config)))
-		return in->err->code;
+	if (copy_blob(&inst->stage1, GRUB_DIR "/stage1", &inst->stages.stage1, inst->err) ||
+	    copy_blob(&inst->stage1_5, GRUB_DIR "/e2fs_stage1_5",
+		      &inst->stages.stage1_5, inst->err) ||
+	    copy_blob(&inst->stage2, STAGE2_PATH, &inst->stages.stage2, inst->err))
+		return inst->err->code;
+	if (reserve(inst, &inst->stage1) || reserve(inst, &inst->stage1_5) ||
+	    reserve(inst, &inst->stage2) ||
+	    (inst->write_config && reserve(inst, &inst->config)))
+		return inst->err->code;
 	return 0;
 }
 
 /* The sectors after a file's first one, as its block list must name them. */
-static struct sector_run rest_of(const struct install *in,
+static struct sector_run rest_of(const struct install *inst,
 				 const struct placed_file *f)
 {
 	uint64_t sectors = (f->len + SECTOR_SIZE - 1) / SECTOR_SIZE;
 
-	return (struct sector_run){ placed_sector(in, f) + 1, sectors - 1 };
+	return (struct sector_run){ placed_sector(inst, f) + 1, sectors - 1 };
 }
 
 /* `setup` runs "install ... p (hd0,N)/boot/grub/stage2 /boot/grub/menu.lst"
@@ -120,67 +120,67 @@ static struct sector_run rest_of(const struct install *in,
 #define STAGE2_DIRECT_MENU_FIELD MENU_PATH " "
 
 /* For messages: the image, then the stage in it. */
-static const char *stage_name(const struct install *in, const char *what,
+static const char *stage_name(const struct install *inst, const char *what,
 			      char *buf, size_t size)
 {
-	snprintf(buf, size, "%s: %s", in->img.path, what);
+	snprintf(buf, size, "%s: %s", inst->img.path, what);
 	return buf;
 }
 
-int files_patch(struct install *in)
+int files_patch(struct install *inst)
 {
-	const struct grubinst_options *o = in->opts;
-	uint32_t part = stage_partition_word(partition_grub_index(in->boot));
+	const struct grubinst_options *o = inst->opts;
+	uint32_t part = stage_partition_word(partition_grub_index(inst->boot));
 	uint32_t device = stage_device_word(GRUB_SAME_DRIVE, part);
 	struct sector_run run;
 	char name[PATH_MAX + 64];
 
-	switch (in->chain) {
+	switch (inst->chain) {
 	case CHAIN_EMBEDDED:
 		/* `install` patches the embedded copy; the file stays pristine
 		 * and stage1.5 finds stage2 by name.  */
-		run = (struct sector_run){ 2, in->embed_sectors - 1 };
-		if (blocklist_write(in->embedded, in->stage1_5.len, &run, 1,
+		run = (struct sector_run){ 2, inst->embed_sectors - 1 };
+		if (blocklist_write(inst->embedded, inst->stage1_5.len, &run, 1,
 					STAGE1_5_LOAD_ADDRESS,
-					stage_name(in, "embedded stage1.5", name, sizeof(name)),
-					in->err) ||
-		    stage1_5_set_stage2(in->embedded, &in->stages.stage1_5_info,
+					stage_name(inst, "embedded stage1.5", name, sizeof(name)),
+					inst->err) ||
+		    stage1_5_set_stage2(inst->embedded, &inst->stages.stage1_5_info,
 					GRUB_WHOLE_DISK, device, STAGE1_5_STAGE2_FIELD,
-					o->force_lba, in->err))
-			return in->err->code;
+					o->force_lba, inst->err))
+			return inst->err->code;
 		break;
 	case CHAIN_STAGE1_5_FILE:
-		run = rest_of(in, &in->stage1_5);
-		if (blocklist_write(in->stage1_5.data, in->stage1_5.len, &run,
+		run = rest_of(inst, &inst->stage1_5);
+		if (blocklist_write(inst->stage1_5.data, inst->stage1_5.len, &run,
 					1, STAGE1_5_LOAD_ADDRESS,
-					stage_name(in, in->stage1_5.path, name, sizeof(name)),
-					in->err) ||
-		    stage1_5_set_stage2(in->stage1_5.data,
-					&in->stages.stage1_5_info, part, device,
-					STAGE1_5_STAGE2_FIELD, o->force_lba, in->err))
-			return in->err->code;
+					stage_name(inst, inst->stage1_5.path, name, sizeof(name)),
+					inst->err) ||
+		    stage1_5_set_stage2(inst->stage1_5.data,
+					&inst->stages.stage1_5_info, part, device,
+					STAGE1_5_STAGE2_FIELD, o->force_lba, inst->err))
+			return inst->err->code;
 		break;
 	case CHAIN_STAGE2:
-		run = rest_of(in, &in->stage2);
-		if (blocklist_write(in->stage2.data, in->stage2.len, &run, 1,
+		run = rest_of(inst, &inst->stage2);
+		if (blocklist_write(inst->stage2.data, inst->stage2.len, &run, 1,
 					STAGE2_LOAD_ADDRESS,
-					stage_name(in, in->stage2.path, name, sizeof(name)),
-					in->err))
-			return in->err->code;
+					stage_name(inst, inst->stage2.path, name, sizeof(name)),
+					inst->err))
+			return inst->err->code;
 		break;
 	}
 	/* With a stage1.5 in front, stage2's install partition stays as
 	 * shipped: the stage1.5 passes it on.  */
-	return stage2_set_config(in->stage2.data, &in->stages.stage2_info,
-				 in->chain == CHAIN_STAGE2 ? STAGE2_DIRECT_MENU_FIELD
+	return stage2_set_config(inst->stage2.data, &inst->stages.stage2_info,
+				 inst->chain == CHAIN_STAGE2 ? STAGE2_DIRECT_MENU_FIELD
 							   : MENU_PATH,
 				 o->force_lba,
-				 in->chain == CHAIN_STAGE2 ? (long)part : -1,
-				 in->err);
+				 inst->chain == CHAIN_STAGE2 ? (long)part : -1,
+				 inst->err);
 }
 
 /* Compares a reused file with what we would write. */
-static int check_unchanged(struct install *in, struct placed_file *f)
+static int check_unchanged(struct install *inst, struct placed_file *f)
 {
 	ext2_ino_t ino;
 	uint8_t *cur = NULL;
@@ -189,45 +189,45 @@ static int check_unchanged(struct install *in, struct placed_file *f)
 	f->unchanged = false;
 	if (!f->reuse)
 		return 0;
-	if (fs_lookup(&in->fs, f->path, &ino, in->err) ||
-	    fs_read_file(&in->fs, ino, f->len, &cur, &len, in->err))
-		return in->err->code;
+	if (fs_lookup(&inst->fs, f->path, &ino, inst->err) ||
+	    fs_read_file(&inst->fs, ino, f->len, &cur, &len, inst->err))
+		return inst->err->code;
 	f->unchanged = len == f->len && memcmp(cur, f->data, len) == 0;
 	free(cur);
 	return 0;
 }
 
-static int write_one(struct install *in, struct placed_file *f)
+static int write_one(struct install *inst, struct placed_file *f)
 {
-	if (check_unchanged(in, f))
-		return in->err->code;
+	if (check_unchanged(inst, f))
+		return inst->err->code;
 	if (f->unchanged)
 		return 0;
 	if (!f->reuse &&
-	    fs_create_file_at(&in->fs, f->path, f->first_block, f->len, in->err))
-		return in->err->code;
-	if (fs_write_blocks(&in->fs, f->first_block, f->data, f->len, in->err))
-		return in->err->code;
+	    fs_create_file_at(&inst->fs, f->path, f->first_block, f->len, inst->err))
+		return inst->err->code;
+	if (fs_write_blocks(&inst->fs, f->first_block, f->data, f->len, inst->err))
+		return inst->err->code;
 	if (f->reuse)
-		return fs_touch(&in->fs, f->path, in->err);
+		return fs_touch(&inst->fs, f->path, inst->err);
 	return 0;
 }
 
-int files_write(struct install *in)
+int files_write(struct install *inst)
 {
-	if (make_room(in) || write_one(in, &in->stage1) || write_one(in, &in->stage1_5) ||
-	    write_one(in, &in->stage2))
-		return in->err->code;
-	if (in->write_config && write_one(in, &in->config))
-		return in->err->code;
-	return config_write(in);
+	if (make_room(inst) || write_one(inst, &inst->stage1) || write_one(inst, &inst->stage1_5) ||
+	    write_one(inst, &inst->stage2))
+		return inst->err->code;
+	if (inst->write_config && write_one(inst, &inst->config))
+		return inst->err->code;
+	return config_write(inst);
 }
 
-void files_free(struct install *in)
+void files_free(struct install *inst)
 {
-	free(in->stage1.data);
-	free(in->stage1_5.data);
-	free(in->stage2.data);
-	free(in->config.data);
-	free(in->embedded);
+	free(inst->stage1.data);
+	free(inst->stage1_5.data);
+	free(inst->stage2.data);
+	free(inst->config.data);
+	free(inst->embedded);
 }

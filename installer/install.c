@@ -24,13 +24,13 @@ static const char *chain_name(enum chain c)
 	return "?";
 }
 
-static void report_file(struct install *in, const struct placed_file *f)
+static void report_file(struct install *inst, const struct placed_file *f)
 {
-	uint64_t nblk = (f->len + fs_block_size(&in->fs) - 1) /
-			fs_block_size(&in->fs);
-	uint64_t sect = placed_sector(in, f);
+	uint64_t nblk = (f->len + fs_block_size(&inst->fs) - 1) /
+			fs_block_size(&inst->fs);
+	uint64_t sect = placed_sector(inst, f);
 
-	gi_report(&in->g->rep,
+	gi_report(&inst->g->rep,
 		  "%-24s %6zu bytes  blocks %llu..%llu  sectors %llu..%llu%s",
 		  f->path, f->len, (unsigned long long)f->first_block,
 		  (unsigned long long)(f->first_block + nblk - 1),
@@ -40,95 +40,96 @@ static void report_file(struct install *in, const struct placed_file *f)
 		  f->unchanged ? "  (unchanged)" : f->reuse ? "  (rewritten in place)" : "");
 }
 
-static void report_plan(struct install *in)
+static void report_plan(struct install *inst)
 {
-	const struct gi_reporter *r = &in->g->rep;
-	const struct partition *p = in->boot;
-	const char *verb = in->opts->dry_run ? "would install" : "installed";
+	const struct gi_reporter *r = &inst->g->rep;
+	const struct partition *p = inst->boot;
+	const char *verb = inst->opts->dry_run ? "would install" : "installed";
 
 	gi_report(r, "%s: boot partition %d = (hd0,%d), sectors %llu..%llu, "
 		  "ext2 filesystem of %llu blocks of %u bytes",
-		  in->img.path, p->number, partition_grub_index(p),
+		  inst->img.path, p->number, partition_grub_index(p),
 		  (unsigned long long)p->start,
 		  (unsigned long long)(p->start + p->size - 1),
-		  (unsigned long long)fs_blocks(&in->fs), fs_block_size(&in->fs));
-	gi_report(r, "stage files: %s, %s, %s", in->stages.stage1.origin,
-		  in->stages.stage1_5.origin, in->stages.stage2.origin);
-	report_file(in, &in->stage1);
-	report_file(in, &in->stage1_5);
-	report_file(in, &in->stage2);
-	if (in->write_config)
-		report_file(in, &in->config);
-	gi_report(r, "menu: %s%s", in->config_origin,
-		  in->link_menu ? "; menu.lst -> grub.conf" : "");
-	if (in->chain == CHAIN_EMBEDDED)
+		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
+	gi_report(r, "stage files: %s, %s, %s", inst->stages.stage1.origin,
+		  inst->stages.stage1_5.origin, inst->stages.stage2.origin);
+	report_file(inst, &inst->stage1);
+	report_file(inst, &inst->stage1_5);
+	report_file(inst, &inst->stage2);
+	if (inst->write_config)
+		report_file(inst, &inst->config);
+	gi_report(r, "menu: %s%s", inst->config_origin,
+		  inst->link_menu ? "; menu.lst -> grub.conf" : "");
+	if (inst->chain == CHAIN_EMBEDDED)
 		gi_report(r, "embedded stage1.5: sectors 1..%u (%u sectors)",
-			  in->embed_sectors, in->embed_sectors);
-	else if (in->chain == CHAIN_STAGE1_5_FILE)
-		gi_report(r, "stage1.5 not embedded: %s", in->no_embed_reason);
+			  inst->embed_sectors, inst->embed_sectors);
+	else if (inst->chain == CHAIN_STAGE1_5_FILE)
+		gi_report(r, "stage1.5 not embedded: %s", inst->no_embed_reason);
 	gi_report(r, "stage1 %s in %s (sector %llu), loads sector %llu%s",
-		  verb, in->boot_sector ? "the partition boot sector" : "the MBR",
-		  (unsigned long long)in->boot_sector,
-		  (unsigned long long)le32(in->boot_code + STAGE1_STAGE2_SECTOR),
-		  in->opts->force_lba ? ", LBA forced" : "");
-	gi_report(r, "boot chain: %s -> %s", chain_name(in->chain), MENU_PATH);
+		  verb, inst->boot_sector ? "the partition boot sector" : "the MBR",
+		  (unsigned long long)inst->boot_sector,
+		  (unsigned long long)le32(inst->boot_code + STAGE1_STAGE2_SECTOR),
+		  inst->opts->force_lba ? ", LBA forced" : "");
+	gi_report(r, "boot chain: %s -> %s", chain_name(inst->chain), MENU_PATH);
 }
 
-static int check_timestamp(struct install *in)
+static int check_timestamp(struct install *inst)
 {
-	if (in->opts->timestamp >= GRUBINST_TIME_NOW)
+	if (inst->opts->timestamp >= GRUBINST_TIME_NOW)
 		return 0;
-	return gi_fail_as(in->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, in->g->path,
+	return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, inst->g->path,
 			  "SOURCE_DATE_EPOCH (or the timestamp option) is not "
 			  "a number of seconds since 1970-01-01");
 }
 
 /* Everything that can be decided without writing. */
-static int prepare(struct install *in)
+static int prepare(struct install *inst)
 {
-	if (check_timestamp(in) || target_open(in) || target_check_filesystem(in) ||
-	    stage_set_load(&in->stages, in->opts->stage_dir, in->err) ||
-	    config_prepare(in))
-		return in->err->code;
-	embed_decide(in);
-	if (embed_prepare(in) || files_place(in) || files_patch(in))
-		return in->err->code;
-	mbr_build(in);
+	if (check_timestamp(inst) || target_open(inst) || target_check_filesystem(inst) ||
+	    stage_set_load(&inst->stages, inst->opts->stage_dir, inst->err) ||
+	    config_prepare(inst))
+		return inst->err->code;
+	embed_decide(inst);
+	if (embed_prepare(inst) || files_place(inst) || files_patch(inst))
+		return inst->err->code;
+	mbr_build(inst);
 	return 0;
 }
 
-static int commit(struct install *in)
+static int commit(struct install *inst)
 {
-	if (files_write(in) || fs_close(&in->fs, in->err))
-		return in->err->code;
-	if (embed_write(in) || mbr_write(in))
-		return in->err->code;
-	return journal_commit(&in->journal, &in->img, in->err);
+	if (files_write(inst) || fs_close(&inst->fs, inst->err))
+		return inst->err->code;
+	if (embed_write(inst) || mbr_write(inst))
+		return inst->err->code;
+	return journal_commit(&inst->journal, &inst->img, inst->err);
 }
 
 GI_API int grubinst_install(grubinst *g)
 {
-	struct install in;
+	struct install inst;
 	int rc;
 
 	if (!g)
 		return GRUBINST_ENOMEM;
-	memset(&g->err, 0, sizeof(g->err));
-	memset(&in, 0, sizeof(in));
-	in.g = g;
-	in.err = &g->err;
-	in.opts = &g->opts;
-	in.img.fd = -1;
+	if (gi_start(g))
+		return g->err.code;
+	memset(&inst, 0, sizeof(inst));
+	inst.g = g;
+	inst.err = &g->err;
+	inst.opts = &g->opts;
+	inst.img.fd = -1;
 
-	rc = prepare(&in);
+	rc = prepare(&inst);
 	if (!rc && !g->opts.dry_run)
-		rc = commit(&in);
+		rc = commit(&inst);
 	if (!rc)
-		report_plan(&in);
-	fs_abandon(&in.fs);
-	journal_free(&in.journal);
-	image_close(&in.img);
-	files_free(&in);
-	stage_set_free(&in.stages);
+		report_plan(&inst);
+	fs_abandon(&inst.fs);
+	journal_free(&inst.journal);
+	image_close(&inst.img);
+	files_free(&inst);
+	stage_set_free(&inst.stages);
 	return rc;
 }

@@ -66,29 +66,29 @@ struct install {
 	uint8_t boot_code[SECTOR_SIZE];	/* the stage1 to write */
 };
 
-int target_open(struct install *in);
-int target_check_filesystem(struct install *in);
+int target_open(struct install *inst);
+int target_check_filesystem(struct install *inst);
 
-int config_prepare(struct install *in);
-int config_write(struct install *in);
+int config_prepare(struct install *inst);
+int config_write(struct install *inst);
 
-int files_place(struct install *in);
-int files_patch(struct install *in);
-int files_write(struct install *in);
-void files_free(struct install *in);
+int files_place(struct install *inst);
+int files_patch(struct install *inst);
+int files_write(struct install *inst);
+void files_free(struct install *inst);
 
-void embed_decide(struct install *in);
-int embed_prepare(struct install *in);
-int embed_write(struct install *in);
+void embed_decide(struct install *inst);
+int embed_prepare(struct install *inst);
+int embed_write(struct install *inst);
 
-void mbr_build(struct install *in);
-int mbr_write(struct install *in);
+void mbr_build(struct install *inst);
+int mbr_write(struct install *inst);
 
 /* A file's sector 0 as an absolute disk sector. */
-static inline uint64_t placed_sector(const struct install *in,
+static inline uint64_t placed_sector(const struct install *inst,
 				     const struct placed_file *f)
 {
-	return fs_block_sector(&in->fs, f->first_block);
+	return fs_block_sector(&inst->fs, f->first_block);
 }
 
 #endif

@@ -141,7 +141,7 @@ char *gi_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-GI_API const char *grubinst_strstatus(int status)
+GI_API const char *grubinst_status_name(int status)
 {
 	switch (status) {
 	case GRUBINST_OK:
@@ -154,6 +154,8 @@ GI_API const char *grubinst_strstatus(int status)
 		return "I/O error";
 	case GRUBINST_ENOMEM:
 		return "out of memory";
+	case GRUBINST_WONT_BOOT:
+		return "will not boot";
 	}
 	return "unknown status";
 }

@@ -1,5 +1,6 @@
 /* The public handle: options are copied so the caller's strings may go. */
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ static long long source_date_epoch(void)
 GI_API void grubinst_options_init(struct grubinst_options *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->size = sizeof(*o);
 	o->timeout = -1;
 	o->target = GRUBINST_TARGET_MBR;
 	o->timestamp = source_date_epoch();
@@ -44,24 +46,41 @@ static void free_option_strings(struct grubinst_options *o)
 	free((char *)o->serial);
 }
 
-static int copy_options(struct grubinst_options *dst,
-			const struct grubinst_options *src)
+/* The options as the caller's version of the header knows them; fields
+ * added after them keep their defaults.  A SIZE that no version had means
+ * the options were never initialised: every call on the handle fails.  */
+static bool copy_known(struct grubinst_options *dst,
+		       const struct grubinst_options *src)
 {
-	*dst = *src;
-	dst->stage_dir = gi_strdup(src->stage_dir);
-	dst->config = gi_strdup(src->config);
-	dst->kernel = gi_strdup(src->kernel);
-	dst->initrd = gi_strdup(src->initrd);
-	dst->append = gi_strdup(src->append);
-	dst->title = gi_strdup(src->title);
-	dst->serial = gi_strdup(src->serial);
+	size_t n = src->size < sizeof(*dst) ? src->size : sizeof(*dst);
+
+	grubinst_options_init(dst);
+	if (src->size < offsetof(struct grubinst_options, report_ctx) +
+				sizeof(src->report_ctx) ||
+	    src->size > 64 * sizeof(*dst))
+		return false;
+	memcpy(dst, src, n);
+	dst->size = sizeof(*dst);
+	return true;
+}
+
+static int copy_options(struct grubinst_options *dst,
+			const struct grubinst_options *src, bool *valid)
+{
+	*valid = copy_known(dst, src);
+	if (!*valid)
+		return 0;	/* the defaults, with no strings */
+	dst->stage_dir = gi_strdup(dst->stage_dir);
+	dst->config = gi_strdup(dst->config);
+	dst->kernel = gi_strdup(dst->kernel);
+	dst->initrd = gi_strdup(dst->initrd);
+	dst->append = gi_strdup(dst->append);
+	dst->title = gi_strdup(dst->title);
+	dst->serial = gi_strdup(dst->serial);
 	if ((src->stage_dir && !dst->stage_dir) ||
-	    (src->config && !dst->config) ||
-	    (src->kernel && !dst->kernel) ||
-	    (src->initrd && !dst->initrd) ||
-	    (src->append && !dst->append) ||
-	    (src->title && !dst->title) ||
-	    (src->serial && !dst->serial))
+	    (src->config && !dst->config) || (src->kernel && !dst->kernel) ||
+	    (src->initrd && !dst->initrd) || (src->append && !dst->append) ||
+	    (src->title && !dst->title) || (src->serial && !dst->serial))
 		return -1;
 	return 0;
 }
@@ -80,7 +99,7 @@ static grubinst *new_handle(const char *name,
 	}
 	g->fd = -1;
 	g->path = strdup(name);
-	if (!g->path || copy_options(&g->opts, opts) < 0) {
+	if (!g->path || copy_options(&g->opts, opts, &g->options_valid) < 0) {
 		grubinst_close(g);
 		return NULL;
 	}
@@ -121,6 +140,32 @@ GI_API const char *grubinst_error(const grubinst *g)
 	if (!g)
 		return "out of memory";
 	return g->err.code ? g->err.text : "no error";
+}
+
+GI_API const char *grubinst_error_code(const grubinst *g)
+{
+	if (!g)
+		return gi_cause_name(GI_CAUSE_NOMEM);
+	if (!g->err.code)
+		return gi_cause_name(GI_CAUSE_NONE);
+	if (g->err.cause == GI_CAUSE_RULE && g->err.rule)
+		return g->err.rule;
+	return gi_cause_name(g->err.cause);
+}
+
+GI_API const char *grubinst_version(void)
+{
+	return GRUBINST_VERSION;
+}
+
+int gi_start(grubinst *g)
+{
+	memset(&g->err, 0, sizeof(g->err));
+	if (!g->options_valid)
+		return gi_fail_as(&g->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, g->path,
+				  "the options were not set up with "
+				  "grubinst_options_init()");
+	return 0;
 }
 
 GI_API void grubinst_close(grubinst *g)

@@ -85,9 +85,14 @@ struct grubinst {
 	bool unnamed;		/* ...without a name: no undo record file */
 	int fd;
 	struct grubinst_options opts;
+	bool options_valid;	/* the caller's came from grubinst_options_init() */
 	struct gi_reporter rep;
 	struct gi_err err;
 };
+
+/* What every entry point does first: clears the last failure, and fails
+ * when the handle's options are unusable.  */
+int gi_start(grubinst *g);
 
 /* Duplicates a string or returns NULL (also for NULL input). */
 char *gi_strdup(const char *s);

@@ -171,12 +171,12 @@ static int interleave(const char *path_a, const char *path_b)
 	a.nested = grubinst_install;
 	a.nested_handle = gb;
 	rc = verify_into(ga, &a);
-	verdict(rc == GRUBINST_REFUSED && a.fails > 0,
+	verdict(rc == GRUBINST_WONT_BOOT && a.fails > 0,
 		"A before its install: verify says it will not boot (%s, %d fails)",
-		grubinst_strstatus(rc), a.fails);
+		grubinst_status_name(rc), a.fails);
 	verdict(a.nested_done && a.nested_rc == GRUBINST_OK,
 		"B installed from inside A's verify callback (%s%s%s)",
-		grubinst_strstatus(a.nested_rc), a.nested_rc ? ": " : "",
+		grubinst_status_name(a.nested_rc), a.nested_rc ? ": " : "",
 		a.nested_rc ? grubinst_error(gb) : "");
 	verdict(strstr(b.first_line, b.name) == b.first_line,
 		"B's report names B: %s", b.first_line);
@@ -188,11 +188,11 @@ static int interleave(const char *path_a, const char *path_b)
 	a.nested_handle = gb;
 	a.nested_done = 0;
 	rc = grubinst_install(ga);
-	verdict(rc == GRUBINST_OK, "A installed (%s%s%s)", grubinst_strstatus(rc),
+	verdict(rc == GRUBINST_OK, "A installed (%s%s%s)", grubinst_status_name(rc),
 		rc ? ": " : "", rc ? grubinst_error(ga) : "");
 	verdict(a.nested_done && a.nested_rc == GRUBINST_OK,
 		"B verified from inside A's report callback (%s)",
-		grubinst_strstatus(a.nested_rc));
+		grubinst_status_name(a.nested_rc));
 	verdict(strstr(a.first_line, path_a) == a.first_line,
 		"A's report names A: %s", a.first_line);
 
@@ -224,7 +224,7 @@ static void expect_error(const char *what, int rc, const grubinst *g,
 
 	verdict(rc != GRUBINST_OK && msg && strcmp(msg, "no error") != 0 &&
 			!strchr(msg, '\n') && (!name || strstr(msg, name)),
-		"%s: %s: %s", what, grubinst_strstatus(rc), msg);
+		"%s: %s: %s", what, grubinst_status_name(rc), msg);
 }
 
 static void discard_line(void *ctx, const char *line)
@@ -331,8 +331,61 @@ static void null_handles(void)
 	verdict(grubinst_explain(0) == NULL && grubinst_explain(36) == NULL &&
 			grubinst_explain(-1) == NULL && grubinst_explain(24) != NULL,
 		"grubinst_explain: NULL outside 1..35");
-	verdict(strcmp(grubinst_strstatus(12345), "unknown status") == 0,
-		"grubinst_strstatus of an unknown code");
+	verdict(strcmp(grubinst_status_name(12345), "unknown status") == 0,
+		"grubinst_status_name of an unknown code");
+	verdict(strcmp(grubinst_version(), GRUBINST_VERSION) == 0,
+		"grubinst_version() is the header's version (%s)", grubinst_version());
+	verdict(strcmp(grubinst_area_name(GRUBINST_AREA_CHAIN), "chain") == 0 &&
+			grubinst_area_name(GRUBINST_AREA_COUNT) == NULL,
+		"grubinst_area_name");
+	verdict(strcmp(grubinst_error_code(NULL), "no-memory") == 0,
+		"grubinst_error_code of a NULL handle");
+}
+
+/* Options that did not come from grubinst_options_init(): a size no
+ * version of the header has.  Every call fails, none uses them.  */
+static void uninitialised_options(const char *dir)
+{
+	struct grubinst_options o;
+	char path[4096], *json = NULL;
+	grubinst *g;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.kernel = "/boot/vmlinuz";
+	snprintf(path, sizeof(path), "%s/good.img", dir);
+	g = grubinst_open(path, &o);
+	rc = g ? grubinst_install(g) : GRUBINST_ENOMEM;
+	verdict(rc == GRUBINST_EUSAGE && strstr(grubinst_error(g), "grubinst_options_init"),
+		"options without grubinst_options_init(): install is a usage error (%s)",
+		grubinst_error(g));
+	verdict(g && grubinst_verify(g, discard_finding, NULL) == GRUBINST_EUSAGE &&
+			strcmp(grubinst_error_code(g), "usage") == 0,
+		"...and so is verify, with the code \"usage\"");
+	verdict(g && grubinst_verify_json(g, 0, &json) == GRUBINST_EUSAGE && json &&
+			strstr(json, "\"status\": \"error\""),
+		"...and the JSON report says so");
+	free(json);
+	grubinst_close(g);
+}
+
+/* The JSON document programs get: the same as the command's --json. */
+static void json_report(const char *dir)
+{
+	char path[4096], *json = NULL;
+	grubinst *g;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/good.img", dir);
+	g = grubinst_open(path, NULL);
+	rc = g ? grubinst_verify_json(g, GRUBINST_JSON_MAP, &json) : GRUBINST_ENOMEM;
+	verdict(json && json[0] == '{' && strstr(json, "\"findings\": [") &&
+			strstr(json, "\"map\": [") &&
+			(rc == GRUBINST_OK || rc == GRUBINST_WONT_BOOT),
+		"grubinst_verify_json: a document with findings and the map (%s)",
+		grubinst_status_name(rc));
+	free(json);
+	grubinst_close(g);
 }
 
 static void no_callbacks(const char *dir)
@@ -401,6 +454,8 @@ static int quiet(const char *dir)
 	bad_descriptors(dir);
 	null_handles();
 	no_callbacks(dir);
+	uninitialised_options(dir);
+	json_report(dir);
 	verdict(count_fds() == fds_before, "no descriptor left open by failed "
 		"calls (%d before, %d after)", fds_before, count_fds());
 	restore(saved);
