@@ -23,13 +23,15 @@ LIB_SRCS := lib/error.c lib/handle.c \
 	stages/stage1.c stages/stage2.c stages/blocklist.c stages/source.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
+	disk/mounts.c \
 	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \
 	inspect/bootcode.c inspect/chain.c inspect/grubpath.c inspect/blocks.c \
 	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \
 	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \
 	inspect/json.c \
 	installer/target.c installer/config.c installer/files.c \
-	installer/embed.c installer/bootsector.c installer/install.c
+	installer/embed.c installer/bootsector.c installer/holes.c installer/result.c \
+	installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o
 

@@ -49,7 +49,9 @@ static void usage(FILE *f)
 "With SOURCE_DATE_EPOCH set, every time written into the filesystem is clamped\n"
 "to it: two installs on the same image give the same bytes.\n"
 "\n"
-"Exit status: 0 installed, 1 refused (the message says why), 2 usage or I/O error.\n");
+"Exit status: 0 installed (the image boots as far as grubinst can tell), 1 refused\n"
+"(the message says why; nothing was written), 2 usage or I/O error, 3 installed\n"
+"but the image will not boot yet (no init, say: the lines before say what).\n");
 }
 
 static void print_line(void *ctx, const char *line)
@@ -239,13 +241,11 @@ static int install_main(grubinst *g)
 {
 	int rc = grubinst_install(g);
 
-	switch (rc) {
-	case GRUBINST_OK:
+	if (rc == GRUBINST_OK)
 		return EXIT_INSTALLED;
-	case GRUBINST_WONT_BOOT:
-		return EXIT_WONT_BOOT;
-	}
 	fprintf(stderr, "grubinst: %s\n", grubinst_error(g));
+	if (rc == GRUBINST_WONT_BOOT)
+		return EXIT_WONT_BOOT;
 	return rc == GRUBINST_REFUSED ? EXIT_REFUSED : EXIT_ERROR;
 }
 

@@ -8,8 +8,13 @@
  * The channel replaces the one ext2fs_open2() made, which is only kept to
  * be closed.  Each channel carries its own io_manager table: no state is
  * shared between handles.
+ *
+ * The same channel, read-only and opened by ext2fs_open2() itself
+ * (fs_open_overlay), shows another reader the filesystem as the install
+ * will leave it: superblock, descriptors and all.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,8 +25,10 @@ struct capture {
 	struct struct_io_manager manager;
 	struct struct_io_channel channel;
 	io_channel real;		/* ext2fs_open2's, closed with ours */
-	struct image *img;
-	struct journal *journal;
+	const struct image *img;
+	struct journal *journal;	/* NULL when read-only */
+	const struct journal *pending;	/* what reads see laid over the image */
+	bool opened;			/* by ext2fs_open2(), through cap_open */
 	uint64_t offset;		/* of the filesystem, bytes */
 	/* groups.c knows the blocks that were free on disk before the
 	 * install: writes to them cannot break the filesystem, so they go
@@ -35,9 +42,11 @@ struct capture {
 	struct cached {
 		uint64_t off;
 		size_t len;	/* 0: empty */
+		size_t cap;	/* bytes allocated at data */
 		uint8_t *data;
 	} cache[8];
 	unsigned next_slot;
+	char name[40];
 };
 
 static struct capture *capture_of(io_channel channel)
@@ -106,8 +115,12 @@ static errcode_t read_cached(struct capture *c, uint64_t off, void *data,
 	if (rc || len > c->fs_block_size)
 		return rc;
 	e = &c->cache[c->next_slot++ % slots];
-	if (!e->data)
-		e->data = malloc(c->fs_block_size);
+	if (e->cap < len) {
+		free(e->data);
+		e->data = malloc(len);
+		e->cap = e->data ? len : 0;
+		e->len = 0;
+	}
 	if (e->data) {
 		memcpy(e->data, data, len);
 		e->off = off;
@@ -127,12 +140,12 @@ static errcode_t cap_read_blk64(io_channel channel, unsigned long long block,
 	/* What the install wrote itself (new directories, the stage
 	 * files' indirect blocks, read again for every block mapped) comes
 	 * from memory alone.  */
-	if (!journal_covers(c->journal, off, len)) {
+	if (!journal_covers(c->pending, off, len)) {
 		rc = read_cached(c, off, data, len);
 		if (rc)
 			return rc;
 	}
-	journal_overlay(c->journal, off, data, len);
+	journal_overlay(c->pending, off, data, len);
 	c->stats.bytes_read += len;
 	return 0;
 }
@@ -167,6 +180,8 @@ static errcode_t cap_write_blk64(io_channel channel, unsigned long long block,
 	 * at 1024): always whole sectors.  */
 	if (len == 0)
 		return 0;
+	if (!c->journal)
+		return EXT2_ET_RO_FILSYS;
 	if ((c->offset + off) % SECTOR_SIZE || len % SECTOR_SIZE)
 		return EXT2_ET_INVALID_ARGUMENT;
 	if (journal_add(c->journal, (c->offset + off) / SECTOR_SIZE, data,
@@ -201,10 +216,13 @@ static errcode_t cap_get_stats(io_channel channel, io_stats *stats)
 	return 0;
 }
 
+static errcode_t cap_open(const char *name, int flags, io_channel *channel);
+
 static void fill_manager(struct struct_io_manager *m)
 {
 	m->magic = EXT2_ET_MAGIC_IO_MANAGER;
 	m->name = "grubinst capture";
+	m->open = cap_open;
 	m->close = cap_close;
 	m->set_blksize = cap_set_blksize;
 	m->read_blk = cap_read_blk;
@@ -214,6 +232,51 @@ static void fill_manager(struct struct_io_manager *m)
 	m->get_stats = cap_get_stats;
 	m->read_blk64 = cap_read_blk64;
 	m->write_blk64 = cap_write_blk64;
+}
+
+/* The channel's name is the address of its struct capture, made by
+ * fs_open_overlay(): the state travels with the name, not in a global.  */
+static errcode_t cap_open(const char *name, int flags, io_channel *channel)
+{
+	struct capture *c = NULL;
+
+	(void)flags;
+	if (sscanf(name, "capture:%p", (void **)&c) != 1 || !c || c->opened)
+		return EXT2_ET_BAD_DEVICE_NAME;
+	c->opened = true;
+	c->channel.magic = EXT2_ET_MAGIC_IO_CHANNEL;
+	c->channel.manager = &c->manager;
+	c->channel.name = c->name;
+	c->channel.block_size = 1024;
+	c->channel.refcount = 1;
+	c->channel.private_data = c;
+	*channel = &c->channel;
+	return 0;
+}
+
+errcode_t fs_open_overlay(const struct image *img, const struct journal *j,
+			  uint64_t offset, int flags, ext2_filsys *e2)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	errcode_t rc;
+
+	if (!c)
+		return EXT2_ET_NO_MEMORY;
+	fill_manager(&c->manager);
+	c->img = img;
+	c->pending = j;
+	c->offset = offset;
+	c->fs_block_size = 1024;	/* the cache takes blocks up to it */
+	c->stats.num_fields = 2;
+	snprintf(c->name, sizeof(c->name), "capture:%p", (void *)c);
+	rc = ext2fs_open2(c->name, NULL, flags & ~EXT2_FLAG_RW, 0, 0,
+			  &c->manager, e2);
+	/* A failed open closed the channel (and freed C) if it had one. */
+	if (rc && !c->opened)
+		free(c);
+	if (!rc)
+		c->fs_block_size = (*e2)->blocksize;
+	return rc;
 }
 
 int fs_capture(struct fs *fs, struct image *img, struct journal *j,
@@ -229,6 +292,7 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 	c->img = img;
 	c->fs = fs;
 	c->journal = j;
+	c->pending = j;
 	c->offset = fs->offset;
 	c->fs_block_size = e2->blocksize;
 	c->stats.num_fields = 2;

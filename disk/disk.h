@@ -32,11 +32,30 @@ struct image {
 	 * place beside it.  A failed install still rolls back in memory; a
 	 * killed one cannot be rolled back.  */
 	bool no_undo_file;
+	/* When set, reads see the image as it will be once these pending
+	 * writes are committed: image_read() lays them over what it reads,
+	 * and fs_open() opens the filesystem through them, read-only.  The
+	 * installer's check of its own result (installer/verdict.c).  */
+	const struct journal *overlay;
 };
 
+/* ---- mounts.c ---- */
+
+/* A filesystem the kernel mounted from the image's storage. */
+struct mount_use {
+	bool mounted;
+	char device[64];	/* "/dev/loop0p1" */
+	char mountpoint[1024];
+	bool read_only;
+	uint64_t loop_offset;	/* bytes: a loop device set up at an offset */
+};
+
+/* Is the image, a partition of it, or a loop device over its file (or a
+ * partition of that) mounted?  Fills M with the first mount found.  */
+bool image_mount_use(const struct image *img, struct mount_use *m);
+
 /* Opens PATH for reading, and for writing when WRITABLE.  Takes an
- * exclusive lock for writing (shared for reading) and refuses a mounted
- * block device.  */
+ * exclusive lock for writing (shared for reading).  */
 int image_open(struct image *img, const char *path, bool writable,
 	       struct gi_err *err);
 /* The same on a descriptor the caller opened (and keeps); NAME is used in
@@ -134,6 +153,8 @@ int fs_close(struct fs *fs, struct gi_err *err);
 void fs_abandon(struct fs *fs);
 
 uint64_t fs_blocks(const struct fs *fs);
+/* "ext2", "ext3" or "ext4", as its features make it. */
+const char *fs_kind(const struct fs *fs);
 unsigned fs_block_size(const struct fs *fs);
 
 /* Looks up PATH; *INO is 0 when it does not exist.  Symlinks in the last
@@ -170,9 +191,29 @@ int fs_write_blocks(struct fs *fs, uint64_t first, const uint8_t *data,
 /* The block map of a regular file as runs; *N receives their count. */
 int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,
 		  size_t *n, struct gi_err *err);
+/* The absolute sectors of a file's sectors 1..end, for a file of SIZE
+ * bytes, as a GRUB block list names them (its sector 0 is loaded first,
+ * by itself): runs that follow each other on the disk are merged.  */
+int fs_file_sector_runs(struct fs *fs, ext2_ino_t ino, uint64_t size,
+			struct sector_run **out, size_t *n, struct gi_err *err);
 /* Does run R lie inside the filesystem (a damaged inode may name blocks
  * that no disk has)?  */
 bool fs_run_inside(const struct fs *fs, const struct extent *r);
+
+/* The blocks below a file's size that no extent of an extent-mapped file
+ * maps (mke2fs -d leaves all-zero blocks out); false for none, and for a
+ * block-mapped file.  */
+struct fs_holes {
+	uint64_t first;		/* logical block of the first hole */
+	uint64_t count;		/* blocks in holes */
+	uint64_t longest_after_data;	/* the longest hole after a mapped block */
+};
+bool fs_extent_holes(struct fs *fs, ext2_ino_t ino,
+		     const struct ext2_inode_large *inode, struct fs_holes *h);
+/* Allocates and zeroes the holes of extent-mapped file INO (PATH for
+ * messages); *FILLED is the number of blocks it filled.  */
+int fs_fill_holes(struct fs *fs, ext2_ino_t ino, const char *path,
+		  uint64_t *filled, struct gi_err *err);
 
 /* Creates a symbolic link PATH -> TARGET, replacing an existing link. */
 int fs_symlink(struct fs *fs, const char *path, const char *target,
@@ -264,6 +305,10 @@ void journal_free(struct journal *j);
 /* From now on libext2fs' writes to FS go to J, not to the image. */
 int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 	       struct gi_err *err);
+/* ext2fs_open2() of the filesystem at byte OFFSET of IMG as it will be
+ * once J is committed: reads see J's writes, and nothing can be written.  */
+errcode_t fs_open_overlay(const struct image *img, const struct journal *j,
+			  uint64_t offset, int flags, ext2_filsys *e2);
 
 /* ---- undo.c: IMAGE.grubinst-undo, while an install writes ---- */
 

@@ -89,7 +89,8 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	 * descriptors.  */
 	if (writable)
 		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
-	rc = open_on_image(img, offset, flags, &fs->e2);
+	rc = img->overlay ? fs_open_overlay(img, img->overlay, offset, flags, &fs->e2)
+			  : open_on_image(img, offset, flags, &fs->e2);
 	if (rc) {
 		char type[64];
 
@@ -157,6 +158,14 @@ void fs_abandon(struct fs *fs)
 		ext2fs_free(fs->e2);
 	fs->e2 = NULL;
 	fs_groups_free(fs);
+}
+
+const char *fs_kind(const struct fs *fs)
+{
+	struct ext2_super_block *sb = fs->e2->super;
+
+	return ext2fs_has_feature_extents(sb) ? "ext4"
+	       : ext2fs_has_feature_journal(sb) ? "ext3" : "ext2";
 }
 
 uint64_t fs_blocks(const struct fs *fs)
@@ -384,7 +393,7 @@ int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
 	if (!nblocks || ext2fs_new_range(fs->e2, EXT2_NEWRANGE_MIN_LENGTH,
 					 fs->e2->super->s_first_data_block,
 					 nblocks, NULL, &start, &len))
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_NO_ROOM, fs->image_path,
 				 "no room for the stage files: the filesystem "
 				 "has no %llu free contiguous blocks",
 				 (unsigned long long)nblocks);
@@ -656,7 +665,7 @@ int fs_remove(struct fs *fs, const char *path, struct gi_err *err)
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
 	if (LINUX_S_ISDIR(inode.i_mode))
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
 				 "%s is a directory; it must be a file", path);
 	/* Fast symlinks keep their target in i_block: not block numbers. */
 	if (ext2fs_inode_has_valid_blocks2(fs->e2, &inode) &&
@@ -697,4 +706,107 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err)
 		return err->code;
 	rc = fs_stamp_changed(fs, ino);
 	return rc ? FS_FAIL(err, fs, rc, path) : 0;
+}
+
+/* ---- holes ---- */
+
+bool fs_extent_holes(struct fs *fs, ext2_ino_t ino,
+		     const struct ext2_inode_large *inode, struct fs_holes *h)
+{
+	struct extent *ext = NULL;
+	struct gi_err err = { 0 };
+	uint64_t bs = fs_block_size(fs);
+	uint64_t end = (EXT2_I_SIZE(inode) + bs - 1) / bs;
+	uint64_t next = 0;
+	size_t n = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (!(inode->i_flags & EXT4_EXTENTS_FL) ||
+	    fs_block_runs(fs, ino, &ext, &n, &err))
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		uint64_t start = i < n ? ext[i].lblk : end;
+
+		if (start > next) {
+			if (!h->count)
+				h->first = next;
+			h->count += start - next;
+			if (next > 0 && start - next > h->longest_after_data)
+				h->longest_after_data = start - next;
+		}
+		if (i < n && ext[i].lblk + ext[i].len > next)
+			next = ext[i].lblk + ext[i].len;
+	}
+	free(ext);
+	return h->count > 0;
+}
+
+int fs_fill_holes(struct fs *fs, ext2_ino_t ino, const char *path,
+		  uint64_t *filled, struct gi_err *err)
+{
+	struct ext2_inode_large inode;
+	struct fs_holes h;
+	uint64_t bs = fs_block_size(fs), end;
+	errcode_t rc;
+
+	*filled = 0;
+	if (fs_read_inode(fs, ino, &inode, err))
+		return err->code;
+	if (!fs_extent_holes(fs, ino, &inode, &h))
+		return 0;
+	end = (EXT2_I_SIZE(&inode) + bs - 1) / bs;
+	/* Zeroed, initialised blocks: what the hole read as, now on disk. */
+	rc = ext2fs_fallocate(fs->e2, EXT2_FALLOCATE_ZERO_BLOCKS |
+				      EXT2_FALLOCATE_FORCE_INIT,
+			      ino, NULL, ~0ULL, 0, end);
+	if (rc)
+		return gi_fail_as(err, rc == EXT2_ET_BLOCK_ALLOC_FAIL
+					       ? GRUBINST_REFUSED : GRUBINST_EIO,
+				  rc == EXT2_ET_BLOCK_ALLOC_FAIL ? GI_CAUSE_OTHER
+								  : GI_CAUSE_IO,
+				  fs->image_path, "cannot fill the %llu blocks of "
+				  "holes in %s: %s", (unsigned long long)h.count,
+				  path, error_message(rc));
+	/* The bytes read the same as before: the times stay. */
+	*filled = h.count;
+	return 0;
+}
+
+int fs_file_sector_runs(struct fs *fs, ext2_ino_t ino, uint64_t size,
+			struct sector_run **out, size_t *nout, struct gi_err *err)
+{
+	unsigned spb = fs_block_size(fs) / SECTOR_SIZE;
+	uint64_t nsect = (size + SECTOR_SIZE - 1) / SECTOR_SIZE;
+	struct extent *ext = NULL;
+	struct sector_run *r;
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (fs_block_runs(fs, ino, &ext, &n, err))
+		return err->code;
+	r = calloc(n ? n : 1, sizeof(*r));
+	if (!r) {
+		free(ext);
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s0 = ext[i].lblk * spb, s1 = (ext[i].lblk + ext[i].len) * spb;
+		uint64_t abs0 = fs_block_sector(fs, ext[i].pblk);
+
+		if (s1 > nsect)
+			s1 = nsect;
+		if (s0 < 1) {
+			abs0 += 1 - s0;
+			s0 = 1;
+		}
+		/* Runs that follow each other on the disk are one. */
+		if (s0 < s1 && *nout && r[*nout - 1].start + r[*nout - 1].count == abs0)
+			r[*nout - 1].count += s1 - s0;
+		else if (s0 < s1)
+			r[(*nout)++] = (struct sector_run){ abs0, s1 - s0 };
+	}
+	free(ext);
+	*out = r;
+	return 0;
 }

@@ -9,21 +9,6 @@
 
 #include "disk/disk.h"
 
-/* A mounted block device (or an image attached to a mounted loop device)
- * changes under our feet: the kernel caches its filesystem.  CHECK_PATH
- * names the same file as IMG (for a descriptor, its /proc/self/fd link).  */
-static int refuse_if_mounted(const struct image *img, const char *check_path,
-			     struct gi_err *err)
-{
-	int flags = 0;
-
-	if (ext2fs_check_if_mounted(check_path, &flags) == 0 &&
-	    (flags & EXT2_MF_MOUNTED))
-		return gi_refuse(err, GI_CAUSE_MOUNTED, img->path,
-				 "is mounted; unmount it first");
-	return 0;
-}
-
 static int lock_image(struct image *img, struct gi_err *err)
 {
 	int op = (img->writable ? LOCK_EX : LOCK_SH) | LOCK_NB;
@@ -53,9 +38,9 @@ static void image_init(struct image *img, const char *path, bool writable)
 }
 
 /* What both ways of opening share, once img->fd is open: the kind of
- * file, its size, the lock and the mount check.  Closes on failure.  */
-static int image_setup(struct image *img, const char *check_path,
-		       struct gi_err *err)
+ * file, its size and the lock.  Closes on failure.  (Whether the kernel
+ * has it mounted is a rule of the installer's: inspect/rules.c.)  */
+static int image_setup(struct image *img, struct gi_err *err)
 {
 	struct stat st;
 	off_t end;
@@ -72,8 +57,7 @@ static int image_setup(struct image *img, const char *check_path,
 		goto io_error;
 	img->size = (uint64_t)end;
 
-	if (lock_image(img, err) ||
-	    (img->writable && refuse_if_mounted(img, check_path, err))) {
+	if (lock_image(img, err)) {
 		image_close(img);
 		return err->code;
 	}
@@ -106,7 +90,7 @@ int image_open(struct image *img, const char *path, bool writable,
 		return gi_refuse(err, GI_CAUSE_OTHER, path,
 				 "cannot open for writing: %s", strerror(errno));
 	}
-	return image_setup(img, path, err);
+	return image_setup(img, err);
 }
 
 /* The caller keeps FD: we work on a duplicate, which shares its file
@@ -114,7 +98,6 @@ int image_open(struct image *img, const char *path, bool writable,
 int image_open_fd(struct image *img, int fd, const char *name, bool writable,
 		  struct gi_err *err)
 {
-	char proc_path[64];
 	int mode;
 
 	image_init(img, name, writable);
@@ -137,8 +120,7 @@ int image_open_fd(struct image *img, int fd, const char *name, bool writable,
 	if (img->fd < 0)
 		return gi_fail_errno(err, errno, name, "cannot duplicate file "
 				     "descriptor %d: %s", fd, strerror(errno));
-	snprintf(proc_path, sizeof(proc_path), "/proc/self/fd/%d", img->fd);
-	return image_setup(img, proc_path, err);
+	return image_setup(img, err);
 }
 
 int image_open_handle(struct image *img, const grubinst *g, bool writable,
@@ -166,8 +148,11 @@ int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 	size_t len = nsect * SECTOR_SIZE;
 	ssize_t n = pread(img->fd, buf, len, (off_t)(sector * SECTOR_SIZE));
 
-	if (n == (ssize_t)len)
+	if (n == (ssize_t)len) {
+		if (img->overlay)
+			journal_overlay(img->overlay, sector * SECTOR_SIZE, buf, len);
 		return 0;
+	}
 	if (n >= 0)
 		return gi_refuse(err, GI_CAUSE_TRUNCATED, img->path,
 				 "truncated: sector %llu lies beyond the end of "

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in->menu.partno = in->menu.root;
 		text_copy(in->menu.path, sizeof(in->menu.path), "/boot/grub/menu.lst");
 		menu_check_text(in, data, size);
-		if (check_kernel(in) == 0)
+		if (check_kernel(in) == 0 && check_root(in) == 0)
 			check_userspace(in);
 	}
 	fuzz_check_status(g, inspect_free(in));

@@ -428,25 +428,6 @@ int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size)
 
 /* ---- reports ---- */
 
-/* Shrinking the filesystem to its partition moves the blocks past the end
- * inside.  Not resize2fs 'IMAGE?offset=N' in place: on a regular file it
- * truncates the file to the new filesystem size without the offset,
- * cutting off the end of the partition (and everything after it).  */
-static void shrink_fix(struct pfs *p, char *fix, size_t size)
-{
-	const struct partition *part = p->part;
-	unsigned long long fs_sectors =
-		fs_blocks(&p->fs) * (fs_block_size(&p->fs) / SECTOR_SIZE);
-
-	text_printf(fix, size,
-		    "dd if=IMAGE of=part%d.img bs=512 skip=%llu count=%llu && "
-		    "e2fsck -fp part%d.img && resize2fs part%d.img %llu && "
-		    "dd if=part%d.img of=IMAGE bs=512 seek=%llu conv=notrunc",
-		    part->number, (unsigned long long)part->start, fs_sectors,
-		    part->number, part->number, (unsigned long long)p->limit,
-		    part->number, (unsigned long long)part->start);
-}
-
 static void block_range(const struct file_overhang *o, char *buf, size_t size)
 {
 	if (o->first == o->last)
@@ -464,18 +445,25 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 {
 	const struct partition *part = p->part;
 	unsigned bs = fs_block_size(&p->fs);
-	char blocks[96], fix[200];
+	char blocks[96], fix[640];
 
 	block_range(o, blocks, sizeof(blocks));
 	/* Past the partition but inside the filesystem: shrinking it moves
 	 * the blocks in; past the filesystem too: the inode is corrupt.  */
-	if (fs_blocks(&p->fs) > p->limit)
-		shrink_fix(p, fix, sizeof(fix));
-	else
-		text_printf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
+	if (fs_blocks(&p->fs) > p->limit) {
+		struct rule_target t;
+
+		pfs_target(p, true, &t);
+		rule_shrink_fix(&t, fix, sizeof(fix));
+	} else {
+		text_printf(fix, sizeof(fix), "e2fsck -fy 'IMAGE?offset=%llu'",
 			    (unsigned long long)(part->start * SECTOR_SIZE));
-	/* The resize inode's blocks are read by online resizing only. */
-	finding(in, only_resize ? WARN : FAIL, AREA_FILESYSTEM, "fs-overhang",
+	}
+	/* The resize inode's blocks are read by online resizing only.  A
+	 * block past the filesystem's own end is no overhang: the inode is
+	 * damaged (the installer refuses it with the same code).  */
+	finding(in, only_resize ? WARN : FAIL, AREA_FILESYSTEM,
+		o->last >= fs_blocks(&p->fs) ? "fs-damaged" : "fs-overhang",
 		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
 		"%s: %s past the end of %s %d (sector %llu); a kernel "
 		"that mounts this filesystem logs \"attempt to access beyond "
@@ -517,52 +505,16 @@ void report_grub_overhang(struct inspect *in, struct pfs *p, enum grubinst_area 
 			  "block-map lookup turns into Error 16)" : "");
 }
 
-/* The filesystem claims more blocks than its partition has. */
+/* The filesystem claims more blocks than its partition has: a rule the
+ * installer refuses too.  */
 static void check_size(struct inspect *in, struct pfs *p)
 {
-	const struct partition *part = p->part;
-	unsigned bs = fs_block_size(&p->fs);
-	uint64_t blocks = fs_blocks(&p->fs);
-	char fix[256];
+	struct rule_target t;
+	struct verdict v;
 
-	if (blocks <= p->limit)
-		return;
-	if (p->cut) {
-		finding(in, FAIL, AREA_FILESYSTEM, "fs-size",
-			NOTE(AT(image_sectors(&in->img)),
-			     .fix = fixf(in, "truncate -s %llu IMAGE",
-					 (unsigned long long)((part->start + part->size) *
-							      SECTOR_SIZE))),
-			"partition %d: the image ends at sector %llu, inside the "
-			"filesystem (blocks %llu..%llu are missing): Linux "
-			"truncates the partition (\"p%d size %llu extends beyond "
-			"EOD, truncated\") and refuses to mount the filesystem "
-			"(\"EXT4-fs (sda%d): bad geometry: block count %llu exceeds "
-			"size of device (%llu blocks)\"); GRUB reads fail with "
-			"\"Error 25: Disk read error\" or garbage",
-			part->number, (unsigned long long)image_sectors(&in->img),
-			(unsigned long long)p->limit,
-			(unsigned long long)(blocks - 1), part->number,
-			(unsigned long long)part->size, part->number,
-			(unsigned long long)blocks, (unsigned long long)p->limit);
-		return;
-	}
-	shrink_fix(p, fix, sizeof(fix));
-	finding(in, FAIL, AREA_FILESYSTEM, "fs-size",
-		NOTE(AT(part->start + part->size), .fix = fix),
-		"partition %d: the filesystem has %llu blocks of %u bytes but "
-		"the partition holds only %llu: blocks %llu..%llu (sectors "
-		"%llu..%llu) lie outside it (mke2fs was given the size of the "
-		"rest of the disk); Linux refuses to mount it (\"EXT4-fs "
-		"(sda%d): bad geometry: block count %llu exceeds size of device "
-		"(%llu blocks)\") and files placed there fail with GRUB Error 24",
-		part->number, (unsigned long long)blocks, bs,
-		(unsigned long long)p->limit, (unsigned long long)p->limit,
-		(unsigned long long)(blocks - 1),
-		(unsigned long long)fs_block_sector(&p->fs, p->limit),
-		(unsigned long long)(fs_block_sector(&p->fs, blocks) - 1),
-		part->number, (unsigned long long)blocks,
-		(unsigned long long)p->limit);
+	pfs_target(p, true, &t);
+	if (rule_fs_fits(&t, &v))
+		finding_verdict(in, AREA_FILESYSTEM, &v, NULL);
 }
 
 /* The group descriptor blocks readers use: the primary table after the
@@ -616,7 +568,7 @@ static void check_metadata(struct inspect *in, struct pfs *p)
 			continue;
 		reported++;
 		finding(in, FAIL, AREA_FILESYSTEM, "fs-metadata-overhang",
-			NOTE(AT(fs_block_sector(&p->fs, at)),
+			NOTE(AT(fs_block_sector(&p->fs, at)), .scope = SCOPE_GRUB,
 			     .grub_error = GERR_OUTSIDE_PART),
 			"partition %d: the %s of block group %u (block %llu) "
 			"lies past the partition end: the files of that group "

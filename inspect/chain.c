@@ -45,44 +45,6 @@ static bool seq_next(struct seq *s, uint64_t *sector)
 	return true;
 }
 
-/* The absolute sectors of a file's sectors 1..N-1, as `install` lists them. */
-static int file_sector_runs(struct pfs *p, ext2_ino_t ino, uint64_t size,
-			    struct sector_run **out, size_t *nout)
-{
-	unsigned spb = fs_block_size(&p->fs) / SECTOR_SIZE;
-	uint64_t nsect = (size + SECTOR_SIZE - 1) / SECTOR_SIZE;
-	struct extent *ext = NULL;
-	struct sector_run *r;
-	struct gi_err err = { 0 };
-	size_t n = 0;
-
-	*out = NULL;
-	*nout = 0;
-	if (fs_block_runs(&p->fs, ino, &ext, &n, &err))
-		return -1;
-	r = calloc(n ? n : 1, sizeof(*r));
-	if (!r) {
-		free(ext);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint64_t s0 = ext[i].lblk * spb, s1 = (ext[i].lblk + ext[i].len) * spb;
-		uint64_t abs0 = fs_block_sector(&p->fs, ext[i].pblk);
-
-		if (s1 > nsect)
-			s1 = nsect;
-		if (s0 < 1) {
-			abs0 += 1 - s0;
-			s0 = 1;
-		}
-		if (s0 < s1)
-			r[(*nout)++] = (struct sector_run){ abs0, s1 - s0 };
-	}
-	free(ext);
-	*out = r;
-	return 0;
-}
-
 /* Index of the first sector where the two lists differ, or -1. */
 static int64_t first_difference(const struct sector_run *a, size_t na,
 				const struct sector_run *b, size_t nb,
@@ -369,7 +331,8 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 		return 0;
 	}
 	if (fs_read_inode(&l->pfs->fs, ino, &inode, &err) ||
-	    file_sector_runs(l->pfs, ino, EXT2_I_SIZE(&inode), &now, &nnow))
+	    fs_file_sector_runs(&l->pfs->fs, ino, EXT2_I_SIZE(&inode), &now, &nnow,
+				&err))
 		return 0;
 	if (ino == l->owner && l->owner_lblk == 0)
 		diff = first_difference(l->bl.run, l->bl.n, now, nnow, &sa, &sb);
@@ -406,6 +369,10 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 {
 	unsigned part = (word >> 16) & 0xff;
 	const struct partition *p = part == 0xff ? NULL : part_by_grub(in, (int)part);
+	struct rule_target t;
+	struct verdict v;
+	char msg[sizeof(v.message)];
+	struct pfs *f;
 
 	if (!p) {
 		finding(in, FAIL, AREA_CHAIN, "chain-partition",
@@ -416,15 +383,16 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 				     : "a partition");
 		return false;
 	}
-	if (!grub_mounts_type(p->type)) {
-		finding(in, FAIL, AREA_CHAIN, "chain-part-type",
-			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
-			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
-			"%s reads partition %d, of type 0x%02x: GRUB's ext2 reader "
-			"accepts only 0x83 and 0xfd and stops with \"Error 17: "
-			"Cannot mount selected partition\"", who, p->number,
-			p->type);
-		return false;
+	f = pfs_get(in, p->number);
+	if (f) {
+		pfs_target(f, true, &t);
+		if (rule_part_type(&t, &v)) {
+			text_copy(msg, sizeof(msg), v.message);
+			text_printf(v.message, sizeof(v.message), "%s reads it: %s",
+				    who, msg);
+			finding_verdict(in, AREA_CHAIN, &v, NULL);
+			return false;
+		}
 	}
 	*partno = p->number;
 	return true;

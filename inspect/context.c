@@ -104,3 +104,11 @@ int inspect_free(struct inspect *in)
 	return rc;
 }
 
+
+void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t)
+{
+	t->part = p->part;
+	t->fs = p->ok ? &p->fs : NULL;
+	t->sectors = p->ok ? p->sectors : p->part->size;
+	t->grub_reads = grub_reads;
+}

@@ -65,7 +65,7 @@ void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area 
 		in->fails++;
 	else if (sev == WARN)
 		in->warns++;
-	if (!in->fn)
+	if (!in->fn && !in->scoped)
 		return;
 	f.severity = sev;
 	f.area = grubinst_area_name(area);
@@ -76,7 +76,21 @@ void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area 
 	f.path = n.path;
 	f.sector = n.sector_plus1 ? n.sector_plus1 - 1 : -1;
 	f.grub_error = n.grub_error;
-	in->fn(in->ctx, &f);
+	if (in->scoped)
+		in->scoped(in->ctx, &f, n.scope ? n.scope : in->check_scope);
+	else
+		in->fn(in->ctx, &f);
+}
+
+void finding_verdict(struct inspect *in, enum grubinst_area area,
+		     const struct verdict *v, const char *path)
+{
+	finding(in, v->severity, area, v->code,
+		NOTE(.path = path, .fix = v->fix[0] ? v->fix : NULL,
+		     .grub_error = v->grub_error,
+		     .sector_plus1 = v->sector == UINT64_MAX ? 0 : note_sector(v->sector),
+		     .scope = v->refuse ? SCOPE_GRUB : SCOPE_CHECK),
+		"%s", v->message);
 }
 
 GI_API const char *grubinst_severity_name(enum grubinst_severity s)

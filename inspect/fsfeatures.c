@@ -1,7 +1,7 @@
 /*
- * What GRUB's ext2 reader cannot read: filesystem-wide features (the table
- * shared with the installer, disk/features.c) and, file by file, storage
- * it does not know: inline data, block numbers above 2^32, huge files.
+ * What GRUB's ext2 reader cannot read: filesystem-wide features (the rules
+ * shared with the installer, rules.c) and, file by file, storage it does
+ * not know: inline data, block numbers above 2^32, huge files.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,46 +17,37 @@ static bool grub_reads(const struct inspect *in, int partno)
 
 static void check_partition_features(struct inspect *in, struct pfs *p)
 {
-	const struct ext2_super_block *sb = p->fs.e2->super;
-	const struct fs_problem *f;
+	struct rule_target t;
+	struct verdict v;
 	size_t pos = 0;
-	bool needed = grub_reads(in, p->part->number);
-	char fix[256];
 	int n = 0;
 
-	while ((f = fs_grub_unreadable(sb, &pos))) {
+	pfs_target(p, grub_reads(in, p->part->number), &t);
+	while (rule_fs_feature(&t, &pos, &v)) {
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
 		n++;
-		snprintf(fix, sizeof(fix), "%s", f->fix);
-		finding(in, needed ? FAIL : WARN, AREA_FEATURES, "feature-unreadable",
-			NOTE(AT(p->part->start), .fix = fix),
-			"partition %d: the filesystem %s (feature %s)%s",
-			p->part->number, f->why, f->name,
-			needed ? "" : "; GRUB does not need this partition");
 	}
 	if (!n)
 		finding(in, OK, AREA_FEATURES, "features", NOTE(AT(p->part->start)),
 			"partition %d: no filesystem feature GRUB 0.97 cannot "
 			"read (incompat 0x%x)", p->part->number,
-			sb->s_feature_incompat);
+			p->fs.e2->super->s_feature_incompat);
 }
 
-/* A filesystem the kernel found errors in or did not unmount (disk/
- * features.c): it boots, but the installer refuses it.  */
+/* A filesystem the kernel found errors in or did not unmount: it boots,
+ * but the installer refuses it (rules.c).  */
 static void check_partition_state(struct inspect *in, struct pfs *p)
 {
-	const char *kernel_says, *state = fs_unclean(p->fs.e2->super, &kernel_says);
-	char fix[160];
+	struct rule_target t;
+	struct verdict v;
 
-	if (!state)
-		return;
-	snprintf(fix, sizeof(fix), "e2fsck -f 'IMAGE?offset=%llu'",
-		 (unsigned long long)(p->part->start * SECTOR_SIZE));
-	finding(in, WARN, AREA_FEATURES, "fs-state",
-		NOTE(AT(p->part->start), .fix = fix),
-		"partition %d: the filesystem %s: GRUB reads it all the same and "
-		"Linux mounts it with \"warning: %s, running e2fsck is "
-		"recommended\", but grubinst will not install into it until "
-		"e2fsck has checked it", p->part->number, state, kernel_says);
+	pfs_target(p, grub_reads(in, p->part->number), &t);
+	if (rule_fs_state(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
+	if (rule_fs_descriptors(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
+	if (rule_fs_allocatable(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
 }
 
 int check_fs_features(struct inspect *in)
@@ -89,7 +80,7 @@ static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
 }
 
 /*
- * Holes in an extent-mapped file (mke2fs -d leaves all-zero blocks
+ * Holes in an extent-mapped file (fs_extent_holes()) (mke2fs -d leaves all-zero blocks
  * unallocated).  GRUB 0.97's extent lookup takes the extent before the
  * block and maps past its end without checking, so the first block of a
  * hole reads whatever block follows that extent; from the second on it
@@ -97,46 +88,11 @@ static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
  * front of it.  (Block-mapped files are fine: Debian's GRUB reads zeros for
  * a hole, and the ext2 boots of kernels with holes prove it.)
  */
-struct holes {
-	uint64_t first;		/* logical block of the first hole */
-	uint64_t count;		/* blocks in holes */
-	bool error16;		/* some hole is 2 blocks or more, after data */
-};
-
-static bool find_holes(struct pfs *p, const struct walk *w, struct holes *h)
-{
-	struct extent *ext = NULL;
-	struct gi_err err = { 0 };
-	uint64_t bs = fs_block_size(&p->fs);
-	uint64_t end = (EXT2_I_SIZE(&w->inode) + bs - 1) / bs;
-	uint64_t next = 0;
-	size_t n = 0;
-
-	memset(h, 0, sizeof(*h));
-	if (!(w->inode.i_flags & EXT4_EXTENTS_FL) ||
-	    fs_block_runs(&p->fs, w->ino, &ext, &n, &err))
-		return false;
-	for (size_t i = 0; i <= n; i++) {
-		uint64_t start = i < n ? ext[i].lblk : end;
-
-		if (start > next) {
-			if (!h->count)
-				h->first = next;
-			h->count += start - next;
-			h->error16 |= next > 0 && start - next >= 2;
-		}
-		if (i < n && ext[i].lblk + ext[i].len > next)
-			next = ext[i].lblk + ext[i].len;
-	}
-	free(ext);
-	return h->count > 0;
-}
-
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 			   const struct walk *w, enum grubinst_area area)
 {
 	struct file_overhang o;
-	struct holes h;
+	struct fs_holes h;
 	const char *fix = "mke2fs -O ^inline_data (then copy the files back)";
 	char shown[600];
 
@@ -172,9 +128,11 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 			"read whole file\"", shown);
 		return false;
 	}
-	if (find_holes(p, w, &h)) {
+	if (fs_extent_holes(&p->fs, w->ino, &w->inode, &h)) {
+		bool error16 = h.longest_after_data >= 2;
+
 		finding(in, FAIL, AREA_FEATURES, "file-holes",
-			NOTE(.path = path, .grub_error = h.error16 ? GERR_FSYS_CORRUPT : 0,
+			NOTE(.path = path, .grub_error = error16 ? GERR_FSYS_CORRUPT : 0,
 			     .fix = "copy the file in again without holes, or make "
 				    "the filesystem with 4 KiB blocks (mke2fs -b 4096)"),
 			"%s: %llu of its blocks are holes (the first is block "
@@ -182,7 +140,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 			"GRUB's extent lookup reads the wrong block for a hole%s",
 			shown, (unsigned long long)h.count,
 			(unsigned long long)h.first,
-			h.error16 ? " and stops with \"Error 16: Inconsistent "
+			error16 ? " and stops with \"Error 16: Inconsistent "
 				    "filesystem structure\" at the next one"
 				  : ", so the file it loads is corrupt");
 		return false;

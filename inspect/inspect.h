@@ -63,11 +63,18 @@ enum grub_err {
 };
 
 /* Where a finding points; all optional.  AT(s) names a sector.  */
+/* Who stops when a check fails: GRUB (or the BIOS before it), which an
+ * install must not leave behind, or Linux once GRUB has started it, which
+ * an install does not need and reports.  SCOPE_CHECK: the check's own
+ * (pipeline.c).  */
+enum scope { SCOPE_CHECK = 0, SCOPE_GRUB, SCOPE_LINUX };
+
 struct note {
 	const char *path;
 	const char *fix;
 	int grub_error;
 	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
+	enum scope scope;
 };
 #define AT(s) .sector_plus1 = note_sector(s)
 
@@ -195,10 +202,16 @@ struct kernel_info {
 };
 
 /* Each field is written by one check only: the comment names it. */
+/* A finding with who it stops (the installer's view). */
+typedef void (*inspect_scoped_fn)(void *ctx, const struct grubinst_finding *f,
+				  enum scope scope);
+
 struct inspect {
 	grubinst *g;
 	grubinst_finding_fn fn;
+	inspect_scoped_fn scoped;	/* instead of fn, when set */
 	void *ctx;
+	enum scope check_scope;		/* pipeline.c: the running check's */
 	struct gi_err fatal;	/* context.c: set only when the image cannot
 				   be read (the checks stop) */
 	int fails;		/* finding.c */
@@ -207,6 +220,8 @@ struct inspect {
 	/* check_partitions() */
 	struct image img;
 	bool img_open;
+	struct image *given_img;	/* the caller's open image, used as is
+					   (inspect_image()) */
 	uint8_t mbr[SECTOR_SIZE];
 	bool have_mbr;
 	bool have_table;
@@ -247,6 +262,10 @@ void finding(struct inspect *in, enum grubinst_severity sev,
 	     enum grubinst_area area, const char *code, struct note n,
 	     const char *fmt, ...) GI_PRINTF(6, 7);
 
+/* A rule's verdict (rules.c) as a finding. */
+void finding_verdict(struct inspect *in, enum grubinst_area area,
+		     const struct verdict *v, const char *path);
+
 /* context.c: the state, filesystems and reads */
 struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx);
 int inspect_free(struct inspect *in);
@@ -254,9 +273,17 @@ struct pfs *pfs_get(struct inspect *in, int partno);
 const struct partition *part_by_grub(const struct inspect *in, int index);
 const struct partition *part_of_sector(const struct inspect *in, uint64_t s);
 int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n);
+/* What the rules of rules.c look at, for the filesystem P. */
+void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t);
 
 /* pipeline.c: every check in order, or those the map needs */
 int inspect_run(struct inspect *in, bool map_only);
+/* Every check on IMG, an image the caller has open (the installer, on the
+ * image as its pending writes will leave it: img->overlay); FN gets each
+ * finding with who it stops.  Returns the number of failures, or a
+ * negative status when the image cannot be read (G's error says why).  */
+int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,
+		  void *ctx);
 
 /* The checks: each adds its findings; a negative return means the image
  * could not be read and IN->fatal says why.  */
@@ -267,10 +294,18 @@ int check_blocks(struct inspect *in);
 int check_fs_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
+int check_root(struct inspect *in);
 int check_userspace(struct inspect *in);
 
 /* bootcode.c */
 void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
+
+/* menu.c: the kernel and initrd files of every entry of a menu's text,
+ * each with the GRUB partition index it is read from (-1: the entry has
+ * no root line, so the install partition).  PATH lives during the call.  */
+typedef void (*menu_file_fn)(void *ctx, int grub_part, const char *path);
+void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
+		     void *ctx);
 
 /* menu.c: the checks of check_menu() on a menu's text, read from
  * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */

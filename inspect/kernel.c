@@ -358,12 +358,18 @@ int root_partition(struct inspect *in)
 	return part > 0 && ptable_find(&in->pt, part) ? part : 0;
 }
 
+/* What GRUB loads: the kernel image of the default entry. */
 int check_kernel(struct inspect *in)
 {
 	if (!in->entry.valid)
 		return 0;
-	if (kernel_image(in) < 0)
-		return -1;
-	check_root_arg(in);
+	return kernel_image(in) < 0 ? -1 : 0;
+}
+
+/* What the kernel looks for once GRUB started it: its root= device. */
+int check_root(struct inspect *in)
+{
+	if (in->entry.valid)
+		check_root_arg(in);
 	return 0;
 }

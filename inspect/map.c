@@ -57,9 +57,8 @@ static void add_filesystem(struct layout *l, struct pfs *f, int depth)
 	uint64_t first = p->start, last = fs_block_sector(&f->fs, blocks) - 1;
 
 	add(l, first, last, depth, "%s: blocks 0..%llu of %u bytes",
-	    ext2fs_has_feature_extents(f->fs.e2->super) ? "ext4"
-	    : ext2fs_has_feature_journal(f->fs.e2->super) ? "ext3" : "ext2",
-	    (unsigned long long)(blocks - 1), fs_block_size(&f->fs));
+	    fs_kind(&f->fs), (unsigned long long)(blocks - 1),
+	    fs_block_size(&f->fs));
 	if (blocks > f->limit) {
 		int n = l->n;
 		add(l, fs_block_sector(&f->fs, f->limit), last, depth,

@@ -85,6 +85,14 @@ static const char *args_of(const char *line)
 	return line;
 }
 
+/* Past one blank-separated word, as a builtin's own option parsing skips
+ * "--type=netbsd" (the '=' is part of the word there).  */
+static const char *next_word(const char *s)
+{
+	s += strcspn(s, " \t");
+	return s + strspn(s, " \t");
+}
+
 /* ---- reading lines as get_line_from_config does ---- */
 
 struct reader {
@@ -282,6 +290,55 @@ static void parse_menu(struct inspect *in, const uint8_t *data, size_t len)
 	}
 	free(text);
 	drop_empty_last(in);
+}
+
+/* ---- the files a menu's entries load ---- */
+
+void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
+		     void *ctx)
+{
+	struct reader r = { data, len, 0, 1 };
+	char *text = malloc(GRUB_LINE_MAX + 2), name[64];
+	int line, root = -1;
+	bool cut, in_entry = false;
+
+	if (!text)
+		return;
+	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
+		int flags = command_of(text, name, sizeof(name));
+		const char *args = args_of(text);
+		int drive, part;
+		const char *rest;
+
+		if (flags & C_TITLE) {
+			in_entry = true;
+			root = -1;
+			continue;
+		}
+		if (!in_entry)
+			continue;
+		if (strcmp(name, "root") == 0 || strcmp(name, "rootnoverify") == 0) {
+			root = grub_parse_device(args, &drive, &part, &rest) == 0 &&
+					       drive == 0 ? part : -2;
+			continue;
+		}
+		if (strcmp(name, "kernel") && strcmp(name, "initrd"))
+			continue;
+		while (strncmp(args, "--", 2) == 0)
+			args = next_word(args);	/* kernel --type=... */
+		part = root;
+		if (args[0] == '(' &&
+		    (grub_parse_device(args, &drive, &part, &rest) || drive != 0))
+			continue;
+		if (args[0] == '(')
+			args = rest;
+		if (args[0] != '/')
+			continue;
+		snprintf(text, GRUB_LINE_MAX + 2, "%.*s", (int)strcspn(args, " \t"),
+			 args);
+		fn(ctx, part, text);
+	}
+	free(text);
 }
 
 /* ---- finding and reading the file ---- */
@@ -528,7 +585,7 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 				return;
 		} else if (strcmp(name, "kernel") == 0) {
 			while (strncmp(args, "--", 2) == 0)
-				args = args_of(args);	/* --type=, --no-mem-option */
+				args = next_word(args);	/* --type=, --no-mem-option */
 			if (check_file(in, e, "kernel", args, be.partno, sev,
 				       &partno, path, sizeof(path)))
 				return;

@@ -11,6 +11,10 @@ static int open_image(struct inspect *in)
 {
 	struct gi_err err = { 0 };
 
+	if (in->given_img) {
+		in->img = *in->given_img;	/* not ours to close */
+		return 0;
+	}
 	if (image_open_handle(&in->img, in->g, false, &err)) {
 		/* Whatever the reason, this image cannot be read. */
 		gi_pass(&in->fatal, &err, GRUBINST_EIO);
@@ -18,6 +22,19 @@ static int open_image(struct inspect *in)
 	}
 	in->img_open = true;
 	return 0;
+}
+
+/* The kernel has a filesystem of this storage mounted: what is on the
+ * disk may not be what it will write back (rules.c).  */
+static void check_mounted(struct inspect *in)
+{
+	struct rule_target t = { .grub_reads = false };
+	struct mount_use m;
+	struct verdict v;
+
+	if (!in->given_img && image_mount_use(&in->img, &m) &&
+	    rule_mounted(&t, &m, &v))
+		finding_verdict(in, AREA_DISK, &v, NULL);
 }
 
 static int read_mbr(struct inspect *in)
@@ -131,17 +148,13 @@ static void check_overlaps(struct inspect *in)
 
 static void describe_fs(struct pfs *f, char *buf, size_t size)
 {
-	struct ext2_super_block *sb;
-
 	if (!f || !f->ok) {
 		snprintf(buf, size, "no ext2/3/4 filesystem");
 		return;
 	}
-	sb = f->fs.e2->super;
 	snprintf(buf, size, "%s filesystem of %llu blocks of %u bytes",
-		 ext2fs_has_feature_extents(sb) ? "ext4"
-		 : ext2fs_has_feature_journal(sb) ? "ext3" : "ext2",
-		 (unsigned long long)fs_blocks(&f->fs), fs_block_size(&f->fs));
+		 fs_kind(&f->fs), (unsigned long long)fs_blocks(&f->fs),
+		 fs_block_size(&f->fs));
 }
 
 static void check_partition(struct inspect *in, const struct partition *p)
@@ -182,23 +195,23 @@ static void check_partition(struct inspect *in, const struct partition *p)
 		p->number, partition_grub_index(p), (unsigned long long)p->start,
 		(unsigned long long)(end - 1), p->type,
 		p->active ? ", active" : "", fsdesc);
-	if (f && f->ok && !grub_mounts_type(p->type))
-		finding(in, WARN, AREA_DISK, "part-type",
-			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
-			     .fix = fixf(in, "sfdisk --part-type IMAGE %d 83", p->number)),
-			"partition %d holds an ext2/3/4 filesystem but has type "
-			"0x%02x: GRUB 0.97 mounts ext2 only on type 0x83 (or "
-			"0xfd) and says \"Error 17: Cannot mount selected "
-			"partition\" if it has to read it",
-			p->number, p->type);
-	else if (f && !f->ok && p->type == PART_TYPE_LINUX)
-		finding(in, WARN, AREA_DISK, "part-no-fs",
-			NOTE(AT(p->start), .grub_error = GERR_FSYS_MOUNT,
-			     .fix = fixf(in, "mke2fs -t ext2 -b 1024 -E offset=%llu IMAGE %llu",
-					 (unsigned long long)(p->start * SECTOR_SIZE),
-					 (unsigned long long)(p->size / 2))),
-			"partition %d has type Linux (0x83) but %s", p->number,
-			f->why);
+	if (f && f->ok) {
+		struct rule_target t;
+		struct verdict v;
+
+		/* Whether GRUB reads it is the chain's to say (chain.c). */
+		pfs_target(f, false, &t);
+		if (rule_part_type(&t, &v))
+			finding_verdict(in, AREA_DISK, &v, NULL);
+	}
+	else if (f && !f->ok) {
+		struct rule_target t;
+		struct verdict v;
+
+		pfs_target(f, false, &t);
+		if (rule_part_no_fs(&t, f->why, &v))
+			finding_verdict(in, AREA_DISK, &v, NULL);
+	}
 }
 
 static void check_active(struct inspect *in)
@@ -244,6 +257,7 @@ int check_partitions(struct inspect *in)
 {
 	if (open_image(in) || read_mbr(in) < 0)
 		return -1;
+	check_mounted(in);
 	check_interrupted(in);
 	if (!in->have_mbr || le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return 0;

@@ -14,15 +14,17 @@ static const struct check {
 	const char *name;
 	int (*run)(struct inspect *in);
 	bool map;		/* grubinst_map() draws what it learns */
+	enum scope scope;	/* who its failures stop (a finding may say) */
 } checks[] = {
-	{ "partitions", check_partitions, true },	/* partitions.c */
-	{ "bootcode", check_bootcode, true },		/* bootcode.c */
-	{ "chain", check_chain, true },			/* chain.c */
-	{ "blocks", check_blocks, false },		/* blocks.c */
-	{ "fsfeatures", check_fs_features, false },	/* fsfeatures.c */
-	{ "menu", check_menu, false },			/* menu.c */
-	{ "kernel", check_kernel, false },		/* kernel.c */
-	{ "userspace", check_userspace, false },	/* userspace.c */
+	{ "partitions", check_partitions, true, SCOPE_GRUB },	/* partitions.c */
+	{ "bootcode", check_bootcode, true, SCOPE_GRUB },	/* bootcode.c */
+	{ "chain", check_chain, true, SCOPE_GRUB },		/* chain.c */
+	{ "blocks", check_blocks, false, SCOPE_LINUX },		/* blocks.c */
+	{ "fsfeatures", check_fs_features, false, SCOPE_GRUB },	/* fsfeatures.c */
+	{ "menu", check_menu, false, SCOPE_GRUB },		/* menu.c */
+	{ "kernel", check_kernel, false, SCOPE_GRUB },		/* kernel.c */
+	{ "root", check_root, false, SCOPE_LINUX },		/* kernel.c */
+	{ "userspace", check_userspace, false, SCOPE_LINUX },	/* userspace.c */
 };
 
 /* Runs the checks in order (only those the map needs when MAP_ONLY) until
@@ -32,10 +34,27 @@ int inspect_run(struct inspect *in, bool map_only)
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		if (map_only && !checks[i].map)
 			continue;
+		in->check_scope = checks[i].scope;
 		if (checks[i].run(in) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,
+		  void *ctx)
+{
+	struct inspect *in = inspect_new(g, NULL, ctx);
+	int fails, rc;
+
+	if (!in)
+		return -gi_fail(&g->err, GRUBINST_ENOMEM, "out of memory");
+	in->scoped = fn;
+	in->given_img = img;
+	inspect_run(in, false);
+	fails = in->fails;
+	rc = inspect_free(in);
+	return rc ? -rc : fails;
 }
 
 GI_API int grubinst_verify(grubinst *g, grubinst_finding_fn fn, void *ctx)

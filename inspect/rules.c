@@ -1,61 +1,324 @@
 /*
- * Features GRUB 0.97's ext2 reader (Debian's, with its ext4 patches) cannot
- * follow: shared by the installer, which refuses such a filesystem, and the
- * inspector, which reports it.  Established by booting images in QEMU
- * (tests/boot.test, tests/verify_boot.test): default ext2, ext3 and ext4 (extents, flex_bg,
- * 64bit, metadata_csum, 256-byte inodes) boot; these do not, or make a
- * reader see stale data.
+ * The rules the installer and the inspector share (rules.h).  What GRUB
+ * 0.97's ext2 reader (Debian's, with its ext4 patches) cannot follow was
+ * established by booting images in QEMU (tests/boot.test,
+ * tests/verify_boot.test): default ext2, ext3 and ext4 (extents, flex_bg,
+ * 64bit, metadata_csum, 256-byte inodes) boot; the features below do not,
+ * or make a reader see stale data.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <et/com_err.h>
+
 #include "inspect/rules.h"
 #include "stages/layout.h"
 
-static const struct fs_problem unreadable_incompat[] = {
-	{ EXT3_FEATURE_INCOMPAT_RECOVER, "needs_recovery",
-	  "needs journal recovery: GRUB and grubinst would see stale data",
-	  "e2fsck -fy" },
-	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "journal_dev",
-	  "is an external journal, not a filesystem", "mke2fs" },
-	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "compression", "uses compression",
-	  "mke2fs" },
-	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA, "inline_data",
-	  "has inline_data: GRUB cannot read small files and directories kept "
-	  "inside their inodes", "mke2fs -O ^inline_data" },
-};
+#define GERR_FSYS_MOUNT 17
 
-const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
-					    size_t *pos)
+static bool verdict(struct verdict *v, enum grubinst_severity sev,
+		    const char *code, int grub_error, bool refuse,
+		    uint64_t sector, const char *fmt, ...) GI_PRINTF(7, 8);
+
+static bool verdict(struct verdict *v, enum grubinst_severity sev,
+		    const char *code, int grub_error, bool refuse,
+		    uint64_t sector, const char *fmt, ...)
 {
-	size_t n = sizeof(unreadable_incompat) / sizeof(unreadable_incompat[0]);
+	va_list ap;
 
-	for (; *pos < n; (*pos)++)
-		if (sb->s_feature_incompat & unreadable_incompat[*pos].mask)
-			return &unreadable_incompat[(*pos)++];
-	return NULL;
+	v->severity = sev;
+	v->code = code;
+	v->grub_error = grub_error;
+	v->refuse = refuse;
+	v->sector = sector;
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+	v->fix[0] = '\0';
+	return true;
 }
 
-/* The state the kernel records: a filesystem it found errors in, or did
- * not unmount.  GRUB reads it regardless; the installer refuses it, since
- * its bitmaps may not match its files.  */
-const char *fs_unclean(const struct ext2_super_block *sb,
-		       const char **kernel_says)
+static void fix(struct verdict *v, const char *fmt, ...) GI_PRINTF(2, 3);
+
+static void fix(struct verdict *v, const char *fmt, ...)
 {
-	/* A journal to replay is the needs_recovery feature above. */
-	if (sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER)
-		return NULL;
-	if (sb->s_state & EXT2_ERROR_FS) {
-		*kernel_says = "mounting fs with errors";
-		return "has errors recorded";
-	}
-	if (!(sb->s_state & EXT2_VALID_FS)) {
-		*kernel_says = "mounting unchecked fs";
-		return "was not cleanly unmounted";
-	}
-	return NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->fix, sizeof(v->fix), fmt, ap);
+	va_end(ap);
 }
+
+/* ---- the filesystem against its partition ---- */
+
+/* Shrinking the filesystem to its partition moves the blocks past the end
+ * inside; resize2fs keeps the data (mke2fs would not).  Not resize2fs
+ * 'IMAGE?offset=N' in place: on a regular file it truncates the file to
+ * the new filesystem size without the offset, cutting off the end of the
+ * partition (and everything after it).  */
+void rule_shrink_fix(const struct rule_target *t, char *buf, size_t size)
+{
+	const struct partition *p = t->part;
+	unsigned spb = fs_block_size(t->fs) / SECTOR_SIZE;
+	unsigned long long fs_sectors = fs_blocks(t->fs) * spb;
+
+	snprintf(buf, size,
+		 "dd if=IMAGE of=part%d.img bs=512 skip=%llu count=%llu && "
+		 "e2fsck -fp part%d.img && resize2fs part%d.img %llu && "
+		 "dd if=part%d.img of=IMAGE bs=512 seek=%llu conv=notrunc",
+		 p->number, (unsigned long long)p->start, fs_sectors, p->number,
+		 p->number, (unsigned long long)(t->sectors / spb), p->number,
+		 (unsigned long long)p->start);
+}
+
+bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
+{
+	const struct partition *p = t->part;
+	unsigned bs = fs_block_size(t->fs);
+	uint64_t blocks = fs_blocks(t->fs);
+	uint64_t limit = t->sectors / (bs / SECTOR_SIZE);
+
+	if (blocks <= limit)
+		return false;
+	if (t->sectors < p->size) {
+		verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, true, p->start + t->sectors,
+			"partition %d: the image ends at sector %llu, inside the "
+			"filesystem (blocks %llu..%llu are missing): Linux "
+			"truncates the partition (\"p%d size %llu extends beyond "
+			"EOD, truncated\") and refuses to mount the filesystem "
+			"(\"EXT4-fs (sda%d): bad geometry: block count %llu exceeds "
+			"size of device (%llu blocks)\"); GRUB reads fail with "
+			"\"Error 25: Disk read error\" or garbage",
+			p->number, (unsigned long long)(p->start + t->sectors),
+			(unsigned long long)limit, (unsigned long long)(blocks - 1),
+			p->number, (unsigned long long)p->size, p->number,
+			(unsigned long long)blocks, (unsigned long long)limit);
+		fix(v, "truncate -s %llu IMAGE",
+		    (unsigned long long)((p->start + p->size) * SECTOR_SIZE));
+		return true;
+	}
+	verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, true, p->start + p->size,
+		"partition %d: the filesystem has %llu blocks of %u bytes but "
+		"the partition holds only %llu: blocks %llu..%llu (sectors "
+		"%llu..%llu) lie outside it (mke2fs was given the size of the "
+		"rest of the disk); Linux refuses to mount it (\"EXT4-fs "
+		"(sda%d): bad geometry: block count %llu exceeds size of device "
+		"(%llu blocks)\") and files placed there fail with GRUB Error 24",
+		p->number, (unsigned long long)blocks, bs,
+		(unsigned long long)limit, (unsigned long long)limit,
+		(unsigned long long)(blocks - 1),
+		(unsigned long long)fs_block_sector(t->fs, limit),
+		(unsigned long long)(fs_block_sector(t->fs, blocks) - 1),
+		p->number, (unsigned long long)blocks, (unsigned long long)limit);
+	rule_shrink_fix(t, v->fix, sizeof(v->fix));
+	return true;
+}
+
+/* ---- the partition type ---- */
 
 /* ext2fs_mount() in stage2/fsys_ext2fs.c refuses any other partition type
  * ("Error 17: Cannot mount selected partition").  */
 bool grub_mounts_type(unsigned type)
 {
 	return type == PART_TYPE_LINUX || type == PART_TYPE_LINUX_RAID;
+}
+
+bool rule_part_type(const struct rule_target *t, struct verdict *v)
+{
+	const struct partition *p = t->part;
+
+	if (!t->fs || grub_mounts_type(p->type))
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"part-type", GERR_FSYS_MOUNT, t->grub_reads, p->start,
+		"partition %d holds an ext2/3/4 filesystem but has type 0x%02x: "
+		"GRUB 0.97 mounts ext2 only on type 0x83 (or 0xfd) and %s "
+		"\"Error 17: Cannot mount selected partition\"", p->number,
+		p->type, t->grub_reads ? "stops with" : "would say, if it read it,");
+	fix(v, "sfdisk --part-type IMAGE %d 83", p->number);
+	return true;
+}
+
+/* ---- filesystem features ---- */
+
+static const struct {
+	uint32_t mask;		/* in s_feature_incompat */
+	const char *name;	/* as mke2fs -O names it */
+	const char *why;
+	const char *fix;
+} unreadable_incompat[] = {
+	{ EXT3_FEATURE_INCOMPAT_RECOVER, "needs_recovery",
+	  "needs journal recovery: GRUB and grubinst would see stale data",
+	  "e2fsck -fy 'IMAGE?offset=%llu'" },
+	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "journal_dev",
+	  "is an external journal, not a filesystem",
+	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu (it erases "
+	  "the partition)" },
+	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "compression", "uses compression",
+	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu (it erases "
+	  "the partition)" },
+	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA, "inline_data",
+	  "has inline_data: GRUB cannot read small files and directories kept "
+	  "inside their inodes",
+	  "mke2fs -F -t ext4 -b 4096 -O ^inline_data -E offset=%llu IMAGE %llu "
+	  "(it erases the partition: copy the files back with -d)" },
+};
+
+bool rule_fs_feature(const struct rule_target *t, size_t *pos,
+		     struct verdict *v)
+{
+	const struct ext2_super_block *sb = t->fs->e2->super;
+	size_t n = sizeof(unreadable_incompat) / sizeof(unreadable_incompat[0]);
+
+	for (; *pos < n; (*pos)++) {
+		if (!(sb->s_feature_incompat & unreadable_incompat[*pos].mask))
+			continue;
+		verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+			"feature-unreadable", 0, t->grub_reads, t->part->start,
+			"partition %d: the filesystem %s (feature %s)%s",
+			t->part->number, unreadable_incompat[*pos].why,
+			unreadable_incompat[*pos].name,
+			t->grub_reads ? "" : "; GRUB does not need this partition");
+		fix(v, unreadable_incompat[*pos].fix,
+		    (unsigned long long)(t->part->start * SECTOR_SIZE),
+		    (unsigned long long)(t->sectors / 8));
+		(*pos)++;
+		return true;
+	}
+	return false;
+}
+
+/* The state the kernel records: a filesystem it found errors in, or did
+ * not unmount.  GRUB reads it regardless; an install refuses it, since
+ * its bitmaps may not match its files.  */
+bool rule_fs_state(const struct rule_target *t, struct verdict *v)
+{
+	const struct ext2_super_block *sb = t->fs->e2->super;
+	const char *state, *kernel_says;
+
+	/* A journal to replay is the needs_recovery feature above. */
+	if (sb->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER)
+		return false;
+	if (sb->s_state & EXT2_ERROR_FS) {
+		state = "has errors recorded";
+		kernel_says = "mounting fs with errors";
+	} else if (!(sb->s_state & EXT2_VALID_FS)) {
+		state = "was not cleanly unmounted";
+		kernel_says = "mounting unchecked fs";
+	} else {
+		return false;
+	}
+	verdict(v, GRUBINST_SEV_WARN, "fs-state", 0, true, t->part->start,
+		"partition %d: the filesystem %s: GRUB reads it all the same and "
+		"Linux mounts it with \"warning: %s, running e2fsck is "
+		"recommended\", but grubinst will not install into it until "
+		"e2fsck has checked it", t->part->number, state, kernel_says);
+	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
+	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	return true;
+}
+
+/* Group descriptors that put a bitmap or an inode table on other metadata
+ * or outside the filesystem: readers see garbage inodes, and an allocator
+ * would hand out blocks in use.  */
+bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v)
+{
+	errcode_t rc = fs_check_descriptors(t->fs->e2);
+
+	if (!rc)
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"fs-damaged", 0, true, t->part->start,
+		"partition %d: the filesystem is damaged (%s): GRUB and Linux "
+		"read inodes from the wrong blocks, and grubinst will not "
+		"allocate in it", t->part->number, error_message(rc));
+	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
+	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	return true;
+}
+
+/* Files placed block by block in a filesystem that allocates clusters get
+ * wrong block counts and free counts (e2fsck -fn found both after an
+ * install): grubinst places none there.  GRUB's reading it is untested.  */
+bool rule_fs_allocatable(const struct rule_target *t, struct verdict *v)
+{
+	struct ext2_super_block *sb = t->fs->e2->super;
+
+	if (!ext2fs_has_feature_bigalloc(sb))
+		return false;
+	verdict(v, GRUBINST_SEV_WARN, "fs-bigalloc", 0, true, t->part->start,
+		"partition %d: the filesystem allocates clusters of %d blocks "
+		"(bigalloc): grubinst cannot place files in it",
+		t->part->number, EXT2FS_CLUSTER_RATIO(t->fs->e2));
+	fix(v, "mke2fs -F -t ext4 -b 4096 -O ^bigalloc -E offset=%llu IMAGE %llu "
+	    "(it erases the partition: copy the files back with -d)",
+	    (unsigned long long)(t->part->start * SECTOR_SIZE),
+	    (unsigned long long)(t->sectors / 8));
+	return true;
+}
+
+bool rule_part_no_fs(const struct rule_target *t, const char *why,
+		     struct verdict *v)
+{
+	const struct partition *p = t->part;
+
+	if (t->fs || (!t->grub_reads && p->type != PART_TYPE_LINUX))
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"part-no-fs", GERR_FSYS_MOUNT, t->grub_reads, p->start,
+		"partition %d%s: %s", p->number,
+		p->type == PART_TYPE_LINUX ? " (type Linux, 0x83)" : "", why);
+	fix(v, "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu",
+	    (unsigned long long)(p->start * SECTOR_SIZE),
+	    (unsigned long long)(t->sectors / 8));
+	return true;
+}
+
+/* ---- the kernel's use of the image ---- */
+
+bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
+		  struct verdict *v)
+{
+	(void)t;
+	if (!m->mounted)
+		return false;
+	verdict(v, GRUBINST_SEV_WARN, "part-mounted", 0, true, UINT64_MAX,
+		"%s is mounted %s on %s: the kernel caches that filesystem and "
+		"writes its own copy back, so what is on the disk now (and what "
+		"an install writes) can change under it", m->device,
+		m->read_only ? "read-only" : "read-write", m->mountpoint);
+	fix(v, "umount %s", m->mountpoint);
+	return true;
+}
+
+/* ---- partition tables ---- */
+
+const char *rule_ptable_code(enum gi_cause cause)
+{
+	return cause == GI_CAUSE_GPT ? "ptable-gpt" : "ptable-none";
+}
+
+const char *rule_cause_code(enum gi_cause cause)
+{
+	switch (cause) {
+	case GI_CAUSE_NO_LABEL:
+	case GI_CAUSE_GPT:
+	case GI_CAUSE_OTHER_LABEL:
+		return rule_ptable_code(cause);
+	case GI_CAUSE_NO_FS:
+		return "part-no-fs";
+	case GI_CAUSE_FS_DAMAGED:
+		return "fs-damaged";
+	case GI_CAUSE_NO_ROOM:
+		return "no-room";
+	case GI_CAUSE_PATH_TAKEN:
+		return "path-taken";
+	case GI_CAUSE_STAGE:
+		return "stage-file";
+	case GI_CAUSE_TRUNCATED:
+		return "disk-truncated";
+	default:
+		return NULL;
+	}
 }

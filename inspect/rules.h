@@ -1,33 +1,77 @@
 /*
  * What GRUB 0.97 can boot from: the rules that the installer (which
- * refuses) and the inspector (which reports) share.  One home per rule.
+ * refuses) and the inspector (which reports) share, one home per rule.
+ * A rule looks at a partition and its filesystem and gives a verdict: the
+ * finding --verify reports and, when it stops an install, the same words
+ * and the same fix in the installer's refusal.
  */
 #ifndef GRUBINST_INSPECT_RULES_H
 #define GRUBINST_INSPECT_RULES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include <ext2fs/ext2fs.h>
+#include "disk/disk.h"
 
-/* A filesystem feature GRUB 0.97's ext2 reader cannot follow. */
-struct fs_problem {
-	uint32_t mask;		/* in s_feature_incompat */
-	const char *name;	/* as mke2fs -O names it */
-	const char *why;	/* "is ...", "has ...", "needs ..." */
-	const char *fix;
+struct verdict {
+	enum grubinst_severity severity;
+	const char *code;	/* the finding code (docs/verify.md) */
+	int grub_error;		/* 0, or what GRUB prints */
+	bool refuse;		/* an install stops here (a FAIL does; so do
+				   some warnings: a filesystem to repair) */
+	uint64_t sector;	/* the sector concerned; UINT64_MAX for none */
+	char message[1024];
+	char fix[640];		/* "" for none; IMAGE stands for the image */
 };
 
-/* The next such feature set in SB, searching from *POS (start at 0);
- * NULL when there is none left.  */
-const struct fs_problem *fs_grub_unreadable(const struct ext2_super_block *sb,
-					    size_t *pos);
-/* "has errors recorded" or "was not cleanly unmounted", and what Linux
- * warns when it mounts it ("mounting ..."); NULL for a clean filesystem.  */
-const char *fs_unclean(const struct ext2_super_block *sb,
-		       const char **kernel_says);
+/* What a rule looks at. */
+struct rule_target {
+	const struct partition *part;
+	const struct fs *fs;	/* NULL: no ext2/3/4 filesystem there */
+	uint64_t sectors;	/* of the partition the image holds (less than
+				   part->size when the image ends inside it) */
+	bool grub_reads;	/* GRUB must read this partition (stage2, the
+				   menu, a kernel): its problems are failures */
+};
+
+/* Each returns true and fills V when the rule finds a problem. */
+
+/* fs-size: the filesystem is larger than its partition (the tutorial's
+ * "Error 24"), or the image ends inside it.  */
+bool rule_fs_fits(const struct rule_target *t, struct verdict *v);
+/* The fix of a filesystem larger than its partition: shrink it with
+ * resize2fs, which keeps the files (mke2fs would not).  */
+void rule_shrink_fix(const struct rule_target *t, char *buf, size_t size);
+/* part-type: GRUB mounts ext2 only on types 0x83 and 0xfd. */
+bool rule_part_type(const struct rule_target *t, struct verdict *v);
+/* feature-unreadable: the next filesystem feature GRUB cannot read,
+ * searching from *POS (start at 0).  */
+bool rule_fs_feature(const struct rule_target *t, size_t *pos,
+		     struct verdict *v);
+/* fs-state: errors recorded, or not cleanly unmounted: it boots, but an
+ * install refuses to allocate in it.  */
+bool rule_fs_state(const struct rule_target *t, struct verdict *v);
+/* fs-damaged: group descriptors that contradict each other. */
+bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v);
+/* fs-bigalloc: clusters grubinst cannot allocate in (an install refuses). */
+bool rule_fs_allocatable(const struct rule_target *t, struct verdict *v);
+/* part-no-fs: no ext2/3/4 filesystem where one should be (WHY says what
+ * is there instead, from disk/fs.c's error).  */
+bool rule_part_no_fs(const struct rule_target *t, const char *why,
+		     struct verdict *v);
+/* part-mounted: the kernel has the filesystem mounted (from this device,
+ * a partition of it or a loop device over the image file).  */
+bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
+		  struct verdict *v);
 
 /* Does GRUB 0.97's ext2 reader mount a partition of this MBR type? */
 bool grub_mounts_type(unsigned type);
+/* The finding code of a partition table that cannot be used (GPT, none):
+ * what disk/ptable.c's cause means to GRUB.  */
+const char *rule_ptable_code(enum gi_cause cause);
+/* The finding code of a refusal's cause when it came from below the
+ * rules (a damaged inode, no room), or NULL.  */
+const char *rule_cause_code(enum gi_cause cause);
 
 #endif

@@ -3,7 +3,7 @@
  * failure leaves the old boot code in charge.  */
 #include "installer/installer.h"
 
-void mbr_build(struct install *inst)
+void bootsector_build(struct install *inst)
 {
 	struct stage1_params p = { .force_lba = inst->opts->force_lba };
 
@@ -24,7 +24,7 @@ void mbr_build(struct install *inst)
 	stage1_build(inst->boot_code, inst->stages.stage1.data, inst->old_boot, &p);
 }
 
-int mbr_write(struct install *inst)
+int bootsector_write(struct install *inst)
 {
 	return journal_add(&inst->journal, inst->boot_sector, inst->boot_code, 1,
 			   JOURNAL_BOOT, inst->err);

@@ -182,14 +182,8 @@ static int generate(struct install *inst, struct text *t)
 		text_add(t, "terminal serial\n");
 	}
 	if (o->kernel) {
-		if (!exists(inst, o->kernel))
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-					 "kernel %s not found in partition %d",
-					 o->kernel, inst->boot->number);
-		if (o->initrd && !exists(inst, o->initrd))
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-					 "initrd %s not found in partition %d",
-					 o->initrd, inst->boot->number);
+		/* Whether GRUB can load them is the check of the result's
+		 * (result.c), by the rules --verify uses.  */
 		add_entry(inst, t, o->kernel, o->initrd);
 		snprintf(inst->config_origin, sizeof(inst->config_origin),
 			 "generated for %s", o->kernel);
@@ -198,7 +192,7 @@ static int generate(struct install *inst, struct text *t)
 	if (list_kernels(inst, &kl))
 		return inst->err->code;
 	if (kl.count == 0)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
+		return target_refuse_code(inst, "menu-missing", NULL,
 				 "no kernel (vmlinuz*, vmlinux*, bzImage*) in "
 				 "/boot of partition %d and no /boot/grub/grub.conf "
 				 "or menu.lst; give --kernel or --config",
@@ -237,10 +231,14 @@ static int read_host_config(struct install *inst, struct text *t)
 }
 
 /* Does PATH hold the menu already?  A symlink counts only if it resolves:
- * the tutorial's "menu.lst -> boot/grub/grub.conf" dangles.  */
+ * the tutorial's "menu.lst -> boot/grub/grub.conf" dangles, and a loop
+ * of links leads nowhere either (the install relinks menu.lst).  */
 static bool has_menu(struct install *inst, const char *path)
 {
-	return exists(inst, path);
+	struct gi_err probe = { 0 };
+	ext2_ino_t ino = 0;
+
+	return fs_resolve(&inst->fs, path, &ino, &probe) == 0 && ino != 0;
 }
 
 /* menu.lst must end up naming grub.conf unless it is a file of its own. */

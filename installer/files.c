@@ -1,6 +1,11 @@
-/* The files of /boot/grub: each in one contiguous run of blocks, so that a
- * block list of one entry describes it, and rewritten in place when it
- * already sits in such a run (a second install changes nothing).  */
+/* The files of /boot/grub.  New ones go in one contiguous run of blocks,
+ * so that a block list of one entry describes them.  One that exists with
+ * the right length is rewritten in place (a second install changes
+ * nothing): in one run, or in several when nothing loads it through a
+ * block list (behind an embedded stage1.5, stage2 is read by name) or
+ * when its runs fit in its block list, as the grub shell's setup keeps
+ * the stage2 that cp or mke2fs -d left with its indirect block between
+ * runs.  */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +17,50 @@ static uint64_t blocks_for(const struct install *inst, size_t len)
 {
 	unsigned bs = fs_block_size(&inst->fs);
 	return (len + bs - 1) / bs;
+}
+
+/* The file stage1 (or the stage1.5 embedded) loads by its block list. */
+static bool loaded_by_blocklist(const struct install *inst,
+				const struct placed_file *f)
+{
+	return (inst->chain == CHAIN_STAGE2 && f == &inst->stage2) ||
+	       (inst->chain == CHAIN_STAGE1_5_FILE && f == &inst->stage1_5);
+}
+
+/* Do RUNS map the file's blocks 0..N-1, in order, inside the filesystem? */
+static bool covers(const struct install *inst, const struct extent *runs,
+		   size_t n, uint64_t nblocks)
+{
+	uint64_t next = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (runs[i].lblk != next || !fs_run_inside(&inst->fs, &runs[i]))
+			return false;
+		next += runs[i].len;
+	}
+	return next == nblocks;
+}
+
+/* Would a block list of these runs fit in the file's first sector? */
+static bool list_fits(struct install *inst, struct placed_file *f)
+{
+	struct gi_err probe = { 0 };
+	struct sector_run *sectors = NULL;
+	uint8_t *copy = malloc(f->len);
+	size_t n = 0;
+	bool fits;
+
+	if (!copy)
+		return false;
+	memcpy(copy, f->data, f->len);
+	fits = fs_file_sector_runs(&inst->fs, f->ino, f->len, &sectors, &n, &probe) == 0 &&
+	       blocklist_write(copy, f->len, sectors, n,
+			       f == &inst->stage2 ? STAGE2_LOAD_ADDRESS
+						  : STAGE1_5_LOAD_ADDRESS,
+			       f->path, &probe) == 0;
+	free(sectors);
+	free(copy);
+	return fits;
 }
 
 /* Can the existing file at F->path be rewritten in place? */
@@ -36,13 +85,25 @@ static int check_reuse(struct install *inst, struct placed_file *f)
 		return inst->err->code;
 	/* Only blocks inside the filesystem: a damaged inode is refused
 	 * when it is removed instead.  */
-	if (nruns == 1 && runs[0].lblk == 0 &&
-	    runs[0].len == blocks_for(inst, f->len) &&
-	    fs_run_inside(&inst->fs, &runs[0])) {
-		f->reuse = true;
-		f->first_block = runs[0].pblk;
+	if (!nruns || !covers(inst, runs, nruns, blocks_for(inst, f->len))) {
+		free(runs);
+		return 0;
 	}
-	free(runs);
+	f->ino = ino;
+	f->first_block = runs[0].pblk;
+	if (nruns == 1) {
+		f->reuse = true;
+		free(runs);
+		return 0;
+	}
+	f->runs = runs;
+	f->nruns = nruns;
+	f->reuse = !loaded_by_blocklist(inst, f) || list_fits(inst, f);
+	if (!f->reuse) {
+		free(f->runs);
+		f->runs = NULL;
+		f->nruns = 0;
+	}
 	return 0;
 }
 
@@ -100,13 +161,20 @@ int files_place(struct install *inst)
 	return 0;
 }
 
-/* The sectors after a file's first one, as its block list must name them. */
-static struct sector_run rest_of(const struct install *inst,
-				 const struct placed_file *f)
+/* The sectors after a file's first one, as its block list must name
+ * them: *RUNS is ONE for a file in one run, else allocated.  */
+static int rest_of(struct install *inst, const struct placed_file *f,
+		   struct sector_run *one, struct sector_run **runs, size_t *n)
 {
 	uint64_t sectors = (f->len + SECTOR_SIZE - 1) / SECTOR_SIZE;
 
-	return (struct sector_run){ placed_sector(inst, f) + 1, sectors - 1 };
+	if (f->nruns > 1)
+		return fs_file_sector_runs(&inst->fs, f->ino, f->len, runs, n,
+					   inst->err);
+	*one = (struct sector_run){ placed_sector(inst, f) + 1, sectors - 1 };
+	*runs = one;
+	*n = 1;
+	return 0;
 }
 
 /* `setup` runs "install ... p (hd0,N)/boot/grub/stage2 /boot/grub/menu.lst"
@@ -132,7 +200,8 @@ int files_patch(struct install *inst)
 	const struct grubinst_options *o = inst->opts;
 	uint32_t part = stage_partition_word(partition_grub_index(inst->boot));
 	uint32_t device = stage_device_word(GRUB_SAME_DRIVE, part);
-	struct sector_run run;
+	struct sector_run run, *runs = &run;
+	size_t nruns = 1;
 	char name[PATH_MAX + 64];
 
 	switch (inst->chain) {
@@ -150,33 +219,36 @@ int files_patch(struct install *inst)
 			return inst->err->code;
 		break;
 	case CHAIN_STAGE1_5_FILE:
-		run = rest_of(inst, &inst->stage1_5);
-		if (blocklist_write(inst->stage1_5.data, inst->stage1_5.len, &run,
-					1, STAGE1_5_LOAD_ADDRESS,
-					stage_name(inst, inst->stage1_5.path, name, sizeof(name)),
-					inst->err) ||
+		if (rest_of(inst, &inst->stage1_5, &run, &runs, &nruns) ||
+		    blocklist_write(inst->stage1_5.data, inst->stage1_5.len, runs,
+				    nruns, STAGE1_5_LOAD_ADDRESS,
+				    stage_name(inst, inst->stage1_5.path, name, sizeof(name)),
+				    inst->err) ||
 		    stage1_5_set_stage2(inst->stage1_5.data,
 					&inst->stages.stage1_5_info, part, device,
 					STAGE1_5_STAGE2_FIELD, o->force_lba, inst->err))
-			return inst->err->code;
+			goto out;
 		break;
 	case CHAIN_STAGE2:
-		run = rest_of(inst, &inst->stage2);
-		if (blocklist_write(inst->stage2.data, inst->stage2.len, &run, 1,
-					STAGE2_LOAD_ADDRESS,
-					stage_name(inst, inst->stage2.path, name, sizeof(name)),
-					inst->err))
-			return inst->err->code;
+		if (rest_of(inst, &inst->stage2, &run, &runs, &nruns) ||
+		    blocklist_write(inst->stage2.data, inst->stage2.len, runs, nruns,
+				    STAGE2_LOAD_ADDRESS,
+				    stage_name(inst, inst->stage2.path, name, sizeof(name)),
+				    inst->err))
+			goto out;
 		break;
 	}
 	/* With a stage1.5 in front, stage2's install partition stays as
 	 * shipped: the stage1.5 passes it on.  */
-	return stage2_set_config(inst->stage2.data, &inst->stages.stage2_info,
-				 inst->chain == CHAIN_STAGE2 ? STAGE2_DIRECT_MENU_FIELD
-							   : MENU_PATH,
-				 o->force_lba,
-				 inst->chain == CHAIN_STAGE2 ? (long)part : -1,
-				 inst->err);
+	stage2_set_config(inst->stage2.data, &inst->stages.stage2_info,
+			  inst->chain == CHAIN_STAGE2 ? STAGE2_DIRECT_MENU_FIELD
+						    : MENU_PATH,
+			  o->force_lba, inst->chain == CHAIN_STAGE2 ? (long)part : -1,
+			  inst->err);
+out:
+	if (runs != &run)
+		free(runs);
+	return inst->err->code;
 }
 
 /* Compares a reused file with what we would write. */
@@ -197,6 +269,28 @@ static int check_unchanged(struct install *inst, struct placed_file *f)
 	return 0;
 }
 
+/* The bytes into the file's blocks: one run, or each of its runs. */
+static int write_data(struct install *inst, struct placed_file *f)
+{
+	uint64_t bs = fs_block_size(&inst->fs);
+
+	if (f->nruns <= 1)
+		return fs_write_blocks(&inst->fs, f->first_block, f->data, f->len,
+				       inst->err);
+	for (size_t i = 0; i < f->nruns; i++) {
+		uint64_t from = f->runs[i].lblk * bs;
+		uint64_t to = (f->runs[i].lblk + f->runs[i].len) * bs;
+
+		if (to > f->len)
+			to = f->len;
+		if (from < to &&
+		    fs_write_blocks(&inst->fs, f->runs[i].pblk, f->data + from,
+				    (size_t)(to - from), inst->err))
+			return inst->err->code;
+	}
+	return 0;
+}
+
 static int write_one(struct install *inst, struct placed_file *f)
 {
 	if (check_unchanged(inst, f))
@@ -206,7 +300,7 @@ static int write_one(struct install *inst, struct placed_file *f)
 	if (!f->reuse &&
 	    fs_create_file_at(&inst->fs, f->path, f->first_block, f->len, inst->err))
 		return inst->err->code;
-	if (fs_write_blocks(&inst->fs, f->first_block, f->data, f->len, inst->err))
+	if (write_data(inst, f))
 		return inst->err->code;
 	if (f->reuse)
 		return fs_touch(&inst->fs, f->path, inst->err);
@@ -225,6 +319,10 @@ int files_write(struct install *inst)
 
 void files_free(struct install *inst)
 {
+	free(inst->stage1.runs);
+	free(inst->stage1_5.runs);
+	free(inst->stage2.runs);
+	free(inst->config.runs);
 	free(inst->stage1.data);
 	free(inst->stage1_5.data);
 	free(inst->stage2.data);

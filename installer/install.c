@@ -29,14 +29,21 @@ static void report_file(struct install *inst, const struct placed_file *f)
 	uint64_t nblk = (f->len + fs_block_size(&inst->fs) - 1) /
 			fs_block_size(&inst->fs);
 	uint64_t sect = placed_sector(inst, f);
+	char more[48] = "";
 
+	/* A file kept where it is, in several runs: its first one. */
+	if (f->nruns > 1) {
+		nblk = f->runs[0].len;
+		snprintf(more, sizeof(more), " (+%zu more runs)", f->nruns - 1);
+	}
 	gi_report(&inst->g->rep,
-		  "%-24s %6zu bytes  blocks %llu..%llu  sectors %llu..%llu%s",
+		  "%-24s %6zu bytes  blocks %llu..%llu%s  sectors %llu..%llu%s",
 		  f->path, f->len, (unsigned long long)f->first_block,
-		  (unsigned long long)(f->first_block + nblk - 1),
+		  (unsigned long long)(f->first_block + nblk - 1), more,
 		  (unsigned long long)sect,
-		  (unsigned long long)(sect + (f->len + SECTOR_SIZE - 1) /
-						      SECTOR_SIZE - 1),
+		  (unsigned long long)(f->nruns > 1
+			? sect + nblk * (fs_block_size(&inst->fs) / SECTOR_SIZE) - 1
+			: sect + (f->len + SECTOR_SIZE - 1) / SECTOR_SIZE - 1),
 		  f->unchanged ? "  (unchanged)" : f->reuse ? "  (rewritten in place)" : "");
 }
 
@@ -47,10 +54,10 @@ static void report_plan(struct install *inst)
 	const char *verb = inst->opts->dry_run ? "would install" : "installed";
 
 	gi_report(r, "%s: boot partition %d = (hd0,%d), sectors %llu..%llu, "
-		  "ext2 filesystem of %llu blocks of %u bytes",
+		  "%s filesystem of %llu blocks of %u bytes",
 		  inst->img.path, p->number, partition_grub_index(p),
 		  (unsigned long long)p->start,
-		  (unsigned long long)(p->start + p->size - 1),
+		  (unsigned long long)(p->start + p->size - 1), inst->fs_kind,
 		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
 	gi_report(r, "stage files: %s, %s, %s", inst->stages.stage1.origin,
 		  inst->stages.stage1_5.origin, inst->stages.stage2.origin);
@@ -61,6 +68,10 @@ static void report_plan(struct install *inst)
 		report_file(inst, &inst->config);
 	gi_report(r, "menu: %s%s", inst->config_origin,
 		  inst->link_menu ? "; menu.lst -> grub.conf" : "");
+	if (inst->filled[0])
+		gi_report(r, "holes %s with zeros (GRUB cannot read across them): %s",
+			  inst->opts->dry_run ? "would be filled" : "filled",
+			  inst->filled);
 	if (inst->chain == CHAIN_EMBEDDED)
 		gi_report(r, "embedded stage1.5: sectors 1..%u (%u sectors)",
 			  inst->embed_sectors, inst->embed_sectors);
@@ -93,17 +104,46 @@ static int prepare(struct install *inst)
 	embed_decide(inst);
 	if (embed_prepare(inst) || files_place(inst) || files_patch(inst))
 		return inst->err->code;
-	mbr_build(inst);
+	bootsector_build(inst);
 	return 0;
 }
 
-static int commit(struct install *inst)
+/* Every write, queued in the journal; nothing reaches the image yet. */
+static int stage(struct install *inst)
 {
-	if (files_write(inst) || fs_close(&inst->fs, inst->err))
+	if (holes_fill(inst) || files_write(inst) || fs_close(&inst->fs, inst->err))
 		return inst->err->code;
-	if (embed_write(inst) || mbr_write(inst))
+	if (embed_write(inst) || bootsector_write(inst))
 		return inst->err->code;
-	return journal_commit(&inst->journal, &inst->img, inst->err);
+	return 0;
+}
+
+/* Problems of what Linux does after GRUB: the install is done (or would
+ * be), and the report says what still stands in the way.  */
+static int not_bootable_yet(struct install *inst)
+{
+	if (!inst->nlater)
+		return GRUBINST_OK;
+	result_report(inst);
+	gi_fail_as(inst->err, GRUBINST_WONT_BOOT, GI_CAUSE_RULE, inst->img.path,
+		   "%s; the image will not boot yet: %zu problem%s (grubinst "
+		   "--verify %s)", inst->opts->dry_run ? "would install" : "installed",
+		   inst->nlater, inst->nlater == 1 ? "" : "s", inst->img.path);
+	return GRUBINST_WONT_BOOT;
+}
+
+/* A refusal that came from below the rules (disk/: a damaged inode, no
+ * room) names the finding code of its cause too, as the rules' do.  */
+static void name_refusal(struct install *inst)
+{
+	struct gi_err *err = inst->err;
+	const char *code = rule_cause_code(err->cause);
+
+	if (err->cause == GI_CAUSE_RULE || !code)
+		return;
+	gi_append(err, " [%s]", code);
+	err->rule = code;
+	err->cause = GI_CAUSE_RULE;
 }
 
 GI_API int grubinst_install(grubinst *g)
@@ -122,14 +162,23 @@ GI_API int grubinst_install(grubinst *g)
 	inst.img.fd = -1;
 
 	rc = prepare(&inst);
-	if (!rc && !g->opts.dry_run)
-		rc = commit(&inst);
 	if (!rc)
+		rc = stage(&inst);
+	if (!rc)
+		rc = result_check(&inst);
+	if (!rc && !g->opts.dry_run)
+		rc = journal_commit(&inst.journal, &inst.img, inst.err);
+	if (!rc) {
 		report_plan(&inst);
+		rc = not_bootable_yet(&inst);
+	}
+	if (rc == GRUBINST_REFUSED)
+		name_refusal(&inst);
 	fs_abandon(&inst.fs);
 	journal_free(&inst.journal);
 	image_close(&inst.img);
 	files_free(&inst);
+	result_free(&inst);
 	stage_set_free(&inst.stages);
 	return rc;
 }

@@ -13,7 +13,7 @@
 
 #include "disk/disk.h"
 #include "stages/stage.h"
-#include "inspect/rules.h"
+#include "inspect/inspect.h"
 
 #define GRUB_DIR "/boot/grub"
 #define STAGE2_PATH GRUB_DIR "/stage2"
@@ -32,10 +32,14 @@ struct placed_file {
 	const char *path;
 	uint8_t *data;		/* final contents (patched) */
 	size_t len;
-	uint64_t first_block;	/* contiguous run */
-	bool reuse;		/* the existing file already sits in one run
-				   of the right length: rewrite in place */
+	uint64_t first_block;	/* its block 0 */
+	bool reuse;		/* the existing file has the right length:
+				   rewrite it in place */
 	bool unchanged;		/* ...and holds these very bytes */
+	struct extent *runs;	/* a reused file's blocks, when more than one
+				   run (they cover it, in order, no holes) */
+	size_t nruns;
+	ext2_ino_t ino;		/* a reused file's inode */
 };
 
 struct install {
@@ -46,6 +50,7 @@ struct install {
 	struct ptable pt;
 	const struct partition *boot;
 	struct fs fs;
+	const char *fs_kind;		/* "ext4"..., kept for the report */
 	struct journal journal;		/* every write, until commit */
 	struct stage_set stages;
 	uint8_t mbr[SECTOR_SIZE];	/* sector 0 as found */
@@ -64,10 +69,23 @@ struct install {
 
 	uint8_t *embedded;		/* patched stage1.5 for sectors 1..N */
 	uint8_t boot_code[SECTOR_SIZE];	/* the stage1 to write */
+
+	char filled[600];		/* holes.c: files whose holes were filled */
+
+	/* result.c: the check of the image as it will be */
+	struct verdict refusal;		/* the first failure GRUB would meet */
+	char (*later)[1200];		/* failures after GRUB: "message [code]" */
+	size_t nlater, later_cap;
+	bool later_oom;
 };
 
 int target_open(struct install *inst);
 int target_check_filesystem(struct install *inst);
+/* Refuses the install with a rule's verdict: its words, its code, its fix. */
+int target_refuse(struct install *inst, const struct verdict *v);
+/* ...or as the finding CODE, with a message of its own. */
+int target_refuse_code(struct install *inst, const char *code,
+		       const char *fix, const char *fmt, ...) GI_PRINTF(4, 5);
 
 int config_prepare(struct install *inst);
 int config_write(struct install *inst);
@@ -81,8 +99,14 @@ void embed_decide(struct install *inst);
 int embed_prepare(struct install *inst);
 int embed_write(struct install *inst);
 
-void mbr_build(struct install *inst);
-int mbr_write(struct install *inst);
+void bootsector_build(struct install *inst);
+int bootsector_write(struct install *inst);
+
+int holes_fill(struct install *inst);
+
+int result_check(struct install *inst);
+void result_report(struct install *inst);
+void result_free(struct install *inst);
 
 /* A file's sector 0 as an absolute disk sector. */
 static inline uint64_t placed_sector(const struct install *inst,

@@ -1,29 +1,89 @@
-/* Opening the image and refusing, before any write, what will not boot. */
+/*
+ * Opening the image and refusing, before any write, what will not boot.
+ * Each refusal names the --verify finding it is (" [fs-size]"), so that a
+ * program can tell them apart (grubinst_error_code()); the rules that
+ * --verify checks too come from inspect/rules.c, in the same words and
+ * with the same fix.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "installer/installer.h"
 
-/* Partition types GRUB Legacy's ext2 reader is usually found on; others
- * get a warning in the report, not a refusal.  */
-#define TYPE_LINUX PART_TYPE_LINUX
+/* Refuses the install as the finding CODE, with MESSAGE and FIX (IMAGE in
+ * FIX stands for the image, as in --verify's report: here it is the
+ * image's path).  */
+static int refuse_as(struct install *inst, const char *code,
+		     const char *message, const char *fix)
+{
+	char fixed[1024] = "";
+	const char *img = inst->img.path;
+	size_t o = 0;
+
+	for (const char *s = fix ? fix : ""; *s && o + 1 < sizeof(fixed);) {
+		if (strncmp(s, "IMAGE", 5) == 0) {
+			o += (size_t)snprintf(fixed + o, sizeof(fixed) - o, "%s", img);
+			if (o >= sizeof(fixed))
+				o = sizeof(fixed) - 1;
+			s += 5;
+		} else {
+			fixed[o++] = *s++;
+		}
+	}
+	fixed[o] = '\0';
+	gi_refuse(inst->err, GI_CAUSE_RULE, img, "%s [%s]%s%s", message, code,
+		  fixed[0] ? "; fix: " : "", fixed);
+	inst->err->rule = code;
+	return inst->err->code;
+}
+
+int target_refuse(struct install *inst, const struct verdict *v)
+{
+	return refuse_as(inst, v->code, v->message, v->fix);
+}
+
+int target_refuse_code(struct install *inst, const char *code,
+		       const char *fix, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	return refuse_as(inst, code, message, fix);
+}
 
 static int read_mbr(struct install *inst)
 {
 	struct image *img = &inst->img;
 
 	if (img->size < SECTOR_SIZE)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, img->path,
-				 "%s: %llu bytes, smaller than one 512-byte sector",
-				 img->size ? "truncated" : "empty",
-				 (unsigned long long)img->size);
+		return target_refuse_code(inst, "disk-truncated", NULL,
+				   "%s: %llu bytes, smaller than one 512-byte "
+				   "sector", img->size ? "truncated" : "empty",
+				   (unsigned long long)img->size);
 	if (image_read(img, 0, inst->mbr, 1, inst->err))
 		return inst->err->code;
 	if (le16(inst->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, img->path,
-				 "not a disk image: no MBR boot signature "
-				 "(55 AA) at byte 510");
+		return target_refuse_code(inst, "mbr-signature", NULL,
+				   "not a disk image: no MBR boot signature "
+				   "(55 AA) at byte 510");
 	return 0;
+}
+
+/* libfdisk's reasons, as the finding --verify gives for them. */
+static int read_table(struct install *inst)
+{
+	struct gi_err err = { 0 };
+
+	if (ptable_read(&inst->img, &inst->pt, &err) == 0)
+		return 0;
+	if (err.cause != GI_CAUSE_NO_LABEL && err.cause != GI_CAUSE_GPT &&
+	    err.cause != GI_CAUSE_OTHER_LABEL)
+		return gi_pass(inst->err, &err, 0);
+	return target_refuse_code(inst, rule_ptable_code(err.cause), "sfdisk --label dos IMAGE",
+			   "%s", err.msg);
 }
 
 static const struct partition *pick_partition(const struct ptable *pt)
@@ -32,7 +92,7 @@ static const struct partition *pick_partition(const struct ptable *pt)
 		if (pt->part[i].active && !pt->part[i].container)
 			return &pt->part[i];
 	for (int i = 0; i < pt->count; i++)
-		if (pt->part[i].type == TYPE_LINUX)
+		if (pt->part[i].type == PART_TYPE_LINUX)
 			return &pt->part[i];
 	return NULL;
 }
@@ -52,65 +112,66 @@ static const struct partition *overlapping(const struct ptable *pt,
 	return NULL;
 }
 
-static int choose_partition(struct install *inst)
+static int find_partition(struct install *inst, const struct partition **out)
 {
 	const char *path = inst->img.path;
-	const struct partition *p, *q;
+	const struct partition *p;
 
-	if (inst->pt.loop_after)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-				 "the chain of logical partitions loops: the "
-				 "extended boot record after partition %d links back "
-				 "to an earlier one; rewrite the table (sfdisk)",
-				 inst->pt.loop_after);
-
-	if (inst->opts->partition > 0) {
-		p = ptable_find(&inst->pt, inst->opts->partition);
-		if (!p)
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-					 "has no partition %d",
-					 inst->opts->partition);
-		if (p->container)
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-					 "partition %d is an extended partition, "
-					 "it holds no filesystem", p->number);
-	} else {
-		p = pick_partition(&inst->pt);
-		if (!p)
+	if (inst->opts->partition <= 0) {
+		*out = pick_partition(&inst->pt);
+		if (!*out)
 			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
 					 "no active and no Linux (0x83) partition; "
 					 "no ext2 partition to boot from (use "
 					 "--partition N)");
+		return 0;
 	}
+	p = ptable_find(&inst->pt, inst->opts->partition);
+	if (!p)
+		return gi_refuse(inst->err, GI_CAUSE_USAGE, path,
+				 "has no partition %d", inst->opts->partition);
+	if (p->container)
+		return gi_refuse(inst->err, GI_CAUSE_USAGE, path,
+				 "partition %d is an extended partition, it holds "
+				 "no filesystem", p->number);
+	*out = p;
+	return 0;
+}
+
+static int choose_partition(struct install *inst)
+{
+	const struct partition *p, *q;
+
+	if (inst->pt.loop_after)
+		return target_refuse_code(inst, "ptable-loop", "sfdisk IMAGE",
+				   "the chain of logical partitions loops: the "
+				   "extended boot record after partition %d links "
+				   "back to an earlier one; grubinst writes into "
+				   "no such table", inst->pt.loop_after);
+	if (find_partition(inst, &p))
+		return inst->err->code;
 	if (p->start == 0)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-				 "partition %d starts in the MBR (sector 0)",
-				 p->number);
-	if (p->size == 0)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-				 "partition %d is empty (0 sectors)",
-				 p->number);
+		return target_refuse_code(inst, "part-in-mbr", "sfdisk IMAGE",
+				   "partition %d starts in the MBR (sector 0)",
+				   p->number);
 	if (p->start + p->size > image_sectors(&inst->img))
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-				 "partition %d (sectors %llu..%llu) runs past "
-				 "the end of the image (%llu sectors)",
-				 p->number, (unsigned long long)p->start,
-				 (unsigned long long)(p->start + p->size - 1),
-				 (unsigned long long)image_sectors(&inst->img));
+		return target_refuse_code(inst, "part-past-end", NULL,
+				   "partition %d (sectors %llu..%llu) runs past "
+				   "the end of the image (%llu sectors)", p->number,
+				   (unsigned long long)p->start,
+				   (unsigned long long)(p->start + p->size - 1),
+				   (unsigned long long)image_sectors(&inst->img));
 	q = overlapping(&inst->pt, p);
 	if (q)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
-				 "partition %d (sectors %llu..%llu) overlaps "
-				 "partition %d (sectors %llu..%llu): writing into one "
-				 "overwrites the other; fix the table (sfdisk)",
-				 p->number, (unsigned long long)p->start,
-				 (unsigned long long)(p->start + p->size - 1),
-				 q->number, (unsigned long long)q->start,
-				 (unsigned long long)(q->start + q->size - 1));
+		return target_refuse_code(inst, "part-overlap", "sfdisk IMAGE",
+				   "partitions %d (sectors %llu..%llu) and %d "
+				   "(sectors %llu..%llu) overlap: writing one "
+				   "overwrites the other's filesystem", p->number,
+				   (unsigned long long)p->start,
+				   (unsigned long long)(p->start + p->size - 1),
+				   q->number, (unsigned long long)q->start,
+				   (unsigned long long)(q->start + q->size - 1));
 	inst->boot = p;
-	if (p->type != TYPE_LINUX)
-		gi_report(&inst->g->rep, "warning: partition %d has type 0x%02x, "
-			  "not Linux (0x83)", p->number, p->type);
 	return 0;
 }
 
@@ -121,10 +182,22 @@ static int recover(struct install *inst)
 	if (!inst->opts->dry_run)
 		return undo_recover(&inst->img, &inst->g->rep, inst->err);
 	if (undo_pending(inst->img.path))
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-				 "an interrupted install left its undo record "
-				 "%s.grubinst-undo; run grubinst %s to roll it back",
-				 inst->img.path, inst->img.path);
+		return target_refuse_code(inst, "install-interrupted", "grubinst IMAGE",
+				   "an interrupted install left its undo record "
+				   "%s.grubinst-undo; a dry run cannot roll it back",
+				   inst->img.path);
+	return 0;
+}
+
+/* The kernel's cache of a mounted filesystem overwrites what we write. */
+static int check_mounts(struct install *inst)
+{
+	struct rule_target t = { .part = inst->boot, .grub_reads = true };
+	struct mount_use m;
+	struct verdict v;
+
+	if (image_mount_use(&inst->img, &m) && rule_mounted(&t, &m, &v))
+		return target_refuse(inst, &v);
 	return 0;
 }
 
@@ -133,8 +206,8 @@ int target_open(struct install *inst)
 	bool writable = !inst->opts->dry_run;
 
 	if (image_open_handle(&inst->img, inst->g, writable, inst->err) ||
-	    recover(inst) || read_mbr(inst) ||
-	    ptable_read(&inst->img, &inst->pt, inst->err) || choose_partition(inst))
+	    recover(inst) || read_mbr(inst) || read_table(inst) ||
+	    choose_partition(inst) || check_mounts(inst))
 		return inst->err->code;
 	inst->boot_sector = inst->opts->target == GRUBINST_TARGET_PARTITION
 				  ? inst->boot->start
@@ -142,74 +215,51 @@ int target_open(struct install *inst)
 	return image_read(&inst->img, inst->boot_sector, inst->old_boot, 1, inst->err);
 }
 
-/* The Error 24 case of the tutorial: mke2fs was told the wrong size, so
- * the filesystem runs past its partition.  */
-static int check_fits(struct install *inst)
+/* The rules about the boot partition and its filesystem that decide
+ * before any planning: the partition type, the filesystem against the
+ * partition (the tutorial's Error 24), features GRUB cannot read, a
+ * filesystem to repair first (its bitmaps may not match its files), and
+ * one grubinst cannot allocate in.  */
+static int check_rules(struct install *inst)
 {
-	const struct partition *p = inst->boot;
-	uint64_t bs = fs_block_size(&inst->fs);
-	uint64_t fs_sectors = fs_blocks(&inst->fs) * (bs / SECTOR_SIZE);
-
-	if (fs_sectors <= p->size)
-		return 0;
-	return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-			 "the filesystem on partition %d is %llu blocks of %llu "
-			 "bytes (%llu sectors) but the partition has %llu sectors: "
-			 "files past sector %llu will fail with GRUB \"Error 24: "
-			 "Attempt to access block outside partition\" and the kernel's "
-			 "\"attempt to access beyond end of device\"; remake it to fit: "
-			 "mke2fs -b %llu -E offset=%llu %s %llu", p->number,
-			 (unsigned long long)fs_blocks(&inst->fs),
-			 (unsigned long long)bs, (unsigned long long)fs_sectors,
-			 (unsigned long long)p->size,
-			 (unsigned long long)(p->start + p->size - 1),
-			 (unsigned long long)bs,
-			 (unsigned long long)(p->start * SECTOR_SIZE),
-			 inst->img.path,
-			 (unsigned long long)(p->size * SECTOR_SIZE / bs));
-}
-
-/* Features GRUB cannot read: the table is in disk/features.c. */
-static int check_features(struct install *inst)
-{
+	struct rule_target t = {
+		.part = inst->boot, .fs = &inst->fs, .sectors = inst->boot->size,
+		.grub_reads = true,
+	};
+	struct verdict v;
 	size_t pos = 0;
-	const struct fs_problem *f = fs_grub_unreadable(inst->fs.e2->super, &pos);
 
-	if (f)
-		return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-				 "the filesystem on partition %d %s (fix: %s)",
-				 inst->boot->number, f->why, f->fix);
+	if (rule_part_type(&t, &v) || rule_fs_fits(&t, &v) ||
+	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
+	    rule_fs_descriptors(&t, &v) || rule_fs_allocatable(&t, &v))
+		return target_refuse(inst, &v);
 	return 0;
 }
 
-/* Its bitmaps may disagree with its files: blocks marked free may be in
- * use.  */
-static int check_clean(struct install *inst)
-{
-	const char *kernel_says, *state = fs_unclean(inst->fs.e2->super, &kernel_says);
-
-	if (!state)
-		return 0;
-	return gi_refuse(inst->err, GI_CAUSE_OTHER, inst->img.path,
-			 "the filesystem on partition %d %s; repair it first: "
-			 "e2fsck -f '%s?offset=%llu'", inst->boot->number, state,
-			 inst->img.path,
-			 (unsigned long long)(inst->boot->start * SECTOR_SIZE));
-}
-
+/* The filesystem is judged read-only first, by the rules --verify uses;
+ * then opened for the install, its writes captured by the journal.  */
 int target_check_filesystem(struct install *inst)
 {
 	const struct partition *p = inst->boot;
+	struct gi_err err = { 0 };
 
-	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE,
-		    !inst->opts->dry_run, inst->err))
+	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, false, &err)) {
+		struct rule_target t = { .part = p, .sectors = p->size,
+					 .grub_reads = true };
+		struct verdict v;
+
+		if (err.cause == GI_CAUSE_NO_FS && rule_part_no_fs(&t, err.msg, &v))
+			return target_refuse(inst, &v);
+		return gi_pass(inst->err, &err, 0);
+	}
+	inst->fs_kind = fs_kind(&inst->fs);
+	if (check_rules(inst))
+		return inst->err->code;
+	fs_abandon(&inst->fs);
+	/* Writable even for a dry run: its writes go to the journal too,
+	 * which a dry run checks and does not commit.  */
+	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, true, inst->err))
 		return inst->err->code;
 	fs_clamp_time(&inst->fs, inst->opts->timestamp);
-	if (!inst->opts->dry_run && fs_capture(&inst->fs, &inst->img, &inst->journal, inst->err))
-		return inst->err->code;
-	/* A dry run plans allocations too, in memory only. */
-	if (inst->opts->dry_run && fs_load_bitmaps(&inst->fs, inst->err))
-		return inst->err->code;
-	return check_fits(inst) || check_features(inst) || check_clean(inst)
-		       ? inst->err->code : 0;
+	return fs_capture(&inst->fs, &inst->img, &inst->journal, inst->err);
 }

@@ -10,6 +10,12 @@
 
 #define SECTOR_SIZE 512u
 
+/* A run of absolute disk sectors. */
+struct sector_run {
+	uint64_t start;
+	uint64_t count;
+};
+
 static inline uint16_t le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);

@@ -116,6 +116,8 @@ const char *gi_cause_name(enum gi_cause cause)
 		[GI_CAUSE_NO_FS] = "no-fs",
 		[GI_CAUSE_FS_DAMAGED] = "fs-damaged",
 		[GI_CAUSE_STAGE] = "stage-file",
+		[GI_CAUSE_NO_ROOM] = "no-room",
+		[GI_CAUSE_PATH_TAKEN] = "path-taken",
 		[GI_CAUSE_UNDO] = "undo-record",
 		[GI_CAUSE_RULE] = "rule",
 	};

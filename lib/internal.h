@@ -30,6 +30,8 @@ enum gi_cause {
 	GI_CAUSE_NO_FS,		/* no ext2/3/4 filesystem there */
 	GI_CAUSE_FS_DAMAGED,	/* a filesystem whose metadata is corrupt */
 	GI_CAUSE_STAGE,		/* a stage file that cannot be installed */
+	GI_CAUSE_NO_ROOM,	/* the filesystem has no room for the files */
+	GI_CAUSE_PATH_TAKEN,	/* a directory where a file must go */
 	GI_CAUSE_UNDO,		/* the undo record of an interrupted install */
 	GI_CAUSE_RULE,		/* a boot rule refused: rule names its finding */
 	GI_CAUSE_COUNT

@@ -25,12 +25,6 @@ struct stage_info {
 				   device word + stage2 path */
 };
 
-/* A run of absolute disk sectors. */
-struct sector_run {
-	uint64_t start;
-	uint64_t count;
-};
-
 /* ---- stage1.c: the boot sector ---- */
 
 /* What `install` sets in stage1: where the next stage is and how to read

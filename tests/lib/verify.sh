@@ -7,6 +7,8 @@
 #                                   a small file with a Linux bzImage header
 #   mini_root DIR                   static busybox, /bin/sh, /sbin/init script,
 #                                   /boot/vmlinuz (fake), menu.lst for (hd0,0)
+#   mini_userland DIR               the same without a kernel or a menu: what
+#                                   an install needs to exit 0
 #   mini_image IMG DIR [MIB] [START] [BLOCKS]
 #                                   one active Linux partition at START (63),
 #                                   ext2 with 1 KiB blocks from DIR, /dev/console
@@ -33,14 +35,20 @@ fake_kernel() {
 	_fk_put 0x300 "$ver (test) #1\\000"
 }
 
-# mini_root DIR: the tutorial's minimal system with a fake kernel.
-mini_root() {
+# mini_userland DIR: static busybox as /bin/sh and an /sbin/init script.
+mini_userland() {
 	local dir=$1
-	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,boot/grub} || return 1
+	mkdir -p "$dir"/{bin,sbin,dev,proc,sys,boot} || return 1
 	cp /bin/busybox "$dir/bin/busybox" || return 1
 	ln -sfn busybox "$dir/bin/sh"
 	printf '#!/bin/sh\necho hello\n' >"$dir/sbin/init"
 	chmod 755 "$dir/sbin/init"
+}
+
+# mini_root DIR: the tutorial's minimal system with a fake kernel.
+mini_root() {
+	local dir=$1
+	mini_userland "$dir" && mkdir -p "$dir/boot/grub" || return 1
 	fake_kernel "$dir/boot/vmlinuz" || return 1
 	cat >"$dir/boot/grub/grub.conf" <<'CONF'
 serial --unit=0 --speed=115200

@@ -1,0 +1,87 @@
+/*
+ * Files GRUB must read whole: the kernel and initrd of every menu entry.
+ * mke2fs -d leaves a file's all-zero blocks unallocated, and GRUB 0.97's
+ * extent lookup cannot cross such holes ("Error 16", tests/verify_boot.
+ * test); the kernel's own lookup can.  So the install allocates and zeroes
+ * them (ext2fs_fallocate, through the journal like every other write) in
+ * the files of the boot partition, and the report names the files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "installer/installer.h"
+
+#define MENU_READ_MAX (1024 * 1024)
+
+struct filling {
+	struct install *inst;
+	int rc;
+};
+
+static void fill_one(void *ctx, int grub_part, const char *path)
+{
+	struct filling *f = ctx;
+	struct install *inst = f->inst;
+	uint64_t filled = 0;
+	ext2_ino_t ino = 0;
+	size_t n = strlen(inst->filled);
+
+	/* Only the partition the install writes into. */
+	if (f->rc || (grub_part >= 0 && grub_part != partition_grub_index(inst->boot)))
+		return;
+	if (fs_resolve(&inst->fs, path, &ino, inst->err) || !ino) {
+		/* A missing file is the check of the result's to report. */
+		memset(inst->err, 0, sizeof(*inst->err));
+		return;
+	}
+	f->rc = fs_fill_holes(&inst->fs, ino, path, &filled, inst->err);
+	if (f->rc || !filled || strstr(inst->filled, path))
+		return;
+	snprintf(inst->filled + n, sizeof(inst->filled) - n, "%s%s (%llu blocks)",
+		 n ? ", " : "", path, (unsigned long long)filled);
+}
+
+/* The menu GRUB will read: the one the install writes, or the image's. */
+static int menu_text(struct install *inst, uint8_t **data, size_t *len)
+{
+	const char *paths[] = { CONFIG_PATH, MENU_PATH };
+	ext2_ino_t ino = 0;
+
+	*data = NULL;
+	*len = 0;
+	if (inst->write_config) {
+		*data = malloc(inst->config.len ? inst->config.len : 1);
+		if (!*data)
+			return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
+		memcpy(*data, inst->config.data, inst->config.len);
+		*len = inst->config.len;
+		return 0;
+	}
+	/* A menu that cannot be read fills nothing: the check of the
+	 * result says what GRUB will make of it.  */
+	for (size_t i = 0; i < 2; i++) {
+		struct gi_err probe = { 0 };
+
+		if (fs_resolve(&inst->fs, paths[i], &ino, &probe) || !ino)
+			continue;
+		if (fs_read_file(&inst->fs, ino, MENU_READ_MAX, data, len, &probe))
+			*data = NULL;
+		return 0;
+	}
+	return 0;
+}
+
+int holes_fill(struct install *inst)
+{
+	struct filling f = { inst, 0 };
+	uint8_t *data;
+	size_t len;
+
+	if (menu_text(inst, &data, &len))
+		return inst->err->code;
+	if (data)
+		menu_list_files(data, len, fill_one, &f);
+	free(data);
+	return f.rc;
+}
