@@ -36,6 +36,8 @@ static void usage(FILE *f)
 "      --title TEXT      menu entry title\n"
 "      --timeout SECS    menu timeout (default 5)\n"
 "      --serial[=ARGS]   GRUB on the serial line (default --unit=0 --speed=115200)\n"
+"      --replace-menu    write a new menu from the options above even when the\n"
+"                        image has one (without it they are refused there)\n"
 "  -n, --dry-run         print the plan, write nothing\n"
 "      --verify          write nothing: predict how IMAGE boots (exit 0 it\n"
 "                        boots, 1 it will not, 2 it cannot be read)\n"
@@ -83,7 +85,7 @@ static const char *const action_option[] = {
 enum {
 	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
 	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
-	OPT_TIMEOUT, OPT_SERIAL,
+	OPT_TIMEOUT, OPT_SERIAL, OPT_REPLACE_MENU,
 	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN,
 };
 
@@ -100,6 +102,7 @@ static const struct option long_options[] = {
 	{ "title", required_argument, NULL, OPT_TITLE },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "serial", optional_argument, NULL, OPT_SERIAL },
+	{ "replace-menu", no_argument, NULL, OPT_REPLACE_MENU },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "map", no_argument, NULL, OPT_MAP },
@@ -223,6 +226,7 @@ static int parse_options(int argc, char **argv, struct cli *c)
 				return -1;
 			break;
 		case OPT_SERIAL: o->serial = optarg ? optarg : ""; break;
+		case OPT_REPLACE_MENU: o->replace_menu = true; break;
 		case 'n': o->dry_run = true; break;
 		case OPT_VERIFY: c->show.report = true; break;
 		case OPT_JSON: c->show.json = true; break;

@@ -36,7 +36,7 @@ _grubinst() {
 	if [[ "$cur" == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--partition --target --stage-dir
 			--no-stage1_5 --force-lba --config --kernel --initrd --append
-			--title --timeout --serial --serial= --dry-run --verify --json
+			--title --timeout --serial --serial= --replace-menu --dry-run --verify --json
 			--map --explain --quiet --help --version -p -n -q -h -V' -- "$cur")
 		return
 	fi

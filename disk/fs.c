@@ -66,7 +66,7 @@ static int check_descriptors(struct fs *fs, struct gi_err *err)
 		return 0;
 	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
 			 "the filesystem at byte %llu is damaged (%s); repair "
-			 "it first: e2fsck -f '%s?offset=%llu'",
+			 "it first: e2fsck -fy '%s?offset=%llu'",
 			 (unsigned long long)fs->offset, error_message(rc),
 			 fs->image_path, (unsigned long long)fs->offset);
 }
@@ -526,7 +526,7 @@ static int damaged(struct fs *fs, ext2_ino_t ino, const char *why,
 {
 	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
 			 "inode %u is damaged (%s); repair the filesystem "
-			 "first: e2fsck -f '%s?offset=%llu'", ino, why,
+			 "first: e2fsck -fy '%s?offset=%llu'", ino, why,
 			 fs->image_path, (unsigned long long)fs->offset);
 }
 

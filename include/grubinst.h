@@ -85,6 +85,11 @@ struct grubinst_options {
 
 	grubinst_line_fn report;	/* the install's report lines */
 	void *report_ctx;
+
+	/* Since 0.2.0 */
+	bool replace_menu;	/* generate a menu from kernel, initrd, append...
+				   even when the image has one (else those
+				   options are refused there) */
 };
 
 /* Values of grubinst_options.timestamp that are not times. */

@@ -587,7 +587,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 	if (cs->failed)
 		finding(in, WARN, AREA_FILESYSTEM, "fs-scan",
 			NOTE(AT(p->part->start),
-			     .fix = fixf(in, "e2fsck -f 'IMAGE?offset=%llu'",
+			     .fix = fixf(in, "e2fsck -fy 'IMAGE?offset=%llu'",
 					 (unsigned long long)(p->part->start * SECTOR_SIZE))),
 			"partition %d: the inode tables could not be read to the "
 			"end; files after the error were not checked",

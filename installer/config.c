@@ -261,23 +261,48 @@ static int decide_menu_link(struct install *inst)
 			return inst->err->code;
 		inst->link_menu = strcmp(target, "grub.conf") != 0 &&
 				strcmp(target, CONFIG_PATH) != 0;
+	} else if (inst->write_config && LINUX_S_ISREG(inode.i_mode)) {
+		/* GRUB reads menu.lst: a file of its own would hide the
+		 * grub.conf this install writes.  */
+		inst->link_menu = inst->unlink_menu = true;
 	}
 	return 0;
 }
 
+/* The first option that only a generated menu uses, or NULL. */
+static const char *menu_option(const struct grubinst_options *o)
+{
+	return o->kernel ? "--kernel" : o->initrd ? "--initrd"
+	       : o->append ? "--append" : o->title ? "--title"
+	       : o->serial ? "--serial" : o->timeout >= 0 ? "--timeout" : NULL;
+}
+
 int config_prepare(struct install *inst)
 {
+	const struct grubinst_options *o = inst->opts;
 	struct text t = { 0 };
 	bool have_conf = has_menu(inst, CONFIG_PATH);
 	bool have_menu = has_menu(inst, MENU_PATH);
+	const char *option = menu_option(o);
 	int rc = 0;
 
 	if (inst->err->code || check_options(inst))
 		return inst->err->code;
-	if (inst->opts->config) {
+	if (o->config && option)
+		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  o->config, "%s makes a menu, --config installs "
+				  "this one: give one or the other", option);
+	if (o->config) {
 		rc = read_host_config(inst, &t);
 		inst->write_config = true;
-	} else if (have_conf || have_menu) {
+	} else if ((have_conf || have_menu) && !o->replace_menu) {
+		/* No option may be ignored: the menu would stay as it is. */
+		if (option)
+			return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+					  inst->img.path, "has a menu (%s): %s would "
+					  "change nothing; give --replace-menu to "
+					  "write a new one from the options",
+					  have_conf ? CONFIG_PATH : MENU_PATH, option);
 		snprintf(inst->config_origin, sizeof(inst->config_origin),
 			 "kept the image's %s", have_conf ? CONFIG_PATH : MENU_PATH);
 		if (!have_conf)
@@ -285,6 +310,11 @@ int config_prepare(struct install *inst)
 	} else {
 		rc = generate(inst, &t);
 		inst->write_config = true;
+		if (!rc && (have_conf || have_menu))
+			snprintf(inst->config_origin + strlen(inst->config_origin),
+				 sizeof(inst->config_origin) - strlen(inst->config_origin),
+				 ", replacing the image's %s",
+				 have_conf ? CONFIG_PATH : MENU_PATH);
 	}
 	if (!rc && t.oom)
 		rc = gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
@@ -302,6 +332,8 @@ int config_prepare(struct install *inst)
 
 int config_write(struct install *inst)
 {
+	if (inst->unlink_menu && fs_remove(&inst->fs, MENU_PATH, inst->err))
+		return inst->err->code;
 	if (inst->link_menu &&
 	    fs_symlink(&inst->fs, MENU_PATH, "grub.conf", inst->err))
 		return inst->err->code;

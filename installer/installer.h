@@ -65,6 +65,7 @@ struct install {
 	struct placed_file config;	/* grub.conf, when we write one */
 	bool write_config;
 	bool link_menu;			/* (re)make menu.lst -> grub.conf */
+	bool unlink_menu;		/* ...in place of a menu.lst file */
 	char config_origin[300];	/* for the report */
 
 	uint8_t *embedded;		/* patched stage1.5 for sectors 1..N */
