@@ -29,6 +29,7 @@ struct capture {
 	struct journal *journal;	/* NULL when read-only */
 	const struct journal *pending;	/* what reads see laid over the image */
 	bool opened;			/* by ext2fs_open2(), through cap_open */
+	bool in_open;			/* fs_open_overlay() frees it on failure */
 	uint64_t offset;		/* of the filesystem, bytes */
 	/* groups.c knows the blocks that were free on disk before the
 	 * install: writes to them cannot break the filesystem, so they go
@@ -68,9 +69,13 @@ static errcode_t cap_close(io_channel channel)
 		return 0;
 	if (c->real)
 		io_channel_close(c->real);
-	for (size_t i = 0; i < sizeof(c->cache) / sizeof(c->cache[0]); i++)
+	for (size_t i = 0; i < sizeof(c->cache) / sizeof(c->cache[0]); i++) {
 		free(c->cache[i].data);
-	free(c);
+		c->cache[i].data = NULL;
+	}
+	/* Inside fs_open_overlay()'s ext2fs_open2() the opener frees C. */
+	if (!c->in_open)
+		free(c);
 	return 0;
 }
 
@@ -269,14 +274,17 @@ errcode_t fs_open_overlay(const struct image *img, const struct journal *j,
 	c->fs_block_size = 1024;	/* the cache takes blocks up to it */
 	c->stats.num_fields = 2;
 	snprintf(c->name, sizeof(c->name), "capture:%p", (void *)c);
+	c->in_open = true;
 	rc = ext2fs_open2(c->name, NULL, flags & ~EXT2_FLAG_RW, 0, 0,
 			  &c->manager, e2);
-	/* A failed open closed the channel (and freed C) if it had one. */
-	if (rc && !c->opened)
+	c->in_open = false;
+	/* A failed open has closed the channel, if it had one. */
+	if (rc) {
 		free(c);
-	if (!rc)
-		c->fs_block_size = (*e2)->blocksize;
-	return rc;
+		return rc;
+	}
+	c->fs_block_size = (*e2)->blocksize;
+	return 0;
 }
 
 int fs_capture(struct fs *fs, struct image *img, struct journal *j,
