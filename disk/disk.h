@@ -237,6 +237,32 @@ void fs_clamp_time(struct fs *fs, long long epoch);
 /* Sets the modification and change times of inode INO to fs_now(). */
 errcode_t fs_stamp_changed(struct fs *fs, ext2_ino_t ino);
 
+/* ---- jbd.c: the journal's log ---- */
+
+/* The blocks the committed, not yet replayed transactions of a journal
+ * hold newer copies of, and where in the journal the newest copy is.  */
+struct fs_logged {
+	uint64_t block;
+	uint32_t log;		/* block of the journal holding the copy */
+	bool escaped;		/* its first 4 bytes were the journal magic */
+};
+struct fs_blocks {
+	struct fs_logged *block;
+	size_t n, cap;
+	ext2_ino_t journal_ino;
+	bool unreadable;	/* the journal could not be read */
+};
+
+int fs_journal_blocks(struct fs *fs, struct fs_blocks *out, struct gi_err *err);
+bool fs_blocks_has(const struct fs_blocks *s, uint64_t blk);
+/* Does LOG change what a reader sees of inode INO: the inode's type,
+ * size, flags or block map, or the contents of one of its blocks?  The
+ * first such block (the inode-table block, or a data or mapping block)
+ * goes to *BLK.  */
+bool fs_inode_stale(struct fs *fs, ext2_ino_t ino, const struct fs_blocks *log,
+		    uint64_t *blk, bool *is_inode_block);
+void fs_blocks_free(struct fs_blocks *s);
+
 /* ---- groups.c ---- */
 
 struct fs_groups;

@@ -22,9 +22,11 @@ static int lock_image(struct image *img, struct gi_err *err)
 			     strerror(errno));
 }
 
+/* A usage error, for an install as for --verify: the name given is not
+ * something an image can be (a directory, a FIFO, a terminal).  */
 static int refuse_non_disk(const char *path, struct gi_err *err)
 {
-	return gi_refuse(err, GI_CAUSE_NOT_A_DISK, path,
+	return gi_fail_as(err, GRUBINST_EUSAGE, GI_CAUSE_NOT_A_DISK, path,
 			 "not a disk image (neither a regular file nor a "
 			 "block device)");
 }

@@ -428,6 +428,13 @@ int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size)
 
 /* ---- reports ---- */
 
+/* Does the boot mount this filesystem?  The root= one does; when root=
+ * names nothing grubinst can find, count every one as mounted.  */
+static bool mounted_by_linux(const struct inspect *in, const struct pfs *p)
+{
+	return !in->linux_root || in->linux_root == p->part->number;
+}
+
 static void block_range(const struct file_overhang *o, char *buf, size_t size)
 {
 	if (o->first == o->last)
@@ -456,13 +463,13 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 		pfs_target(p, true, &t);
 		rule_shrink_fix(&t, fix, sizeof(fix));
 	} else {
-		text_printf(fix, sizeof(fix), "e2fsck -fy 'IMAGE?offset=%llu'",
-			    (unsigned long long)(part->start * SECTOR_SIZE));
+		rule_fsck_fix(part, p->sectors, fix, sizeof(fix));
 	}
 	/* The resize inode's blocks are read by online resizing only.  A
 	 * block past the filesystem's own end is no overhang: the inode is
 	 * damaged (the installer refuses it with the same code).  */
-	finding(in, only_resize ? WARN : FAIL, AREA_FILESYSTEM,
+	finding(in, only_resize || !mounted_by_linux(in, p) ? WARN : FAIL,
+		AREA_FILESYSTEM,
 		o->last >= fs_blocks(&p->fs) ? "fs-damaged" : "fs-overhang",
 		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
 		"%s: %s past the end of %s %d (sector %llu); a kernel "
@@ -512,7 +519,7 @@ static void check_size(struct inspect *in, struct pfs *p)
 	struct rule_target t;
 	struct verdict v;
 
-	pfs_target(p, true, &t);
+	pfs_target(p, mounted_by_linux(in, p), &t);
 	if (rule_fs_fits(&t, &v))
 		finding_verdict(in, AREA_FILESYSTEM, &v, NULL);
 }
@@ -578,6 +585,12 @@ static void check_metadata(struct inspect *in, struct pfs *p)
 	}
 }
 
+static const char *fsck_fix(struct inspect *in, struct pfs *p)
+{
+	rule_fsck_fix(p->part, p->sectors, in->fixbuf, sizeof(in->fixbuf));
+	return in->fixbuf;
+}
+
 static void report_census(struct inspect *in, struct pfs *p)
 {
 	struct census *cs = &p->census;
@@ -587,8 +600,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 	if (cs->failed)
 		finding(in, WARN, AREA_FILESYSTEM, "fs-scan",
 			NOTE(AT(p->part->start),
-			     .fix = fixf(in, "e2fsck -fy 'IMAGE?offset=%llu'",
-					 (unsigned long long)(p->part->start * SECTOR_SIZE))),
+			     .fix = fsck_fix(in, p)),
 			"partition %d: the inode tables could not be read to the "
 			"end; files after the error were not checked",
 			p->part->number);
@@ -612,7 +624,8 @@ static void report_census(struct inspect *in, struct pfs *p)
 				     cs->hit[i].ino == EXT2_RESIZE_INO);
 	}
 	if (cs->bad_inodes > cs->nhits)
-		finding(in, FAIL, AREA_FILESYSTEM, "fs-overhang-more",
+		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, AREA_FILESYSTEM,
+			"fs-overhang-more",
 			NOTE(AT(p->part->start + p->part->size)),
 			"partition %d: %llu more files have blocks past the "
 			"partition end", p->part->number,

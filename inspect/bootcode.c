@@ -98,6 +98,14 @@ static void report_stage1(struct inspect *in, const char *where)
 			"machine hangs", s->segment, address);
 }
 
+/* Marks the partition an install goes to as the only active one. */
+static const char *activate_fix(struct inspect *in)
+{
+	const struct partition *p = in->have_table ? rule_boot_partition(&in->pt) : NULL;
+
+	return p ? fixf(in, "sfdisk --activate IMAGE %d", p->number) : NULL;
+}
+
 /* MBR code that loads the active partition's first sector (or, for
  * altmbr.bin, the partition named in its last code byte).  */
 static int follow_active(struct inspect *in)
@@ -133,7 +141,7 @@ static int follow_active(struct inspect *in)
 	}
 	if (n != 1) {
 		finding(in, FAIL, AREA_BOOTCODE, n ? "chain-many-active" : "chain-no-active",
-			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			NOTE(AT(0), .fix = activate_fix(in)),
 			"sector 0 holds %s, which boots the active partition, "
 			"but %s: it stops with an error message",
 			in->boot.name, n ? "several are active" : "none is active");
@@ -174,6 +182,7 @@ int check_bootcode(struct inspect *in)
 	if (!in->have_mbr || le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return 0;
 	identify_bootcode(in->mbr, &in->boot);
+	in->mbr_code = in->boot.name;
 	switch (in->boot.kind) {
 	case BOOT_GRUB_LEGACY:
 		in->grub = true;

@@ -14,6 +14,9 @@
 
 #include "inspect/inspect.h"
 
+static void compare_build(struct inspect *in, const uint8_t *data, size_t len,
+			  const char *name, long long sector);
+
 /* The first sector after the MBR that belongs to a partition. */
 static uint64_t gap_end(const struct inspect *in)
 {
@@ -282,6 +285,15 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		return;
 	}
 	in->embedded_sectors = (unsigned)(1 + l->bl.sectors);
+	{
+		size_t n = (size_t)in->embedded_sectors * SECTOR_SIZE;
+		uint8_t *gap = malloc(n);
+
+		if (gap && read_sectors(in, l->sector, gap, in->embedded_sectors) == 0)
+			compare_build(in, gap, n, "the embedded stage1.5",
+				      (long long)l->sector);
+		free(gap);
+	}
 	finding(in, OK, AREA_CHAIN, "stage1_5-embedded", NOTE(AT(l->sector)),
 		"embedded %s %s in sectors %llu..%llu", l->kind,
 		(const char *)l->image + SECTOR_SIZE + STAGE2_VER_STR_OFFSET,
@@ -360,6 +372,61 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 		     : "GRUB runs the old sectors' contents and the machine hangs "
 		       "or reboots");
 	return 0;
+}
+
+/* ---- the stage's bytes against the build they came from ---- */
+
+/* An installed stage2 or stage1.5 (DATA, LEN bytes) against grubinst's
+ * built-in copy of the same build (Debian's 0.97): any difference but
+ * what `install` patches is damage, and the machine resets or hangs
+ * once that code runs.  Another build (another length or version) is
+ * not compared.  */
+static void compare_build(struct inspect *in, const uint8_t *data, size_t len,
+			  const char *name, long long sector)
+{
+	const struct stage_set *set = inspect_builtin_stages(in);
+	const struct stage_blob *b;
+	const struct stage_info *info;
+	struct stage_info mine;
+	struct gi_err err = { 0 };
+	size_t at;
+
+	if (!set || len < 2 * SECTOR_SIZE ||
+	    stage2_check(data, len, -1, name, &mine, &err))
+		return;
+	b = mine.id == STAGE2_ID_STAGE2 ? &set->stage2 : &set->stage1_5;
+	info = mine.id == STAGE2_ID_STAGE2 ? &set->stage2_info : &set->stage1_5_info;
+	if (mine.id != STAGE2_ID_STAGE2 && mine.id != STAGE2_ID_E2FS)
+		return;
+	if (len < b->len || strcmp(mine.version, info->version) ||
+	    mine.config_offset != info->config_offset) {
+		finding(in, OK, AREA_CHAIN, "stage-build", NOTE(.path = name),
+			"%s is another build of GRUB %s than grubinst's (%zu bytes): "
+			"its bytes are not compared", name, mine.version, len);
+		return;
+	}
+	at = stage2_diff(data, b->data, b->len, info);
+	if (at < b->len)
+		finding(in, FAIL, AREA_CHAIN, "stage-corrupt",
+			NOTE(.path = name, .sector_plus1 = sector >= 0 ? sector + 1 : 0,
+			     .fix = "grubinst IMAGE"),
+			"%s differs from the %s it was installed from at byte %zu "
+			"(and maybe further), beyond what an install patches: it "
+			"was damaged after the install; the machine resets or "
+			"hangs once that code runs", name, b->origin, at);
+}
+
+/* The whole file at PATH of P, compared as above. */
+static void compare_file(struct inspect *in, struct pfs *p, ext2_ino_t ino,
+			 const char *path)
+{
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (ino && fs_read_file(&p->fs, ino, 1024 * 1024, &data, &len, &err) == 0)
+		compare_build(in, data, len, path, -1);
+	free(data);
 }
 
 /* ---- past the loaded stage: stage2 by name, then the menu ---- */
@@ -462,6 +529,8 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 		return 0;
 	}
 	text_copy(in->stage1_5_version, sizeof(in->stage1_5_version), info.version);
+	if (!l->embedded && l->pfs && l->owner && l->owner_lblk == 0)
+		compare_file(in, l->pfs, l->owner, l->owner_path);
 	stage2_read_config(l->image, &info, &c);
 	device = c.device;
 	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
@@ -497,6 +566,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 		return 0;
 	if (read_head(p, w.ino, head, sizeof(head), &got) < 0)
 		return -1;
+	compare_file(in, p, w.ino, path);
 	finding(in, OK, AREA_CHAIN, "stage2-found", NOTE(.path = path),
 		"%s finds stage2 as (hd0,%d)%s%s%s", loaded_name(l), partno - 1,
 		path, w.links ? " -> " : "", w.links ? w.final : "");
@@ -533,6 +603,8 @@ static void direct_stage2(struct inspect *in, struct loaded *l)
 	in->root_partno = partno;
 	text_copy(in->menu_path, sizeof(in->menu_path), c.path);
 	in->chain_ok = true;
+	if (l->pfs && l->owner && l->owner_lblk == 0)
+		compare_file(in, l->pfs, l->owner, l->owner_path);
 }
 
 /* Is the stage2 that stage1 loads directly the one at /boot/grub/stage2? */

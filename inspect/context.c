@@ -53,6 +53,7 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 		return f;
 	f->tried = true;
 	f->part = p;
+	f->installs = p == rule_boot_partition(&in->pt);
 	if (p->container) {
 		snprintf(f->why, sizeof(f->why), "partition %d is an extended "
 			 "partition", p->number);
@@ -93,9 +94,14 @@ int inspect_free(struct inspect *in)
 {
 	int rc = in->fatal.code;
 
+	findings_free(in);
 	for (int i = 0; i < PTABLE_MAX; i++)
-		if (in->pfs[i].ok)
+		if (in->pfs[i].ok) {
+			fs_blocks_free(&in->pfs[i].journal);
 			fs_abandon(&in->pfs[i].fs);
+		}
+	if (in->builtin_state > 0)
+		stage_set_free(&in->builtin);
 	if (in->img_open)
 		image_close(&in->img);
 	if (rc)
@@ -111,4 +117,14 @@ void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t)
 	t->fs = p->ok ? &p->fs : NULL;
 	t->sectors = p->ok ? p->sectors : p->part->size;
 	t->grub_reads = grub_reads;
+	t->installs = p->installs;
+}
+
+const struct stage_set *inspect_builtin_stages(struct inspect *in)
+{
+	struct gi_err err = { 0 };
+
+	if (!in->builtin_state)
+		in->builtin_state = stage_set_load(&in->builtin, NULL, &err) ? -1 : 1;
+	return in->builtin_state > 0 ? &in->builtin : NULL;
 }

@@ -1,6 +1,15 @@
-/* Findings: formatted here, handed to the caller's function at once. */
+/*
+ * Findings: formatted here, held until the checks are done, then handed
+ * to the caller's function in order.  Holding them lets a fix line be
+ * judged against the whole report: "grubinst IMAGE" is no fix while the
+ * installer refuses the image, so such a line gets the refusal's own fix
+ * in front of it.  IMAGE in a fix becomes the image's path, quoted
+ * (lib/fixline.c), so that every line runs as printed.
+ */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "inspect/inspect.h"
 
@@ -45,10 +54,46 @@ static void printable(char *s)
 	}
 }
 
+/* Keeps a copy of the finding until findings_deliver().  Out of memory,
+ * the finding is lost but still counted: the verdict stays right.  */
+static void hold(struct inspect *in, enum grubinst_severity sev,
+		 enum grubinst_area area, const char *code, const struct note *n,
+		 const char *msg)
+{
+	struct held *h;
+
+	if (in->nheld == in->held_cap) {
+		size_t cap = in->held_cap ? in->held_cap * 2 : 64;
+		struct held *p = realloc(in->held, cap * sizeof(*p));
+
+		if (!p)
+			return;
+		in->held = p;
+		in->held_cap = cap;
+	}
+	h = &in->held[in->nheld];
+	*h = (struct held){
+		.sev = sev, .area = area, .code = code,
+		.msg = gi_strdup(msg),
+		.fix = n->fix ? gi_strdup(n->fix) : NULL,
+		.path = n->path ? gi_strdup(n->path) : NULL,
+		.sector = n->sector_plus1 ? n->sector_plus1 - 1 : -1,
+		.grub_error = n->grub_error,
+		.scope = n->scope ? n->scope : in->check_scope,
+		.refuses_install = n->refuses_install,
+	};
+	if (!h->msg || (n->fix && !h->fix) || (n->path && !h->path)) {
+		free(h->msg);
+		free(h->fix);
+		free(h->path);
+		return;
+	}
+	in->nheld++;
+}
+
 void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area area,
 	     const char *code, struct note n, const char *fmt, ...)
 {
-	struct grubinst_finding f;
 	char msg[1536], fix[sizeof(in->fixbuf)];
 	va_list ap;
 
@@ -61,25 +106,94 @@ void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area 
 		printable(fix);
 		n.fix = fix;
 	}
+	if (in->mute)
+		return;
 	if (sev == FAIL)
 		in->fails++;
 	else if (sev == WARN)
 		in->warns++;
 	if (!in->fn && !in->scoped)
 		return;
-	f.severity = sev;
-	f.area = grubinst_area_name(area);
-	f.area_id = area;
-	f.code = code;
-	f.message = msg;
-	f.fix = n.fix;
-	f.path = n.path;
-	f.sector = n.sector_plus1 ? n.sector_plus1 - 1 : -1;
-	f.grub_error = n.grub_error;
-	if (in->scoped)
-		in->scoped(in->ctx, &f, n.scope ? n.scope : in->check_scope);
-	else
-		in->fn(in->ctx, &f);
+	hold(in, sev, area, code, &n, msg);
+}
+
+static bool suggests_grubinst(const char *fix)
+{
+	return fix && (strncmp(fix, "grubinst ", 9) == 0 || strstr(fix, "&& grubinst "));
+}
+
+/* The first finding the installer refuses the image for. */
+static const struct held *install_blocker(const struct inspect *in)
+{
+	for (size_t i = 0; i < in->nheld; i++)
+		if (in->held[i].refuses_install)
+			return &in->held[i];
+	return NULL;
+}
+
+/* H's fix as the user runs it: behind the blocker's fix when the
+ * installer would refuse the image; NULL when nothing runnable is left.  */
+static const char *runnable_fix(const struct inspect *in, const struct held *h,
+				const struct held *blocker, char *buf, size_t size)
+{
+	char joined[2 * sizeof(in->fixbuf) + 8];
+	const char *fix = h->fix;
+
+	if (!fix)
+		return NULL;
+	if (blocker && blocker != h && suggests_grubinst(fix)) {
+		if (!blocker->fix)
+			return NULL;
+		snprintf(joined, sizeof(joined), "%s && %s", blocker->fix, fix);
+		fix = joined;
+	}
+	/* The installer's own check keeps IMAGE for its refusal to fill. */
+	if (in->scoped) {
+		text_copy(buf, size, fix);
+		return buf;
+	}
+	if (!gi_fix_expand(buf, size, fix, in->img.path ? in->img.path : "IMAGE"))
+		return NULL;	/* a cut command must not run */
+	return buf;
+}
+
+void findings_deliver(struct inspect *in)
+{
+	const struct held *blocker = install_blocker(in);
+
+	for (size_t i = 0; i < in->nheld; i++) {
+		const struct held *h = &in->held[i];
+		struct grubinst_finding f = {
+			.severity = h->sev,
+			.area = grubinst_area_name(h->area),
+			.area_id = h->area,
+			.code = h->code,
+			.message = h->msg,
+			.path = h->path,
+			.sector = h->sector,
+			.grub_error = h->grub_error,
+		};
+		char fix[4096];
+
+		f.fix = runnable_fix(in, h, blocker, fix, sizeof(fix));
+		if (in->scoped)
+			in->scoped(in->ctx, &f, h->scope);
+		else if (in->fn)
+			in->fn(in->ctx, &f);
+	}
+	findings_free(in);
+}
+
+void findings_free(struct inspect *in)
+{
+	for (size_t i = 0; i < in->nheld; i++) {
+		free(in->held[i].msg);
+		free(in->held[i].fix);
+		free(in->held[i].path);
+	}
+	free(in->held);
+	in->held = NULL;
+	in->nheld = in->held_cap = 0;
 }
 
 void finding_verdict(struct inspect *in, enum grubinst_area area,
@@ -89,7 +203,8 @@ void finding_verdict(struct inspect *in, enum grubinst_area area,
 		NOTE(.path = path, .fix = v->fix[0] ? v->fix : NULL,
 		     .grub_error = v->grub_error,
 		     .sector_plus1 = v->sector == UINT64_MAX ? 0 : note_sector(v->sector),
-		     .scope = v->refuse ? SCOPE_GRUB : SCOPE_CHECK),
+		     .scope = v->refuse ? SCOPE_GRUB : SCOPE_CHECK,
+		     .refuses_install = v->refuse && v->severity != GRUBINST_SEV_OK),
 		"%s", v->message);
 }
 

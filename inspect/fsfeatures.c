@@ -62,6 +62,62 @@ int check_fs_features(struct inspect *in)
 	return 0;
 }
 
+/* The blocks P's journal has yet to write back (read once). */
+static const struct fs_blocks *journal_of(struct pfs *p)
+{
+	struct gi_err err = { 0 };
+
+	if (!p->journal_state) {
+		p->journal_state = 1;
+		if (!(p->fs.e2->super->s_feature_incompat & EXT3_FEATURE_INCOMPAT_RECOVER) ||
+		    fs_journal_blocks(&p->fs, &p->journal, &err) || p->journal.unreadable)
+			p->journal_state = -1;
+	}
+	return p->journal_state > 0 ? &p->journal : NULL;
+}
+
+/*
+ * A journal to replay holds newer copies of some blocks; GRUB 0.97 reads
+ * the old ones in place, and so does this report.  Along the path GRUB
+ * walked (every directory, link and the file itself) a newer copy that
+ * differs where GRUB looks (an inode's type, size, flags or block map, a
+ * directory or data block) means GRUB loads the file as it was before the
+ * journal's last transactions: mostly an older, whole version
+ * (ext4 reuses no block freed in a transaction before it commits), which
+ * the checks after this one judge as GRUB sees it.  Linux replays the
+ * journal when it mounts the filesystem.
+ */
+static void journal_note(struct inspect *in, struct pfs *p, const char *shown,
+			 const struct walk *w)
+{
+	const struct fs_blocks *log = journal_of(p);
+	char what[300];
+	uint64_t blk;
+	bool itable;
+	char fix[sizeof(in->fixbuf)];
+
+	rule_fsck_fix(p->part, p->sectors, fix, sizeof(fix));
+	for (int i = 0; log && i < w->nread; i++) {
+		if (!fs_inode_stale(&p->fs, w->read[i], log, &blk, &itable))
+			continue;
+		if (w->read[i] == w->ino)
+			text_copy(what, sizeof(what), "the file");
+		else if (inode_path(p, w->read[i], what, sizeof(what)))
+			text_printf(what, sizeof(what), "inode %u", w->read[i]);
+		finding(in, WARN, AREA_FEATURES, "fs-journal-stale",
+			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
+			     .fix = fix),
+			"%s: the journal of partition %d has not been replayed and "
+			"holds a newer copy of block %llu (%s of %s): GRUB ignores "
+			"the journal and loads the file as it was before the last "
+			"transactions (as this report reads it); Linux replays the "
+			"journal when it mounts the filesystem", shown,
+			p->part->number, (unsigned long long)blk,
+			itable ? "the inode" : "a block", what);
+		return;
+	}
+}
+
 /* Block numbers GRUB's 32-bit reader cannot address (ext4 64bit). */
 static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
 {
@@ -93,7 +149,6 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 {
 	struct file_overhang o;
 	struct fs_holes h;
-	const char *fix = "mke2fs -O ^inline_data (then copy the files back)";
 	char shown[600];
 
 	/* Name the file as the user wrote it, and where its links lead. */
@@ -104,19 +159,21 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 
 	if (w->inline_dir[0]) {
 		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
-			NOTE(.path = w->inline_dir, .fix = fix),
+			NOTE(.path = w->inline_dir),
 			"%s: directory %s keeps its entries inside its inode "
 			"(inline_data): GRUB reads them as block numbers and "
-			"does not find %s", path, w->inline_dir, path);
+			"does not find %s (make the filesystem with -O "
+			"^inline_data)", path, w->inline_dir, path);
 		return false;
 	}
 	if (w->inode.i_flags & EXT4_INLINE_DATA_FL) {
 		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
-			NOTE(.path = path, .fix = fix),
+			NOTE(.path = path),
 			"%s: its %u bytes are kept inside the inode (inline_data): "
 			"GRUB reads them as block numbers and gets garbage or "
 			"\"Error 24\" (a menu.lst kept inline gives the \"grub>\" "
-			"prompt)", shown, (unsigned)EXT2_I_SIZE(&w->inode));
+			"prompt; make the filesystem with -O ^inline_data)", shown,
+			(unsigned)EXT2_I_SIZE(&w->inode));
 		return false;
 	}
 	if ((w->inode.i_flags & EXT4_HUGE_FILE_FL) ||
@@ -132,12 +189,12 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		bool error16 = h.longest_after_data >= 2;
 
 		finding(in, FAIL, AREA_FEATURES, "file-holes",
-			NOTE(.path = path, .grub_error = error16 ? GERR_FSYS_CORRUPT : 0,
-			     .fix = "copy the file in again without holes, or make "
-				    "the filesystem with 4 KiB blocks (mke2fs -b 4096)"),
+			NOTE(.path = path, .grub_error = error16 ? GERR_FSYS_CORRUPT : 0),
 			"%s: %llu of its blocks are holes (the first is block "
 			"%llu of the file; mke2fs -d leaves all-zero blocks out): "
-			"GRUB's extent lookup reads the wrong block for a hole%s",
+			"GRUB's extent lookup reads the wrong block for a hole%s "
+			"(copy the file in again without holes, or make the "
+			"filesystem with 4 KiB blocks)",
 			shown, (unsigned long long)h.count,
 			(unsigned long long)h.first,
 			error16 ? " and stops with \"Error 16: Inconsistent "
@@ -150,5 +207,6 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		report_grub_overhang(in, p, area, path, &o);
 		return false;
 	}
+	journal_note(in, p, shown, w);
 	return true;
 }

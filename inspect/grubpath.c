@@ -89,6 +89,8 @@ static int read_inode(struct pfs *p, ext2_ino_t ino, struct walk *w)
 	errcode_t rc;
 
 	memset(&w->inode, 0, sizeof(w->inode));
+	if (w->nread < WALK_INODES)
+		w->read[w->nread++] = ino;
 	rc = ext2fs_read_inode_full(p->fs.e2, ino, (struct ext2_inode *)&w->inode,
 				    sizeof(w->inode));
 	if (rc) {

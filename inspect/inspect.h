@@ -75,6 +75,7 @@ struct note {
 	int grub_error;
 	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
 	enum scope scope;
+	bool refuses_install;	/* grubinst refuses to install until it is fixed */
 };
 #define AT(s) .sector_plus1 = note_sector(s)
 
@@ -144,6 +145,9 @@ struct pfs {
 	bool cut;		/* ...less than the partition table says */
 	uint64_t limit;		/* first block past that end */
 	struct census census;
+	bool installs;		/* context.c: an install goes here (rules.h) */
+	int journal_state;	/* fsfeatures.c: 0 unread, 1 read, -1 unreadable */
+	struct fs_blocks journal;	/* blocks its journal still has to replay */
 	char why[256];		/* why it did not open */
 };
 
@@ -172,28 +176,21 @@ struct menu {
 	int partno;		/* partition stage2 reads it from */
 	char path[256];
 	int default_entry;
-	bool default_saved;
+	bool default_saved;	/* "default saved": /boot/grub/default says */
 	int timeout;		/* -1: none */
-	int fallback;		/* -1: none */
+	int fallback[8];	/* MAX_FALLBACK_ENTRIES of stage2/shared.h */
+	int nfallback;
 	bool serial, terminal_serial;
 	struct menu_entry entry[MENU_MAX_ENTRIES];
 	int nentries;
 	int dropped;		/* entries beyond MENU_MAX_ENTRIES */
 };
 
-/* The default entry, as check_menu() finds it. */
-struct boot_entry {
-	bool valid;
-	int partno;		/* GRUB root of the entry */
-	char kernel[256];
-	char cmdline[1024];	/* after the kernel path */
-	char initrd[256];
-	bool has_initrd;
-};
-
-/* The default entry's kernel, as check_kernel() finds it. */
+/* The kernel an entry loads, as GRUB's load_image() sees it. */
 struct kernel_info {
 	bool ok;		/* GRUB loads it */
+	bool bzimage;		/* a Linux bzImage (not a zImage) */
+	bool multiboot;
 	bool x86_64;		/* known to be x86_64 */
 	bool arch_known;
 	unsigned protocol;	/* boot protocol, e.g. 0x20f */
@@ -201,10 +198,35 @@ struct kernel_info {
 	int major, minor, patch;
 };
 
+/* The entry that boots, as check_menu() finds it. */
+struct boot_entry {
+	bool valid;
+	int index;		/* in the menu */
+	int partno;		/* GRUB root of the entry */
+	char kernel[256];
+	int kernel_partno;	/* where the kernel is read from */
+	char cmdline[1024];	/* after the kernel path */
+	char initrd[256];
+	bool has_initrd;
+	struct kernel_info k;
+};
+
 /* Each field is written by one check only: the comment names it. */
 /* A finding with who it stops (the installer's view). */
 typedef void (*inspect_scoped_fn)(void *ctx, const struct grubinst_finding *f,
 				  enum scope scope);
+
+/* finding.c: a finding kept until the checks are done. */
+struct held {
+	enum grubinst_severity sev;
+	enum grubinst_area area;
+	const char *code;
+	char *msg, *fix, *path;
+	long long sector;
+	int grub_error;
+	enum scope scope;
+	bool refuses_install;
+};
 
 struct inspect {
 	grubinst *g;
@@ -216,6 +238,9 @@ struct inspect {
 				   be read (the checks stop) */
 	int fails;		/* finding.c */
 	int warns;
+	int mute;		/* menu.c: > 0 while entries are tried quietly */
+	struct held *held;	/* finding.c */
+	size_t nheld, held_cap;
 
 	/* check_partitions() */
 	struct image img;
@@ -230,7 +255,8 @@ struct inspect {
 	struct pfs pfs[PTABLE_MAX];
 
 	/* check_bootcode() */
-	struct bootcode boot;
+	struct bootcode boot;		/* the GRUB stage1 in use, once found */
+	const char *mbr_code;		/* bootcode.c: what sector 0 holds */
 	uint64_t stage1_sector;		/* where the stage1 in use is */
 	bool grub;			/* a GRUB Legacy stage1 is in use */
 
@@ -245,12 +271,15 @@ struct inspect {
 
 	/* check_menu() */
 	struct menu menu;
-	struct boot_entry entry;
+	struct boot_entry entry;	/* the entry that boots, if one does */
 
-	/* check_kernel() */
-	struct kernel_info kernel;
+	/* check_root() */
+	int linux_root;			/* the partition root= names; 0 unknown */
 
 	char fixbuf[640];		/* fixf(): the fix of the next finding */
+	/* context.c, on demand: the stage files built in, to compare with */
+	struct stage_set builtin;
+	int builtin_state;		/* 0 not loaded, 1 loaded, -1 failed */
 };
 
 /* finding.c */
@@ -265,6 +294,9 @@ void finding(struct inspect *in, enum grubinst_severity sev,
 /* A rule's verdict (rules.c) as a finding. */
 void finding_verdict(struct inspect *in, enum grubinst_area area,
 		     const struct verdict *v, const char *path);
+/* Hands the findings held to the caller, in order, and forgets them. */
+void findings_deliver(struct inspect *in);
+void findings_free(struct inspect *in);
 
 /* context.c: the state, filesystems and reads */
 struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx);
@@ -275,6 +307,9 @@ const struct partition *part_of_sector(const struct inspect *in, uint64_t s);
 int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n);
 /* What the rules of rules.c look at, for the filesystem P. */
 void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t);
+
+/* The stage files built into the library, or NULL. */
+const struct stage_set *inspect_builtin_stages(struct inspect *in);
 
 /* pipeline.c: every check in order, or those the map needs */
 int inspect_run(struct inspect *in, bool map_only);
@@ -295,6 +330,12 @@ int check_fs_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
 int check_root(struct inspect *in);
+/* kernel.c: the kernel file INO (SIZE bytes, PATH) as GRUB loads it:
+ * its findings at SEV (OK when it loads), K filled; the GRUB error, 0,
+ * or -1 when out of memory.  */
+int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
+		      uint64_t size, const char *path, enum grubinst_severity sev,
+		      struct kernel_info *k);
 int check_userspace(struct inspect *in);
 
 /* bootcode.c */
@@ -337,6 +378,7 @@ int inode_path(struct pfs *p, ext2_ino_t ino, char *buf, size_t size);
 
 /* grubpath.c */
 enum walk_mode { WALK_GRUB, WALK_LINUX };
+#define WALK_INODES 48
 struct walk {
 	ext2_ino_t ino;		/* 0 when not found */
 	ext2_ino_t dir;		/* directory the final name was found in */
@@ -345,6 +387,8 @@ struct walk {
 	char why[384];		/* what went wrong, in words */
 	char final[512];	/* the path after following links */
 	char inline_dir[256];	/* a directory on the way kept in its inode */
+	ext2_ino_t read[WALK_INODES];	/* every inode read on the way, in order */
+	int nread;
 	struct ext2_inode_large inode;
 };
 int walk_path(struct pfs *p, const char *path, enum walk_mode mode,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <uuid/uuid.h>
+#include <zlib.h>
 
 #include "inspect/inspect.h"
 
@@ -102,11 +103,11 @@ static bool version_at_least(const struct kernel_info *e, int maj, int min)
 	return e->major > maj || (e->major == maj && e->minor >= min);
 }
 
-static void check_linux(struct inspect *in, const uint8_t *h, size_t len,
-			uint64_t size)
+/* A bzImage or zImage as GRUB's load_image() takes it: GRUB error or 0. */
+static int check_linux(struct inspect *in, const char *path, const uint8_t *h,
+		       size_t len, uint64_t size, enum grubinst_severity sev,
+		       struct kernel_info *k)
 {
-	const struct boot_entry *e = &in->entry;
-	struct kernel_info *k = &in->kernel;
 	bool hdrs = le32(h + OFF_HEADER) == HDRS && le16(h + OFF_VERSION) >= 0x200;
 	bool big = hdrs && (h[OFF_LOADFLAGS] & LOADED_HIGH);
 	unsigned setup = h[OFF_SETUP_SECTS] ? h[OFF_SETUP_SECTS] : 4;
@@ -119,90 +120,142 @@ static void check_linux(struct inspect *in, const uint8_t *h, size_t len,
 		k->x86_64 = le16(h + OFF_XLOADFLAGS) & XLF_KERNEL_64;
 	}
 	if (!big && size - (setup + 1) * SECTOR_SIZE > ZIMAGE_MAX) {
-		finding(in, FAIL, AREA_MENU, "kernel-zimage-too-big",
-			NOTE(.path = e->kernel, .grub_error = 28),
+		finding(in, sev, AREA_MENU, "kernel-zimage-too-big",
+			NOTE(.path = path, .grub_error = 28),
 			"%s is a zImage of %llu bytes: GRUB stops with \"linux "
 			"'zImage' kernel too big, try 'make bzImage'\" and "
 			"\"Error 28: Selected item cannot fit into memory\"",
-			e->kernel, (unsigned long long)size);
-		return;
+			path, (unsigned long long)size);
+		return 28;
 	}
 	k->ok = true;
-	finding(in, OK, AREA_MENU, "kernel", NOTE(.path = e->kernel),
-		"%s: Linux %s, boot protocol %u.%02u%s%s%s", e->kernel,
+	k->bzimage = big;
+	finding(in, OK, AREA_MENU, "kernel", NOTE(.path = path),
+		"%s: Linux %s, boot protocol %u.%02u%s%s%s", path,
 		big ? "bzImage" : "zImage", k->protocol >> 8, k->protocol & 0xff,
 		k->version[0] ? ", version " : "", k->version,
 		!k->arch_known ? "" : k->x86_64 ? ", x86_64" : ", 32-bit x86");
+	return 0;
 }
 
-static int kernel_image(struct inspect *in)
+int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
+		      uint64_t size, const char *path, enum grubinst_severity sev,
+		      struct kernel_info *k)
 {
-	struct boot_entry *e = &in->entry;
-	struct pfs *p = pfs_get(in, e->partno);
 	uint8_t *h;
 	size_t len = 0;
 	uint32_t flags;
-	struct walk w;
+	int rc = 0;
 
-	walk_path(p, e->kernel, WALK_GRUB, &w);
-	if (!w.ino)
-		return 0;
+	memset(k, 0, sizeof(*k));
 	h = calloc(1, HEAD_SIZE);
 	if (!h) {
 		gi_fail(&in->fatal, GRUBINST_ENOMEM, "out of memory");
 		return -1;
 	}
-	read_head(p, w.ino, h, HEAD_SIZE, &len);
+	read_head(p, ino, h, HEAD_SIZE, &len);
 	if (len < 32) {
-		finding(in, FAIL, AREA_MENU, "kernel-format",
-			NOTE(.path = e->kernel, .grub_error = GERR_EXEC_FORMAT),
+		finding(in, sev, AREA_MENU, "kernel-format",
+			NOTE(.path = path, .grub_error = GERR_EXEC_FORMAT),
 			"%s is %zu bytes: not a kernel (\"Error 13: Invalid or "
-			"unsupported executable format\")", e->kernel, len);
+			"unsupported executable format\")", path, len);
+		rc = GERR_EXEC_FORMAT;
 	} else if (find_multiboot(h, len, &flags)) {
-		in->kernel.ok = !(flags & MULTIBOOT_UNSUPPORTED);
-		finding(in, in->kernel.ok ? OK : FAIL, AREA_MENU, "kernel-multiboot",
-			NOTE(.path = e->kernel,
-			     .grub_error = in->kernel.ok ? 0 : GERR_BOOT_FEATURES),
-			"%s: a multiboot kernel%s", e->kernel,
-			in->kernel.ok ? "" : " asking for features GRUB 0.97 lacks "
-					    "(\"Error 10\")");
+		k->ok = !(flags & MULTIBOOT_UNSUPPORTED);
+		k->multiboot = true;
+		finding(in, k->ok ? OK : sev, AREA_MENU, "kernel-multiboot",
+			NOTE(.path = path, .grub_error = k->ok ? 0 : GERR_BOOT_FEATURES),
+			"%s: a multiboot kernel%s", path,
+			k->ok ? "" : " asking for features GRUB 0.97 lacks "
+				     "(\"Error 10\")");
+		rc = k->ok ? 0 : GERR_BOOT_FEATURES;
 	} else if (len > OFF_XLOADFLAGS + 2 && le16(h + OFF_BOOT_FLAG) == 0xaa55 &&
 		   h[OFF_SETUP_SECTS] <= LINUX_MAX_SETUP_SECTS) {
-		check_linux(in, h, len, EXT2_I_SIZE(&w.inode));
+		rc = check_linux(in, path, h, len, size, sev, k);
 	} else {
-		finding(in, FAIL, AREA_MENU, "kernel-format",
-			NOTE(.path = e->kernel, .grub_error = GERR_EXEC_FORMAT),
+		finding(in, sev, AREA_MENU, "kernel-format",
+			NOTE(.path = path, .grub_error = GERR_EXEC_FORMAT),
 			"%s is neither a Linux bzImage (no 55 AA + \"HdrS\" boot "
 			"header%s) nor a multiboot kernel: \"Error 13: Invalid or "
-			"unsupported executable format\"", e->kernel,
+			"unsupported executable format\"", path,
 			memcmp(h, "\177ELF", 4) == 0 ? "; an ELF vmlinux is not "
-						      "bootable, use bzImage" : "");
+						       "bootable, use bzImage" : "");
+		rc = GERR_EXEC_FORMAT;
 	}
 	free(h);
-	return 0;
+	return rc;
 }
 
 /* ---- root= ---- */
 
-/* The partition a /dev name or major:minor names; 0 if none. */
-static int dev_partition(const char *dev, char *disk, size_t size)
+/* What root= names, as the kernel's name_to_dev_t() reads it. */
+struct root_spec {
+	enum { ROOT_DEV, ROOT_NUMBER, ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID,
+	       ROOT_LOOP, ROOT_UNKNOWN } kind;
+	char family[8];		/* ROOT_DEV: "sd", "hd", "vd", "xvd" */
+	int disk;		/* ROOT_DEV, ROOT_NUMBER: 0 for the first disk */
+	int part;		/* 0: the whole disk */
+	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
+};
+
+static void parse_root(const char *root, struct root_spec *r)
 {
-	const char *prefixes[] = { "/dev/sd", "/dev/hd", "/dev/vd", "/dev/xvd" };
+	static const char *const families[] = { "xvd", "sd", "hd", "vd" };
+	static const struct { const char *prefix; int kind; } ids[] = {
+		{ "UUID=", ROOT_UUID }, { "LABEL=", ROOT_LABEL },
+		{ "PARTUUID=", ROOT_PARTUUID },
+		{ "/dev/disk/by-uuid/", ROOT_UUID },
+		{ "/dev/disk/by-label/", ROOT_LABEL },
+		{ "/dev/disk/by-partuuid/", ROOT_PARTUUID },
+	};
+	unsigned major, minor, hex;
+	char *end;
 
-	for (size_t i = 0; i < 4; i++) {
-		size_t n = strlen(prefixes[i]);
-		char *end;
-		long part;
-
-		if (strncmp(dev, prefixes[i], n) || !islower((unsigned char)dev[n]))
-			continue;
-		snprintf(disk, size, "%.*s", (int)n + 1, dev);
-		part = strtol(dev + n + 1, &end, 10);
-		if (end == dev + n + 1 || *end || dev[n] != 'a')
-			return dev[n] != 'a' ? -1 : 0;
-		return (int)part;
+	memset(r, 0, sizeof(*r));
+	r->kind = ROOT_UNKNOWN;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (strncmp(root, ids[i].prefix, strlen(ids[i].prefix)) == 0) {
+			r->kind = ids[i].kind;
+			r->value = root + strlen(ids[i].prefix);
+			return;
+		}
+	if (strncmp(root, "/dev/loop", 9) == 0) {
+		r->kind = ROOT_LOOP;
+		return;
 	}
-	return 0;
+	/* MAJOR:MINOR, or the old hexadecimal MAJOR*256+MINOR ("801").  sd
+	 * disks are major 8 with 16 minors each, IDE hd ones major 3 with 64. */
+	if (sscanf(root, "%u:%u", &major, &minor) == 2 ||
+	    ((hex = (unsigned)strtoul(root, &end, 16)), *root && !*end &&
+	     strlen(root) <= 4 && ((major = hex >> 8), (minor = hex & 0xff), 1))) {
+		if (major == 8 || major == 3) {
+			unsigned per = major == 8 ? 16 : 64;
+
+			r->kind = ROOT_NUMBER;
+			snprintf(r->family, sizeof(r->family), major == 8 ? "sd" : "hd");
+			r->disk = (int)(minor / per);
+			r->part = (int)(minor % per);
+		}
+		return;
+	}
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		size_t n = strlen(families[i]);
+		const char *d = root + 5 + n;
+
+		if (strncmp(root, "/dev/", 5) || strncmp(root + 5, families[i], n) ||
+		    !islower((unsigned char)d[0]))
+			continue;
+		r->kind = ROOT_DEV;
+		snprintf(r->family, sizeof(r->family), "%s", families[i]);
+		/* sda..sdz, then sdaa...: the letters make the disk number. */
+		r->disk = -1;
+		while (islower((unsigned char)*d))
+			r->disk = (r->disk + 1) * 26 + (*d++ - 'a');
+		r->part = *d ? (int)strtol(d, &end, 10) : 0;
+		if (*d && *end)
+			r->kind = ROOT_UNKNOWN;
+		return;
+	}
 }
 
 /* A filesystem by UUID= or LABEL=. */
@@ -239,10 +292,11 @@ static int partuuid(struct inspect *in, const char *val)
 static void root_device(struct inspect *in, const char *root)
 {
 	struct boot_entry *e = &in->entry;
-	char disk[32] = "", val[200];
+	struct root_spec r;
 	int part;
 
-	if (strncmp(root, "/dev/loop", 9) == 0) {
+	parse_root(root, &r);
+	if (r.kind == ROOT_LOOP) {
 		finding(in, FAIL, AREA_MENU, "root-loop",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: a loop device of the machine that "
@@ -250,39 +304,49 @@ static void root_device(struct inspect *in, const char *root)
 			"to mount root fs\"); use root=/dev/sdaN", root);
 		return;
 	}
-	if (strncmp(root, "UUID=", 5) == 0 || strncmp(root, "LABEL=", 6) == 0) {
-		snprintf(val, sizeof(val), "%.*s", (int)strcspn(root, "="), root);
-		part = fs_by_id(in, val, root + strlen(val) + 1);
+	if (r.kind == ROOT_UUID || r.kind == ROOT_LABEL) {
+		part = fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value);
 		finding(in, part && e->has_initrd ? OK : FAIL, AREA_MENU, "root-id",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s%s", root,
 			part ? "a filesystem of this disk" : "no filesystem of this disk has it",
 			e->has_initrd ? " (resolved by the initrd)"
 				      : "; without an initrd the kernel cannot "
-					"resolve UUID= or LABEL=");
+					"resolve a filesystem's UUID or LABEL");
 		return;
 	}
-	if (strncmp(root, "PARTUUID=", 9) == 0) {
-		part = partuuid(in, root + 9);
+	if (r.kind == ROOT_PARTUUID) {
+		part = partuuid(in, r.value);
 		finding(in, part ? OK : FAIL, AREA_MENU, "root-partuuid",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s", root,
 			part ? "names a partition of this disk"
-			     : "matches no partition of this disk (disk id and number)");
+			     : "matches no partition of this disk (its identifier "
+			       "and the partition's number)");
 		return;
 	}
-	part = dev_partition(root, disk, sizeof(disk));
-	if (part < 0 || (part == 0 && disk[0])) {
-		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
-			"kernel line root=%s: not the first partition table's "
-			"disk (this image boots as the only disk, %sa)", root,
-			disk[0] ? disk : "sd");
-		return;
-	}
-	if (!disk[0]) {
+	parse_root(root, &r);
+	if (r.kind == ROOT_UNKNOWN) {
 		finding(in, WARN, AREA_MENU, "root-unknown", NOTE(.path = in->menu.path),
 			"kernel line root=%s: not a device name grubinst can map "
 			"to a partition", root);
+		return;
+	}
+	if (r.disk > 0) {
+		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
+			"kernel line root=%s: partition %d of disk %d (%s%c), but this "
+			"image boots as the only disk, /dev/%sa (\"VFS: Unable to "
+			"mount root fs\")", root, r.part, r.disk + 1, r.family,
+			'a' + (r.disk < 26 ? r.disk : 25), r.family);
+		return;
+	}
+	part = r.part;
+	if (part == 0) {
+		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
+			"kernel line root=%s: the whole disk, not a partition: "
+			"the kernel finds no filesystem there (\"VFS: Unable to "
+			"mount root fs\"); use root=/dev/sda%d", root,
+			in->entry.partno > 0 ? in->entry.partno : 1);
 		return;
 	}
 	if (!ptable_find(&in->pt, part)) {
@@ -292,9 +356,9 @@ static void root_device(struct inspect *in, const char *root)
 			"(\"VFS: Unable to mount root fs\")", root, part);
 		return;
 	}
-	if (strncmp(disk, "/dev/hd", 7) == 0) {
-		bool gone = version_at_least(&in->kernel, 5, 14);
-		finding(in, gone || !in->kernel.version[0] ? FAIL : WARN, AREA_MENU,
+	if (strcmp(r.family, "hd") == 0) {
+		bool gone = version_at_least(&in->entry.k, 5, 14);
+		finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, AREA_MENU,
 			"root-hd",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s; libata names this disk sda, so "
@@ -307,11 +371,11 @@ static void root_device(struct inspect *in, const char *root)
 			part);
 		return;
 	}
-	if (strncmp(disk, "/dev/sd", 7))
+	if (strcmp(r.family, "sd"))
 		finding(in, WARN, AREA_MENU, "root-bus", NOTE(.path = in->menu.path),
 			"kernel line root=%s: exists only if the disk is attached "
 			"as %s (QEMU's default -hda is IDE: /dev/sda)", root,
-			strncmp(disk, "/dev/vd", 7) ? "a Xen disk" : "virtio");
+			strcmp(r.family, "vd") ? "a Xen disk" : "virtio");
 	else
 		finding(in, OK, AREA_MENU, "root", NOTE(.path = in->menu.path),
 			"kernel line root=%s: partition %d of this disk", root,
@@ -338,38 +402,231 @@ static void check_root_arg(struct inspect *in)
 /* The partition root= names, for the userspace checks; 0 if unknown. */
 int root_partition(struct inspect *in)
 {
-	char root[256], disk[32] = "";
-	unsigned major, minor;
-	int part;
+	struct root_spec r;
+	char root[256];
 
 	if (!cmdline_arg(in->entry.cmdline, "root", root, sizeof(root)))
 		return 0;
-	if (strncmp(root, "UUID=", 5) == 0)
-		return fs_by_id(in, "UUID", root + 5);
-	if (strncmp(root, "LABEL=", 6) == 0)
-		return fs_by_id(in, "LABEL", root + 6);
-	if (strncmp(root, "PARTUUID=", 9) == 0)
-		return partuuid(in, root + 9);
-	/* major:minor or the old hex "0801": sd is 8, hd 3 */
-	if (sscanf(root, "%u:%u", &major, &minor) == 2 ||
-	    (strlen(root) == 4 && sscanf(root, "%2x%2x", &major, &minor) == 2))
-		return (major == 8 || major == 3) && minor < 16 ? (int)minor : 0;
-	part = dev_partition(root, disk, sizeof(disk));
-	return part > 0 && ptable_find(&in->pt, part) ? part : 0;
+	parse_root(root, &r);
+	switch (r.kind) {
+	case ROOT_UUID:
+	case ROOT_LABEL:
+		return fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value);
+	case ROOT_PARTUUID:
+		return partuuid(in, r.value);
+	case ROOT_DEV:
+	case ROOT_NUMBER:
+		return r.disk == 0 && r.part > 0 && ptable_find(&in->pt, r.part)
+			       ? r.part : 0;
+	default:
+		return 0;
+	}
 }
 
 /* What GRUB loads: the kernel image of the default entry. */
+/* ---- the kernel's payload: what GRUB loads but does not look at ---- */
+
+#define KERNEL_MAX (64u * 1024 * 1024)
+#define OFF_SYSSIZE 0x1f4
+/* The CRC-32 the x86 build appends (arch/x86/boot/tools/build.c) came
+ * with boot protocol 2.10 (Linux 2.6.31).  */
+#define PROTOCOL_CRC 0x20a
+
+/* A signed kernel is a PE/COFF image whose certificate table sbsign
+ * appended at the end, after setting the table's entry and the PE
+ * checksum: the build's CRC covers the file as it was before.  Makes DATA
+ * that file again (of *LEN bytes); false when DATA is no such image.  */
+static bool strip_signature(uint8_t *data, size_t *len)
+{
+	size_t pe, opt, dir;
+	uint32_t cert_off, cert_size;
+
+	if (*len < 0x40 || memcmp(data, "MZ", 2))
+		return false;
+	pe = le32(data + 0x3c);
+	if (pe > *len - 24 - 240 || memcmp(data + pe, "PE\0\0", 4))
+		return false;
+	opt = pe + 24;
+	/* PE32+ (0x20b) keeps its data directories at 112, PE32 at 96. */
+	dir = opt + (le16(data + opt) == 0x20b ? 112 : 96);
+	if (le32(data + dir - 4) <= 4)
+		return false;		/* no certificate table entry */
+	cert_off = le32(data + dir + 32);
+	cert_size = le32(data + dir + 36);
+	if (!cert_size || cert_off >= *len || cert_size != *len - cert_off)
+		return false;
+	put_le32(data + opt + 64, 0);		/* CheckSum */
+	put_le32(data + dir + 32, 0);
+	put_le32(data + dir + 36, 0);
+	*len = cert_off;
+	return true;
+}
+
+static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
+			  const char *path)
+{
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0, declared;
+	unsigned setup;
+	bool signed_pe;
+	uint32_t want, got;
+
+	if (fs_read_file(&p->fs, ino, KERNEL_MAX, &data, &len, &err) ||
+	    len < OFF_XLOADFLAGS + 2) {
+		free(data);
+		return;
+	}
+	setup = data[OFF_SETUP_SECTS] ? data[OFF_SETUP_SECTS] : 4;
+	declared = (size_t)(setup + 1) * SECTOR_SIZE + (size_t)le32(data + OFF_SYSSIZE) * 16;
+	if (len < declared) {
+		finding(in, FAIL, AREA_MENU, "kernel-truncated",
+			NOTE(.path = path),
+			"%s is %zu bytes, but its boot header declares %zu (%u "
+			"setup sectors and the protected-mode code): the file was "
+			"cut short; GRUB loads it and the machine resets in the "
+			"kernel's decompressor", path, len, declared, setup);
+		free(data);
+		return;
+	}
+	if (in->entry.k.protocol < PROTOCOL_CRC) {
+		free(data);
+		return;
+	}
+	signed_pe = strip_signature(data, &len);
+	want = le32(data + len - 4);
+	got = (uint32_t)crc32(0, data, (uInt)(len - 4)) ^ 0xffffffffu;
+	if (want != got)
+		finding(in, FAIL, AREA_MENU, "kernel-corrupt", NOTE(.path = path),
+			"%s: the CRC-32 its build appended does not match its "
+			"bytes%s: the file changed after the build (a damaged "
+			"copy); GRUB loads it and its decompressor stops with "
+			"\"Decoding failed -- System halted\" or the machine resets",
+			path, signed_pe ? " (its signature set aside)" : "");
+	else
+		finding(in, OK, AREA_MENU, "kernel-crc", NOTE(.path = path),
+			"%s: the CRC-32 of its build matches%s", path,
+			signed_pe ? " (a signed kernel, its signature set aside)" : "");
+	free(data);
+}
+
+/* The drivers a kernel needs to mount root on QEMU's first IDE disk
+ * without an initrd: the PIIX IDE controller, libata, SCSI disks, and the
+ * root filesystem's driver.  */
+static const struct driver {
+	const char *config;	/* CONFIG_... */
+	const char *module;	/* modules.builtin's path, after kernel/ */
+} disk_drivers[] = {
+	{ "CONFIG_ATA", "drivers/ata/libata.ko" },
+	{ "CONFIG_ATA_PIIX", "drivers/ata/ata_piix.ko" },
+	{ "CONFIG_SCSI", "drivers/scsi/scsi_mod.ko" },
+	{ "CONFIG_BLK_DEV_SD", "drivers/scsi/sd_mod.ko" },
+	{ "CONFIG_EXT4_FS", "fs/ext4/ext4.ko" },
+};
+
+/* The text of FILE in the partition P (NULL when missing), at most 4 MiB. */
+static char *read_text(struct pfs *p, const char *file)
+{
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+	char *text;
+
+	if (!p || !p->ok)
+		return NULL;
+	walk_path(p, file, WALK_LINUX, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, 4u << 20, &data, &len, &err))
+		return NULL;
+	text = realloc(data, len + 1);
+	if (!text) {
+		free(data);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
+static bool built_in(const struct driver *d, const char *config,
+		     const char *builtin)
+{
+	char line[96];
+
+	if (builtin) {
+		snprintf(line, sizeof(line), "kernel/%s\n", d->module);
+		return strstr(builtin, line) != NULL;
+	}
+	snprintf(line, sizeof(line), "\n%s=y\n", d->config);
+	return strstr(config, line) || strncmp(config, line + 1, strlen(line) - 1) == 0;
+}
+
+/* A kernel with its disk drivers as modules needs an initrd to load them
+ * (Debian's do): without one it panics, "VFS: Cannot open root device".  */
+static void check_drivers(struct inspect *in)
+{
+	const struct boot_entry *e = &in->entry;
+	int root = root_partition(in);
+	struct pfs *rootfs = pfs_get(in, root ? root : e->partno);
+	struct pfs *bootfs = pfs_get(in, e->kernel_partno);
+	char path[200], missing[300] = "", *builtin, *config = NULL;
+	size_t n = 0;
+
+	if (e->has_initrd || !e->k.version[0] || e->k.multiboot)
+		return;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", e->k.version);
+	builtin = read_text(rootfs, path);
+	if (!builtin) {
+		snprintf(path, sizeof(path), "/boot/config-%s", e->k.version);
+		config = read_text(bootfs, path);
+	}
+	if (!builtin && !config) {
+		finding(in, WARN, AREA_MENU, "kernel-drivers-unknown", NOTE(.path = e->kernel),
+			"%s is started without an initrd; neither "
+			"/lib/modules/%s/modules.builtin nor /boot/config-%s is in "
+			"the image, so grubinst cannot tell whether it has its disk "
+			"and filesystem drivers built in", e->kernel, e->k.version,
+			e->k.version);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(disk_drivers) / sizeof(disk_drivers[0]); i++)
+		if (!built_in(&disk_drivers[i], config, builtin))
+			n += (size_t)snprintf(missing + n, n < sizeof(missing) ? sizeof(missing) - n : 0,
+					      "%s%s", n ? ", " : "", disk_drivers[i].config);
+	if (missing[0])
+		finding(in, FAIL, AREA_MENU, "kernel-no-initrd",
+			NOTE(.path = e->kernel),
+			"%s is started without an initrd, but has %s as modules "
+			"(%s): it cannot reach the IDE disk or its filesystem and "
+			"panics with \"VFS: Cannot open root device\"; add the "
+			"initrd built for it (initrd in the entry)", e->kernel,
+			missing, builtin ? path : path);
+	free(builtin);
+	free(config);
+}
+
+/* What GRUB loads but does not look at: the kernel file whole, and the
+ * drivers it brings.  */
 int check_kernel(struct inspect *in)
 {
-	if (!in->entry.valid)
+	struct walk w;
+	struct pfs *p;
+
+	if (!in->entry.valid || !in->entry.k.bzimage)
 		return 0;
-	return kernel_image(in) < 0 ? -1 : 0;
+	p = pfs_get(in, in->entry.kernel_partno);
+	walk_path(p, in->entry.kernel, WALK_GRUB, &w);
+	if (w.ino)
+		check_payload(in, p, w.ino, in->entry.kernel);
+	check_drivers(in);
+	return 0;
 }
 
 /* What the kernel looks for once GRUB started it: its root= device. */
 int check_root(struct inspect *in)
 {
-	if (in->entry.valid)
-		check_root_arg(in);
+	if (!in->entry.valid)
+		return 0;
+	check_root_arg(in);
+	in->linux_root = root_partition(in);
 	return 0;
 }

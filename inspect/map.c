@@ -91,7 +91,7 @@ static void add_boot_area(struct inspect *in, struct layout *l)
 {
 	uint64_t first = image_sectors(&in->img);
 
-	add(l, 0, 0, 0, "MBR: %s%s", in->have_mbr ? in->boot.name ? in->boot.name
+	add(l, 0, 0, 0, "MBR: %s%s", in->have_mbr ? in->mbr_code ? in->mbr_code
 						    : "boot sector" : "?",
 	    in->have_table ? " + partition table" : "");
 	for (int i = 0; in->have_table && i < in->pt.count; i++)

@@ -4,12 +4,20 @@
  *   - CRs are dropped, tabs become spaces, "\\\n" joins lines; a '#' is a
  *     comment only as the first non-blank character of a line;
  *   - a command name ends at a space, a tab or '=' ("timeout=5" works);
+ *   - a command GRUB does not know is skipped as the menu is read, in an
+ *     entry as before the first title: no message;
  *   - before the first title only menu commands run (default, timeout,
  *     fallback, serial, terminal...); others are ignored silently;
- *   - a title with no commands is dropped; unknown commands in an entry
- *     stop it with "Error 27: Unrecognized command" when it boots;
+ *   - in an entry, a known command that is no command-line one (timeout)
+ *     stops it with "Error 27: Unrecognized command" when it runs;
+ *   - a title with no commands is dropped;
  *   - a menu that cannot be opened, or has no entries, gives the "grub>"
  *     command line and no error message.
+ * The boot itself (stage2.c run_menu, cmdline.c run_script): without a
+ * timeout GRUB waits at the menu for a key.  The default entry runs (for
+ * "default saved", the number in /boot/grub/default); an error stops it,
+ * and the "fallback" entries are tried in turn, without a key press; an
+ * entry that loads no kernel returns to the menu, which then waits.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -185,8 +193,12 @@ static void run_global(struct inspect *in, const char *name, const char *args,
 		if (parse_int(args, &v))
 			m->timeout = v;
 	} else if (strcmp(name, "fallback") == 0) {
-		if (parse_int(args, &v))
-			m->fallback = v;
+		/* fallback_func: up to 8 numbers, each parsed in turn. */
+		m->nfallback = 0;
+		while (*args && m->nfallback < 8 && parse_int(args, &v)) {
+			m->fallback[m->nfallback++] = v;
+			args = next_word(args);
+		}
 	} else if (strcmp(name, "serial") == 0) {
 		m->serial = true;
 	} else if (strcmp(name, "terminal") == 0) {
@@ -250,14 +262,15 @@ static void parse_line(struct inspect *in, const char *text, int line)
 
 	if (flags & C_TITLE) {
 		add_entry(in, args_of(text), line);
-	} else if (m->nentries) {
-		/* Stored as is; unknown ones fail only when the entry boots. */
-		add_command(in, text, line);
 	} else if (!flags) {
 		finding(in, WARN, AREA_MENU, "menu-unknown-command",
 			NOTE(.path = m->path),
 			"%s line %d: GRUB 0.97 has no command \"%s\"; it skips "
-			"the line", m->path, line, name);
+			"the line as it reads the menu%s", m->path, line, name,
+			m->nentries ? " (the entry runs without it)" : "");
+	} else if (m->nentries) {
+		/* Stored as is; a menu-only command fails when it runs. */
+		add_command(in, text, line);
 	} else if (flags & C_MENU) {
 		run_global(in, name, args_of(text), line);
 	} else {
@@ -277,7 +290,6 @@ static void parse_menu(struct inspect *in, const uint8_t *data, size_t len)
 	if (!text)
 		return;
 	in->menu.timeout = -1;
-	in->menu.fallback = -1;
 	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
 		if (!text[0])
 			continue;
@@ -464,46 +476,76 @@ static int read_menu(struct inspect *in, const char *menu_path, uint8_t **data,
 
 /* ---- the entries ---- */
 
-static int check_file(struct inspect *in, const struct menu_entry *e,
+/* What running an entry leads to (cmdline.c run_script). */
+enum outcome {
+	RUN_FAILS,		/* an error: GRUB tries the next fallback */
+	RUN_NO_KERNEL,		/* ends without a kernel: back to the menu */
+	RUN_BOOTS,		/* a kernel GRUB loads, booted */
+	RUN_CHAINLOADS,		/* a boot sector, jumped to */
+};
+
+/* The partition (or the whole disk, 0) an entry's file is on and the
+ * path in it: "(hd0,1)/x", "/x" in ROOT, or a block list "+1"/"0+1".  */
+static int entry_file(struct inspect *in, const struct menu_entry *e,
 		      const char *what, const char *name, int root,
 		      enum grubinst_severity sev, int *partno, char *path,
 		      size_t size)
 {
 	const char *rel;
-	struct walk w;
-	struct pfs *p;
 	int err = grub_file(in, name, root, partno, &rel);
 	char file[300];
 
 	snprintf(path, size, "%.*s", (int)strcspn(rel, " \t"), rel);
 	snprintf(file, sizeof(file), "%.*s", (int)strcspn(name, " \t"), name);
-	if (!err && *partno == 0)
-		err = GERR_NO_PART;
-	if (err) {
+	if (!err && *partno == 0 && path[0] == '/')
+		err = GERR_FSYS_MOUNT;	/* a file of the whole disk */
+	if (err == 1 && (isdigit((unsigned char)path[0]) || path[0] == '+'))
+		err = 0;		/* a block list */
+	if (err)
 		finding(in, sev, AREA_MENU, "menu-bad-path",
 			NOTE(.path = in->menu.path, .grub_error = err),
 			"entry \"%s\": %s %s cannot be opened: GRUB says "
 			"\"Error %d\" (see grubinst --explain %d)",
 			e->title, what, file, err, err);
-		return err;
+	return err;
+}
+
+/* A kernel or initrd file by name, as GRUB's ext2 reader opens it. */
+static int open_file(struct inspect *in, const struct menu_entry *e,
+		     const char *what, int partno, const char *path,
+		     enum grubinst_severity sev, struct walk *w, struct pfs **pp)
+{
+	const struct partition *part = ptable_find(&in->pt, partno);
+	struct pfs *p = pfs_get(in, partno);
+	bool kernel = strcmp(what, "kernel") == 0;
+
+	*pp = p;
+	if (part && p && p->ok && !grub_mounts_type(part->type)) {
+		struct rule_target t;
+		struct verdict v;
+
+		pfs_target(p, true, &t);
+		rule_part_type(&t, &v);
+		v.severity = sev;
+		text_printf(v.message, sizeof(v.message), "entry \"%s\": %s "
+			    "(hd0,%d)%s: partition %d has type 0x%02x, which "
+			    "GRUB 0.97 does not mount: \"Error 17: Cannot mount "
+			    "selected partition\"", e->title, what, partno - 1,
+			    path, partno, part->type);
+		finding_verdict(in, AREA_MENU, &v, NULL);
+		return GERR_FSYS_MOUNT;
 	}
-	p = pfs_get(in, *partno);
-	walk_path(p, path, WALK_GRUB, &w);
-	if (!w.ino) {
-		finding(in, sev, AREA_MENU, strcmp(what, "kernel") ? "menu-initrd-missing"
-								 : "menu-kernel-missing",
-			NOTE(.path = path, .grub_error = w.error,
-			     .fix = p && p->ok
-				? fixf(in, "debugfs -w -R 'write %s %s' 'IMAGE?offset=%llu'",
-				       strcmp(what, "kernel") ? "INITRD" : "VMLINUZ", path,
-				       (unsigned long long)(p->part->start * SECTOR_SIZE))
-				: NULL),
+	walk_path(p, path, WALK_GRUB, w);
+	if (!w->ino) {
+		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
+						   : "menu-initrd-missing",
+			NOTE(.path = path, .grub_error = w->error),
 			"entry \"%s\": %s (hd0,%d)%s: %s: GRUB stops with "
-			"\"Error %d\"", e->title, what, *partno - 1, path, w.why,
-			w.error);
-		return w.error;
+			"\"Error %d\"", e->title, what, partno - 1, path, w->why,
+			w->error);
+		return w->error;
 	}
-	if (!file_readable_by_grub(in, p, path, &w, AREA_MENU))
+	if (!file_readable_by_grub(in, p, path, w, AREA_MENU))
 		return GERR_OUTSIDE_PART;
 	return 0;
 }
@@ -519,8 +561,8 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 		e_no = GERR_DEV_FORMAT;
 	else if (drive == -1 || drive > 0)
 		e_no = GERR_NO_DISK;
-	else if (part < 0 || !(p = part_by_grub(in, part)))
-		e_no = part < 0 ? GERR_FSYS_MOUNT : GERR_NO_PART;
+	else if (part >= 0 && !(p = part_by_grub(in, part)))
+		e_no = GERR_NO_PART;
 	if (e_no) {
 		finding(in, sev, AREA_MENU, "menu-root",
 			NOTE(.path = in->menu.path, .grub_error = e_no),
@@ -528,47 +570,131 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 			e->title, args,
 			e_no == GERR_NO_DISK ? "this image is the only disk (hd0)"
 			: e_no == GERR_NO_PART ? "no such partition on this disk"
-			: e_no == GERR_FSYS_MOUNT ? "the whole disk has no filesystem"
-						  : "not a GRUB device name",
+					       : "not a GRUB device name",
 			e_no);
 		return e_no;
 	}
-	*root = p->number;
+	/* real_root_func ignores "Error 17": a partition GRUB cannot mount
+	 * (or the whole disk) is a root for chainloader and makeactive.  */
+	*root = p ? p->number : 0;
 	return 0;
 }
 
-static int mountable(struct inspect *in, const struct menu_entry *e, int root,
-		     enum grubinst_severity sev)
+/* chainloader [--force] FILE: GRUB reads the first sector of FILE, which
+ * must end in 55 AA unless forced, and jumps to it.  Code in it: not all
+ * zeros (what it does then is not followed).  */
+static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
+			      const char *args, int root,
+			      enum grubinst_severity sev, struct boot_entry *be)
 {
-	const struct partition *p = ptable_find(&in->pt, root);
-	struct pfs *f = pfs_get(in, root);
+	bool force = strncmp(args, "--force", 7) == 0;
+	uint8_t sector[SECTOR_SIZE];
+	char path[256];
+	uint64_t at = 0;
+	int partno, err, rc;
 
-	if (p && grub_mounts_type(p->type) && f && f->ok)
-		return 0;
-	finding(in, sev, AREA_MENU, "menu-root-mount",
-		NOTE(.path = in->menu.path, .grub_error = GERR_FSYS_MOUNT,
-		     .fix = p && f && f->ok
-			? fixf(in, "sfdisk --part-type IMAGE %d 83", p->number) : NULL),
-		"entry \"%s\": partition %d %s: \"Error 17: Cannot mount "
-		"selected partition\"", e->title, root,
-		f && f->ok ? "has a type GRUB's ext2 reader refuses"
-			   : "has no ext2 filesystem");
-	return GERR_FSYS_MOUNT;
+	if (force)
+		args = next_word(args);
+	err = entry_file(in, e, "chainloader", args, root, sev, &partno, path,
+			 sizeof(path));
+	if (err)
+		return RUN_FAILS;
+	if (path[0] == '/') {
+		finding(in, WARN, AREA_MENU, "menu-chainload",
+			NOTE(.path = path),
+			"entry \"%s\" chainloads the file %s: not followed further",
+			e->title, path);
+		be->partno = partno;
+		return RUN_CHAINLOADS;
+	}
+	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk). */
+	if (path[0] != '+')
+		at = strtoull(path, NULL, 10);
+	if (partno) {
+		const struct partition *p = ptable_find(&in->pt, partno);
+		at += p ? p->start : 0;
+	}
+	rc = read_sectors(in, at, sector, 1);
+	if (rc < 0)
+		return RUN_FAILS;
+	if (rc || (!force && le16(sector + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)) {
+		finding(in, sev, AREA_MENU, "menu-chainload-signature",
+			NOTE(AT(at), .grub_error = GERR_EXEC_FORMAT),
+			"entry \"%s\": chainloader %s: sector %llu %s: \"Error 13: "
+			"Invalid or unsupported executable format\"", e->title, args,
+			(unsigned long long)at,
+			rc ? "lies past the end of the image" : "does not end in 55 AA");
+		return RUN_FAILS;
+	}
+	{
+		struct bootcode b;
+
+		identify_bootcode(sector, &b);
+		if (b.kind == BOOT_EMPTY) {
+			finding(in, sev, AREA_MENU, "menu-chainload-empty",
+				NOTE(AT(at)),
+				"entry \"%s\": chainloader %s: sector %llu ends in 55 "
+				"AA but holds no code (all zeros): the machine hangs "
+				"there", e->title, args, (unsigned long long)at);
+			return RUN_FAILS;
+		}
+		finding(in, WARN, AREA_MENU, "menu-chainload", NOTE(AT(at)),
+			"entry \"%s\" chainloads sector %llu (%s): what that code "
+			"boots is not followed", e->title, (unsigned long long)at,
+			b.name);
+	}
+	be->partno = partno;
+	return RUN_CHAINLOADS;
 }
 
-/* Runs an entry's commands the way run_script would, without booting. */
-static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
+static int load_kernel(struct inspect *in, const struct menu_entry *e,
+		       const char *args, enum grubinst_severity sev,
+		       struct boot_entry *be)
+{
+	char path[256];
+	struct walk w;
+	struct pfs *p;
+	int partno, err;
+
+	while (strncmp(args, "--", 2) == 0)
+		args = next_word(args);	/* --type=, --no-mem-option */
+	err = entry_file(in, e, "kernel", args, be->partno, sev, &partno, path,
+			 sizeof(path));
+	if (!err && !isdigit((unsigned char)path[0]) && path[0] != '+')
+		err = open_file(in, e, "kernel", partno, path, sev, &w, &p);
+	else if (!err)
+		return 0;	/* a block list: not checked further */
+	if (err)
+		return err;
+	err = kernel_check_load(in, p, w.ino, EXT2_I_SIZE(&w.inode), path, sev,
+				&be->k);
+	if (err)
+		return err;
+	be->kernel_partno = partno;
+	text_copy(be->kernel, sizeof(be->kernel), path);
+	args += strcspn(args, " \t");
+	args += strspn(args, " \t");
+	text_copy(be->cmdline, sizeof(be->cmdline), args);
+	return 0;
+}
+
+/* Runs an entry's commands the way run_script would, without booting;
+ * its findings at SEV.  */
+static enum outcome run_entry(struct inspect *in, int idx,
+			      enum grubinst_severity sev, struct boot_entry *be)
 {
 	const struct menu_entry *e = &in->menu.entry[idx];
-	struct boot_entry be = { .partno = in->menu.root };
 	bool kernel = false;
-	char name[64], path[256];
+	char name[64];
 
+	memset(be, 0, sizeof(*be));
+	be->index = idx;
+	be->partno = in->menu.root;
 	for (int i = 0; i < e->ncmd; i++) {
 		const char *text = e->cmd[i].text, *args = args_of(text);
-		int flags = command_of(text, name, sizeof(name)), partno;
+		int flags = command_of(text, name, sizeof(name)), partno, err;
 
-		if (!flags || !(flags & C_CMDLINE)) {
+		if (!(flags & C_CMDLINE)) {
 			finding(in, sev, AREA_MENU, "menu-unknown-command",
 				NOTE(.path = in->menu.path,
 				     .grub_error = GERR_UNRECOGNIZED),
@@ -576,25 +702,16 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 				"GRUB 0.97 runs in an entry: \"Error 27: "
 				"Unrecognized command\"", e->title, e->cmd[i].line,
 				name);
-			return;
+			return RUN_FAILS;
 		}
 		if (strcmp(name, "root") == 0 || strcmp(name, "rootnoverify") == 0) {
-			if (root_of(in, e, args, sev, &be.partno) ||
-			    (strcmp(name, "root") == 0 &&
-			     mountable(in, e, be.partno, sev)))
-				return;
+			if (root_of(in, e, args, sev, &be->partno))
+				return RUN_FAILS;
 		} else if (strcmp(name, "kernel") == 0) {
-			while (strncmp(args, "--", 2) == 0)
-				args = next_word(args);	/* --type=, --no-mem-option */
-			if (check_file(in, e, "kernel", args, be.partno, sev,
-				       &partno, path, sizeof(path)))
-				return;
+			err = load_kernel(in, e, args, sev, be);
+			if (err)
+				return err < 0 ? RUN_FAILS : RUN_FAILS;
 			kernel = true;
-			be.partno = partno;
-			snprintf(be.kernel, sizeof(be.kernel), "%s", path);
-			args += strcspn(args, " \t");
-			args += strspn(args, " \t");
-			snprintf(be.cmdline, sizeof(be.cmdline), "%s", args);
 		} else if (strcmp(name, "initrd") == 0) {
 			if (!kernel) {
 				finding(in, sev, AREA_MENU, "menu-initrd-first",
@@ -603,28 +720,76 @@ static void check_entry(struct inspect *in, int idx, enum grubinst_severity sev)
 					"entry \"%s\": initrd comes before kernel: "
 					"\"Error 19: Linux kernel must be loaded "
 					"before initrd\"", e->title);
-				return;
+				return RUN_FAILS;
 			}
-			if (check_file(in, e, "initrd", args, be.partno, sev,
-				       &partno, be.initrd, sizeof(be.initrd)))
-				return;
-			be.has_initrd = true;
+			{
+				char path[256];
+				struct walk w;
+				struct pfs *p;
+
+				if (entry_file(in, e, "initrd", args, be->partno, sev,
+					       &partno, path, sizeof(path)) ||
+				    open_file(in, e, "initrd", partno, path, sev, &w, &p))
+					return RUN_FAILS;
+				text_copy(be->initrd, sizeof(be->initrd), path);
+				be->has_initrd = true;
+			}
+		} else if (strcmp(name, "chainloader") == 0) {
+			return chainload(in, e, args, be->partno, sev, be);
+		} else if (strcmp(name, "boot") == 0) {
+			break;
 		}
 	}
 	if (!kernel) {
 		finding(in, sev, AREA_MENU, "menu-no-kernel", NOTE(.path = in->menu.path),
 			"entry \"%s\" loads no kernel: GRUB runs it and returns "
-			"to the menu", e->title);
-		return;
+			"to the menu, which then waits for a key", e->title);
+		return RUN_NO_KERNEL;
 	}
-	be.valid = true;
-	if (idx == in->menu.default_entry)
-		in->entry = be;
-	finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
-		"entry %d \"%s\"%s: kernel (hd0,%d)%s%s%s", idx, e->title,
-		idx == in->menu.default_entry ? " (default)" : "",
-		be.partno - 1, be.kernel, be.has_initrd ? ", initrd " : "",
-		be.has_initrd ? be.initrd : "");
+	be->valid = true;
+	return RUN_BOOTS;
+}
+
+/* "default saved": the number in "default" beside the menu file
+ * (stage2.c cmain reads its first 10 bytes).  */
+static int saved_entry(struct inspect *in)
+{
+	char path[300], buf[11] = "";
+	const char *slash = strrchr(in->menu.path, '/');
+	struct pfs *p = pfs_get(in, in->menu.partno);
+	size_t got = 0;
+	struct walk w;
+
+	snprintf(path, sizeof(path), "%.*sdefault",
+		 slash ? (int)(slash - in->menu.path + 1) : 0, in->menu.path);
+	walk_path(p, path, WALK_GRUB, &w);
+	if (!w.ino || read_head(p, w.ino, (uint8_t *)buf, 10, &got) < 0)
+		return 0;
+	buf[got] = '\0';
+	return atoi(buf) >= 0 ? atoi(buf) : 0;
+}
+
+/* The order GRUB tries entries in: the default (or the first fallback
+ * if the default is no entry), then the fallbacks.  */
+static int boot_order(struct inspect *in, int *order)
+{
+	struct menu *m = &in->menu;
+	int fb[8], nfb = 0, n = 0, start, next = 0;
+
+	for (int i = 0; i < m->nfallback; i++)
+		if (m->fallback[i] >= 0 && m->fallback[i] < m->nentries)
+			fb[nfb++] = m->fallback[i];
+	start = m->default_saved ? saved_entry(in) : m->default_entry;
+	if (start >= m->nentries) {
+		finding(in, WARN, AREA_MENU, "menu-default", NOTE(.path = m->path),
+			"\"default %d\" but the menu has %d entries: GRUB boots "
+			"entry %d instead", start, m->nentries, nfb ? fb[0] : 0);
+		start = nfb ? fb[next++] : 0;
+	}
+	order[n++] = start;
+	while (next < nfb)
+		order[n++] = fb[next++];
+	return n;
 }
 
 static void check_globals(struct inspect *in)
@@ -633,21 +798,18 @@ static void check_globals(struct inspect *in)
 
 	if (m->default_saved)
 		finding(in, OK, AREA_MENU, "menu-default-saved", NOTE(.path = m->path),
-			"\"default saved\": the entry saved in /boot/grub/default "
-			"boots (entry 0 assumed here)");
-	if (m->default_entry >= m->nentries) {
-		finding(in, WARN, AREA_MENU, "menu-default",
-			NOTE(.path = m->path),
-			"\"default %d\" but the menu has %d entries: GRUB boots "
-			"entry %d instead", m->default_entry, m->nentries,
-			m->fallback >= 0 && m->fallback < m->nentries ? m->fallback : 0);
-		m->default_entry = m->fallback >= 0 && m->fallback < m->nentries
-					   ? m->fallback : 0;
-	}
+			"\"default saved\": entry %d boots, as %.*sdefault says",
+			saved_entry(in),
+			strrchr(m->path, '/') ? (int)(strrchr(m->path, '/') - m->path + 1) : 0,
+			m->path);
 	if (m->timeout < 0)
-		finding(in, WARN, AREA_MENU, "menu-no-timeout", NOTE(.path = m->path),
-			"no \"timeout\": GRUB waits at the menu for a key press "
-			"forever");
+		finding(in, FAIL, AREA_MENU, "menu-no-timeout",
+			NOTE(.path = m->path,
+			     .fix = "grubinst --replace-menu --timeout 5 IMAGE"),
+			"%s has no \"timeout\": GRUB shows the menu and waits for "
+			"a key forever, so an unattended machine never boots "
+			"(add \"timeout 5\" to it, or let the fix write a new "
+			"menu for the kernels in /boot)", m->path);
 	if (m->terminal_serial && !m->serial)
 		finding(in, WARN, AREA_MENU, "menu-serial",
 			NOTE(.path = m->path),
@@ -659,20 +821,75 @@ static void check_globals(struct inspect *in)
 			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
 }
 
+/* Tries the entries in boot order quietly until one boots (or returns
+ * to the menu), then says what happens: the failures on the way are
+ * warnings when a later entry boots, failures when none does.  */
+static void run_boot(struct inspect *in)
+{
+	int order[9], n = boot_order(in, order), decisive = -1;
+	enum outcome out = RUN_FAILS;
+	struct boot_entry be;
+	bool on_path[MENU_MAX_ENTRIES] = { false };
+
+	in->mute++;
+	for (int i = 0; i < n && decisive < 0; i++) {
+		out = run_entry(in, order[i], FAIL, &be);
+		if (out != RUN_FAILS)
+			decisive = i;
+	}
+	in->mute--;
+	for (int i = 0; i < n; i++) {
+		bool booted = i == decisive && (out == RUN_BOOTS || out == RUN_CHAINLOADS);
+		bool boots_later = decisive >= 0 && i < decisive &&
+				   (out == RUN_BOOTS || out == RUN_CHAINLOADS);
+		enum outcome o;
+
+		on_path[order[i]] = true;
+		o = run_entry(in, order[i], boots_later ? WARN : FAIL, &be);
+		if (booted && o == RUN_BOOTS) {
+			in->entry = be;
+			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
+				"entry %d \"%s\" boots%s: kernel (hd0,%d)%s%s%s",
+				order[i], in->menu.entry[order[i]].title,
+				i ? " (a fallback)" : "", be.kernel_partno - 1,
+				be.kernel, be.has_initrd ? ", initrd " : "",
+				be.has_initrd ? be.initrd : "");
+		}
+		if (boots_later)
+			finding(in, WARN, AREA_MENU, "menu-fallback",
+				NOTE(.path = in->menu.path),
+				"entry %d \"%s\" fails; GRUB falls back to entry %d "
+				"(the menu's \"fallback\")", order[i], in->menu.entry[order[i]].title,
+				order[i + 1]);
+		if (i == decisive)
+			break;
+	}
+	/* The other entries, for the record: a user may choose them. */
+	for (int i = 0; i < in->menu.nentries; i++) {
+		if (on_path[i])
+			continue;
+		if (run_entry(in, i, WARN, &be) == RUN_BOOTS)
+			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
+				"entry %d \"%s\": kernel (hd0,%d)%s%s%s", i,
+				in->menu.entry[i].title, be.kernel_partno - 1,
+				be.kernel, be.has_initrd ? ", initrd " : "",
+				be.has_initrd ? be.initrd : "");
+	}
+}
+
 void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
 {
 	parse_menu(in, data, len);
 	if (in->menu.nentries == 0) {
 		finding(in, FAIL, AREA_MENU, "menu-no-entries",
 			NOTE(.path = in->menu.path,
-			     .fix = "grubinst --kernel /boot/vmlinuz IMAGE"),
+			     .fix = "grubinst --replace-menu IMAGE"),
 			"%s has no usable entry (no title with commands): GRUB "
 			"shows the \"grub>\" command line", in->menu.path);
 		return;
 	}
 	check_globals(in);
-	for (int i = 0; i < in->menu.nentries; i++)
-		check_entry(in, i, i == in->menu.default_entry ? FAIL : WARN);
+	run_boot(in);
 }
 
 int check_menu(struct inspect *in)

@@ -61,7 +61,7 @@ static int read_mbr(struct inspect *in)
 			(unsigned long long)(in->img.size % SECTOR_SIZE));
 	if (le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE) {
 		finding(in, FAIL, AREA_DISK, "mbr-signature",
-			NOTE(AT(0), .fix = "sfdisk IMAGE && grubinst IMAGE"),
+			NOTE(AT(0), .refuses_install = true),
 			"sector 0 does not end in 55 AA: the BIOS will not boot "
 			"this disk (SeaBIOS: \"Boot failed: not a bootable "
 			"disk\") and there is no MBR partition table");
@@ -84,7 +84,7 @@ static int read_table(struct inspect *in)
 	}
 	finding(in, FAIL, AREA_DISK, err.cause == GI_CAUSE_GPT ? "ptable-gpt"
 							    : "ptable-none",
-		NOTE(AT(0), .fix = "sfdisk --label dos IMAGE"),
+		NOTE(AT(0), .refuses_install = true),
 		"%s: GRUB Legacy finds no partition to boot from", err.msg);
 	return 0;
 }
@@ -103,7 +103,7 @@ static void check_logicals(struct inspect *in)
 		if (!p->logical || partition_inside(p, c))
 			continue;
 		finding(in, WARN, AREA_DISK, "part-outside-extended",
-			NOTE(AT(p->start), .fix = "sfdisk IMAGE"),
+			NOTE(AT(p->start)),
 			"partition %d (sectors %llu..%llu) is not inside the "
 			"extended partition %d (sectors %llu..%llu) whose chain "
 			"names it: Linux and GRUB use it, but fdisk reports the "
@@ -133,12 +133,16 @@ static void check_overlaps(struct inspect *in)
 				continue;
 			if (b->container && a->logical)
 				continue;
-			finding(in, FAIL, AREA_DISK, "part-overlap",
+			/* Reading works: a boot reads what is there.  The
+			 * hazard is every write after it.  */
+			finding(in, WARN, AREA_DISK, "part-overlap",
 				NOTE(AT(a->start > b->start ? a->start : b->start),
-				     .fix = "sfdisk IMAGE"),
+				     .refuses_install = true),
 				"partitions %d (sectors %llu..%llu) and %d "
 				"(sectors %llu..%llu) overlap: writing one "
-				"overwrites the other's filesystem",
+				"overwrites the other's filesystem (booting reads "
+				"and does not care; the first write there does "
+				"damage, and grubinst refuses to install)",
 				a->number, (unsigned long long)a->start,
 				(unsigned long long)(a->start + a->size - 1),
 				b->number, (unsigned long long)b->start,
@@ -172,14 +176,14 @@ static void check_partition(struct inspect *in, const struct partition *p)
 	}
 	if (p->start == 0) {
 		finding(in, FAIL, AREA_DISK, "part-in-mbr",
-			NOTE(AT(0), .fix = "sfdisk IMAGE"),
+			NOTE(AT(0), .refuses_install = true),
 			"partition %d starts at sector 0, on top of the MBR: "
 			"its filesystem and the boot code overwrite each other",
 			p->number);
 	}
 	if (end > image_sectors(&in->img))
 		finding(in, WARN, AREA_DISK, "part-past-end",
-			NOTE(AT(image_sectors(&in->img)),
+			NOTE(AT(image_sectors(&in->img)), .refuses_install = true,
 			     .fix = fixf(in, "truncate -s %llu IMAGE",
 					 (unsigned long long)(end * SECTOR_SIZE))),
 			"partition %d (sectors %llu..%llu) runs past the end of "
@@ -214,6 +218,14 @@ static void check_partition(struct inspect *in, const struct partition *p)
 	}
 }
 
+/* The partition to mark active: the one an install goes to. */
+static int boot_candidate(const struct inspect *in)
+{
+	const struct partition *p = rule_boot_partition(&in->pt);
+
+	return p ? p->number : 1;
+}
+
 static void check_active(struct inspect *in)
 {
 	int active = 0, primaries = 0;
@@ -226,13 +238,15 @@ static void check_active(struct inspect *in)
 	}
 	if (primaries && active == 0)
 		finding(in, WARN, AREA_DISK, "part-no-active",
-			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			NOTE(AT(0), .fix = fixf(in, "sfdisk --activate IMAGE %d",
+					      boot_candidate(in))),
 			"no partition is marked active: GRUB's stage1 and "
 			"SeaBIOS do not care, but some BIOSes skip such a disk "
 			"and MBR code that chains the active partition stops");
 	else if (active > 1)
 		finding(in, WARN, AREA_DISK, "part-many-active",
-			NOTE(AT(0), .fix = "sfdisk --activate IMAGE 1"),
+			NOTE(AT(0), .fix = fixf(in, "sfdisk --activate IMAGE %d",
+					      boot_candidate(in))),
 			"%d partitions are marked active: MBR code that chains "
 			"the active partition refuses (\"Multiple active "
 			"partitions\") and some BIOSes reject the table",
@@ -267,14 +281,14 @@ int check_partitions(struct inspect *in)
 		return 0;
 	if (in->pt.count == 0) {
 		finding(in, FAIL, AREA_DISK, "part-none",
-			NOTE(AT(0), .fix = "sfdisk IMAGE"),
+			NOTE(AT(0), .refuses_install = true),
 			"the partition table is empty: GRUB Legacy has no "
 			"filesystem to read stage2 and the menu from");
 		return 0;
 	}
 	if (in->pt.loop_after)
 		finding(in, WARN, AREA_DISK, "ptable-loop",
-			NOTE(AT(0)),
+			NOTE(AT(0), .refuses_install = true),
 			"the chain of logical partitions loops: the extended boot "
 			"record after partition %d links back to an earlier one; "
 			"partitioning tools and the kernel list phantom copies of "

@@ -19,11 +19,13 @@ static const struct check {
 	{ "partitions", check_partitions, true, SCOPE_GRUB },	/* partitions.c */
 	{ "bootcode", check_bootcode, true, SCOPE_GRUB },	/* bootcode.c */
 	{ "chain", check_chain, true, SCOPE_GRUB },		/* chain.c */
-	{ "blocks", check_blocks, false, SCOPE_LINUX },		/* blocks.c */
 	{ "fsfeatures", check_fs_features, false, SCOPE_GRUB },	/* fsfeatures.c */
 	{ "menu", check_menu, false, SCOPE_GRUB },		/* menu.c */
-	{ "kernel", check_kernel, false, SCOPE_GRUB },		/* kernel.c */
+	{ "kernel", check_kernel, false, SCOPE_LINUX },		/* kernel.c */
 	{ "root", check_root, false, SCOPE_LINUX },		/* kernel.c */
+	/* After root: whether Linux mounts a filesystem decides how bad
+	 * its blocks past the partition end are.  */
+	{ "blocks", check_blocks, false, SCOPE_LINUX },		/* blocks.c */
 	{ "userspace", check_userspace, false, SCOPE_LINUX },	/* userspace.c */
 };
 
@@ -31,14 +33,19 @@ static const struct check {
  * one finds that the image cannot be read: -1, and IN->fatal says why.  */
 int inspect_run(struct inspect *in, bool map_only)
 {
+	int rc = 0;
+
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		if (map_only && !checks[i].map)
 			continue;
 		in->check_scope = checks[i].scope;
-		if (checks[i].run(in) < 0)
-			return -1;
+		if (checks[i].run(in) < 0) {
+			rc = -1;
+			break;
+		}
 	}
-	return 0;
+	findings_deliver(in);
+	return rc;
 }
 
 int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,

@@ -64,12 +64,30 @@ void rule_shrink_fix(const struct rule_target *t, char *buf, size_t size)
 	unsigned long long fs_sectors = fs_blocks(t->fs) * spb;
 
 	snprintf(buf, size,
-		 "dd if=IMAGE of=part%d.img bs=512 skip=%llu count=%llu && "
-		 "e2fsck -fp part%d.img && resize2fs part%d.img %llu && "
-		 "dd if=part%d.img of=IMAGE bs=512 seek=%llu conv=notrunc",
-		 p->number, (unsigned long long)p->start, fs_sectors, p->number,
-		 p->number, (unsigned long long)(t->sectors / spb), p->number,
+		 "t=$(mktemp) && "
+		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu count=%llu status=none && "
+		 "{ e2fsck -fp \"$t\" || [ $? -eq 1 ]; } && resize2fs \"$t\" %llu && "
+		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
+		 "rm \"$t\"",
+		 (unsigned long long)p->start, fs_sectors,
+		 (unsigned long long)(t->sectors / spb),
 		 (unsigned long long)p->start);
+}
+
+/* Not e2fsck 'IMAGE?offset=N' in place: once it has replayed a journal it
+ * opens the filesystem again without the offset and fails ("Bad magic
+ * number in super-block"), leaving the journal half replayed.  Its exit
+ * status 1 means "repaired".  */
+void rule_fsck_fix(const struct partition *p, uint64_t sectors, char *buf,
+		   size_t size)
+{
+	snprintf(buf, size,
+		 "t=$(mktemp) && "
+		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu count=%llu status=none && "
+		 "{ e2fsck -fy \"$t\" || [ $? -eq 1 ]; } && "
+		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
+		 "rm \"$t\"", (unsigned long long)p->start,
+		 (unsigned long long)sectors, (unsigned long long)p->start);
 }
 
 bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
@@ -82,7 +100,7 @@ bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
 	if (blocks <= limit)
 		return false;
 	if (t->sectors < p->size) {
-		verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, true, p->start + t->sectors,
+		verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, t->installs, p->start + t->sectors,
 			"partition %d: the image ends at sector %llu, inside the "
 			"filesystem (blocks %llu..%llu are missing): Linux "
 			"truncates the partition (\"p%d size %llu extends beyond "
@@ -98,7 +116,8 @@ bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
 		    (unsigned long long)((p->start + p->size) * SECTOR_SIZE));
 		return true;
 	}
-	verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, true, p->start + p->size,
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"fs-size", 0, t->installs, p->start + p->size,
 		"partition %d: the filesystem has %llu blocks of %u bytes but "
 		"the partition holds only %llu: blocks %llu..%llu (sectors "
 		"%llu..%llu) lie outside it (mke2fs was given the size of the "
@@ -131,7 +150,7 @@ bool rule_part_type(const struct rule_target *t, struct verdict *v)
 	if (!t->fs || grub_mounts_type(p->type))
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"part-type", GERR_FSYS_MOUNT, t->grub_reads, p->start,
+		"part-type", GERR_FSYS_MOUNT, t->installs, p->start,
 		"partition %d holds an ext2/3/4 filesystem but has type 0x%02x: "
 		"GRUB 0.97 mounts ext2 only on type 0x83 (or 0xfd) and %s "
 		"\"Error 17: Cannot mount selected partition\"", p->number,
@@ -149,20 +168,23 @@ static const struct {
 	const char *fix;
 } unreadable_incompat[] = {
 	{ EXT3_FEATURE_INCOMPAT_RECOVER, "needs_recovery",
-	  "needs journal recovery: GRUB and grubinst would see stale data",
-	  "e2fsck -fy 'IMAGE?offset=%llu'" },
+	  "needs journal recovery (it was not unmounted): GRUB ignores the "
+	  "journal and reads the blocks as they were before its last "
+	  "transactions, and grubinst will not write into it",
+	  NULL },
 	{ EXT3_FEATURE_INCOMPAT_JOURNAL_DEV, "journal_dev",
-	  "is an external journal, not a filesystem",
-	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu (it erases "
-	  "the partition)" },
-	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "compression", "uses compression",
-	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu (it erases "
-	  "the partition)" },
+	  "is an external journal, not a filesystem (the fix makes a "
+	  "filesystem there, erasing the journal)",
+	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu" },
+	{ EXT2_FEATURE_INCOMPAT_COMPRESSION, "compression",
+	  "uses compression (the fix makes the filesystem again, which "
+	  "erases it: copy the files back with mke2fs -d)",
+	  "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu" },
 	{ EXT4_FEATURE_INCOMPAT_INLINE_DATA, "inline_data",
 	  "has inline_data: GRUB cannot read small files and directories kept "
-	  "inside their inodes",
-	  "mke2fs -F -t ext4 -b 4096 -O ^inline_data -E offset=%llu IMAGE %llu "
-	  "(it erases the partition: copy the files back with -d)" },
+	  "inside their inodes (the fix makes the filesystem again, which "
+	  "erases it: copy the files back with mke2fs -d)",
+	  "mke2fs -F -t ext4 -b 4096 -O ^inline_data -E offset=%llu IMAGE %llu" },
 };
 
 bool rule_fs_feature(const struct rule_target *t, size_t *pos,
@@ -172,17 +194,31 @@ bool rule_fs_feature(const struct rule_target *t, size_t *pos,
 	size_t n = sizeof(unreadable_incompat) / sizeof(unreadable_incompat[0]);
 
 	for (; *pos < n; (*pos)++) {
-		if (!(sb->s_feature_incompat & unreadable_incompat[*pos].mask))
+		uint32_t mask = unreadable_incompat[*pos].mask;
+		/* GRUB fails only at a file or directory kept inline, or
+		 * at a block the journal holds a newer copy of: those it
+		 * reads are judged one by one (feature-inline-data,
+		 * fs-journal-stale).  The installer refuses either way.  */
+		bool per_file = mask == EXT4_FEATURE_INCOMPAT_INLINE_DATA ||
+				(mask == EXT3_FEATURE_INCOMPAT_RECOVER &&
+				 (sb->s_feature_compat & EXT3_FEATURE_COMPAT_HAS_JOURNAL));
+
+		if (!(sb->s_feature_incompat & mask))
 			continue;
-		verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-			"feature-unreadable", 0, t->grub_reads, t->part->start,
+		verdict(v, t->grub_reads && !per_file ? GRUBINST_SEV_FAIL
+						       : GRUBINST_SEV_WARN,
+			"feature-unreadable", 0, t->installs, t->part->start,
 			"partition %d: the filesystem %s (feature %s)%s",
 			t->part->number, unreadable_incompat[*pos].why,
 			unreadable_incompat[*pos].name,
-			t->grub_reads ? "" : "; GRUB does not need this partition");
-		fix(v, unreadable_incompat[*pos].fix,
-		    (unsigned long long)(t->part->start * SECTOR_SIZE),
-		    (unsigned long long)(t->sectors / 8));
+			!t->grub_reads && !t->installs
+				? "; GRUB does not need this partition" : "");
+		if (unreadable_incompat[*pos].fix)
+			fix(v, unreadable_incompat[*pos].fix,
+			    (unsigned long long)(t->part->start * SECTOR_SIZE),
+			    (unsigned long long)(t->sectors / 8));
+		else
+			rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 		(*pos)++;
 		return true;
 	}
@@ -209,13 +245,12 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 	} else {
 		return false;
 	}
-	verdict(v, GRUBINST_SEV_WARN, "fs-state", 0, true, t->part->start,
+	verdict(v, GRUBINST_SEV_WARN, "fs-state", 0, t->installs, t->part->start,
 		"partition %d: the filesystem %s: GRUB reads it all the same and "
 		"Linux mounts it with \"warning: %s, running e2fsck is "
 		"recommended\", but grubinst will not install into it until "
 		"e2fsck has checked it", t->part->number, state, kernel_says);
-	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
-	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 	return true;
 }
 
@@ -229,12 +264,11 @@ bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v)
 	if (!rc)
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"fs-damaged", 0, true, t->part->start,
+		"fs-damaged", 0, t->installs, t->part->start,
 		"partition %d: the filesystem is damaged (%s): GRUB and Linux "
 		"read inodes from the wrong blocks, and grubinst will not "
 		"allocate in it", t->part->number, error_message(rc));
-	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
-	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 	return true;
 }
 
@@ -247,12 +281,13 @@ bool rule_fs_allocatable(const struct rule_target *t, struct verdict *v)
 
 	if (!ext2fs_has_feature_bigalloc(sb))
 		return false;
-	verdict(v, GRUBINST_SEV_WARN, "fs-bigalloc", 0, true, t->part->start,
+	verdict(v, GRUBINST_SEV_WARN, "fs-bigalloc", 0, t->installs, t->part->start,
 		"partition %d: the filesystem allocates clusters of %d blocks "
-		"(bigalloc): grubinst cannot place files in it",
+		"(bigalloc): grubinst cannot place files in it; the fix makes "
+		"the filesystem again, which erases it (copy the files back "
+		"with mke2fs -d)",
 		t->part->number, EXT2FS_CLUSTER_RATIO(t->fs->e2));
-	fix(v, "mke2fs -F -t ext4 -b 4096 -O ^bigalloc -E offset=%llu IMAGE %llu "
-	    "(it erases the partition: copy the files back with -d)",
+	fix(v, "mke2fs -F -t ext4 -b 4096 -O ^bigalloc -E offset=%llu IMAGE %llu",
 	    (unsigned long long)(t->part->start * SECTOR_SIZE),
 	    (unsigned long long)(t->sectors / 8));
 	return true;
@@ -266,12 +301,15 @@ bool rule_part_no_fs(const struct rule_target *t, const char *why,
 	if (t->fs || (!t->grub_reads && p->type != PART_TYPE_LINUX))
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"part-no-fs", GERR_FSYS_MOUNT, t->grub_reads, p->start,
+		"part-no-fs", GERR_FSYS_MOUNT, t->installs, p->start,
 		"partition %d%s: %s", p->number,
 		p->type == PART_TYPE_LINUX ? " (type Linux, 0x83)" : "", why);
-	fix(v, "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu",
-	    (unsigned long long)(p->start * SECTOR_SIZE),
-	    (unsigned long long)(t->sectors / 8));
+	/* Making one is the fix only where GRUB or the install needs it:
+	 * elsewhere the partition may be another system's, or overlap one.  */
+	if (t->grub_reads || t->installs)
+		fix(v, "mke2fs -F -t ext4 -b 4096 -E offset=%llu IMAGE %llu",
+		    (unsigned long long)(p->start * SECTOR_SIZE),
+		    (unsigned long long)(t->sectors / 8));
 	return true;
 }
 
@@ -283,7 +321,7 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 	(void)t;
 	if (!m->mounted)
 		return false;
-	verdict(v, GRUBINST_SEV_WARN, "part-mounted", 0, true, UINT64_MAX,
+	verdict(v, GRUBINST_SEV_WARN, "part-mounted", 0, t->installs, UINT64_MAX,
 		"%s is mounted %s on %s: the kernel caches that filesystem and "
 		"writes its own copy back, so what is on the disk now (and what "
 		"an install writes) can change under it", m->device,
@@ -321,4 +359,15 @@ const char *rule_cause_code(enum gi_cause cause)
 	default:
 		return NULL;
 	}
+}
+
+const struct partition *rule_boot_partition(const struct ptable *pt)
+{
+	for (int i = 0; i < pt->count; i++)
+		if (pt->part[i].active && !pt->part[i].container)
+			return &pt->part[i];
+	for (int i = 0; i < pt->count; i++)
+		if (pt->part[i].type == PART_TYPE_LINUX)
+			return &pt->part[i];
+	return NULL;
 }

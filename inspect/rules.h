@@ -33,7 +33,14 @@ struct rule_target {
 				   part->size when the image ends inside it) */
 	bool grub_reads;	/* GRUB must read this partition (stage2, the
 				   menu, a kernel): its problems are failures */
+	bool installs;		/* an install writes into it: the verdicts that
+				   stop an install say so (verdict.refuse) */
 };
+
+/* The fix of a filesystem to check, repair or replay the journal of: e2fsck
+ * on a copy of partition P (SECTORS of it), written back.  */
+void rule_fsck_fix(const struct partition *p, uint64_t sectors, char *buf,
+		   size_t size);
 
 /* Each returns true and fills V when the rule finds a problem. */
 
@@ -64,6 +71,10 @@ bool rule_part_no_fs(const struct rule_target *t, const char *why,
  * a partition of it or a loop device over the image file).  */
 bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 		  struct verdict *v);
+
+/* The partition an install goes to when none is named: the active one,
+ * else the first Linux (0x83) one; NULL when there is neither.  */
+const struct partition *rule_boot_partition(const struct ptable *pt);
 
 /* Does GRUB 0.97's ext2 reader mount a partition of this MBR type? */
 bool grub_mounts_type(unsigned type);

@@ -83,7 +83,7 @@ static bool past_the_end(struct uctx *u, const char *path, ext2_ino_t ino)
 static bool machine_ok(const struct uctx *u, const struct elf_info *e,
 		       bool *compat)
 {
-	const struct kernel_info *k = &u->in->kernel;
+	const struct kernel_info *k = &u->in->entry.k;
 
 	*compat = false;
 	if (e->machine == EM_X86_64)
@@ -135,68 +135,81 @@ static int parse_elf(struct uctx *u, ext2_ino_t ino, uint64_t size,
 	return 0;
 }
 
-static enum run check_libs(struct uctx *u, const struct elf_info *e,
-			   const char *who);
+/* A library found for a DT_NEEDED entry. */
+struct found_lib {
+	char path[512];
+	struct elf_info elf;
+	bool fresh;		/* not loaded before: its own needs come next */
+};
 
-/* A shared library by name, as ld.so would search for it. */
-static enum run check_lib(struct uctx *u, const char *name,
-			  const struct elf_info *parent, const char *who)
+/* Finds the shared library NAME as ld.so searches for it (PARENT's
+ * RUNPATH, then the usual directories), or sees that it is loaded
+ * already: ld.so maps each soname once, so a library that an earlier one
+ * brought in satisfies every later need, wherever those would search.  */
+static enum run find_lib(struct uctx *u, const char *name,
+			 const struct elf_info *parent, const char *who,
+			 struct found_lib *f)
 {
 	const char *const *dirs = parent->bits == 64 ? lib_dirs64 : lib_dirs32;
-	char path[512];
 	struct walk w;
 
-	int saved = u->nseen;
-	enum run r;
-
+	f->fresh = false;
 	for (int i = 0; i < u->nseen; i++)
 		if (strcmp(u->seen[i], name) == 0)
 			return RUNS;
-	/* Marked before recursing so that a dependency cycle ends; the
-	 * marks are taken back if the library turns out missing.  */
-	if (u->nseen < MAX_LIBS)
-		snprintf(u->seen[u->nseen++], sizeof(u->seen[0]), "%s", name);
 	for (int pass = 0; pass < 7; pass++) {
-		struct elf_info lib;
 		bool compat;
 
 		if (pass == 0 && !parent->runpath[0])
 			continue;
-		snprintf(path, sizeof(path), "%s/%s",
+		snprintf(f->path, sizeof(f->path), "%s/%s",
 			 pass == 0 ? parent->runpath : dirs[pass - 1], name);
-		walk_path(u->root, path, WALK_LINUX, &w);
+		walk_path(u->root, f->path, WALK_LINUX, &w);
 		if (!w.ino || !LINUX_S_ISREG(w.inode.i_mode) ||
-		    parse_elf(u, w.ino, EXT2_I_SIZE(&w.inode), &lib))
+		    parse_elf(u, w.ino, EXT2_I_SIZE(&w.inode), &f->elf))
 			continue;
-		if (past_the_end(u, path, w.ino)) {
-			u->nseen = saved;
+		if (past_the_end(u, f->path, w.ino))
 			return dies(u, "%s", u->why, "");
-		}
 		/* ld.so skips a library of the wrong class or machine. */
-		if (!lib.is_elf || lib.error || lib.bits != parent->bits ||
-		    lib.machine != parent->machine || !machine_ok(u, &lib, &compat))
+		if (!f->elf.is_elf || f->elf.error || f->elf.bits != parent->bits ||
+		    f->elf.machine != parent->machine || !machine_ok(u, &f->elf, &compat))
 			continue;
-		r = check_libs(u, &lib, path);
-		if (r != RUNS)
-			u->nseen = saved;
-		return r;
+		if (u->nseen < MAX_LIBS)
+			snprintf(u->seen[u->nseen++], sizeof(u->seen[0]), "%s", name);
+		f->fresh = true;
+		return RUNS;
 	}
-	u->nseen = saved;
 	return dies(u, "%s needs %s, found in none of /lib, /lib64, /usr/lib "
 		    "and their x86_64/i386-linux-gnu directories: the dynamic "
 		    "loader stops with \"error while loading shared libraries\"",
 		    who, name);
 }
 
+/* E's libraries in ld.so's order, breadth first: all of E's own needs are
+ * loaded before any of theirs is looked up.  */
 static enum run check_libs(struct uctx *u, const struct elf_info *e,
 			   const char *who)
 {
-	for (int i = 0; i < e->nneeded; i++) {
-		enum run r = check_lib(u, e->needed[i], e, who);
-		if (r != RUNS)
-			return r;
-	}
-	return RUNS;
+	struct found_lib *f;
+	enum run r = RUNS;
+	int saved = u->nseen;
+
+	if (!e->nneeded)
+		return RUNS;
+	f = calloc((size_t)e->nneeded, sizeof(*f));
+	if (!f)
+		return dies(u, "%s: out of memory checking its libraries%s", who, "");
+	for (int i = 0; i < e->nneeded && r == RUNS; i++)
+		r = find_lib(u, e->needed[i], e, who, &f[i]);
+	for (int i = 0; i < e->nneeded && r == RUNS; i++)
+		if (f[i].fresh)
+			r = check_libs(u, &f[i].elf, f[i].path);
+	free(f);
+	/* A library missing in this candidate's tree is not "loaded" for
+	 * the next init candidate.  */
+	if (r != RUNS)
+		u->nseen = saved;
+	return r;
 }
 
 static enum run check_exec(struct uctx *u, const char *path, int depth);
@@ -298,6 +311,28 @@ static const char *const default_inits[] = {
 	"/sbin/init", "/etc/init", "/bin/init", "/bin/sh",
 };
 
+/* The debugfs command that makes /sbin/init a symbolic link to TARGET, in
+ * IN->fixbuf: /sbin may be missing, and what is there does not run.  */
+static const char *link_init_fix(struct uctx *u, const char *target)
+{
+	return fixf(u->in, "printf 'mkdir /sbin\\nrm /sbin/init\\nsymlink "
+		    "/sbin/init %s\\n' | debugfs -w -f - 'IMAGE?offset=%llu'",
+		    target, (unsigned long long)(u->root->part->start * SECTOR_SIZE));
+}
+
+/* A busybox in the image that runs makes an init; NULL when there is
+ * none.  Checked quietly: its own findings are not this report's.  */
+static const char *busybox_init_fix(struct uctx *u)
+{
+	struct uctx quiet = *u;
+	enum run r;
+
+	u->in->mute++;
+	r = check_exec(&quiet, "/bin/busybox", 0);
+	u->in->mute--;
+	return r == RUNS ? link_init_fix(u, "/bin/busybox") : NULL;
+}
+
 static void report_runs(struct uctx *u, const char *path, bool first)
 {
 	bool initrd = u->in->entry.has_initrd;
@@ -311,9 +346,7 @@ static void report_runs(struct uctx *u, const char *path, bool first)
 	}
 	finding(u->in, WARN, AREA_USERSPACE, "init-fallback",
 		NOTE(.path = path,
-		     .fix = fixf(u->in, "debugfs -w -R 'write INIT /sbin/init' "
-				 "'IMAGE?offset=%llu'",
-				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
+		     .fix = link_init_fix(u, path)),
 		"the kernel would fall back to %s, but with an initrd its /init "
 		"chooses: initramfs-tools falls back the same way, a minimal "
 		"initrd runs only /sbin/init and stops", path);
@@ -383,9 +416,7 @@ static void check_inits(struct uctx *u)
 	}
 	finding(in, FAIL, AREA_USERSPACE, "init-missing",
 		NOTE(.path = "/sbin/init",
-		     .fix = fixf(in, "debugfs -w -R 'write /bin/busybox /bin/sh' "
-				 "'IMAGE?offset=%llu' (a static busybox)",
-				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
+		     .fix = busybox_init_fix(u)),
 		"none of /sbin/init, /etc/init, /bin/init, /bin/sh %s: %s",
 		tried ? "can run" : "exists",
 		in->entry.has_initrd
@@ -415,7 +446,7 @@ static void device_numbers(const struct ext2_inode_large *i, unsigned *maj,
 static void check_console(struct uctx *u)
 {
 	struct inspect *in = u->in;
-	const struct kernel_info *k = &in->kernel;
+	const struct kernel_info *k = &in->entry.k;
 	bool old_kernel = k->version[0] && k->major == 2 && k->minor == 6 &&
 			  k->patch < 32;
 	unsigned maj = 0, min = 0;
@@ -433,8 +464,9 @@ static void check_console(struct uctx *u)
 	}
 	finding(in, old_kernel ? FAIL : WARN, AREA_USERSPACE, "console-missing",
 		NOTE(.path = "/dev/console",
-		     .fix = fixf(in, "printf 'cd /dev\\nmknod console c 5 1\\nsif console "
-				 "mode 020600\\n' | debugfs -w -f - 'IMAGE?offset=%llu'",
+		     .fix = fixf(in, "printf 'mkdir /dev\\nrm /dev/console\\ncd /dev\\n"
+				 "mknod console c 5 1\\nsif console mode 020600\\n' | "
+				 "debugfs -w -f - 'IMAGE?offset=%llu'",
 				 (unsigned long long)(u->root->part->start * SECTOR_SIZE))),
 		"/dev/console %s: %s", !w.ino ? "does not exist"
 			: LINUX_S_ISCHR(w.inode.i_mode) ? "has the wrong device numbers"

@@ -11,26 +11,16 @@
 #include "installer/installer.h"
 
 /* Refuses the install as the finding CODE, with MESSAGE and FIX (IMAGE in
- * FIX stands for the image, as in --verify's report: here it is the
- * image's path).  */
+ * FIX stands for the image, as in --verify's report, and becomes its
+ * quoted path).  */
 static int refuse_as(struct install *inst, const char *code,
 		     const char *message, const char *fix)
 {
-	char fixed[1024] = "";
+	char fixed[2048] = "";
 	const char *img = inst->img.path;
-	size_t o = 0;
 
-	for (const char *s = fix ? fix : ""; *s && o + 1 < sizeof(fixed);) {
-		if (strncmp(s, "IMAGE", 5) == 0) {
-			o += (size_t)snprintf(fixed + o, sizeof(fixed) - o, "%s", img);
-			if (o >= sizeof(fixed))
-				o = sizeof(fixed) - 1;
-			s += 5;
-		} else {
-			fixed[o++] = *s++;
-		}
-	}
-	fixed[o] = '\0';
+	if (fix && !gi_fix_expand(fixed, sizeof(fixed), fix, img))
+		fixed[0] = '\0';	/* a cut command must not run */
 	gi_refuse(inst->err, GI_CAUSE_RULE, img, "%s [%s]%s%s", message, code,
 		  fixed[0] ? "; fix: " : "", fixed);
 	inst->err->rule = code;
@@ -86,17 +76,6 @@ static int read_table(struct install *inst)
 			   "%s", err.msg);
 }
 
-static const struct partition *pick_partition(const struct ptable *pt)
-{
-	for (int i = 0; i < pt->count; i++)
-		if (pt->part[i].active && !pt->part[i].container)
-			return &pt->part[i];
-	for (int i = 0; i < pt->count; i++)
-		if (pt->part[i].type == PART_TYPE_LINUX)
-			return &pt->part[i];
-	return NULL;
-}
-
 /* Another partition sharing sectors with the boot partition (other than
  * the extended one holding it): the files written into one land in the
  * other's data.  */
@@ -118,7 +97,7 @@ static int find_partition(struct install *inst, const struct partition **out)
 	const struct partition *p;
 
 	if (inst->opts->partition <= 0) {
-		*out = pick_partition(&inst->pt);
+		*out = rule_boot_partition(&inst->pt);
 		if (!*out)
 			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
 					 "no active and no Linux (0x83) partition; "
@@ -143,7 +122,7 @@ static int choose_partition(struct install *inst)
 	const struct partition *p, *q;
 
 	if (inst->pt.loop_after)
-		return target_refuse_code(inst, "ptable-loop", "sfdisk IMAGE",
+		return target_refuse_code(inst, "ptable-loop", NULL,
 				   "the chain of logical partitions loops: the "
 				   "extended boot record after partition %d links "
 				   "back to an earlier one; grubinst writes into "
@@ -151,7 +130,7 @@ static int choose_partition(struct install *inst)
 	if (find_partition(inst, &p))
 		return inst->err->code;
 	if (p->start == 0)
-		return target_refuse_code(inst, "part-in-mbr", "sfdisk IMAGE",
+		return target_refuse_code(inst, "part-in-mbr", NULL,
 				   "partition %d starts in the MBR (sector 0)",
 				   p->number);
 	if (p->start + p->size > image_sectors(&inst->img))
@@ -163,7 +142,7 @@ static int choose_partition(struct install *inst)
 				   (unsigned long long)image_sectors(&inst->img));
 	q = overlapping(&inst->pt, p);
 	if (q)
-		return target_refuse_code(inst, "part-overlap", "sfdisk IMAGE",
+		return target_refuse_code(inst, "part-overlap", NULL,
 				   "partitions %d (sectors %llu..%llu) and %d "
 				   "(sectors %llu..%llu) overlap: writing one "
 				   "overwrites the other's filesystem", p->number,
@@ -192,7 +171,8 @@ static int recover(struct install *inst)
 /* The kernel's cache of a mounted filesystem overwrites what we write. */
 static int check_mounts(struct install *inst)
 {
-	struct rule_target t = { .part = inst->boot, .grub_reads = true };
+	struct rule_target t = { .part = inst->boot, .grub_reads = true,
+				 .installs = true };
 	struct mount_use m;
 	struct verdict v;
 
@@ -224,7 +204,7 @@ static int check_rules(struct install *inst)
 {
 	struct rule_target t = {
 		.part = inst->boot, .fs = &inst->fs, .sectors = inst->boot->size,
-		.grub_reads = true,
+		.grub_reads = true, .installs = true,
 	};
 	struct verdict v;
 	size_t pos = 0;
@@ -245,7 +225,7 @@ int target_check_filesystem(struct install *inst)
 
 	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, false, &err)) {
 		struct rule_target t = { .part = p, .sectors = p->size,
-					 .grub_reads = true };
+					 .grub_reads = true, .installs = true };
 		struct verdict v;
 
 		if (err.cause == GI_CAUSE_NO_FS && rule_part_no_fs(&t, err.msg, &v))

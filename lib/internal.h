@@ -99,4 +99,9 @@ int gi_start(grubinst *g);
 /* Duplicates a string or returns NULL (also for NULL input). */
 char *gi_strdup(const char *s);
 
+/* lib/fixline.c: FIX with each word IMAGE replaced by the path IMAGE,
+ * quoted so that a shell reads it back as that path (inside or outside
+ * FIX's own single quotes).  False when BUF was too small (it is cut).  */
+bool gi_fix_expand(char *buf, size_t size, const char *fix, const char *image);
+
 #endif

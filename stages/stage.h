@@ -93,6 +93,13 @@ int stage1_5_set_stage2(uint8_t *image, const struct stage_info *info,
 void stage2_read_config(const uint8_t *image, const struct stage_info *info,
 			struct stage2_config *c);
 
+/* Where an installed stage2 or stage1.5 differs from the build it came
+ * from, apart from what `install` patches (the block list, the second
+ * sector's variables): the offset of the first other byte, or LEN.  Both
+ * are LEN bytes; INFO is the build's.  */
+size_t stage2_diff(const uint8_t *installed, const uint8_t *build, size_t len,
+		   const struct stage_info *info);
+
 /* The device word of a stage1.5: (drive << 24) | partition. */
 static inline uint32_t stage_device_word(unsigned drive, unsigned partition)
 {

@@ -125,3 +125,38 @@ void stage2_read_config(const uint8_t *image, const struct stage_info *info,
 	memcpy(c->path, path, n);
 	c->path[n] = '\0';
 }
+
+/* The bytes `install` may change in a stage2 or stage1.5: the block list
+ * entries in use (in either copy) and the second sector's variables.  */
+static bool patched(const uint8_t *a, const uint8_t *b,
+		    const struct stage_info *info, size_t off)
+{
+	if (off < SECTOR_SIZE) {
+		size_t entry;
+
+		if (off < BLOCKLIST_LOWEST)
+			return false;
+		/* An entry is masked while this one or any above it is used. */
+		for (entry = SECTOR_SIZE - 8; entry >= BLOCKLIST_LOWEST; entry -= 8) {
+			if (!le16(a + entry + 4) && !le16(b + entry + 4))
+				return false;
+			if (off >= entry)
+				return true;
+		}
+		return false;
+	}
+	off -= SECTOR_SIZE;
+	return (off >= STAGE2_INSTALLPART && off < STAGE2_SAVED_ENTRYNO + 4) ||
+	       off == STAGE2_FORCE_LBA ||
+	       (off >= info->config_offset - SECTOR_SIZE && off < STAGE2_CONFIG_END);
+}
+
+size_t stage2_diff(const uint8_t *installed, const uint8_t *build, size_t len,
+		   const struct stage_info *info)
+{
+	for (size_t i = 0; i < len; i++)
+		if (installed[i] != build[i] &&
+		    !patched(installed, build, info, i))
+			return i;
+	return len;
+}

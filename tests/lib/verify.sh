@@ -5,6 +5,7 @@
 #
 #   fake_kernel FILE [VERSION] [SIZE]
 #                                   a small file with a Linux bzImage header
+#   kernel_crc FILE                 its declared size and CRC made right
 #   mini_root DIR                   static busybox, /bin/sh, /sbin/init script,
 #                                   /boot/vmlinuz (fake), menu.lst for (hd0,0)
 #   mini_userland DIR               the same without a kernel or a menu: what
@@ -14,13 +15,18 @@
 #                                   ext2 with 1 KiB blocks from DIR, /dev/console
 #   in_fs IMG PARTNO CMD...         debugfs -w commands on the partition
 #   set_conf IMG TEXT               /boot/grub/grub.conf of partition 1 := TEXT
+#   crash_copy IMG PARTNO OUT SCRIPT
+#                                   OUT := IMG as a crash leaves it after
+#                                   SCRIPT ran in the mounted partition: the
+#                                   journal committed, nothing written back
 #   run_verify IMG [ARGS...]        sets V_OUT (report) and V_RC (exit status)
 #   expect NAME RC SEV CODE [REGEX] one test point: exit status RC and a
 #                                   finding "SEV ... [CODE]" matching REGEX
 
-# fake_kernel FILE [VERSION]: the header fields GRUB 0.97's load_image() and
-# the inspector read (boot protocol 2.15, bzImage, 64-bit), 16 KiB of "y\n"
-# around them so that nothing is sparse.
+# fake_kernel FILE [VERSION] [SIZE]: the header fields GRUB 0.97's
+# load_image() and the inspector read (boot protocol 2.15, bzImage,
+# 64-bit), 16 KiB of "y\n" around them so that nothing is sparse, the
+# size the header declares, and the CRC-32 a kernel build appends.
 fake_kernel() {
 	local f=$1 ver=${2:-6.1.0-fake} size=${3:-16384}
 	yes | head -c "$size" >"$f" || return 1
@@ -33,6 +39,22 @@ fake_kernel() {
 	_fk_put 0x211 '\001'                # LOADED_HIGH: bzImage
 	_fk_put 0x236 '\001\000'            # XLF_KERNEL_64
 	_fk_put 0x300 "$ver (test) #1\\000"
+	kernel_crc "$f"
+}
+
+# kernel_crc FILE: sets the boot header's syssize to what FILE holds after
+# its setup sectors, and its last 4 bytes to the CRC-32 of the rest, as
+# arch/x86/boot/tools/build.c does.
+kernel_crc() {
+	python3 - "$1" <<'PY'
+import struct, sys, zlib
+f = sys.argv[1]
+d = bytearray(open(f, 'rb').read())
+setup = d[0x1f1] or 4
+struct.pack_into('<I', d, 0x1f4, (len(d) - (setup + 1) * 512) // 16)
+struct.pack_into('<I', d, len(d) - 4, zlib.crc32(bytes(d[:-4])) ^ 0xffffffff)
+open(f, 'wb').write(d)
+PY
 }
 
 # mini_userland DIR: static busybox as /bin/sh and an /sbin/init script.
@@ -87,6 +109,30 @@ set_conf() {
 	printf '%s\n' "$2" >"$T_TMP/grub.conf.new"
 	in_fs "$1" 1 "rm /boot/grub/grub.conf" \
 		"write $T_TMP/grub.conf.new /boot/grub/grub.conf"
+}
+
+# crash_copy IMG PARTNO OUT SCRIPT: mounts partition PARTNO of IMG through
+# a loop device, runs SCRIPT (bash, in the mount point), fsyncs every
+# regular file there (a commit of the journal, no write-back in place:
+# sync(1) without arguments would write the blocks back too), and copies
+# the image while it is still mounted.  IMG itself ends unmounted and clean.
+crash_copy() {
+	local img=$1 no=$2 out=$3 script=$4 off size dev mnt rc=0
+	off=$(part_offset "$img" "$no") || return 1
+	size=$(($(part_sectors "$img" "$no") * 512))
+	mnt=$(mktemp -d "$T_TMP/mnt.XXXXXX") || return 1
+	dev=$(losetup --find --show --offset "$off" --sizelimit "$size" "$img") || return 1
+	if mount -t ext4 "$dev" "$mnt"; then
+		(cd "$mnt" && bash -ec "$script") || rc=1
+		find "$mnt" -xdev \( -type f -o -type d \) -exec sync {} + 2>/dev/null
+		cp --sparse=always "$img" "$out" || rc=1
+		umount "$mnt" || rc=1
+	else
+		rc=1
+	fi
+	losetup -d "$dev"
+	rmdir "$mnt"
+	return $rc
 }
 
 run_verify() {
