@@ -150,13 +150,31 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 [ -n "$root" ] || fail "no root= on the kernel command line"
+# root=PARTUUID=<MBR disk id>-<partition, hex> and root=UUID=/LABEL= of the
+# filesystem, as initramfs-tools resolves them; anything else is a path.
+resolve() {
+	case "$1" in
+	PARTUUID=*-*)
+		local id=${1#PARTUUID=} d sig
+		for d in /sys/block/sd*; do
+			[ -e "$d" ] || continue
+			sig=$(dd if="/dev/${d##*/}" bs=1 skip=440 count=4 2>/dev/null | hexdump -e '1/4 "%08x"')
+			[ "$sig" = "${id%-*}" ] && echo "/dev/${d##*/}$((0x${id##*-}))" && return
+		done ;;
+	UUID=* | LABEL=*) findfs "$1" 2>/dev/null ;;
+	*) echo "$1" ;;
+	esac
+}
 # The SCSI scan runs asynchronously: wait up to 10 s for the device node.
 i=0
-while [ ! -b "$root" ]; do
+while :; do
+	dev=$(resolve "$root")
+	[ -n "$dev" ] && [ -b "$dev" ] && break
 	i=$((i + 1))
 	[ "$i" -le 100 ] || fail "root device $root did not appear"
 	sleep 0.1
 done
+root=$dev
 mount -t ext4 -o ro "$root" /newroot || fail "cannot mount $root"
 [ -e "/newroot$init" ] || [ -L "/newroot$init" ] || fail "no $init on $root"
 echo "initrd: mounted $root, starting $init"
@@ -214,7 +232,7 @@ _initrd_assemble() {
 		esac || { _boot_err "cannot decompress $ko"; return 1; }
 	done
 	printf '%s\n' "${mods[@]}" >"$root/etc/modules"
-	for m in mount umount insmod poweroff sleep cat switch_root echo; do
+	for m in mount umount insmod poweroff sleep cat switch_root echo dd hexdump findfs; do
 		ln -s busybox "$root/bin/$m"
 	done
 	if ! { _initrd_init_script >"$root/init" && chmod 755 "$root/init"; }; then
