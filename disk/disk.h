@@ -358,6 +358,17 @@ bool undo_pending(const char *image_path);
 
 /* Absolute sector of a filesystem block; UINT64_MAX for a block number
  * (from a damaged filesystem) that no disk has.  */
+/* The inode-table block that holds inode INO. */
+static inline uint64_t fs_inode_block(const struct fs *fs, ext2_ino_t ino)
+{
+	ext2_filsys e2 = fs->e2;
+	dgrp_t group = (ino - 1) / e2->super->s_inodes_per_group;
+	uint64_t byte = (uint64_t)((ino - 1) % e2->super->s_inodes_per_group) *
+			EXT2_INODE_SIZE(e2->super);
+
+	return ext2fs_inode_table_loc(e2, group) + byte / e2->blocksize;
+}
+
 static inline uint64_t fs_block_sector(const struct fs *fs, uint64_t blk)
 {
 	uint64_t base = fs->offset / SECTOR_SIZE, spb = fs->block_size / SECTOR_SIZE;

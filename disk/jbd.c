@@ -259,10 +259,9 @@ bool fs_inode_stale(struct fs *fs, ext2_ino_t ino, const struct fs_blocks *log,
 		    uint64_t *blk, bool *is_inode_block)
 {
 	ext2_filsys e2 = fs->e2;
-	dgrp_t group = (ino - 1) / e2->super->s_inodes_per_group;
 	uint64_t byte = (uint64_t)((ino - 1) % e2->super->s_inodes_per_group) *
 			EXT2_INODE_SIZE(e2->super);
-	uint64_t itable = ext2fs_inode_table_loc(e2, group) + byte / e2->blocksize;
+	uint64_t itable = fs_inode_block(fs, ino);
 	struct find_ctx c = { .fs = fs, .log = log };
 	struct ext2_inode inode;
 	bool stale = false;

@@ -574,14 +574,20 @@ static void check_metadata(struct inspect *in, struct pfs *p)
 		if (!what)
 			continue;
 		reported++;
-		finding(in, FAIL, AREA_FILESYSTEM, "fs-metadata-overhang",
-			NOTE(AT(fs_block_sector(&p->fs, at)), .scope = SCOPE_GRUB,
+		/* GRUB's own reads are judged file by file (fsfeatures.c):
+		 * here, what Linux meets when it mounts the filesystem.  */
+		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, AREA_FILESYSTEM,
+			"fs-metadata-overhang",
+			NOTE(AT(fs_block_sector(&p->fs, at)), .scope = SCOPE_LINUX,
 			     .grub_error = GERR_OUTSIDE_PART),
 			"partition %d: the %s of block group %u (block %llu) "
 			"lies past the partition end: the files of that group "
 			"cannot be opened (GRUB \"Error 24\", kernel \"attempt "
-			"to access beyond end of device\")",
-			p->part->number, what, g, (unsigned long long)at);
+			"to access beyond end of device\")%s",
+			p->part->number, what, g, (unsigned long long)at,
+			mounted_by_linux(in, p) ? ""
+				: "; Linux does not mount this partition and no "
+				  "file GRUB reads is in that group");
 	}
 }
 

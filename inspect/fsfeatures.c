@@ -118,6 +118,33 @@ static void journal_note(struct inspect *in, struct pfs *p, const char *shown,
 	}
 }
 
+/* The inodes GRUB reads on the way (directories, links, the file) lie in
+ * inode tables inside the partition: else its first read past the end is
+ * Error 24.  */
+static bool inodes_inside(struct inspect *in, struct pfs *p, const char *shown,
+			  const struct walk *w, enum grubinst_area area)
+{
+	for (int i = 0; i < w->nread; i++) {
+		uint64_t blk = fs_inode_block(&p->fs, w->read[i]);
+		char what[300];
+
+		if (blk < p->limit)
+			continue;
+		if (inode_path(p, w->read[i], what, sizeof(what)))
+			text_printf(what, sizeof(what), "inode %u", w->read[i]);
+		finding(in, FAIL, area, "grub-outside-partition",
+			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
+			     .grub_error = GERR_OUTSIDE_PART),
+			"GRUB must read %s, but the inode of %s lies in block "
+			"%llu of the inode table, past the end of partition %d: "
+			"GRUB stops with \"Error 24: Attempt to access block "
+			"outside partition\"", shown, what, (unsigned long long)blk,
+			p->part->number);
+		return false;
+	}
+	return true;
+}
+
 /* Block numbers GRUB's 32-bit reader cannot address (ext4 64bit). */
 static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
 {
@@ -202,6 +229,8 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 				  : ", so the file it loads is corrupt");
 		return false;
 	}
+	if (!inodes_inside(in, p, shown, w, area))
+		return false;
 	file_overhang(p, w->ino, &o);
 	if (o.count) {
 		report_grub_overhang(in, p, area, path, &o);
