@@ -1,8 +1,9 @@
 # What `make install` puts where, included by the Makefile.
 #
 #   make install   [PREFIX=/usr/local] [DESTDIR=]   the command, both
-#                  libraries, the header, libgrubinst.pc, the man pages and
-#                  the bash completion
+#                  libraries, the header, libgrubinst.pc, the man pages,
+#                  the bash completion and docs/verify.md (the --verify
+#                  checks and their JSON, in $(DOCDIR))
 #   make uninstall [PREFIX=/usr/local] [DESTDIR=]   removes those files
 #
 # The installed static library is one object in which every symbol but the
@@ -19,6 +20,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR       ?= $(PREFIX)/share/doc/grubinst
 
 PUBLIC_A := $(BUILD)/public/libgrubinst.a
 PC_FILE  := $(BUILD)/libgrubinst.pc
@@ -57,7 +59,8 @@ INSTALL_FILES := \
 	$(PC_FILE):$(PKGCONFIGDIR)/libgrubinst.pc:644 \
 	docs/grubinst.1:$(MANDIR)/man1/grubinst.1:644 \
 	docs/libgrubinst.3:$(MANDIR)/man3/libgrubinst.3:644 \
-	completion/grubinst.bash:$(BASHCOMPDIR)/grubinst:644
+	completion/grubinst.bash:$(BASHCOMPDIR)/grubinst:644 \
+	docs/verify.md:$(DOCDIR)/verify.md:644
 # The links to the shared library: the soname and the name -lgrubinst finds.
 INSTALL_LINKS := \
 	$(SO_FILE):$(LIBDIR)/libgrubinst.so.$(SOVERSION) \
