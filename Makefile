@@ -16,7 +16,9 @@ WARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 INCS    := -I. -Iinclude -I$(BUILD)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
+# CPPFLAGS and LDFLAGS as distributions pass them (Debian's hardening flags:
+# _FORTIFY_SOURCE, relro, now); empty by default.
+ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
 
 SOVERSION := 1
 LIB_SRCS := lib/error.c lib/handle.c lib/fixline.c \
@@ -78,12 +80,12 @@ $(BUILD)/libgrubinst.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/libgrubinst.so.$(SOVERSION): $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(SANITIZE) -shared -Wl,-soname,libgrubinst.so.$(SOVERSION) \
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -shared -Wl,-soname,libgrubinst.so.$(SOVERSION) \
 		-o $@ $^ $(PKG_LIBS)
 	ln -sf libgrubinst.so.$(SOVERSION) $(BUILD)/libgrubinst.so
 
 $(BUILD)/grubinst: $(CLI_OBJS) $(BUILD)/libgrubinst.a
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $(CLI_OBJS) $(BUILD)/libgrubinst.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(SANITIZE) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libgrubinst.a $(PKG_LIBS)
 
 # The LD_PRELOAD shim of tests/faults.test: failing writes and syncs.
 $(BUILD)/faultinject.so: tests/lib/faultinject.c
