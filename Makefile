@@ -37,7 +37,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/fixline.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o
 
-.PHONY: all deps check check-asan demo clean test-progs bench fuzz fuzz-build
+.PHONY: all deps check check-asan check-builders demo clean test-progs bench fuzz fuzz-build
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
 
 # C programs the shell tests run: tests/c/NAME.c becomes $(BUILD)/tests/NAME,
@@ -105,6 +105,15 @@ check:
 		SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		build/asan/grubinst test-progs
 	@tests/check-all
+
+# The image builders' examples end to end (tests/builders/): debos builds
+# examples/debos/debian.yaml, with grubinst as its last step, and the image
+# boots in QEMU.  Not part of `make check`: it needs root, downloads a
+# Debian system with debootstrap and apt, and takes minutes.
+check-builders:
+	@tools/install-deps --builders
+	$(MAKE) all
+	@tests/run tests/builders/*.test
 
 # grubinst against the grub shell and e2fsck, on images up to 2 TiB and a
 # million files (minutes, and gigabytes in a temporary directory); writes
