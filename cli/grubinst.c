@@ -43,6 +43,8 @@ static void usage(FILE *f)
 "                        boots, 1 it will not, 2 it cannot be read)\n"
 "      --json            the --verify report as JSON (docs/verify.md)\n"
 "      --map             draw the disk layout with sector numbers\n"
+"      --disk hdN=FILE   with --verify: the machine's disk N (1-3) besides IMAGE\n"
+"                        (hd0), as the BIOS numbers them; Linux calls it sdX\n"
 "      --explain N       what GRUB's \"Error N\" means (no IMAGE needed)\n"
 "  -q, --quiet           print nothing but errors\n"
 "  -h, --help            this help\n"
@@ -86,7 +88,7 @@ enum {
 	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
 	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
 	OPT_TIMEOUT, OPT_SERIAL, OPT_REPLACE_MENU,
-	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN,
+	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN, OPT_DISK,
 };
 
 static const struct option long_options[] = {
@@ -107,6 +109,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "map", no_argument, NULL, OPT_MAP },
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -128,6 +131,7 @@ static unsigned option_actions(int c)
 	case 'q':
 		return FOR_INSTALL | FOR_VERIFY | FOR_MAP;
 	case OPT_JSON:
+	case OPT_DISK:
 		return FOR_VERIFY | FOR_MAP;
 	case OPT_VERIFY:
 	case OPT_MAP:
@@ -183,6 +187,28 @@ static int choose_action(struct cli *c)
 	return 0;
 }
 
+/* --disk hdN=FILE, N from 1 to GRUBINST_MAX_DISKS - 1. */
+static int parse_disk(const char *arg, struct grubinst_options *o)
+{
+	char *end;
+	long n = -1;
+
+	if (strncmp(arg, "hd", 2) == 0)
+		n = strtol(arg + 2, &end, 10);
+	if (n < 1 || n >= GRUBINST_MAX_DISKS || end == arg + 2 || *end != '=' ||
+	    !end[1]) {
+		fprintf(stderr, "grubinst: --disk %s: give hdN=FILE, N from 1 to "
+				"%d (hd0 is IMAGE)\n", arg, GRUBINST_MAX_DISKS - 1);
+		return -1;
+	}
+	if (o->disks[n]) {
+		fprintf(stderr, "grubinst: --disk hd%ld given twice\n", n);
+		return -1;
+	}
+	o->disks[n] = end + 1;
+	return 0;
+}
+
 static int parse_options(int argc, char **argv, struct cli *c)
 {
 	struct grubinst_options *o = &c->o;
@@ -232,6 +258,10 @@ static int parse_options(int argc, char **argv, struct cli *c)
 		case OPT_JSON: c->show.json = true; break;
 		case OPT_MAP: c->show.map = true; break;
 		case OPT_EXPLAIN: c->explain = optarg; break;
+		case OPT_DISK:
+			if (parse_disk(optarg, o) < 0)
+				return -1;
+			break;
 		case 'q': c->show.quiet = true; break;
 		case 'h': usage(stdout); exit(EXIT_INSTALLED);
 		case 'V': printf("grubinst %s\n", grubinst_version()); exit(0);

@@ -18,6 +18,11 @@ _grubinst() {
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return
 		;;
+	--disk)
+		mapfile -t COMPREPLY < <(compgen -W 'hd1= hd2= hd3=' -- "$cur")
+		compopt -o nospace 2>/dev/null
+		return
+		;;
 	-p | --partition)
 		mapfile -t COMPREPLY < <(compgen -W '1 2 3 4 5 6 7 8' -- "$cur")
 		return
@@ -37,7 +42,7 @@ _grubinst() {
 		mapfile -t COMPREPLY < <(compgen -W '--partition --target --stage-dir
 			--no-stage1_5 --force-lba --config --kernel --initrd --append
 			--title --timeout --serial --serial= --replace-menu --dry-run --verify --json
-			--map --explain --quiet --help --version -p -n -q -h -V' -- "$cur")
+			--map --disk --explain --quiet --help --version -p -n -q -h -V' -- "$cur")
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")

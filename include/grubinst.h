@@ -56,6 +56,10 @@ typedef void (*grubinst_line_fn)(void *ctx, const char *line);
  * it sets SIZE to the size of this structure as the caller was compiled,
  * and the library reads only that many bytes, so that fields added at
  * the end in later versions keep their defaults for older programs.  */
+/* The disks a machine may have for grubinst_verify(): hd0 (the image)
+ * and up to three more.  */
+#define GRUBINST_MAX_DISKS 4
+
 struct grubinst_options {
 	size_t size;		/* sizeof(struct grubinst_options) */
 	int partition;		/* boot partition, 1-based as the kernel names
@@ -90,6 +94,11 @@ struct grubinst_options {
 	bool replace_menu;	/* generate a menu from kernel, initrd, append...
 				   even when the image has one (else those
 				   options are refused there) */
+	const char *disks[GRUBINST_MAX_DISKS];
+				/* grubinst_verify(): the machine's other disks
+				   as the BIOS numbers them, disks[1] being
+				   (hd1) and /dev/sdb; disks[0] is unused (the
+				   image is hd0).  NULL: no such disk */
 };
 
 /* Values of grubinst_options.timestamp that are not times. */

@@ -6,14 +6,14 @@
 
 #include "inspect/inspect.h"
 
-int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
+static int read_image_sectors(struct inspect *in, struct image *img,
+			      uint64_t sector, void *buf, size_t n)
 {
 	struct gi_err err = { 0 };
 
-	if (sector > image_sectors(&in->img) ||
-	    n > image_sectors(&in->img) - sector)
+	if (sector > image_sectors(img) || n > image_sectors(img) - sector)
 		return 1;
-	if (image_read(&in->img, sector, buf, n, &err) == 0)
+	if (image_read(img, sector, buf, n, &err) == 0)
 		return 0;
 	if (err.cause == GI_CAUSE_IO) {
 		gi_pass(&in->fatal, &err, 0);
@@ -22,9 +22,49 @@ int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
 	return 1;
 }
 
+int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n)
+{
+	return read_image_sectors(in, &in->img, sector, buf, n);
+}
+
+const struct other_disk *other_disk(const struct inspect *in, int drive)
+{
+	return drive > 0 && drive < GRUBINST_MAX_DISKS ? in->other[drive] : NULL;
+}
+
+int read_disk_sectors(struct inspect *in, int drive, uint64_t sector,
+		      void *buf, size_t n)
+{
+	struct other_disk *d = drive ? in->other[drive] : NULL;
+
+	if (drive && !d)
+		return 1;
+	return read_image_sectors(in, d ? &d->img : &in->img, sector, buf, n);
+}
+
 const struct partition *part_by_grub(const struct inspect *in, int index)
 {
 	return in->have_table ? ptable_find(&in->pt, index + 1) : NULL;
+}
+
+const struct partition *part_by_grub_on(const struct inspect *in, int drive,
+					int index)
+{
+	const struct other_disk *d = other_disk(in, drive);
+
+	if (!drive)
+		return part_by_grub(in, index);
+	return d && d->have_table ? ptable_find(&d->pt, index + 1) : NULL;
+}
+
+const struct partition *part_of_ref(const struct inspect *in, int ref)
+{
+	int drive = part_ref_disk(ref);
+	const struct other_disk *d = other_disk(in, drive);
+
+	if (!drive)
+		return in->have_table ? ptable_find(&in->pt, ref) : NULL;
+	return d && d->have_table ? ptable_find(&d->pt, part_ref_number(ref)) : NULL;
 }
 
 /* The (non-extended) partition holding sector S. */
@@ -41,34 +81,37 @@ const struct partition *part_of_sector(const struct inspect *in, uint64_t s)
 
 struct pfs *pfs_get(struct inspect *in, int partno)
 {
-	const struct partition *p = in->have_table ? ptable_find(&in->pt, partno)
-						   : NULL;
+	const struct partition *p = part_of_ref(in, partno);
+	struct other_disk *d = in->other[part_ref_disk(partno) % GRUBINST_MAX_DISKS];
+	const struct ptable *pt = d ? &d->pt : &in->pt;
+	struct image *img = d ? &d->img : &in->img;
 	struct pfs *f;
 	struct gi_err err = { 0 };
 
 	if (!p)
 		return NULL;
-	f = &in->pfs[p - in->pt.part];
+	f = d ? &d->pfs[p - d->pt.part] : &in->pfs[p - in->pt.part];
 	if (f->tried)
 		return f;
 	f->tried = true;
 	f->part = p;
-	f->installs = p == rule_boot_partition(&in->pt);
+	/* An install writes to the image only. */
+	f->installs = !d && p == rule_boot_partition(pt);
 	if (p->container) {
 		snprintf(f->why, sizeof(f->why), "partition %d is an extended "
 			 "partition", p->number);
 		return f;
 	}
-	if (fs_open(&f->fs, &in->img, p->start * SECTOR_SIZE, false, &err)) {
+	if (fs_open(&f->fs, img, p->start * SECTOR_SIZE, false, &err)) {
 		/* The message without its subject, the image. */
 		snprintf(f->why, sizeof(f->why), "%.200s", err.msg);
 		return f;
 	}
 	f->ok = true;
 	f->sectors = p->size;
-	if (p->start + p->size > image_sectors(&in->img)) {
-		f->sectors = image_sectors(&in->img) > p->start
-				     ? image_sectors(&in->img) - p->start : 0;
+	if (p->start + p->size > image_sectors(img)) {
+		f->sectors = image_sectors(img) > p->start
+				     ? image_sectors(img) - p->start : 0;
 		f->cut = true;
 	}
 	f->limit = f->sectors / (fs_block_size(&f->fs) / SECTOR_SIZE);
@@ -100,6 +143,19 @@ int inspect_free(struct inspect *in)
 			fs_blocks_free(&in->pfs[i].journal);
 			fs_abandon(&in->pfs[i].fs);
 		}
+	for (int d = 1; d < GRUBINST_MAX_DISKS; d++) {
+		struct other_disk *o = in->other[d];
+
+		if (!o)
+			continue;
+		for (int i = 0; i < PTABLE_MAX; i++)
+			if (o->pfs[i].ok) {
+				fs_blocks_free(&o->pfs[i].journal);
+				fs_abandon(&o->pfs[i].fs);
+			}
+		image_close(&o->img);
+		free(o);
+	}
 	if (in->builtin_state > 0)
 		stage_set_free(&in->builtin);
 	if (in->img_open)

@@ -216,6 +216,23 @@ struct boot_entry {
 typedef void (*inspect_scoped_fn)(void *ctx, const struct grubinst_finding *f,
 				  enum scope scope);
 
+/* Another disk of the machine (options.disks): partitions.c opens it.
+ * Its partitions are named, where the checks keep a partition number, by
+ * a reference: PART_REF(disk, number); disk 0 is the image itself, and a
+ * reference below PART_DISK_STRIDE is a partition number of it.  */
+#define PART_DISK_STRIDE 256
+#define PART_REF(disk, number) ((disk) * PART_DISK_STRIDE + (number))
+static inline int part_ref_disk(int ref) { return ref / PART_DISK_STRIDE; }
+static inline int part_ref_number(int ref) { return ref % PART_DISK_STRIDE; }
+
+struct other_disk {
+	const char *path;
+	struct image img;
+	struct ptable pt;
+	bool have_table;
+	struct pfs pfs[PTABLE_MAX];
+};
+
 /* finding.c: a finding kept until the checks are done. */
 struct held {
 	enum grubinst_severity sev;
@@ -253,6 +270,7 @@ struct inspect {
 	struct ptable pt;
 	/* context.c, on demand: each partition's filesystem */
 	struct pfs pfs[PTABLE_MAX];
+	struct other_disk *other[GRUBINST_MAX_DISKS];	/* partitions.c */
 
 	/* check_bootcode() */
 	struct bootcode boot;		/* the GRUB stage1 in use, once found */
@@ -301,7 +319,20 @@ void findings_free(struct inspect *in);
 /* context.c: the state, filesystems and reads */
 struct inspect *inspect_new(grubinst *g, grubinst_finding_fn fn, void *ctx);
 int inspect_free(struct inspect *in);
+/* The filesystem of a partition, by number (of the image) or reference
+ * (PART_REF, of another disk); NULL when there is no such partition.  */
 struct pfs *pfs_get(struct inspect *in, int partno);
+/* The partition a number or reference names; NULL when none. */
+const struct partition *part_of_ref(const struct inspect *in, int ref);
+/* Partition INDEX (GRUB's, 0-based) of BIOS drive DRIVE (0: the image);
+ * NULL when that disk or partition is not there.  */
+const struct partition *part_by_grub_on(const struct inspect *in, int drive,
+					int index);
+/* Another disk given for BIOS drive DRIVE (1..3), or NULL. */
+const struct other_disk *other_disk(const struct inspect *in, int drive);
+/* Sectors of BIOS drive DRIVE: as read_sectors(), for any disk. */
+int read_disk_sectors(struct inspect *in, int drive, uint64_t sector,
+		      void *buf, size_t n);
 const struct partition *part_by_grub(const struct inspect *in, int index);
 const struct partition *part_of_sector(const struct inspect *in, uint64_t s);
 int read_sectors(struct inspect *in, uint64_t sector, void *buf, size_t n);

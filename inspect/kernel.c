@@ -332,12 +332,14 @@ static void root_device(struct inspect *in, const char *root)
 			"to a partition", root);
 		return;
 	}
-	if (r.disk > 0) {
+	if (r.disk > 0 && !other_disk(in, r.disk)) {
 		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
 			"kernel line root=%s: partition %d of disk %d (%s%c), but this "
 			"image boots as the only disk, /dev/%sa (\"VFS: Unable to "
-			"mount root fs\")", root, r.part, r.disk + 1, r.family,
-			'a' + (r.disk < 26 ? r.disk : 25), r.family);
+			"mount root fs\"); a machine with more disks is checked "
+			"with --disk hd%d=IMAGE", root, r.part, r.disk + 1, r.family,
+			'a' + (r.disk < 26 ? r.disk : 25), r.family,
+			r.disk < 26 ? r.disk : 25);
 		return;
 	}
 	part = r.part;
@@ -349,11 +351,12 @@ static void root_device(struct inspect *in, const char *root)
 			in->entry.partno > 0 ? in->entry.partno : 1);
 		return;
 	}
-	if (!ptable_find(&in->pt, part)) {
+	if (!part_of_ref(in, PART_REF(r.disk, part))) {
 		finding(in, FAIL, AREA_MENU, "root-no-partition",
 			NOTE(.path = in->menu.path),
-			"kernel line root=%s: this disk has no partition %d "
-			"(\"VFS: Unable to mount root fs\")", root, part);
+			"kernel line root=%s: %s has no partition %d "
+			"(\"VFS: Unable to mount root fs\")", root,
+			r.disk ? "that disk" : "this disk", part);
 		return;
 	}
 	if (strcmp(r.family, "hd") == 0) {
@@ -378,8 +381,8 @@ static void root_device(struct inspect *in, const char *root)
 			strcmp(r.family, "vd") ? "a Xen disk" : "virtio");
 	else
 		finding(in, OK, AREA_MENU, "root", NOTE(.path = in->menu.path),
-			"kernel line root=%s: partition %d of this disk", root,
-			part);
+			"kernel line root=%s: partition %d of %s", root, part,
+			r.disk ? other_disk(in, r.disk)->path : "this disk");
 }
 
 static void check_root_arg(struct inspect *in)
@@ -416,8 +419,9 @@ int root_partition(struct inspect *in)
 		return partuuid(in, r.value);
 	case ROOT_DEV:
 	case ROOT_NUMBER:
-		return r.disk == 0 && r.part > 0 && ptable_find(&in->pt, r.part)
-			       ? r.part : 0;
+		/* Linux names the disks in the BIOS's order (sda is hd0). */
+		return r.part > 0 && part_of_ref(in, PART_REF(r.disk, r.part))
+			       ? PART_REF(r.disk, r.part) : 0;
 	default:
 		return 0;
 	}

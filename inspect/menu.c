@@ -370,14 +370,18 @@ static int grub_file(struct inspect *in, const char *name, int default_part,
 		return name[0] == '/' ? 0 : 1;
 	if (grub_parse_device(name, &drive, &part, path))
 		return GERR_DEV_FORMAT;
-	if (drive == -1 || drive > 0)
+	if (drive == -2)
+		drive = part_ref_disk(default_part);	/* "(,1)" */
+	if (drive == -1 || (drive > 0 && !other_disk(in, drive)))
 		return GERR_NO_DISK;
-	if (part < 0)
-		return GERR_FSYS_MOUNT;
-	p = part_by_grub(in, part);
+	if (part < 0) {
+		*partno = PART_REF(drive, 0);		/* the whole disk */
+		return (*path)[0] == '/' ? GERR_FSYS_MOUNT : 1;
+	}
+	p = part_by_grub_on(in, drive, part);
 	if (!p)
 		return GERR_NO_PART;
-	*partno = p->number;
+	*partno = PART_REF(drive, p->number);
 	return (*path)[0] == '/' ? 0 : 1;
 }
 
@@ -497,7 +501,7 @@ static int entry_file(struct inspect *in, const struct menu_entry *e,
 
 	snprintf(path, size, "%.*s", (int)strcspn(rel, " \t"), rel);
 	snprintf(file, sizeof(file), "%.*s", (int)strcspn(name, " \t"), name);
-	if (!err && *partno == 0 && path[0] == '/')
+	if (!err && part_ref_number(*partno) == 0 && path[0] == '/')
 		err = GERR_FSYS_MOUNT;	/* a file of the whole disk */
 	if (err == 1 && (isdigit((unsigned char)path[0]) || path[0] == '+'))
 		err = 0;		/* a block list */
@@ -515,7 +519,7 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 		     const char *what, int partno, const char *path,
 		     enum grubinst_severity sev, struct walk *w, struct pfs **pp)
 {
-	const struct partition *part = ptable_find(&in->pt, partno);
+	const struct partition *part = part_of_ref(in, partno);
 	struct pfs *p = pfs_get(in, partno);
 	bool kernel = strcmp(what, "kernel") == 0;
 
@@ -528,10 +532,11 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 		rule_part_type(&t, &v);
 		v.severity = sev;
 		text_printf(v.message, sizeof(v.message), "entry \"%s\": %s "
-			    "(hd0,%d)%s: partition %d has type 0x%02x, which "
+			    "(hd%d,%d)%s: partition %d has type 0x%02x, which "
 			    "GRUB 0.97 does not mount: \"Error 17: Cannot mount "
-			    "selected partition\"", e->title, what, partno - 1,
-			    path, partno, part->type);
+			    "selected partition\"", e->title, what,
+			    part_ref_disk(partno), part_ref_number(partno) - 1,
+			    path, part_ref_number(partno), part->type);
 		finding_verdict(in, AREA_MENU, &v, NULL);
 		return GERR_FSYS_MOUNT;
 	}
@@ -540,9 +545,9 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
 						   : "menu-initrd-missing",
 			NOTE(.path = path, .grub_error = w->error),
-			"entry \"%s\": %s (hd0,%d)%s: %s: GRUB stops with "
-			"\"Error %d\"", e->title, what, partno - 1, path, w->why,
-			w->error);
+			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
+			"\"Error %d\"", e->title, what, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path, w->why, w->error);
 		return w->error;
 	}
 	if (!file_readable_by_grub(in, p, path, w, AREA_MENU))
@@ -559,16 +564,21 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 
 	if (grub_parse_device(args, &drive, &part, &rest))
 		e_no = GERR_DEV_FORMAT;
-	else if (drive == -1 || drive > 0)
+	else if (drive == -2)
+		drive = 0;
+	if (e_no)
+		;
+	else if (drive == -1 || (drive > 0 && !other_disk(in, drive)))
 		e_no = GERR_NO_DISK;
-	else if (part >= 0 && !(p = part_by_grub(in, part)))
+	else if (part >= 0 && !(p = part_by_grub_on(in, drive, part)))
 		e_no = GERR_NO_PART;
 	if (e_no) {
 		finding(in, sev, AREA_MENU, "menu-root",
 			NOTE(.path = in->menu.path, .grub_error = e_no),
 			"entry \"%s\": \"root %s\": %s: GRUB stops with \"Error %d\"",
 			e->title, args,
-			e_no == GERR_NO_DISK ? "this image is the only disk (hd0)"
+			e_no == GERR_NO_DISK ? "this image is the only disk (hd0): "
+					       "give the others with --disk hdN=IMAGE"
 			: e_no == GERR_NO_PART ? "no such partition on this disk"
 					       : "not a GRUB device name",
 			e_no);
@@ -576,7 +586,7 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 	}
 	/* real_root_func ignores "Error 17": a partition GRUB cannot mount
 	 * (or the whole disk) is a root for chainloader and makeactive.  */
-	*root = p ? p->number : 0;
+	*root = PART_REF(drive, p ? p->number : 0);
 	return 0;
 }
 
@@ -610,11 +620,11 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk). */
 	if (path[0] != '+')
 		at = strtoull(path, NULL, 10);
-	if (partno) {
-		const struct partition *p = ptable_find(&in->pt, partno);
+	if (part_ref_number(partno)) {
+		const struct partition *p = part_of_ref(in, partno);
 		at += p ? p->start : 0;
 	}
-	rc = read_sectors(in, at, sector, 1);
+	rc = read_disk_sectors(in, part_ref_disk(partno), at, sector, 1);
 	if (rc < 0)
 		return RUN_FAILS;
 	if (rc || (!force && le16(sector + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)) {
@@ -849,9 +859,10 @@ static void run_boot(struct inspect *in)
 		if (booted && o == RUN_BOOTS) {
 			in->entry = be;
 			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
-				"entry %d \"%s\" boots%s: kernel (hd0,%d)%s%s%s",
+				"entry %d \"%s\" boots%s: kernel (hd%d,%d)%s%s%s",
 				order[i], in->menu.entry[order[i]].title,
-				i ? " (a fallback)" : "", be.kernel_partno - 1,
+				i ? " (a fallback)" : "", part_ref_disk(be.kernel_partno),
+				part_ref_number(be.kernel_partno) - 1,
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 		}
@@ -870,8 +881,9 @@ static void run_boot(struct inspect *in)
 			continue;
 		if (run_entry(in, i, WARN, &be) == RUN_BOOTS)
 			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
-				"entry %d \"%s\": kernel (hd0,%d)%s%s%s", i,
-				in->menu.entry[i].title, be.kernel_partno - 1,
+				"entry %d \"%s\": kernel (hd%d,%d)%s%s%s", i,
+				in->menu.entry[i].title, part_ref_disk(be.kernel_partno),
+				part_ref_number(be.kernel_partno) - 1,
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 	}

@@ -2,10 +2,42 @@
  * table whose entries make sense, and an ext2 filesystem where one should
  * be.  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
 
+
+/* The machine's other disks (--disk hdN=PATH), read-only: one that cannot
+ * be read stops the check, as the image would.  */
+static int open_other_disks(struct inspect *in)
+{
+	for (int d = 1; d < GRUBINST_MAX_DISKS; d++) {
+		const char *path = in->g->opts.disks[d];
+		struct other_disk *o;
+		struct gi_err err = { 0 };
+
+		if (!path)
+			continue;
+		o = calloc(1, sizeof(*o));
+		if (!o)
+			return -gi_fail(&in->fatal, GRUBINST_ENOMEM, "out of memory");
+		o->path = path;
+		o->img.fd = -1;
+		if (image_open(&o->img, path, false, &err)) {
+			free(o);
+			gi_pass(&in->fatal, &err, GRUBINST_EIO);
+			return -1;
+		}
+		in->other[d] = o;
+		o->have_table = ptable_read(&o->img, &o->pt, &err) == 0;
+		finding(in, OK, AREA_DISK, "disk-other", NOTE(.path = path),
+			"BIOS drive %d (hd%d, /dev/sd%c): %s, %s", 0x80 + d, d,
+			'a' + d, path, o->have_table ? "an MBR partition table"
+						     : "no MBR partition table");
+	}
+	return 0;
+}
 
 static int open_image(struct inspect *in)
 {
@@ -21,7 +53,7 @@ static int open_image(struct inspect *in)
 		return -1;
 	}
 	in->img_open = true;
-	return 0;
+	return open_other_disks(in);
 }
 
 /* The kernel has a filesystem of this storage mounted: what is on the
