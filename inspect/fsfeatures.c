@@ -76,6 +76,17 @@ static const struct fs_blocks *journal_of(struct pfs *p)
 	return p->journal_state > 0 ? &p->journal : NULL;
 }
 
+/* An inode read on the way to W's file, for messages: "the file", its
+ * path, or its number.  */
+static void name_inode(struct pfs *p, const struct walk *w, ext2_ino_t ino,
+		       char *buf, size_t size)
+{
+	if (ino == w->ino)
+		text_copy(buf, size, "the file");
+	else if (inode_path(p, ino, buf, size))
+		text_printf(buf, size, "inode %u", ino);
+}
+
 /*
  * A journal to replay holds newer copies of some blocks; GRUB 0.97 reads
  * the old ones in place, and so does this report.  Along the path GRUB
@@ -100,10 +111,7 @@ static void journal_note(struct inspect *in, struct pfs *p, const char *shown,
 	for (int i = 0; log && i < w->nread; i++) {
 		if (!fs_inode_stale(&p->fs, w->read[i], log, &blk, &itable))
 			continue;
-		if (w->read[i] == w->ino)
-			text_copy(what, sizeof(what), "the file");
-		else if (inode_path(p, w->read[i], what, sizeof(what)))
-			text_printf(what, sizeof(what), "inode %u", w->read[i]);
+		name_inode(p, w, w->read[i], what, sizeof(what));
 		finding(in, WARN, AREA_FEATURES, "fs-journal-stale",
 			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
 			     .fix = fix),
@@ -130,8 +138,7 @@ static bool inodes_inside(struct inspect *in, struct pfs *p, const char *shown,
 
 		if (blk < p->limit)
 			continue;
-		if (inode_path(p, w->read[i], what, sizeof(what)))
-			text_printf(what, sizeof(what), "inode %u", w->read[i]);
+		name_inode(p, w, w->read[i], what, sizeof(what));
 		finding(in, FAIL, area, "grub-outside-partition",
 			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
 			     .grub_error = GERR_OUTSIDE_PART),
