@@ -165,13 +165,15 @@ resolve() {
 	*) echo "$1" ;;
 	esac
 }
-# The SCSI scan runs asynchronously: wait up to 10 s for the device node.
+# The SCSI scan runs asynchronously, and on a busy machine without KVM a
+# second IDE disk has taken more than 10 s to appear: wait up to 30 s for
+# the device node.
 i=0
 while :; do
 	dev=$(resolve "$root")
 	[ -n "$dev" ] && [ -b "$dev" ] && break
 	i=$((i + 1))
-	[ "$i" -le 100 ] || fail "root device $root did not appear"
+	[ "$i" -le 300 ] || fail "root device $root did not appear"
 	sleep 0.1
 done
 root=$dev
