@@ -32,6 +32,8 @@ struct image {
 	 * place beside it.  A failed install still rolls back in memory; a
 	 * killed one cannot be rolled back.  */
 	bool no_undo_file;
+	/* A loop device's backing file, locked with the device; or -1. */
+	int backing_fd;
 	/* When set, reads see the image as it will be once these pending
 	 * writes are committed: image_read() lays them over what it reads,
 	 * and fs_open() opens the filesystem through them, read-only.  The
@@ -53,6 +55,19 @@ struct mount_use {
 /* Is the image, a partition of it, or a loop device over its file (or a
  * partition of that) mounted?  Fills M with the first mount found.  */
 bool image_mount_use(const struct image *img, struct mount_use *m);
+
+/* The file behind a loop device. */
+struct loop_backing {
+	char path[4096];	/* as the kernel names it (absolute) */
+	uint64_t offset;	/* bytes: where the device starts in it */
+	bool whole;		/* the device is the loop device itself, not
+				   a partition of it */
+	char device[64];	/* "/dev/loop0" */
+};
+
+/* Is RDEV a loop device (or a partition of one) over a file that still
+ * has a name?  */
+bool loop_backing(dev_t rdev, struct loop_backing *lb);
 
 /* Opens PATH for reading, and for writing when WRITABLE.  Takes an
  * exclusive lock for writing (shared for reading).  */

@@ -4,22 +4,64 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/loop.h>
+
 #include "disk/disk.h"
 
-static int lock_image(struct image *img, struct gi_err *err)
+static int lock_fd(struct image *img, int fd, const char *other,
+		   struct gi_err *err)
 {
 	int op = (img->writable ? LOCK_EX : LOCK_SH) | LOCK_NB;
 
-	if (flock(img->fd, op) == 0)
+	if (flock(fd, op) == 0)
 		return 0;
+	if (errno == EWOULDBLOCK && other)
+		return gi_refuse(err, GI_CAUSE_BUSY, img->path,
+				 "in use by another grubinst (locked through "
+				 "%s, the file behind it)", other);
 	if (errno == EWOULDBLOCK)
 		return gi_refuse(err, GI_CAUSE_BUSY, img->path,
 				 "in use by another grubinst (locked)");
 	return gi_fail_errno(err, errno, img->path, "cannot lock: %s",
 			     strerror(errno));
+}
+
+/*
+ * A loop device and the file behind it are one storage under two names:
+ * grubinst on /dev/loop0 also locks the file, so that it and grubinst on
+ * the file exclude each other (flock() locks an inode, and the device
+ * node is another one).  The kernel's name of the file is checked
+ * against the inode the loop device reports; a file it no longer names
+ * (moved, removed, or in another mount namespace) cannot be locked by
+ * name here, nor opened by that name: only the device is locked then.
+ */
+static int lock_backing(struct image *img, const struct stat *st,
+			struct gi_err *err)
+{
+	struct loop_info64 info;
+	struct loop_backing lb;
+	struct stat bst;
+	int fd;
+
+	if (!S_ISBLK(st->st_mode) || !loop_backing(st->st_rdev, &lb))
+		return 0;
+	fd = open(lb.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+		  O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &bst) != 0 || !S_ISREG(bst.st_mode) ||
+	    ioctl(img->fd, LOOP_GET_STATUS64, &info) != 0 ||
+	    info.lo_inode != (uint64_t)bst.st_ino ||
+	    info.lo_device != (uint64_t)bst.st_dev) {
+		close(fd);
+		return 0;
+	}
+	img->backing_fd = fd;
+	return lock_fd(img, fd, lb.path, err);
 }
 
 /* A usage error, for an install as for --verify: the name given is not
@@ -36,6 +78,7 @@ static void image_init(struct image *img, const char *path, bool writable)
 	memset(img, 0, sizeof(*img));
 	img->path = path;
 	img->fd = -1;
+	img->backing_fd = -1;
 	img->writable = writable;
 }
 
@@ -59,7 +102,7 @@ static int image_setup(struct image *img, struct gi_err *err)
 		goto io_error;
 	img->size = (uint64_t)end;
 
-	if (lock_image(img, err)) {
+	if (lock_fd(img, img->fd, NULL, err) || lock_backing(img, &st, err)) {
 		image_close(img);
 		return err->code;
 	}
@@ -137,11 +180,16 @@ int image_open_handle(struct image *img, const grubinst *g, bool writable,
 	return image_open(img, g->path, writable, err);
 }
 
+/* An image never opened has fd -1 and nothing else open either (image_init
+ * comes first): its other descriptors are not looked at.  */
 void image_close(struct image *img)
 {
-	if (img->fd >= 0)
-		close(img->fd);
-	img->fd = -1;
+	if (img->fd < 0)
+		return;
+	close(img->fd);
+	if (img->backing_fd >= 0)
+		close(img->backing_fd);
+	img->fd = img->backing_fd = -1;
 }
 
 int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,

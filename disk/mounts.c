@@ -177,6 +177,35 @@ static bool find_mount(const struct names *s, struct mount_use *m)
 	return false;
 }
 
+/* The file behind loop device RDEV (or behind the loop device RDEV is a
+ * partition of), as the kernel names it in sysfs, and where the device
+ * starts in it.  False for any other device, and for a backing file that
+ * was removed (the kernel's name then ends in " (deleted)").  */
+bool loop_backing(dev_t rdev, struct loop_backing *lb)
+{
+	char disk[64], path[512], off[32];
+	const char *deleted = " (deleted)";
+	size_t n, dn = strlen(deleted);
+	dev_t whole;
+
+	memset(lb, 0, sizeof(*lb));
+	if (!disk_name(rdev, disk, sizeof(disk)) || strncmp(disk, "loop", 4) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/sys/block/%.40s/loop/backing_file", disk);
+	if (!read_line(path, lb->path, sizeof(lb->path)) || lb->path[0] != '/')
+		return false;
+	n = strlen(lb->path);
+	if (n >= dn && strcmp(lb->path + n - dn, deleted) == 0)
+		return false;
+	snprintf(path, sizeof(path), "/sys/block/%.40s/loop/offset", disk);
+	if (read_line(path, off, sizeof(off)))
+		lb->offset = strtoull(off, NULL, 10);
+	snprintf(path, sizeof(path), "/sys/block/%.40s", disk);
+	lb->whole = dev_of(path, &whole) && whole == rdev;
+	snprintf(lb->device, sizeof(lb->device), "/dev/%.40s", disk);
+	return true;
+}
+
 bool image_mount_use(const struct image *img, struct mount_use *m)
 {
 	struct names s = { .n = 0 };
