@@ -22,18 +22,42 @@
 
 /* ---- image.c ---- */
 
+/* What the image is, whatever name it was opened by: a file (its device
+ * and inode) or a block device (its device number).  A loop device over
+ * a file from its start is that file: the two names share one lock and
+ * one undo record.  */
+struct storage {
+	bool is_file;
+	dev_t dev;		/* a file: the filesystem it is on */
+	ino_t ino;		/* a file: its inode */
+	dev_t rdev;		/* a block device */
+	uid_t owner;		/* the image's owner */
+};
+
 struct image {
 	const char *path;
 	int fd;
 	bool writable;
 	bool is_blockdev;
 	uint64_t size;		/* bytes */
-	/* No IMAGE.grubinst-undo: a descriptor given without a name has no
-	 * place beside it.  A failed install still rolls back in memory; a
-	 * killed one cannot be rolled back.  */
+	/* No undo record: a descriptor given without a name has no place
+	 * for one.  A failed install still rolls back in memory; a killed
+	 * one cannot be rolled back.  */
 	bool no_undo_file;
 	/* A loop device's backing file, locked with the device; or -1. */
 	int backing_fd;
+	/* Where the undo record goes (undo.c), found once: a directory, held
+	 * open so that every use is in the same one, and a name in it.  */
+	bool undo_located;
+	int undo_dir;		/* -1: no place (undo_errno says why) */
+	int undo_errno;
+	struct storage id;
+	char undo_name[64];
+	char undo_path[4096 + 64];	/* for messages */
+	/* The record this run wrote, so that only it is removed. */
+	bool undo_written;
+	dev_t undo_dev;
+	ino_t undo_ino;
 	/* When set, reads see the image as it will be once these pending
 	 * writes are committed: image_read() lays them over what it reads,
 	 * and fs_open() opens the filesystem through them, read-only.  The
@@ -351,7 +375,7 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 errcode_t fs_open_overlay(const struct image *img, const struct journal *j,
 			  uint64_t offset, int flags, ext2_filsys *e2);
 
-/* ---- undo.c: IMAGE.grubinst-undo, while an install writes ---- */
+/* ---- undo.c: the undo record, while an install writes ---- */
 
 /* Sectors about to change: old and new contents of COUNT sectors. */
 struct sector_change {
@@ -364,12 +388,36 @@ struct sector_change {
 int undo_save(struct image *img, const struct sector_change *c, size_t n,
 	      struct gi_err *err);
 int undo_discard(struct image *img, struct gi_err *err);
-/* Rolls back an install that was interrupted (killed) on this image, if
- * any; IMG must be open for writing.  */
-int undo_recover(struct image *img, const struct gi_reporter *rep,
-		 struct gi_err *err);
-/* Did an install on this image stop half way? */
-bool undo_pending(const char *image_path);
+
+/* What the undo record of an image says, once read and checked. */
+enum undo_status {
+	UNDO_NONE,		/* no record: no install was interrupted */
+	UNDO_PENDING,		/* an interrupted install's record, checked:
+				   it can be rolled back */
+	UNDO_RESTORED,		/* ...and undo_recover() rolled it back */
+	UNDO_UNREADABLE,	/* a record this process may not read */
+	UNDO_INVALID,		/* something there that grubinst will not
+				   roll back: why says what */
+};
+
+struct undo_state {
+	enum undo_status status;
+	char path[4096 + 64];	/* the record */
+	char why[512];		/* UNDO_INVALID, UNDO_UNREADABLE */
+	uint64_t sectors;	/* UNDO_PENDING: sectors it holds;
+				   UNDO_RESTORED: sectors put back */
+};
+
+/* Reads and checks the undo record of IMG without writing anything.
+ * Fails only when the image cannot be read.  */
+int undo_examine(struct image *img, struct undo_state *u, struct gi_err *err);
+/* The same, then rolls a pending record back (UNDO_RESTORED) and removes
+ * it; IMG must be open for writing.  */
+int undo_recover(struct image *img, struct undo_state *u,
+		 const struct gi_reporter *rep, struct gi_err *err);
+/* Where IMG's undo record is or would be, for messages ("" if it has no
+ * place for one).  */
+const char *undo_record_path(struct image *img);
 
 /* Absolute sector of a filesystem block; UINT64_MAX for a block number
  * (from a damaged filesystem) that no disk has.  */

@@ -79,6 +79,7 @@ static void image_init(struct image *img, const char *path, bool writable)
 	img->path = path;
 	img->fd = -1;
 	img->backing_fd = -1;
+	img->undo_dir = -1;
 	img->writable = writable;
 }
 
@@ -189,7 +190,10 @@ void image_close(struct image *img)
 	close(img->fd);
 	if (img->backing_fd >= 0)
 		close(img->backing_fd);
-	img->fd = img->backing_fd = -1;
+	if (img->undo_dir >= 0)
+		close(img->undo_dir);
+	img->fd = img->backing_fd = img->undo_dir = -1;
+	img->undo_located = false;
 }
 
 int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,

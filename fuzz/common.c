@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -41,13 +42,21 @@ const char *fuzz_image(const uint8_t *data, size_t len)
 
 static char file_dir[64];
 static char file_path[96];
+static char undo_path[128];
+
+const char *fuzz_undo_record(void)
+{
+	struct stat st;
+
+	fuzz_require(file_path[0] && stat(file_path, &st) == 0, "stat", file_path);
+	snprintf(undo_path, sizeof(undo_path), "%s/grubinst-undo.%llu", file_dir,
+		 (unsigned long long)st.st_ino);
+	return undo_path;
+}
 
 static void remove_file_dir(void)
 {
-	char undo[160];
-
-	snprintf(undo, sizeof(undo), "%s.grubinst-undo", file_path);
-	unlink(undo);
+	unlink(fuzz_undo_record());
 	unlink(file_path);
 	rmdir(file_dir);
 }

@@ -21,6 +21,10 @@ const char *fuzz_image(const uint8_t *data, size_t len);
  * need a real path: an install writes its undo record next to the image.  */
 const char *fuzz_image_file(const uint8_t *data, size_t len);
 
+/* Where an install into the fuzz_image_file() image keeps its undo record
+ * (disk/undo.c): beside it, named after its inode.  */
+const char *fuzz_undo_record(void);
+
 /* Does the file PATH hold exactly DATA? */
 int fuzz_same_contents(const char *path, const uint8_t *data, size_t len);
 

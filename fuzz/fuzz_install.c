@@ -5,7 +5,6 @@
  * an install by grubinst (fuzz/make-corpus); mutations mostly where their
  * metadata is (mutate_image.c).  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <unistd.h>
 
 #include "fuzz/common.h"
@@ -14,7 +13,6 @@ static void run(const char *path, bool dry_run, const uint8_t *data,
 		size_t size)
 {
 	struct grubinst_options o;
-	char undo[256];
 	grubinst *g;
 	int rc;
 
@@ -31,8 +29,7 @@ static void run(const char *path, bool dry_run, const uint8_t *data,
 			     "an install that did not succeed changed the image",
 			     grubinst_error(g));
 	}
-	snprintf(undo, sizeof(undo), "%s.grubinst-undo", path);
-	fuzz_require(access(undo, F_OK) != 0, "an undo record left behind",
+	fuzz_require(access(fuzz_undo_record(), F_OK) != 0, "an undo record left behind",
 		     grubinst_error(g));
 	grubinst_close(g);
 }

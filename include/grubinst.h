@@ -124,15 +124,17 @@ grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
  * need reading only.
  * The library reads and writes at explicit offsets but libext2fs and
  * libfdisk may move FD's file offset.  NAME is the image's name in
- * messages and where an install keeps its undo record (NAME.grubinst-undo);
- * NULL means "file descriptor N" and no undo record: a failed install
- * still puts the old contents back, a killed one cannot be rolled back.  */
+ * messages; an install keeps its undo record beside the file FD is open
+ * on (as for a path).  NULL means "file descriptor N" and no undo record:
+ * a failed install still puts the old contents back, a killed one cannot
+ * be rolled back.  */
 grubinst *grubinst_open_fd(int fd, const char *name,
 			   const struct grubinst_options *opts);
 
 /* Installs GRUB.  Filesystem changes are written first, then the embedded
  * stage1.5, then the boot sector, all after every check and after their
- * old contents are saved in IMAGE.grubinst-undo: a failure puts the old
+ * old contents are saved in an undo record beside the image (docs/install.md
+ * says where and how it is checked): a failure puts the old
  * contents back (the image is unchanged), and an install killed half way
  * is rolled back by the next call before it installs.  */
 int grubinst_install(grubinst *g);

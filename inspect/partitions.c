@@ -285,18 +285,27 @@ static void check_active(struct inspect *in)
 			active);
 }
 
-/* An install killed half way leaves its undo record next to the image
- * (disk/undo.c): until the next install rolls it back, the filesystem may
- * be half written.  */
-static void check_interrupted(struct inspect *in)
+/* An install killed half way leaves its undo record (disk/undo.c): until
+ * the next install rolls it back, the filesystem may be half written.
+ * Something else at the record's name stops every install (rules.c).  */
+static int check_interrupted(struct inspect *in)
 {
-	if (undo_pending(in->img.path))
-		finding(in, FAIL, AREA_DISK, "install-interrupted",
-			NOTE(.fix = "grubinst IMAGE"),
-			"an install of this image was interrupted: %s.grubinst-undo "
-			"holds the old contents of the sectors it was changing; "
-			"until the next grubinst run puts them back the filesystem "
-			"and boot code may be half written", in->img.path);
+	struct gi_err err = { 0 };
+	struct undo_state u;
+	struct verdict v;
+
+	if (in->given_img)
+		return 0;
+	if (undo_examine(&in->img, &u, &err)) {
+		if (err.cause == GI_CAUSE_IO) {
+			gi_pass(&in->fatal, &err, 0);
+			return -1;
+		}
+		return 0;
+	}
+	if (rule_undo_record(&u, &v))
+		finding_verdict(in, AREA_DISK, &v, NULL);
+	return 0;
 }
 
 int check_partitions(struct inspect *in)
@@ -304,7 +313,8 @@ int check_partitions(struct inspect *in)
 	if (open_image(in) || read_mbr(in) < 0)
 		return -1;
 	check_mounted(in);
-	check_interrupted(in);
+	if (check_interrupted(in))
+		return -1;
 	if (!in->have_mbr || le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
 		return 0;
 	if (read_table(in) < 0)

@@ -330,6 +330,43 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 	return true;
 }
 
+/* ---- an interrupted install ---- */
+
+bool rule_undo_record(const struct undo_state *u, struct verdict *v)
+{
+	switch (u->status) {
+	case UNDO_NONE:
+	case UNDO_RESTORED:
+		return false;
+	case UNDO_PENDING:
+		verdict(v, GRUBINST_SEV_FAIL, "install-interrupted", 0, true,
+			UINT64_MAX, "an install of this image was interrupted: its "
+			"undo record %s holds the old contents of the %llu sectors "
+			"it was changing; until the next grubinst run puts them "
+			"back, the filesystem and the boot code may be half "
+			"written", u->path, (unsigned long long)u->sectors);
+		fix(v, "grubinst IMAGE");
+		return true;
+	case UNDO_UNREADABLE:
+		verdict(v, GRUBINST_SEV_FAIL, "install-interrupted", 0, true,
+			UINT64_MAX, "an install of this image may have been "
+			"interrupted: its undo record %s is there but cannot be "
+			"read here (%s); the filesystem and the boot code may be "
+			"half written", u->path, u->why);
+		fix(v, "grubinst IMAGE, as the user who ran the install");
+		return true;
+	case UNDO_INVALID:
+		verdict(v, GRUBINST_SEV_FAIL, "undo-invalid", 0, true, UINT64_MAX,
+			"the undo record %s %s; grubinst will not roll the image "
+			"back from it, nor install while it is there",
+			u->path, u->why);
+		fix(v, "check the image (grubinst --verify IMAGE, e2fsck -fn), "
+		    "then rm -- '%s'", u->path);
+		return true;
+	}
+	return false;
+}
+
 /* ---- partition tables ---- */
 
 const char *rule_ptable_code(enum gi_cause cause)

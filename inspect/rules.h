@@ -76,6 +76,11 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
  * else the first Linux (0x83) one; NULL when there is neither.  */
 const struct partition *rule_boot_partition(const struct ptable *pt);
 
+/* install-interrupted: an install was killed half way and its undo record
+ * is there to roll it back; undo-invalid: something at the record's name
+ * that grubinst will not roll back (disk/undo.c says why).  */
+bool rule_undo_record(const struct undo_state *u, struct verdict *v);
+
 /* Does GRUB 0.97's ext2 reader mount a partition of this MBR type? */
 bool grub_mounts_type(unsigned type);
 /* The finding code of a partition table that cannot be used (GPT, none):

@@ -155,16 +155,20 @@ static int choose_partition(struct install *inst)
 }
 
 /* An install killed half way left an undo record: put the image back as
- * it was before anything else.  A dry run cannot write, so it refuses.  */
+ * it was before anything else.  A dry run cannot write, so it refuses;
+ * so does every install while something else is at the record's name.  */
 static int recover(struct install *inst)
 {
-	if (!inst->opts->dry_run)
-		return undo_recover(&inst->img, &inst->g->rep, inst->err);
-	if (undo_pending(inst->img.path))
-		return target_refuse_code(inst, "install-interrupted", "grubinst IMAGE",
-				   "an interrupted install left its undo record "
-				   "%s.grubinst-undo; a dry run cannot roll it back",
-				   inst->img.path);
+	struct undo_state u;
+	struct verdict v;
+	int rc = inst->opts->dry_run
+			 ? undo_examine(&inst->img, &u, inst->err)
+			 : undo_recover(&inst->img, &u, &inst->g->rep, inst->err);
+
+	if (rc)
+		return rc;
+	if (rule_undo_record(&u, &v))
+		return target_refuse(inst, &v);
 	return 0;
 }
 

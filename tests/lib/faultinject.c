@@ -3,7 +3,9 @@
  * the Nth sync, on one file fail (or kills the process there), and counts
  * them.  Environment:
  *
- *   FAULT_PATH    the file, as /proc/self/fd/N names it (absolute, no links)
+ *   FAULT_PATH    the file, as /proc/self/fd/N names it (absolute, no
+ *                 links), or a pattern of such names (fnmatch: a file made
+ *                 with O_TMPFILE is "DIR/#INODE (deleted)" until linked)
  *   FAULT_OP      write (pwrite, pwrite64, write, pwritev, pwritev2),
  *                 sync (fsync, fdatasync) or read (read, pread, pread64);
  *                 default write
@@ -16,10 +18,15 @@
  *                 before the call; stop: SIGSTOP before the call, then carry
  *                 on when continued
  *   FAULT_COUNT   a file to which "writes W syncs S" is written at exit
+ *   FAULT_NO_TMPFILE  if set, open() and openat() with O_TMPFILE fail with
+ *                 EOPNOTSUPP, as on a filesystem that has no O_TMPFILE
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +51,7 @@ static bool targets(int fd)
 	if (n < 0)
 		return false;
 	path[n] = '\0';
-	return strcmp(path, want) == 0;
+	return strcmp(path, want) == 0 || fnmatch(want, path, 0) == 0;
 }
 
 static int fault_errno(void)
@@ -130,6 +137,65 @@ ssize_t pread(int fd, void *buf, size_t n, off_t off)
 ssize_t pread64(int fd, void *buf, size_t n, off_t off)
 {
 	return inject(fd, OP_READ) ? -1 : REAL(pread64)(fd, buf, n, off);
+}
+
+/* O_TMPFILE includes O_DIRECTORY: test all of its bits. */
+static bool no_tmpfile(int flags)
+{
+	if ((flags & O_TMPFILE) != O_TMPFILE || !getenv("FAULT_NO_TMPFILE"))
+		return false;
+	errno = EOPNOTSUPP;
+	return true;
+}
+
+static mode_t mode_arg(int flags, va_list ap)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE
+		       ? (mode_t)va_arg(ap, int) : 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return no_tmpfile(flags) ? -1 : REAL(open)(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return no_tmpfile(flags) ? -1 : REAL(open64)(path, flags, mode);
+}
+
+int openat(int dir, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return no_tmpfile(flags) ? -1 : REAL(openat)(dir, path, flags, mode);
+}
+
+int openat64(int dir, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return no_tmpfile(flags) ? -1 : REAL(openat64)(dir, path, flags, mode);
 }
 
 int fsync(int fd)

@@ -20,6 +20,7 @@
 #   write_grub_conf DIR ROOTSPEC KERNEL INITRD ROOTDEV
 #                                         DIR/boot/grub/grub.conf + menu.lst
 #   grub_shell_setup IMG [ROOTSPEC]       installs GRUB with the real grub shell
+#   undo_record IMG                       where an install keeps IMG's undo record
 
 # shellcheck source=tests/lib/boot.sh
 . "$(dirname "${BASH_SOURCE[0]}")/boot.sh"
@@ -269,4 +270,18 @@ grub_shell_setup() {
 	fi
 	printf '%s\n' "$GRUB_SHELL_OUT" | grep -v '^ *$' | sed 's/^/# /' >&2
 	return 1
+}
+
+# undo_record IMG: the path of the undo record an install of IMG writes
+# while it runs (disk/undo.c): in the directory of the file IMG is (links
+# followed), named after its inode; for a block device, in /dev, named
+# after its device number.
+undo_record() {
+	local real
+	real=$(realpath -- "${1:-}") || { _img_err "no image '${1:-}'"; return 1; }
+	if [ -b "$real" ]; then
+		printf '/dev/grubinst-undo.%s\n' "$(stat -c '%Hr:%Lr' "$real")"
+	else
+		printf '%s/grubinst-undo.%s\n' "$(dirname "$real")" "$(stat -c %i "$real")"
+	fi
 }
