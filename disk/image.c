@@ -119,13 +119,18 @@ int image_open(struct image *img, const char *path, bool writable,
 	       struct gi_err *err)
 {
 	struct stat st;
+	int flags;
 
 	image_init(img, path, writable);
 	/* Look before opening: O_RDWR on a directory fails with a less
-	 * helpful message.  */
+	 * helpful message, and opening a FIFO or a terminal may block or
+	 * have effects.  O_NONBLOCK covers the name changing in between;
+	 * image_setup() refuses what fstat() says is neither a file nor a
+	 * block device.  */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
 		return refuse_non_disk(path, err);
-	img->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	img->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_NONBLOCK |
+		       O_NOCTTY | O_CLOEXEC);
 	if (img->fd < 0) {
 		int code = (errno == EACCES || errno == EROFS) && writable
 				   ? GRUBINST_REFUSED
@@ -135,6 +140,12 @@ int image_open(struct image *img, const char *path, bool writable,
 					     strerror(errno));
 		return gi_refuse(err, GI_CAUSE_OTHER, path,
 				 "cannot open for writing: %s", strerror(errno));
+	}
+	flags = fcntl(img->fd, F_GETFL);
+	if (flags < 0 || fcntl(img->fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		gi_fail_errno(err, errno, path, "%s", strerror(errno));
+		image_close(img);
+		return err->code;
 	}
 	return image_setup(img, err);
 }

@@ -379,14 +379,6 @@ static bool invalid(struct undo_state *u, const char *fmt, ...)
 	return false;
 }
 
-static const char *kind_of(mode_t mode)
-{
-	return S_ISDIR(mode) ? "a directory" : S_ISLNK(mode) ? "a symbolic link"
-	       : S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ? "a socket"
-	       : S_ISCHR(mode) ? "a character device"
-	       : S_ISBLK(mode) ? "a block device" : "not a regular file";
-}
-
 /* The largest record an image of SIZE bytes can have: every sector
  * changed, old and new, each a change of its own.  */
 static uint64_t largest_record(uint64_t size)
@@ -408,7 +400,7 @@ static bool trusted_file(const struct image *img, const struct stat *st,
 	uid_t me = geteuid();
 
 	if (!S_ISREG(st->st_mode))
-		return invalid(u, "is %s, not a record", kind_of(st->st_mode));
+		return invalid(u, "is %s, not a record", gi_file_kind(st->st_mode));
 	if (st->st_nlink != 1)
 		return invalid(u, "has %llu hard links, and a record has one",
 			       (unsigned long long)st->st_nlink);

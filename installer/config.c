@@ -210,22 +210,35 @@ static int generate(struct install *inst, struct text *t)
 	return 0;
 }
 
+/* --config FILE: a regular file of text.  (Before, /dev/zero made the
+ * install spin forever and a NUL byte silently cut the menu there.)  */
 static int read_host_config(struct install *inst, struct text *t)
 {
 	const char *path = inst->opts->config;
-	FILE *f = fopen(path, "rb");
-	char buf[4096];
-	size_t n;
+	struct gi_file f;
+	char why[128];
+	const char *nul;
 
-	if (!f)
+	if (gi_read_file(path, CONFIG_MAX, &f)) {
+		if (f.status == GI_FILE_ERRNO && f.errnum == ENOMEM)
+			return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
+		gi_file_why(&f, CONFIG_MAX, why, sizeof(why));
 		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
-				  path, "cannot open: %s", strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && t->len < CONFIG_MAX)
-		text_add(t, "%.*s", (int)n, buf);
-	fclose(f);
-	if (t->len >= CONFIG_MAX)
-		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
-				  path, "too large for a GRUB menu");
+				  path, "--config: %s%s", why,
+				  f.status == GI_FILE_TOO_LARGE
+					  ? ": too large for a GRUB menu" : "");
+	}
+	nul = memchr(f.data, '\0', f.len);
+	if (nul) {
+		gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, path,
+			   "--config: a NUL byte at byte %zu: a GRUB menu is text",
+			   (size_t)(nul - (const char *)f.data));
+		free(f.data);
+		return inst->err->code;
+	}
+	t->s = (char *)f.data;
+	t->len = f.len;
+	t->cap = f.len + 1;
 	snprintf(inst->config_origin, sizeof(inst->config_origin), "from %s", path);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "grubinst.h"
 
@@ -95,6 +96,33 @@ struct grubinst {
 /* What every entry point does first: clears the last failure, and fails
  * when the handle's options are unusable.  */
 int gi_start(grubinst *g);
+
+/* A small file read whole by name (lib/file.c): --config, stage files. */
+enum gi_file_status {
+	GI_FILE_OK,
+	GI_FILE_MISSING,	/* no such file (errnum ENOENT) */
+	GI_FILE_ERRNO,		/* stat, open or read failed: errnum */
+	GI_FILE_NOT_REGULAR,	/* a FIFO, a device, a directory: mode */
+	GI_FILE_TOO_LARGE,	/* more than the caller's maximum */
+};
+
+struct gi_file {
+	enum gi_file_status status;
+	int errnum;
+	mode_t mode;
+	uint64_t size;		/* as stat() gives it */
+	uint8_t *data;		/* malloc'ed, a NUL after the LEN bytes */
+	size_t len;
+};
+
+/* Reads PATH, a regular file of at most MAX bytes, without opening
+ * anything else at that name and without blocking.  0, or -1 with F's
+ * status saying why.  */
+int gi_read_file(const char *path, size_t max, struct gi_file *f);
+/* Why F could not be read, in words ("a FIFO, not a regular file"). */
+void gi_file_why(const struct gi_file *f, size_t max, char *buf, size_t size);
+/* "a FIFO", "a directory"... for a file that is not a regular one. */
+const char *gi_file_kind(mode_t mode);
 
 /* Duplicates a string or returns NULL (also for NULL input). */
 char *gi_strdup(const char *s);

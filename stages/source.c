@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <zlib.h>
 
@@ -31,45 +30,85 @@ static int inflate_builtin(struct stage_blob *b, const struct builtin_stage *s,
 	return 0;
 }
 
-/* gzread reads plain files as they are, so NAME and NAME.gz are alike. */
+/* A gzip stream (or several, one after the other) in DATA, inflated into
+ * B: at most STAGE_MAX + 1 bytes come out, whatever the input says.  */
+static int gunzip(struct stage_blob *b, const uint8_t *data, size_t len,
+		  struct gi_err *err)
+{
+	z_stream z;
+	int rc = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = b->data;
+	z.avail_out = STAGE_MAX + 1;
+	while (z.avail_out) {
+		rc = inflate(&z, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END && z.avail_in)
+			rc = inflateReset(&z);
+		else if (rc != Z_OK)
+			break;
+	}
+	b->len = (size_t)(STAGE_MAX + 1 - z.avail_out);
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END && z.avail_out)
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+				 "cannot read: corrupt " "or not gzip");
+	return 0;
+}
+
+/* NAME, or NAME.gz: a regular file, read without opening anything else
+ * at that name (a FIFO there blocked the install), at most STAGE_MAX
+ * bytes once inflated.  */
 static int read_stage_file(struct stage_blob *b, const char *dir,
 			   const char *name, struct gi_err *err)
 {
-	struct stat st;
-	gzFile gz;
-	int n;
+	/* A gzip file of STAGE_MAX bytes of stage is smaller than this. */
+	const size_t raw_max = STAGE_MAX + 64 * 1024;
+	struct gi_file f;
+	char why[128];
+	int rc = 0;
 
 	snprintf(b->origin, sizeof(b->origin), "%s/%s", dir, name);
-	if (stat(b->origin, &st) != 0) {
+	if (gi_read_file(b->origin, raw_max, &f) && f.status == GI_FILE_MISSING) {
 		snprintf(b->origin, sizeof(b->origin), "%s/%s.gz", dir, name);
-		if (stat(b->origin, &st) != 0) {
+		if (gi_read_file(b->origin, raw_max, &f) && f.status == GI_FILE_MISSING) {
 			snprintf(b->origin, sizeof(b->origin), "%s/%s", dir, name);
 			return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
 					 "missing stage file (nor %s.gz)", name);
 		}
 	}
-	if (!S_ISREG(st.st_mode))
-		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
-				 "not a regular file");
-	gz = gzopen(b->origin, "rb");
-	if (!gz)
-		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, b->origin,
-				  "cannot open: %s", strerror(errno));
-	b->data = malloc(STAGE_MAX + 1);
-	if (!b->data) {
-		gzclose(gz);
-		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	}
-	n = gzread(gz, b->data, STAGE_MAX + 1);
-	gzclose(gz);
-	if (n < 0)
-		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
-				 "cannot read: corrupt " "or not gzip");
-	if (n > STAGE_MAX)
+	if (f.status == GI_FILE_ERRNO)
+		return f.errnum == ENOMEM
+			       ? gi_fail(err, GRUBINST_ENOMEM, "out of memory")
+			       : gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, b->origin,
+					    "cannot open: %s", strerror(f.errnum));
+	if (f.status == GI_FILE_TOO_LARGE)
 		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
 				 "too large for a GRUB stage file");
-	b->len = (size_t)n;
-	return 0;
+	if (f.status != GI_FILE_OK) {
+		gi_file_why(&f, raw_max, why, sizeof(why));
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin, "%s", why);
+	}
+	b->data = malloc(STAGE_MAX + 1);
+	if (!b->data) {
+		free(f.data);
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	}
+	if (f.len >= 2 && f.data[0] == 0x1f && f.data[1] == 0x8b) {
+		rc = gunzip(b, f.data, f.len, err);
+	} else {
+		b->len = f.len < STAGE_MAX + 1 ? f.len : STAGE_MAX + 1;
+		memcpy(b->data, f.data, b->len);
+	}
+	free(f.data);
+	if (!rc && b->len > STAGE_MAX)
+		return gi_refuse(err, GI_CAUSE_STAGE, b->origin,
+				 "too large for a GRUB stage file");
+	return rc;
 }
 
 static int load_one(struct stage_blob *b, const char *dir, const char *name,
