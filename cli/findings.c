@@ -91,6 +91,16 @@ static void sort_by_area(struct list *l)
 
 /* ---- people ---- */
 
+/* The image's name as the report's first line: one line whatever it
+ * holds (a newline, an escape sequence); those bytes read '?', as the
+ * library writes them in its messages.  */
+static void print_name(const char *image)
+{
+	for (const unsigned char *p = (const unsigned char *)image; *p; p++)
+		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+	putchar('\n');
+}
+
 static void print_human(const char *image, const struct list *l, int rc,
 			bool quiet)
 {
@@ -99,7 +109,7 @@ static void print_human(const char *image, const struct list *l, int rc,
 	/* An unreadable image: the one message goes to stderr. */
 	if (rc != GRUBINST_OK && rc != GRUBINST_WONT_BOOT && l->n == 0)
 		return;
-	printf("%s\n", image);
+	print_name(image);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct grubinst_finding *f = &l->item[i].f;
 

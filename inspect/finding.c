@@ -6,52 +6,18 @@
  * in front of it.  IMAGE in a fix becomes the image's path, quoted
  * (lib/fixline.c), so that every line runs as printed.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
 
-/* The length of the character at S if a terminal shows it as text, else
- * 0: C0 and C1 controls (U+0080..U+009F would start escape sequences
- * too), DEL, and bytes that are not UTF-8 (a terminal in an 8-bit mode
- * takes 0x9b for CSI).  */
-static size_t text_char(const unsigned char *s)
-{
-	static const uint32_t least[] = { 0, 0xa0, 0x800, 0x10000 };
-	unsigned extra = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return s[0] >= 0x20 && s[0] != 0x7f;
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 0;
-	cp = s[0] & (0x3f >> extra);
-	for (unsigned i = 1; i <= extra; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < least[extra] || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
-		return 0;
-	return extra + 1;
-}
-
 /* Names and titles come from the image: a control character in one (a
  * newline, an escape sequence) must not reach the caller's terminal or
- * break the one-line promise.  Each such byte reads '?'.  */
+ * break the one-line promise.  Each such byte reads '?' (gi_printable). */
 static void printable(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
-
-	while (*p) {
-		size_t n = text_char(p);
-
-		if (!n)
-			*p = '?';
-		p += n ? n : 1;
-	}
+	gi_printable(s);
 }
 
 /* Keeps a copy of the finding until findings_deliver().  Out of memory,

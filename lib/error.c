@@ -1,8 +1,47 @@
 /* Error recording and report lines. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/internal.h"
+
+/* The length of the character at S if a terminal shows it as text, else
+ * 0: C0 and C1 controls (U+0080..U+009F would start escape sequences
+ * too), DEL, and bytes that are not UTF-8 (a terminal in an 8-bit mode
+ * takes 0x9b for CSI).  */
+static size_t text_char(const unsigned char *s)
+{
+	static const uint32_t least[] = { 0, 0xa0, 0x800, 0x10000 };
+	unsigned extra = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 && s[0] != 0x7f;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	cp = s[0] & (0x3f >> extra);
+	for (unsigned i = 1; i <= extra; i++) {
+		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < least[extra] || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+		return 0;
+	return extra + 1;
+}
+
+void gi_printable(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = text_char(p);
+
+		if (!n)
+			*p = '?';
+		p += n ? n : 1;
+	}
+}
 
 static enum gi_cause cause_of(int code)
 {
@@ -17,8 +56,12 @@ static enum gi_cause cause_of(int code)
 	return GI_CAUSE_OTHER;
 }
 
+/* A path may hold a newline, a message may quote one from an image:
+ * the message stays one line of text (control characters read '?').  */
 static void compose(struct gi_err *err)
 {
+	gi_printable(err->subject);
+	gi_printable(err->msg);
 	if (err->subject[0])
 		snprintf(err->text, sizeof(err->text), "%s: %s", err->subject,
 			 err->msg);
@@ -135,6 +178,7 @@ void gi_report(const struct gi_reporter *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	gi_printable(line);
 	r->fn(r->ctx, line);
 }
 

@@ -71,6 +71,11 @@ int gi_pass(struct gi_err *dst, const struct gi_err *src, int code);
 /* Adds to the message of the failure recorded, e.g. what became of the
  * image after it.  */
 void gi_append(struct gi_err *err, const char *fmt, ...) GI_PRINTF(2, 3);
+/* Replaces, in place, every byte of S a terminal would not show as text
+ * (C0 and C1 controls, DEL, bytes that are not UTF-8) by '?': error
+ * messages and report lines stay one line, whatever paths and images
+ * hold.  */
+void gi_printable(char *s);
 /* A stable short name of a cause, e.g. "no-fs" (grubinst_error_code()). */
 const char *gi_cause_name(enum gi_cause cause);
 
