@@ -176,6 +176,27 @@ struct extent {
 	uint64_t len;
 };
 
+/* What a libext2fs error code says, by its value. */
+enum fs_failure {
+	FS_FAILURE_IO,		/* a system call failed (or a bug): exit 2 */
+	FS_FAILURE_NOMEM,
+	FS_FAILURE_NO_ROOM,	/* the filesystem is full: a refusal */
+	FS_FAILURE_REFUSED,	/* a feature or a path grubinst cannot use */
+	FS_FAILURE_DAMAGE,	/* what it read does not make sense */
+};
+enum fs_failure fs_failure_of(errcode_t rc);
+/* Records libext2fs' failure RC while doing WHAT on FS, as what it says:
+ * damage is a refusal naming e2fsck (GI_CAUSE_FS_DAMAGED), no room and
+ * the rest a refusal too, a failed system call an I/O error.  */
+int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
+	    struct gi_err *err);
+
+/* The directory an install adds its files to (the deepest of /boot/grub,
+ * /boot, / that exists) and the way to it: 0, or the damage libext2fs
+ * finds (a hole below its size, entries it cannot parse, an inode number
+ * past the last), the directory named in *WHICH.  */
+errcode_t fs_check_boot_dirs(const struct fs *fs, const char **which);
+
 /* Opens the filesystem at byte OFFSET of the opened image IMG. */
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err);

@@ -7,12 +7,119 @@
 #include <string.h>
 
 #include <et/com_err.h>
+#include <ext2fs/ext2_err.h>
 
 #include "disk/disk.h"
 
-#define FS_FAIL(err, fs, rc, what)                                            \
-	gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, (fs)->image_path, "%s: %s", \
-		   what, error_message(rc))
+#define FS_FAIL(err, fs, rc, what) fs_fail(fs, rc, what, err)
+
+/* The system's errno values, below libext2fs' table (and every other
+ * com_err table).  */
+#define ERRNO_MAX 4096
+
+/* What a libext2fs error code means.  Its value decides, never its
+ * message: a system call that failed (or the library's own misuse) is an
+ * I/O error; a full filesystem, a feature it cannot handle or a path in
+ * the way is a refusal; everything else libext2fs says about what it
+ * read is damage: a structure it could not follow.  */
+enum fs_failure fs_failure_of(errcode_t rc)
+{
+	if (rc == EXT2_ET_NO_MEMORY || rc == ENOMEM)
+		return FS_FAILURE_NOMEM;
+	if (rc > 0 && rc < ERRNO_MAX)
+		return FS_FAILURE_IO;
+	if (rc <= EXT2_ET_BASE || rc >= EXT2_ET_BASE + 256)
+		return FS_FAILURE_IO;
+	if ((rc > EXT2_ET_BASE && rc <= EXT2_ET_MAGIC_EXTENT_HANDLE) ||
+	    (rc >= EXT2_ET_MAGIC_EXTENT_PATH && rc <= EXT2_ET_MAGIC_RESERVED_19) ||
+	    rc == EXT2_ET_MAGIC_EA_HANDLE)
+		return FS_FAILURE_IO;	/* a handle of the wrong kind: a bug */
+	switch (rc) {
+	/* Reading or writing the image failed (groups.c, capture.c say
+	 * which errno when there is one).  */
+	case EXT2_ET_GDESC_READ:
+	case EXT2_ET_GDESC_WRITE:
+	case EXT2_ET_INODE_BITMAP_WRITE:
+	case EXT2_ET_INODE_BITMAP_READ:
+	case EXT2_ET_BLOCK_BITMAP_WRITE:
+	case EXT2_ET_BLOCK_BITMAP_READ:
+	case EXT2_ET_INODE_TABLE_WRITE:
+	case EXT2_ET_INODE_TABLE_READ:
+	case EXT2_ET_NEXT_INODE_READ:
+	case EXT2_ET_SHORT_WRITE:
+	case EXT2_ET_LLSEEK_FAILED:
+	case EXT2_ET_RO_FILSYS:
+	case EXT2_ET_BAD_DEVICE_NAME:
+	case EXT2_ET_CALLBACK_NOTHANDLED:
+	case EXT2_ET_INVALID_ARGUMENT:
+	case EXT2_ET_UNIMPLEMENTED:
+	case EXT2_ET_CANCEL_REQUESTED:
+	case EXT2_ET_IO_CHANNEL_NO_SUPPORT_64:
+	case EXT2_ET_CANT_USE_LEGACY_BITMAPS:
+		return FS_FAILURE_IO;
+	case EXT2_ET_DIR_NO_SPACE:
+	case EXT2_ET_TOOSMALL:
+	case EXT2_ET_BLOCK_ALLOC_FAIL:
+	case EXT2_ET_INODE_ALLOC_FAIL:
+	case EXT2_ET_RES_GDT_BLOCKS:
+	case EXT2_ET_EXTENT_NO_SPACE:
+	case EXT2_ET_DIR_NO_SPACE_FOR_CSUM:
+	case EXT2_ET_EA_NO_SPACE:
+	case EXT2_ET_INLINE_DATA_NO_SPACE:
+		return FS_FAILURE_NO_ROOM;
+	case EXT2_ET_NO_DIRECTORY:
+	case EXT2_ET_FILE_NOT_FOUND:
+	case EXT2_ET_FILE_EXISTS:
+	case EXT2_ET_DIR_EXISTS:
+	case EXT2_ET_SYMLINK_LOOP:
+	case EXT2_ET_FILE_TOO_BIG:
+	case EXT2_ET_FILE_RO:
+	case EXT2_ET_UNSUPP_FEATURE:
+	case EXT2_ET_RO_UNSUPP_FEATURE:
+	case EXT2_ET_OP_NOT_SUPPORTED:
+	case EXT2_ET_EXTENT_NOT_SUPPORTED:
+	case EXT2_ET_INLINE_DATA_CANT_ITERATE:
+	case EXT2_ET_NO_INLINE_DATA:
+	case EXT2_ET_MISSING_EA_FEATURE:
+	case EXT2_ET_MMP_FAILED:
+	case EXT2_ET_MMP_FSCK_ON:
+	case EXT2_ET_MMP_CHANGE_ABORT:
+	case EXT2_ET_MMP_OPEN_DIRECT:
+	case EXT2_ET_EXTERNAL_JOURNAL_NOSUPP:
+		return FS_FAILURE_REFUSED;
+	default:
+		return FS_FAILURE_DAMAGE;
+	}
+}
+
+int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
+	    struct gi_err *err)
+{
+	switch (fs_failure_of(rc)) {
+	case FS_FAILURE_NOMEM:
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
+	case FS_FAILURE_DAMAGE:
+		return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
+				 "%s: %s: the filesystem at byte %llu is damaged; "
+				 "repair it first: e2fsck -fy '%s?offset=%llu'",
+				 what, error_message(rc),
+				 (unsigned long long)fs->offset, fs->image_path,
+				 (unsigned long long)fs->offset);
+	case FS_FAILURE_NO_ROOM:
+		return gi_refuse(err, GI_CAUSE_NO_ROOM, fs->image_path, "%s: %s",
+				 what, error_message(rc));
+	case FS_FAILURE_REFUSED:
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path, "%s: %s",
+				 what, error_message(rc));
+	case FS_FAILURE_IO:
+		break;
+	}
+	if (rc > 0 && rc < ERRNO_MAX)
+		return gi_fail_errno(err, (int)rc, fs->image_path, "%s: %s",
+				     what, error_message(rc));
+	return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, fs->image_path,
+			  "%s: %s", what, error_message(rc));
+}
 
 /* libext2fs works on a duplicate of the image's descriptor, so that it
  * reads and writes the very file we opened, locked and checked.  Its
@@ -191,11 +298,13 @@ static int namei(struct fs *fs, const char *path, bool follow, ext2_ino_t *ino,
 		*ino = 0;
 		return 0;
 	}
-	if (rc)
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
-				 "cannot %s %s: %s",
-				 follow ? "resolve" : "look up", path,
-				 error_message(rc));
+	if (rc) {
+		char what[PATH_MAX + 16];
+
+		snprintf(what, sizeof(what), "cannot %s %s",
+			 follow ? "resolve" : "look up", path);
+		return fs_fail(fs, rc, what, err);
+	}
 	return 0;
 }
 
@@ -219,10 +328,12 @@ int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
 	memset(in, 0, sizeof(*in));
 	rc = ext2fs_read_inode_full(fs->e2, ino, (struct ext2_inode *)in,
 				    sizeof(*in));
-	if (rc)
-		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO,
-				  fs->image_path, "cannot read inode %u: %s",
-				  ino, error_message(rc));
+	if (rc) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "cannot read inode %u", ino);
+		return fs_fail(fs, rc, what, err);
+	}
 	return 0;
 }
 
@@ -269,6 +380,100 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 	return 0;
 }
 
+struct dir_check {
+	e2_blkcnt_t next;	/* the logical block expected next */
+};
+
+static int dir_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
+		     blk64_t ref_blk, int ref_offset, void *priv)
+{
+	struct dir_check *c = priv;
+
+	(void)e2, (void)blocknr, (void)ref_blk, (void)ref_offset;
+	if (blockcnt < 0)
+		return 0;
+	if (blockcnt != c->next)
+		return BLOCK_ABORT;
+	c->next++;
+	return 0;
+}
+
+struct entry_check {
+	ext2_filsys e2;
+	errcode_t rc;
+};
+
+/* An entry naming an inode the filesystem does not have: every lookup
+ * through it fails with "Illegal inode number".  */
+static int dir_entry(struct ext2_dir_entry *de, int offset, int blocksize,
+		     char *buf, void *priv)
+{
+	struct entry_check *c = priv;
+
+	(void)offset, (void)blocksize, (void)buf;
+	if (de->inode > c->e2->super->s_inodes_count) {
+		c->rc = EXT2_ET_BAD_INODE_NUM;
+		return DIRENT_ABORT;
+	}
+	return 0;
+}
+
+/* A directory as an install would change it: every block below its size
+ * mapped (ext2fs_link() and ext2fs_expand_dir() fail on a hole, where
+ * lookups see nothing), and entries libext2fs can parse.  */
+static errcode_t check_directory(ext2_filsys e2, ext2_ino_t ino)
+{
+	struct ext2_inode inode;
+	struct dir_check c = { 0 };
+	struct entry_check ec = { e2, 0 };
+	e2_blkcnt_t blocks;
+	errcode_t rc;
+
+	rc = ext2fs_read_inode(e2, ino, &inode);
+	if (rc || !LINUX_S_ISDIR(inode.i_mode) ||
+	    (inode.i_flags & EXT4_INLINE_DATA_FL))
+		return rc;
+	blocks = (e2_blkcnt_t)((EXT2_I_SIZE(&inode) + e2->blocksize - 1) /
+			       e2->blocksize);
+	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_DATA_ONLY |
+				   BLOCK_FLAG_READ_ONLY, NULL, dir_block, &c);
+	if (rc)
+		return rc;
+	if (c.next < blocks)
+		return EXT2_ET_DIR_CORRUPTED;
+	rc = ext2fs_dir_iterate(e2, ino, 0, NULL, dir_entry, &ec);
+	return rc ? rc : ec.rc;
+}
+
+/* Only the directory the install adds its files to is read whole: the
+ * deepest of /boot/grub, /boot and / that exists (a root directory of a
+ * million files is not read for nothing).  Those above it are looked up
+ * on the way, which finds their damage too.  */
+errcode_t fs_check_boot_dirs(const struct fs *fs, const char **which)
+{
+	static const char *const dirs[] = { "/boot/grub", "/boot", "/" };
+	errcode_t rc = 0;
+
+	*which = NULL;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		ext2_ino_t ino = EXT2_ROOT_INO;
+
+		if (strcmp(dirs[i], "/") != 0)
+			rc = ext2fs_namei_follow(fs->e2, EXT2_ROOT_INO,
+						 EXT2_ROOT_INO, dirs[i], &ino);
+		if (rc == EXT2_ET_FILE_NOT_FOUND)
+			continue;
+		if (!rc)
+			rc = check_directory(fs->e2, ino);
+		if (rc && fs_failure_of(rc) == FS_FAILURE_DAMAGE) {
+			*which = dirs[i];
+			return rc;
+		}
+		return 0;	/* sound, or something the install refuses */
+	}
+	return 0;
+}
+
 /* Splits PATH into its directory's inode and its last component. */
 static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 			 const char **name, struct gi_err *err)
@@ -289,9 +494,8 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 	if (fs_lookup(fs, parent, dir, err))
 		return err->code;
 	if (!*dir)
-		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO,
-				  fs->image_path, "directory %s is missing",
-				  parent);
+		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+				 "directory %s is missing", parent);
 	return 0;
 }
 
@@ -328,13 +532,6 @@ static errcode_t mkdir_growing(struct fs *fs, ext2_ino_t dir, const char *name)
 	return rc ? rc : fs_stamp_changed(fs, dir);
 }
 
-/* Failures that mean the filesystem is full, not that it is broken. */
-static bool no_room(errcode_t rc)
-{
-	return rc == EXT2_ET_DIR_NO_SPACE || rc == EXT2_ET_BLOCK_ALLOC_FAIL ||
-	       rc == EXT2_ET_INODE_ALLOC_FAIL;
-}
-
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 	       struct gi_err *err)
 {
@@ -362,14 +559,13 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 			return err->code;
 		if (!child) {
 			rc = mkdir_growing(fs, dir, sofar + strlen(sofar) - n);
-			if (rc)
-				return gi_fail_as(err, no_room(rc) ? GRUBINST_REFUSED
-								   : GRUBINST_EIO,
-						  no_room(rc) ? GI_CAUSE_OTHER
-							      : GI_CAUSE_IO,
-						  fs->image_path,
-						  "cannot create directory %s: %s",
-						  sofar, error_message(rc));
+			if (rc) {
+				char what[PATH_MAX + 32];
+
+				snprintf(what, sizeof(what),
+					 "cannot create directory %s", sofar);
+				return fs_fail(fs, rc, what, err);
+			}
 			if (fs_lookup(fs, sofar, &child, err))
 				return err->code;
 		} else if (ext2fs_check_directory(fs->e2, child) != 0) {
@@ -443,10 +639,12 @@ int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
 	if (lookup_parent(fs, path, &dir, &name, err) || fs_remove(fs, path, err))
 		return err->code;
 	rc = fs_groups_new_inode(fs, dir, LINUX_S_IFREG | 0644, &ino);
-	if (rc)
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
-				 "no free inode for %s: %s", path,
-				 error_message(rc));
+	if (rc) {
+		char what[PATH_MAX + 32];
+
+		snprintf(what, sizeof(what), "no free inode for %s", path);
+		return fs_fail(fs, rc, what, err);
+	}
 	rc = link_growing(fs, dir, name, ino, EXT2_FT_REG_FILE);
 	if (rc)
 		return FS_FAIL(err, fs, rc, path);
@@ -759,14 +957,13 @@ int fs_fill_holes(struct fs *fs, ext2_ino_t ino, const char *path,
 	rc = ext2fs_fallocate(fs->e2, EXT2_FALLOCATE_ZERO_BLOCKS |
 				      EXT2_FALLOCATE_FORCE_INIT,
 			      ino, NULL, ~0ULL, 0, end);
-	if (rc)
-		return gi_fail_as(err, rc == EXT2_ET_BLOCK_ALLOC_FAIL
-					       ? GRUBINST_REFUSED : GRUBINST_EIO,
-				  rc == EXT2_ET_BLOCK_ALLOC_FAIL ? GI_CAUSE_OTHER
-								  : GI_CAUSE_IO,
-				  fs->image_path, "cannot fill the %llu blocks of "
-				  "holes in %s: %s", (unsigned long long)h.count,
-				  path, error_message(rc));
+	if (rc) {
+		char what[PATH_MAX + 64];
+
+		snprintf(what, sizeof(what), "cannot fill the %llu blocks of "
+			 "holes in %s", (unsigned long long)h.count, path);
+		return fs_fail(fs, rc, what, err);
+	}
 	/* The bytes read the same as before: the times stay. */
 	*filled = h.count;
 	return 0;

@@ -107,7 +107,13 @@ static errcode_t read_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
 		memset(gs->buf, 0, e2->blocksize);
 		return 0;
 	}
-	return io_channel_read_blk64(e2->io, loc, 1, gs->buf) ? read_error : 0;
+	/* The read's own error, an errno or a short read past the end of
+	 * the image, says more than READ_ERROR (fs_failure_of()).  */
+	errcode_t rc = io_channel_read_blk64(e2->io, loc, 1, gs->buf);
+
+	if (!rc || rc == EXT2_ET_SHORT_READ || (rc > 0 && rc < 4096))
+		return rc;
+	return read_error;
 }
 
 static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)

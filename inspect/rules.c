@@ -272,6 +272,26 @@ bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v)
 	return true;
 }
 
+/* A directory with a hole below its size or entries that do not parse:
+ * lookups (GRUB's, the kernel's) may miss files in it, and adding one
+ * there fails half way, or worse.  */
+bool rule_fs_directories(const struct rule_target *t, struct verdict *v)
+{
+	const char *which;
+	errcode_t rc = fs_check_boot_dirs(t->fs, &which);
+
+	if (!rc)
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"fs-damaged", 0, true, t->part->start,
+		"partition %d: the filesystem is damaged (directory %s: %s): "
+		"lookups in it may miss files, and grubinst will not write into "
+		"it", t->part->number, which, error_message(rc));
+	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
+	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	return true;
+}
+
 /* Files placed block by block in a filesystem that allocates clusters get
  * wrong block counts and free counts (e2fsck -fn found both after an
  * install): grubinst places none there.  GRUB's reading it is untested.  */

@@ -61,6 +61,10 @@ bool rule_fs_feature(const struct rule_target *t, size_t *pos,
 bool rule_fs_state(const struct rule_target *t, struct verdict *v);
 /* fs-damaged: group descriptors that contradict each other. */
 bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v);
+/* fs-damaged: the directory an install adds its files to (/boot/grub, or
+ * /boot or / when it is missing), or the way to it, that libext2fs cannot
+ * follow.  */
+bool rule_fs_directories(const struct rule_target *t, struct verdict *v);
 /* fs-bigalloc: clusters grubinst cannot allocate in (an install refuses). */
 bool rule_fs_allocatable(const struct rule_target *t, struct verdict *v);
 /* part-no-fs: no ext2/3/4 filesystem where one should be (WHY says what

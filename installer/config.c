@@ -145,8 +145,7 @@ static int list_kernels(struct install *inst, struct kernel_list *kl)
 		return 0;
 	rc = ext2fs_dir_iterate(inst->fs.e2, boot, 0, NULL, collect_kernel, kl);
 	if (rc)
-		return gi_fail_as(inst->err, GRUBINST_EIO, GI_CAUSE_IO,
-				  inst->img.path, "cannot list /boot");
+		return fs_fail(&inst->fs, rc, "cannot list /boot", inst->err);
 	qsort(kl->names, kl->count, sizeof(kl->names[0]), by_version_desc);
 	return 0;
 }

@@ -215,7 +215,8 @@ static int check_rules(struct install *inst)
 
 	if (rule_part_type(&t, &v) || rule_fs_fits(&t, &v) ||
 	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
-	    rule_fs_descriptors(&t, &v) || rule_fs_allocatable(&t, &v))
+	    rule_fs_descriptors(&t, &v) || rule_fs_directories(&t, &v) ||
+	    rule_fs_allocatable(&t, &v))
 		return target_refuse(inst, &v);
 	return 0;
 }
