@@ -181,7 +181,7 @@ static int check_descriptors(struct fs *fs, struct gi_err *err)
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err)
 {
-	int flags = EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS;
+	int flags = EXT2_FLAG_64BITS;
 	errcode_t rc;
 
 	/* Registers libext2fs' messages with com_err; it is idempotent. */
@@ -196,8 +196,17 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	 * descriptors.  */
 	if (writable)
 		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
+	/* Reading, checksums that do not match are read past, for --verify
+	 * to say more (rule_fs_checksum() says they are wrong).  Writing,
+	 * never: libext2fs would write a valid checksum over the damage.  */
+	else
+		flags |= EXT2_FLAG_IGNORE_CSUM_ERRORS;
 	rc = img->overlay ? fs_open_overlay(img, img->overlay, offset, flags, &fs->e2)
 			  : open_on_image(img, offset, flags, &fs->e2);
+	if (rc && writable && fs_failure_of(rc) == FS_FAILURE_DAMAGE) {
+		fs->e2 = NULL;
+		return fs_fail(fs, rc, "cannot open the filesystem for writing", err);
+	}
 	if (rc) {
 		char type[64];
 

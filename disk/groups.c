@@ -116,6 +116,17 @@ static errcode_t read_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
 	return read_error;
 }
 
+/* Was the bitmap read from the disk, and must its checksum match?  As
+ * libext2fs' own ext2fs_read_bitmaps() checks it, unless the filesystem
+ * was opened to read past wrong checksums.  */
+static bool checked(ext2_filsys e2, dgrp_t g, blk64_t loc, int uninit_flag)
+{
+	return !(e2->flags & EXT2_FLAG_IGNORE_CSUM_ERRORS) &&
+	       ext2fs_has_feature_metadata_csum(e2->super) &&
+	       !uninit(e2, g, uninit_flag) && loc &&
+	       loc < ext2fs_blocks_count(e2->super);
+}
+
 static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 {
 	ext2_filsys e2 = gs->e2;
@@ -132,6 +143,10 @@ static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 	ext2fs_unmark_block_bitmap_range2(e2->block_map, first, n);
 	rc = read_bitmap(gs, g, loc, EXT2_BG_BLOCK_UNINIT,
 			 EXT2_ET_BLOCK_BITMAP_READ);
+	if (!rc && checked(e2, g, loc, EXT2_BG_BLOCK_UNINIT) &&
+	    !ext2fs_block_bitmap_csum_verify(e2, g, (char *)gs->buf,
+					     EXT2_CLUSTERS_PER_GROUP(e2->super) / 8))
+		rc = EXT2_ET_BLOCK_BITMAP_CSUM_INVALID;
 	if (rc)
 		return rc;
 	/* The whole group, with the padding past the last block. */
@@ -165,6 +180,10 @@ static errcode_t load_inode_group(struct fs_groups *gs, dgrp_t g)
 	ext2fs_unmark_block_bitmap_range2(e2->inode_map, first, ipg);
 	rc = read_bitmap(gs, g, loc, EXT2_BG_INODE_UNINIT,
 			 EXT2_ET_INODE_BITMAP_READ);
+	if (!rc && checked(e2, g, loc, EXT2_BG_INODE_UNINIT) &&
+	    !ext2fs_inode_bitmap_csum_verify(e2, g, (char *)gs->buf,
+					     EXT2_INODES_PER_GROUP(e2->super) / 8))
+		rc = EXT2_ET_INODE_BITMAP_CSUM_INVALID;
 	if (rc)
 		return rc;
 	rc = ext2fs_set_inode_bitmap_range2(e2->inode_map, first, ipg, gs->buf);

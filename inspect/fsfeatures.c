@@ -34,14 +34,17 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 			p->fs.e2->super->s_feature_incompat);
 }
 
-/* A filesystem the kernel found errors in or did not unmount: it boots,
- * but the installer refuses it (rules.c).  */
+/* A filesystem whose checksums are wrong (read past them to say more), the
+ * kernel found errors in or did not unmount: the installer refuses it
+ * (rules.c).  */
 static void check_partition_state(struct inspect *in, struct pfs *p)
 {
 	struct rule_target t;
 	struct verdict v;
 
 	pfs_target(p, grub_reads(in, p->part->number), &t);
+	if (rule_fs_checksum(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	if (rule_fs_state(&t, &v))
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	if (rule_fs_descriptors(&t, &v))

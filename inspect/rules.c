@@ -7,6 +7,7 @@
  * or make a reader see stale data.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -251,6 +252,59 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 		"recommended\", but grubinst will not install into it until "
 		"e2fsck has checked it", t->part->number, state, kernel_says);
 	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
+	return true;
+}
+
+/* libext2fs opens a filesystem for reading past wrong checksums
+ * (EXT2_FLAG_IGNORE_CSUM_ERRORS), so that --verify can say more; an
+ * install must not: whatever it writes back gets a valid checksum, and a
+ * superblock e2fsck would have replaced by a backup (it checks the
+ * checksum first) becomes one it trusts.  Linux refuses such a
+ * filesystem: a wrong superblock checksum at mount, a wrong group
+ * descriptor checksum for a read-write mount.  */
+bool rule_fs_checksum(const struct rule_target *t, struct verdict *v)
+{
+	ext2_filsys e2 = t->fs->e2;
+	struct ext2_super_block *sb = e2->super;
+	dgrp_t bad = 0, first = 0;
+
+	if (!ext2fs_superblock_csum_verify(e2, sb)) {
+		uint32_t want = ext2fs_crc32c_le(~0U, (unsigned char *)sb,
+						 offsetof(struct ext2_super_block,
+							  s_checksum));
+
+		verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+			"fs-checksum", 0, true, t->part->start,
+			"partition %d: the superblock's checksum is wrong (0x%08x, "
+			"its contents give 0x%08x): the superblock is damaged; Linux "
+			"refuses to mount the filesystem (\"VFS: Found ext4 filesystem "
+			"with invalid superblock checksum\"), e2fsck takes a backup "
+			"superblock instead, and grubinst will not write into it (it "
+			"would write a valid checksum over the damage)",
+			t->part->number, sb->s_checksum, want);
+		fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
+		    (unsigned long long)(t->part->start * SECTOR_SIZE));
+		return true;
+	}
+	if (!ext2fs_has_group_desc_csum(e2))
+		return false;
+	for (dgrp_t g = 0; g < e2->group_desc_count; g++)
+		if (!ext2fs_group_desc_csum_verify(e2, g) && !bad++)
+			first = g;
+	if (!bad)
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"fs-checksum", 0, true, t->part->start,
+		"partition %d: the checksum of group descriptor %u is wrong "
+		"(0x%04x, its contents give 0x%04x)%s: Linux refuses to mount the "
+		"filesystem read-write (\"ext4_check_descriptors: Checksum for "
+		"group %u failed\"), and grubinst will not write into it (it "
+		"would write a valid checksum over the damage)", t->part->number,
+		first, ext2fs_bg_checksum(e2, first),
+		ext2fs_group_desc_csum(e2, first),
+		bad > 1 ? ", and of more groups" : "", first);
+	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
+	    (unsigned long long)(t->part->start * SECTOR_SIZE));
 	return true;
 }
 

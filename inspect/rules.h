@@ -59,6 +59,10 @@ bool rule_fs_feature(const struct rule_target *t, size_t *pos,
 /* fs-state: errors recorded, or not cleanly unmounted: it boots, but an
  * install refuses to allocate in it.  */
 bool rule_fs_state(const struct rule_target *t, struct verdict *v);
+/* fs-checksum: the superblock's or a group descriptor's checksum is wrong
+ * (metadata_csum, gdt_csum): Linux refuses the filesystem, and an install
+ * would write a valid checksum over the damage.  */
+bool rule_fs_checksum(const struct rule_target *t, struct verdict *v);
 /* fs-damaged: group descriptors that contradict each other. */
 bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v);
 /* fs-damaged: the directory an install adds its files to (/boot/grub, or

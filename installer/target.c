@@ -200,7 +200,8 @@ int target_open(struct install *inst)
 }
 
 /* The rules about the boot partition and its filesystem that decide
- * before any planning: the partition type, the filesystem against the
+ * before any planning: the partition type, checksums that do not match
+ * (read past them here; the install's own open does not), the filesystem against the
  * partition (the tutorial's Error 24), features GRUB cannot read, a
  * filesystem to repair first (its bitmaps may not match its files), and
  * one grubinst cannot allocate in.  */
@@ -213,7 +214,8 @@ static int check_rules(struct install *inst)
 	struct verdict v;
 	size_t pos = 0;
 
-	if (rule_part_type(&t, &v) || rule_fs_fits(&t, &v) ||
+	if (rule_part_type(&t, &v) || rule_fs_checksum(&t, &v) ||
+	    rule_fs_fits(&t, &v) ||
 	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
 	    rule_fs_descriptors(&t, &v) || rule_fs_directories(&t, &v) ||
 	    rule_fs_allocatable(&t, &v))
