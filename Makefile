@@ -141,7 +141,8 @@ $(BUILD)/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/common.o $(BUILD)/libgrubi
 # The harnesses whose input is a whole disk image mutate it their own way.
 $(BUILD)/fuzz_verify $(BUILD)/fuzz_install: $(BUILD)/fuzz/mutate_image.o
 
-fuzz: all fuzz-build
+# The seeds of interrupted installs are made with the fault shim.
+fuzz: all fuzz-build $(BUILD)/faultinject.so
 	@fuzz/run $(FUZZ_TIME)
 
 demo:

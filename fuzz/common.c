@@ -10,6 +10,8 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include <ext2fs/ext2fs.h>
+
 #include "fuzz/common.h"
 
 static void fill(int fd, const char *path, const uint8_t *data, size_t len)
@@ -76,6 +78,87 @@ const char *fuzz_image_file(const uint8_t *data, size_t len)
 	}
 	fill(fd, file_path, data, len);
 	return file_path;
+}
+
+#define RECORD_MAGIC "GRUBINST-UNDO-2\n"
+#define RECORD_HASH 64
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+void fuzz_split_disk(const uint8_t *data, size_t size, struct fuzz_disk *d)
+{
+	const size_t m = sizeof(RECORD_MAGIC) - 1;
+	size_t at = size;
+
+	memset(d, 0, sizeof(*d));
+	for (size_t i = size >= m ? size - m + 1 : 0; i-- > 0;)
+		if (memcmp(data + i, RECORD_MAGIC, m) == 0) {
+			at = i;
+			break;
+		}
+	d->img = data;
+	d->img_len = at;
+	if (at == size)
+		return;
+	d->rec_len = size - at;
+	d->rec = malloc(d->rec_len);
+	fuzz_require(d->rec != NULL, "malloc", "");
+	memcpy(d->rec, data + at, d->rec_len);
+}
+
+const char *fuzz_disk_file(struct fuzz_disk *d)
+{
+	const char *path = fuzz_image_file(d->img, d->img_len);
+	const char *rec = fuzz_undo_record();
+	struct stat st;
+	size_t done = 0;
+	int fd;
+
+	unlink(rec);
+	if (!d->rec)
+		return path;
+	fuzz_require(stat(path, &st) == 0, "stat", path);
+	/* Header: magic, kind and 0, st_dev, st_ino, st_rdev, size, count. */
+	if (d->rec_len >= 40 && all_zero(d->rec + 24, 16)) {
+		put_le64(d->rec + 24, (uint64_t)st.st_dev);
+		put_le64(d->rec + 32, (uint64_t)st.st_ino);
+	}
+	if (d->rec_len >= RECORD_HASH + 16 &&
+	    all_zero(d->rec + d->rec_len - RECORD_HASH, RECORD_HASH))
+		ext2fs_sha512(d->rec, d->rec_len - RECORD_HASH,
+			      d->rec + d->rec_len - RECORD_HASH);
+	fd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fuzz_require(fd >= 0 && fchmod(fd, 0600) == 0, "open", rec);
+	while (done < d->rec_len) {
+		ssize_t n = pwrite(fd, d->rec + done, d->rec_len - done, (off_t)done);
+		fuzz_require(n > 0, "pwrite", rec);
+		done += (size_t)n;
+	}
+	close(fd);
+	return path;
+}
+
+int fuzz_record_kept(const struct fuzz_disk *d)
+{
+	return d->rec && fuzz_same_contents(fuzz_undo_record(), d->rec, d->rec_len);
+}
+
+void fuzz_disk_free(struct fuzz_disk *d)
+{
+	free(d->rec);
+	memset(d, 0, sizeof(*d));
 }
 
 int fuzz_same_contents(const char *path, const uint8_t *data, size_t len)

@@ -25,6 +25,28 @@ const char *fuzz_image_file(const uint8_t *data, size_t len);
  * (disk/undo.c): beside it, named after its inode.  */
 const char *fuzz_undo_record(void);
 
+/* The input of the disk-image harnesses: a disk image and, when the input
+ * holds "GRUBINST-UNDO-2\n", an undo record from the last one on, as an
+ * interrupted install leaves it beside the image.  A record whose image
+ * identity (device and inode) is zero gets the image file's, and one
+ * whose SHA-512 is zero gets its own, so that seeds (fuzz/make-corpus)
+ * and mutations reach past those checks.  */
+struct fuzz_disk {
+	const uint8_t *img;
+	size_t img_len;
+	uint8_t *rec;		/* NULL: no record; else malloc'ed, fixed up */
+	size_t rec_len;
+};
+
+void fuzz_split_disk(const uint8_t *data, size_t size, struct fuzz_disk *d);
+/* Writes D's image with fuzz_image_file() and its record (mode 0600) at
+ * fuzz_undo_record(), or removes any record there; returns the image's
+ * path.  */
+const char *fuzz_disk_file(struct fuzz_disk *d);
+/* Is the record at fuzz_undo_record() still D's, byte for byte? */
+int fuzz_record_kept(const struct fuzz_disk *d);
+void fuzz_disk_free(struct fuzz_disk *d);
+
 /* Does the file PATH hold exactly DATA? */
 int fuzz_same_contents(const char *path, const uint8_t *data, size_t len);
 
