@@ -89,8 +89,10 @@ static void set_place(struct image *img, const char *dir, const char *fmt, ...)
 }
 
 /* Opens the directory of the file FD is open on, from the kernel's name
- * of it (symlinks resolved), and checks that it holds that very file.  */
-static int open_file_dir(int fd, const struct stat *st, char *dir, size_t size)
+ * of it (symlinks resolved; without /proc, the real path of GIVEN, the
+ * name it was opened by), and checks that it holds that very file.  */
+static int open_file_dir(int fd, const char *given, const struct stat *st,
+			 char *dir, size_t size)
 {
 	char link[64], path[4096];
 	struct stat got;
@@ -100,9 +102,18 @@ static int open_file_dir(int fd, const struct stat *st, char *dir, size_t size)
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0)
-		return -1;
-	path[n] = '\0';
+	if (n >= 0) {
+		path[n] = '\0';
+	} else {
+		char *real = given ? realpath(given, NULL) : NULL;
+
+		if (!real || strlen(real) >= sizeof(path)) {
+			free(real);
+			return -1;
+		}
+		snprintf(path, sizeof(path), "%s", real);
+		free(real);
+	}
 	/* A file without a name (memfd, removed, O_TMPFILE) has no place. */
 	slash = strrchr(path, '/');
 	if (path[0] != '/' || !slash || slash[1] == '\0') {
@@ -148,7 +159,8 @@ static void locate(struct image *img)
 		img->id.is_file = true;
 		img->id.dev = bst.st_dev;
 		img->id.ino = bst.st_ino;
-		img->undo_dir = open_file_dir(img->backing_fd, &bst, dir, sizeof(dir));
+		img->undo_dir = open_file_dir(img->backing_fd, lb.path, &bst, dir,
+					      sizeof(dir));
 	} else if (S_ISBLK(st.st_mode)) {
 		img->id.rdev = st.st_rdev;
 		img->undo_dir = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -159,7 +171,9 @@ static void locate(struct image *img)
 		img->id.is_file = true;
 		img->id.dev = st.st_dev;
 		img->id.ino = st.st_ino;
-		img->undo_dir = open_file_dir(img->fd, &st, dir, sizeof(dir));
+		img->undo_dir = open_file_dir(img->fd, img->no_undo_file ? NULL
+								       : img->path,
+					      &st, dir, sizeof(dir));
 	}
 	if (img->undo_dir < 0) {
 		img->undo_errno = errno;
