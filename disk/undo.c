@@ -22,12 +22,12 @@
  *   0600, synced, then linked into place without replacing anything
  *   (linkat, or renameat2 RENAME_NOREPLACE): nothing planted at the name
  *   is followed or overwritten.
- * - It is read only if it is a regular file of one link, owned by root,
- *   by the image's owner or by whoever runs grubinst, with no permission
- *   for group or others, of a size a record of this image can have; it
- *   is opened without following a link nor blocking, and only after
- *   that.  Then its SHA-512 must match, it must name this storage and
- *   this size, and every sector it would restore must hold either its
+ * - Before it is opened at all, it must be a regular file of one link,
+ *   owned by root, by the image's owner or by whoever runs grubinst, with
+ *   no permission for group or others, and of a size a record of this
+ *   image can have; then it is opened without following a link and
+ *   without blocking.  Its SHA-512 must match, it must name this storage
+ *   and this size, and every sector it would restore must hold either its
  *   old or its new contents, before a byte is written.  Anything else at
  *   the name is refused, named, and left alone (UNDO_INVALID).
  *
