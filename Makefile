@@ -31,7 +31,8 @@ LIB_SRCS := lib/error.c lib/handle.c lib/fixline.c lib/file.c \
 	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \
 	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \
 	inspect/json.c \
-	installer/target.c installer/config.c installer/files.c \
+	installer/paths.c installer/target.c installer/config.c installer/kernels.c \
+	installer/rootspec.c installer/default.c installer/files.c \
 	installer/embed.c installer/bootsector.c installer/holes.c installer/result.c \
 	installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o

@@ -32,12 +32,20 @@ static void usage(FILE *f)
 "      --config FILE     install FILE as /boot/grub/grub.conf\n"
 "      --kernel PATH     kernel inside the image, for a generated grub.conf\n"
 "      --initrd PATH     initrd inside the image\n"
-"      --append ARGS     kernel command line (default: root=/dev/sdaN ro)\n"
+"      --append ARGS     added to the kernel line (root=/dev/sdaN ro); one with\n"
+"                        its own root= is the whole command line\n"
+"      --root-partition N  the root filesystem's partition (default: the boot one)\n"
+"      --root-by HOW     root= names it by device (default), uuid, label or partuuid\n"
 "      --title TEXT      menu entry title\n"
 "      --timeout SECS    menu timeout (default 5)\n"
-"      --serial[=ARGS]   GRUB on the serial line (default --unit=0 --speed=115200)\n"
+"      --serial[=ARGS]   GRUB on the serial line and the screen, whichever gets a\n"
+"                        key (default --unit=0 --speed=115200)\n"
 "      --replace-menu    write a new menu from the options above even when the\n"
 "                        image has one (without it they are refused there)\n"
+"      --boot-dir DIR    GRUB's files in DIR of the boot partition (default\n"
+"                        /boot/grub; /grub when /boot is a partition of its own)\n"
+"      --set-default N   boot menu entry N (0 the first) from now on\n"
+"      --once N          boot entry N once, then the default again\n"
 "  -n, --dry-run         print the plan, write nothing\n"
 "      --verify          write nothing: predict how IMAGE boots (exit 0 it\n"
 "                        boots, 1 it will not, 2 it cannot be read)\n"
@@ -87,7 +95,8 @@ static const char *const action_option[] = {
 enum {
 	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
 	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
-	OPT_TIMEOUT, OPT_SERIAL, OPT_REPLACE_MENU,
+	OPT_TIMEOUT, OPT_SERIAL, OPT_REPLACE_MENU, OPT_ROOT_PARTITION, OPT_ROOT_BY,
+	OPT_BOOT_DIR, OPT_SET_DEFAULT, OPT_ONCE,
 	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN, OPT_DISK,
 };
 
@@ -105,6 +114,11 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "serial", optional_argument, NULL, OPT_SERIAL },
 	{ "replace-menu", no_argument, NULL, OPT_REPLACE_MENU },
+	{ "root-partition", required_argument, NULL, OPT_ROOT_PARTITION },
+	{ "root-by", required_argument, NULL, OPT_ROOT_BY },
+	{ "boot-dir", required_argument, NULL, OPT_BOOT_DIR },
+	{ "set-default", required_argument, NULL, OPT_SET_DEFAULT },
+	{ "once", required_argument, NULL, OPT_ONCE },
 	{ "verify", no_argument, NULL, OPT_VERIFY },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "map", no_argument, NULL, OPT_MAP },
@@ -209,6 +223,23 @@ static int parse_disk(const char *arg, struct grubinst_options *o)
 	return 0;
 }
 
+static int parse_root_by(const char *s, enum grubinst_root_by *out)
+{
+	static const struct { const char *name; enum grubinst_root_by by; } v[] = {
+		{ "device", GRUBINST_ROOT_DEVICE }, { "uuid", GRUBINST_ROOT_UUID },
+		{ "label", GRUBINST_ROOT_LABEL }, { "partuuid", GRUBINST_ROOT_PARTUUID },
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (strcmp(s, v[i].name) == 0) {
+			*out = v[i].by;
+			return 0;
+		}
+	fprintf(stderr, "grubinst: --root-by is device, uuid, label or partuuid, "
+			"not %s\n", s);
+	return -1;
+}
+
 static int parse_options(int argc, char **argv, struct cli *c)
 {
 	struct grubinst_options *o = &c->o;
@@ -253,6 +284,28 @@ static int parse_options(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_SERIAL: o->serial = optarg ? optarg : ""; break;
 		case OPT_REPLACE_MENU: o->replace_menu = true; break;
+		case OPT_ROOT_PARTITION:
+			if (parse_int(optarg, "root partition", &o->root_partition))
+				return -1;
+			if (o->root_partition == 0) {
+				fprintf(stderr, "grubinst: --root-partition counts "
+						"from 1, as the kernel does\n");
+				return -1;
+			}
+			break;
+		case OPT_ROOT_BY:
+			if (parse_root_by(optarg, &o->root_by))
+				return -1;
+			break;
+		case OPT_BOOT_DIR: o->boot_dir = optarg; break;
+		case OPT_SET_DEFAULT:
+			if (parse_int(optarg, "entry", &o->set_default))
+				return -1;
+			break;
+		case OPT_ONCE:
+			if (parse_int(optarg, "entry", &o->once))
+				return -1;
+			break;
 		case 'n': o->dry_run = true; break;
 		case OPT_VERIFY: c->show.report = true; break;
 		case OPT_JSON: c->show.json = true; break;

@@ -23,7 +23,11 @@ _grubinst() {
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	-p | --partition)
+	--root-by)
+		mapfile -t COMPREPLY < <(compgen -W 'device uuid label partuuid' -- "$cur")
+		return
+		;;
+	-p | --partition | --root-partition)
 		mapfile -t COMPREPLY < <(compgen -W '1 2 3 4 5 6 7 8' -- "$cur")
 		return
 		;;
@@ -31,8 +35,9 @@ _grubinst() {
 		mapfile -t COMPREPLY < <(compgen -W "$(seq 1 35)" -- "$cur")
 		return
 		;;
-	# Paths inside the image and free text: nothing to offer.
-	--kernel | --initrd | --append | --title | --timeout)
+	# Paths inside the image, free text and entry numbers: nothing to offer.
+	--kernel | --initrd | --append | --title | --timeout | --boot-dir | \
+		--set-default | --once)
 		COMPREPLY=()
 		return
 		;;
@@ -41,7 +46,8 @@ _grubinst() {
 	if [[ "$cur" == -* ]]; then
 		mapfile -t COMPREPLY < <(compgen -W '--partition --target --stage-dir
 			--no-stage1_5 --force-lba --config --kernel --initrd --append
-			--title --timeout --serial --serial= --replace-menu --dry-run --verify --json
+			--root-partition --root-by --title --timeout --serial --serial=
+			--replace-menu --boot-dir --set-default --once --dry-run --verify --json
 			--map --disk --explain --quiet --help --version -p -n -q -h -V' -- "$cur")
 		return
 	fi

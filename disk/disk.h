@@ -230,6 +230,9 @@ int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
 /* Reads a whole regular file (at most MAX bytes) into a malloc'ed buffer. */
 int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 		 size_t *len, struct gi_err *err);
+/* Reads the first N bytes of file INO (fewer if it is shorter: *GOT). */
+int fs_read_head(struct fs *fs, ext2_ino_t ino, void *buf, size_t n,
+		 size_t *got, struct gi_err *err);
 
 /* Creates the directory PATH (and its parents) if missing. */
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,

@@ -346,6 +346,25 @@ int fs_read_inode(struct fs *fs, ext2_ino_t ino, struct ext2_inode_large *in,
 	return 0;
 }
 
+int fs_read_head(struct fs *fs, ext2_ino_t ino, void *buf, size_t n,
+		 size_t *got, struct gi_err *err)
+{
+	ext2_file_t file;
+	unsigned r = 0;
+	errcode_t rc;
+
+	*got = 0;
+	rc = ext2fs_file_open(fs->e2, ino, 0, &file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot open a file");
+	rc = ext2fs_file_read(file, buf, (unsigned)n, &r);
+	ext2fs_file_close(file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot read a file");
+	*got = r;
+	return 0;
+}
+
 int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 		 size_t *len, struct gi_err *err)
 {

@@ -48,6 +48,14 @@ enum grubinst_target {
 	GRUBINST_TARGET_PARTITION = 1,	/* stage1 in the partition's boot sector */
 };
 
+/* How a generated menu's root= names the root filesystem. */
+enum grubinst_root_by {
+	GRUBINST_ROOT_DEVICE = 0,	/* root=/dev/sdaN */
+	GRUBINST_ROOT_UUID = 1,		/* root=UUID= of its filesystem */
+	GRUBINST_ROOT_LABEL = 2,	/* root=LABEL= of its filesystem */
+	GRUBINST_ROOT_PARTUUID = 3,	/* root=PARTUUID=DISKID-NN (MBR) */
+};
+
 /* Called once per line of text (no trailing newline): install reports,
  * the disk map.  */
 typedef void (*grubinst_line_fn)(void *ctx, const char *line);
@@ -99,6 +107,18 @@ struct grubinst_options {
 				   as the BIOS numbers them, disks[1] being
 				   (hd1) and /dev/sdb; disks[0] is unused (the
 				   image is hd0).  NULL: no such disk */
+	int root_partition;	/* for a generated menu: the partition of the
+				   root filesystem, 1-based; 0 for the boot
+				   partition */
+	enum grubinst_root_by root_by;	/* how root= names it */
+	const char *boot_dir;	/* GRUB's directory in the boot partition, as
+				   "setup --prefix" takes it; NULL for
+				   /boot/grub */
+	int set_default;	/* the entry that boots by default from now on
+				   ("default saved" and the file "default"
+				   beside the menu); -1 leaves the menu's */
+	int once;		/* the entry that boots once, before the
+				   default again; -1 for none */
 };
 
 /* Values of grubinst_options.timestamp that are not times. */

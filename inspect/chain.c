@@ -301,18 +301,42 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		(unsigned long long)(l->sector + l->bl.sectors));
 }
 
+/* The stage files' directory, as the loaded stage says: that of the path
+ * it holds (stage2's menu, a stage1.5's stage2), which "setup --prefix"
+ * or grubinst --boot-dir chose; /boot/grub when it holds none.  */
+static void stage_dir(const struct loaded *l, char *buf, size_t size)
+{
+	struct stage_info info;
+	struct stage2_config c;
+	struct gi_err err = { 0 };
+	const char *path, *slash;
+
+	text_copy(buf, size, "/boot/grub");
+	if (stage2_check(l->image, sizeof(l->image), -1, "stage", &info, &err))
+		return;
+	stage2_read_config(l->image, &info, &c);
+	path = c.path[0] == '(' && strchr(c.path, ')') ? strchr(c.path, ')') + 1
+						       : c.path;
+	slash = strrchr(path, '/');
+	if (path[0] == '/' && slash && slash > path)
+		text_printf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
 /* The file the loaded sector should belong to: its owner if the sector
- * starts a file, else the stage at its usual path (it was replaced).  */
+ * starts a file, else the stage at its path in the stage files'
+ * directory (it was replaced).  */
 static ext2_ino_t expected_file(struct loaded *l, char *path, size_t size)
 {
 	struct walk w;
+	char dir[256];
 
 	if (l->owner && l->owner_lblk == 0) {
 		text_copy(path, size, l->owner_path);
 		return l->owner;
 	}
-	text_copy(path, size, l->id == STAGE2_ID_STAGE2 ? "/boot/grub/stage2"
-							: "/boot/grub/e2fs_stage1_5");
+	stage_dir(l, dir, sizeof(dir));
+	text_printf(path, size, "%s/%s", dir,
+		    l->id == STAGE2_ID_STAGE2 ? "stage2" : "e2fs_stage1_5");
 	walk_path(l->pfs, path, WALK_LINUX, &w);
 	return w.ino;
 }
@@ -607,20 +631,24 @@ static void direct_stage2(struct inspect *in, struct loaded *l)
 		compare_file(in, l->pfs, l->owner, l->owner_path);
 }
 
-/* Is the stage2 that stage1 loads directly the one at /boot/grub/stage2? */
+/* Is the stage2 that stage1 loads directly the one in the directory of
+ * its menu?  */
 static void check_direct_is_current(struct inspect *in, struct loaded *l)
 {
 	struct walk w;
+	char dir[256], path[300];
 
 	if (!l->pfs || !l->owner)
 		return;
-	walk_path(l->pfs, "/boot/grub/stage2", WALK_GRUB, &w);
+	stage_dir(l, dir, sizeof(dir));
+	text_printf(path, sizeof(path), "%s/stage2", dir);
+	walk_path(l->pfs, path, WALK_GRUB, &w);
 	if (w.ino && w.ino != l->owner)
 		finding(in, WARN, AREA_CHAIN, "stage2-other",
 			NOTE(.path = l->owner_path, .fix = "grubinst IMAGE"),
-			"stage1 loads %s, not the current /boot/grub/stage2: a "
-			"new stage2 was installed there but stage1 was not "
-			"updated", l->owner_path);
+			"stage1 loads %s, not the current %s: a new stage2 was "
+			"installed there but stage1 was not updated",
+			l->owner_path, path);
 }
 
 int check_chain(struct inspect *in)

@@ -59,6 +59,7 @@ enum grub_err {
 	GERR_READ = 25,
 	GERR_SYMLINK_LOOP = 26,
 	GERR_UNRECOGNIZED = 27,
+	GERR_BAD_ARGUMENT = 30,
 	GERR_MAX = 35,
 };
 
@@ -208,6 +209,7 @@ struct boot_entry {
 	char cmdline[1024];	/* after the kernel path */
 	char initrd[256];
 	bool has_initrd;
+	int saves;		/* "savedefault": the entry it writes, or -1 */
 	struct kernel_info k;
 };
 
@@ -361,6 +363,11 @@ int check_fs_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
 int check_root(struct inspect *in);
+/* kernel.c: does H (the first LEN bytes of a file) start like a Linux
+ * kernel image that GRUB loads: 55 AA at 0x1fe and "HdrS" at 0x202?  An
+ * ELF vmlinux does not.  */
+#define KERNEL_HEAD_SIZE 0x206
+bool kernel_is_linux_image(const uint8_t *h, size_t len);
 /* kernel.c: the kernel file INO (SIZE bytes, PATH) as GRUB loads it:
  * its findings at SEV (OK when it loads), K filled; the GRUB error, 0,
  * or -1 when out of memory.  */
@@ -378,6 +385,24 @@ void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
 typedef void (*menu_file_fn)(void *ctx, int grub_part, const char *path);
 void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
 		     void *ctx);
+
+/* menu.c: where things are in a menu's text, by line (1-based, the line
+ * a command starts on), as stage2 reads it: the entries GRUB numbers
+ * (titles with at least one command), and the "default" commands before
+ * the first title.  */
+struct menu_layout {
+	int nentries;
+	bool many;			/* more than MENU_MAX_ENTRIES */
+	int first_title;		/* the first title line, even one dropped */
+	int title_line[MENU_MAX_ENTRIES];
+	int last_line[MENU_MAX_ENTRIES];	/* its last command */
+	int savedefault_line[MENU_MAX_ENTRIES];	/* its last savedefault, or 0 */
+	int default_line[8];
+	int ndefault;
+	bool default_saved;		/* the last one says "saved" */
+	int default_entry;		/* ...or this number */
+};
+void menu_layout_read(const uint8_t *data, size_t len, struct menu_layout *l);
 
 /* menu.c: the checks of check_menu() on a menu's text, read from
  * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */

@@ -103,6 +103,12 @@ static bool version_at_least(const struct kernel_info *e, int maj, int min)
 	return e->major > maj || (e->major == maj && e->minor >= min);
 }
 
+bool kernel_is_linux_image(const uint8_t *h, size_t len)
+{
+	return len >= OFF_HEADER + 4 && le16(h + OFF_BOOT_FLAG) == 0xaa55 &&
+	       le32(h + OFF_HEADER) == HDRS;
+}
+
 /* A bzImage or zImage as GRUB's load_image() takes it: GRUB error or 0. */
 static int check_linux(struct inspect *in, const char *path, const uint8_t *h,
 		       size_t len, uint64_t size, enum grubinst_severity sev,

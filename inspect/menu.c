@@ -353,6 +353,70 @@ void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
 	free(text);
 }
 
+/* A title, and a command of the entry it opens. */
+static void layout_title(struct menu_layout *l, int *cur, int line)
+{
+	/* stage2 drops a title without commands: the next one reuses it. */
+	if (*cur >= 0 && l->last_line[*cur] == 0)
+		l->nentries--;
+	if (l->nentries == MENU_MAX_ENTRIES) {
+		l->many = true;
+		*cur = -2;
+		return;
+	}
+	*cur = l->nentries++;
+	l->title_line[*cur] = line;
+	l->last_line[*cur] = 0;
+	l->savedefault_line[*cur] = 0;
+}
+
+static void layout_global(struct menu_layout *l, const char *name,
+			  const char *args, int line)
+{
+	int v;
+
+	if (strcmp(name, "default") || l->ndefault == 8)
+		return;
+	l->default_line[l->ndefault++] = line;
+	/* default_func: "saved", else a number; anything else changes nothing. */
+	if (strcmp(args, "saved") == 0) {
+		l->default_saved = true;
+	} else if (parse_int(args, &v)) {
+		l->default_saved = false;
+		l->default_entry = v;
+	}
+}
+
+void menu_layout_read(const uint8_t *data, size_t len, struct menu_layout *l)
+{
+	struct reader r = { data, len, 0, 1 };
+	char *text = malloc(GRUB_LINE_MAX + 2), name[64];
+	int line, cur = -1;
+	bool cut;
+
+	memset(l, 0, sizeof(*l));
+	if (!text)
+		return;
+	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
+		int flags = command_of(text, name, sizeof(name));
+
+		if (flags & C_TITLE) {
+			if (!l->first_title)
+				l->first_title = line;
+			layout_title(l, &cur, line);
+		} else if (flags && cur == -1 && (flags & C_MENU)) {
+			layout_global(l, name, args_of(text), line);
+		} else if (flags && cur >= 0) {
+			l->last_line[cur] = line;
+			if (strcmp(name, "savedefault") == 0)
+				l->savedefault_line[cur] = line;
+		}
+	}
+	if (cur >= 0 && l->last_line[cur] == 0)
+		l->nentries--;
+	free(text);
+}
+
 /* ---- finding and reading the file ---- */
 
 /* The partition and path of a GRUB file name: "(hd0,1)/x" or "/x" (then
@@ -688,6 +752,75 @@ static int load_kernel(struct inspect *in, const struct menu_entry *e,
 	return 0;
 }
 
+/* The file "default" beside the menu (stage2.c cmain names it so). */
+static void default_file_path(const struct menu *m, char *buf, size_t size)
+{
+	const char *slash = strrchr(m->path, '/');
+
+	snprintf(buf, size, "%.*sdefault", slash ? (int)(slash - m->path + 1) : 0,
+		 m->path);
+}
+
+/* The entry "savedefault ARGS" writes when entry IDX runs
+ * (savedefault_func): itself, the number, or the fallback after it;
+ * -1 when there is none (GRUB stops with "Error 30").  */
+static int saved_by(const struct menu *m, int idx, const char *args)
+{
+	int v;
+
+	if (!*args)
+		return idx;
+	if (strncmp(args, "fallback", 8) == 0) {
+		int i = 0;
+
+		while (i < m->nfallback && m->fallback[i] != idx)
+			i++;
+		i = i < m->nfallback ? i + 1 : 0;
+		return i < m->nfallback ? m->fallback[i] : -1;
+	}
+	return parse_int(args, &v) ? v : -1;
+}
+
+/* savedefault rewrites the first 10 bytes of the file "default" in place
+ * through the BIOS: without the file, or with a shorter one, it stops
+ * the entry with an error (then "Press any key to continue...").  */
+static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
+		       const char *args, enum grubinst_severity sev,
+		       struct boot_entry *be)
+{
+	struct menu *m = &in->menu;
+	struct pfs *p = pfs_get(in, m->partno);
+	char path[300];
+	struct walk w;
+	int v = saved_by(m, idx, args);
+
+	default_file_path(m, path, sizeof(path));
+	if (v < 0) {
+		finding(in, sev, AREA_MENU, "menu-savedefault",
+			NOTE(.path = m->path, .grub_error = GERR_BAD_ARGUMENT),
+			"entry \"%s\": \"savedefault %s\" names no entry (no "
+			"fallback after this one): \"Error 30: Invalid argument\"",
+			e->title, args);
+		return GERR_BAD_ARGUMENT;
+	}
+	walk_path(p, path, WALK_GRUB, &w);
+	if (!w.ino || EXT2_I_SIZE(&w.inode) < 10) {
+		finding(in, sev, AREA_MENU, "menu-savedefault",
+			NOTE(.path = path, .grub_error = w.ino ? GERR_READ : w.error,
+			     .fix = "grubinst --set-default 0 IMAGE"),
+			"entry \"%s\" runs savedefault, which rewrites %s in "
+			"place: %s, so GRUB stops with \"Error %d\" and waits for "
+			"a key", e->title, path,
+			w.ino ? "it holds fewer than the 10 bytes GRUB writes" : w.why,
+			w.ino ? GERR_READ : w.error);
+		return w.ino ? GERR_READ : w.error;
+	}
+	if (!file_readable_by_grub(in, p, path, &w, AREA_MENU))
+		return GERR_OUTSIDE_PART;
+	be->saves = v;
+	return 0;
+}
+
 /* Runs an entry's commands the way run_script would, without booting;
  * its findings at SEV.  */
 static enum outcome run_entry(struct inspect *in, int idx,
@@ -700,6 +833,7 @@ static enum outcome run_entry(struct inspect *in, int idx,
 	memset(be, 0, sizeof(*be));
 	be->index = idx;
 	be->partno = in->menu.root;
+	be->saves = -1;
 	for (int i = 0; i < e->ncmd; i++) {
 		const char *text = e->cmd[i].text, *args = args_of(text);
 		int flags = command_of(text, name, sizeof(name)), partno, err;
@@ -744,6 +878,9 @@ static enum outcome run_entry(struct inspect *in, int idx,
 				text_copy(be->initrd, sizeof(be->initrd), path);
 				be->has_initrd = true;
 			}
+		} else if (strcmp(name, "savedefault") == 0) {
+			if (savedefault(in, e, idx, args, sev, be))
+				return RUN_FAILS;
 		} else if (strcmp(name, "chainloader") == 0) {
 			return chainload(in, e, args, be->partno, sev, be);
 		} else if (strcmp(name, "boot") == 0) {
@@ -765,13 +902,11 @@ static enum outcome run_entry(struct inspect *in, int idx,
 static int saved_entry(struct inspect *in)
 {
 	char path[300], buf[11] = "";
-	const char *slash = strrchr(in->menu.path, '/');
 	struct pfs *p = pfs_get(in, in->menu.partno);
 	size_t got = 0;
 	struct walk w;
 
-	snprintf(path, sizeof(path), "%.*sdefault",
-		 slash ? (int)(slash - in->menu.path + 1) : 0, in->menu.path);
+	default_file_path(&in->menu, path, sizeof(path));
 	walk_path(p, path, WALK_GRUB, &w);
 	if (!w.ino || read_head(p, w.ino, (uint8_t *)buf, 10, &got) < 0)
 		return 0;
@@ -831,6 +966,30 @@ static void check_globals(struct inspect *in)
 			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
 }
 
+/* What the entry that boots leaves for the boots after it. */
+static void report_saved(struct inspect *in, const struct boot_entry *be)
+{
+	char path[300];
+
+	if (be->saves < 0)
+		return;
+	default_file_path(&in->menu, path, sizeof(path));
+	if (!in->menu.default_saved)
+		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+			"entry %d writes %d into %s as it boots (savedefault); "
+			"the menu's \"default\" is a number, so nothing reads it",
+			be->index, be->saves, path);
+	else if (be->saves == be->index)
+		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+			"entry %d writes its own number into %s as it boots "
+			"(savedefault): it stays the default", be->index, path);
+	else
+		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+			"entry %d writes %d into %s as it boots (savedefault): it "
+			"boots once, and the boots after it start entry %d",
+			be->index, be->saves, path, be->saves);
+}
+
 /* Tries the entries in boot order quietly until one boots (or returns
  * to the menu), then says what happens: the failures on the way are
  * warnings when a later entry boots, failures when none does.  */
@@ -865,6 +1024,7 @@ static void run_boot(struct inspect *in)
 				part_ref_number(be.kernel_partno) - 1,
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
+			report_saved(in, &be);
 		}
 		if (boots_later)
 			finding(in, WARN, AREA_MENU, "menu-fallback",

@@ -8,17 +8,10 @@
 #include "installer/installer.h"
 
 #define CONFIG_MAX (256 * 1024)
-#define MAX_KERNELS 16
+/* The longest wait for a key at "terminal serial console", in seconds. */
+#define SERIAL_WAIT 5
 
-struct text {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void text_add(struct text *t, const char *fmt, ...) GI_PRINTF(2, 3);
-
-static void text_add(struct text *t, const char *fmt, ...)
+void menu_text_add(struct menu_text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -46,7 +39,7 @@ static void text_add(struct text *t, const char *fmt, ...)
 
 /* GRUB ends a file name at a blank, and a control character (a newline)
  * in a name or a title would start a new menu line.  */
-static bool fits_menu_line(const char *s, bool blanks)
+bool menu_fits(const char *s, bool blanks)
 {
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f || (!blanks && *s == ' '))
@@ -54,12 +47,11 @@ static bool fits_menu_line(const char *s, bool blanks)
 	return true;
 }
 
-static bool is_kernel_name(const char *name)
+static bool append_has_root(const struct grubinst_options *o)
 {
-	return (strncmp(name, "vmlinuz", 7) == 0 ||
-		strncmp(name, "vmlinux", 7) == 0 ||
-		strncmp(name, "bzImage", 7) == 0) &&
-	       fits_menu_line(name, false);
+	char root[8];
+
+	return o->append && cmdline_arg(o->append, "root", root, sizeof(root));
 }
 
 /* Options that go into the generated menu, one line each. */
@@ -73,39 +65,18 @@ static int check_options(struct install *inst)
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (v[i].value && !fits_menu_line(v[i].value, v[i].blanks))
+		if (v[i].value && !menu_fits(v[i].value, v[i].blanks))
 			return gi_fail_as(inst->err, GRUBINST_EUSAGE,
 					  GI_CAUSE_USAGE, v[i].opt,
 					  "a GRUB menu line cannot hold %s",
 					  v[i].blanks ? "a control character" : "a blank or a control character");
+	/* No option may be ignored: root= of --append is the one used. */
+	if (append_has_root(o) && (o->root_partition > 0 || o->root_by != GRUBINST_ROOT_DEVICE))
+		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, "--append",
+				  "has its own root=, so %s would change nothing: "
+				  "leave one out", o->root_partition > 0
+				  ? "--root-partition" : "--root-by");
 	return 0;
-}
-
-struct kernel_list {
-	char names[MAX_KERNELS][256];
-	int count;
-};
-
-static int collect_kernel(struct ext2_dir_entry *de, int offset, int blocksize,
-			  char *buf, void *priv)
-{
-	struct kernel_list *kl = priv;
-	int len = ext2fs_dirent_name_len(de);
-
-	(void)offset, (void)blocksize, (void)buf;
-	if (kl->count == MAX_KERNELS || len >= 256)
-		return 0;
-	memcpy(kl->names[kl->count], de->name, len);
-	kl->names[kl->count][len] = '\0';
-	if (is_kernel_name(kl->names[kl->count]) &&
-	    ext2fs_dirent_file_type(de) != EXT2_FT_DIR)
-		kl->count++;
-	return 0;
-}
-
-static int by_version_desc(const void *a, const void *b)
-{
-	return strverscmp(b, a);
 }
 
 static bool exists(struct install *inst, const char *path)
@@ -115,103 +86,125 @@ static bool exists(struct install *inst, const char *path)
 	return fs_resolve(&inst->fs, path, &ino, inst->err) == 0 && ino != 0;
 }
 
-/* The initrd that goes with /boot/vmlinuz-VER, as distributions name it. */
+/* The initrd that goes with vmlinuz-VER, as distributions name it. */
 static bool find_initrd(struct install *inst, const char *kernel, char *out,
 			size_t size)
 {
 	const char *ver = kernel + 7;	/* after "vmlinuz" and the like */
 	static const char *const pats[] = {
-		"/boot/initrd.img%s", "/boot/initrd%s.img", "/boot/initrd%s",
-		"/boot/initramfs%s.img",
+		"initrd.img%s", "initrd%s.img", "initrd%s", "initramfs%s.img",
 	};
+	char name[KERNEL_NAME_MAX + 16];
 
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
-		snprintf(out, size, pats[i], ver);
+		snprintf(name, sizeof(name), pats[i], ver);
+		kernels_path(inst, name, out, size);
 		if (exists(inst, out))
 			return true;
 	}
 	return false;
 }
 
-static int list_kernels(struct install *inst, struct kernel_list *kl)
+/* The kernel line after the kernel's path: root= as asked, ro, the
+ * consoles; --append adds to it, or replaces it when it names its own
+ * root=.  */
+static void kernel_args(struct install *inst, struct menu_text *t)
 {
-	ext2_ino_t boot = 0;
-	errcode_t rc;
+	const struct grubinst_options *o = inst->opts;
 
-	memset(kl, 0, sizeof(*kl));
-	if (fs_resolve(&inst->fs, "/boot", &boot, inst->err))
-		return inst->err->code;
-	if (!boot)
-		return 0;
-	rc = ext2fs_dir_iterate(inst->fs.e2, boot, 0, NULL, collect_kernel, kl);
-	if (rc)
-		return fs_fail(&inst->fs, rc, "cannot list /boot", inst->err);
-	qsort(kl->names, kl->count, sizeof(kl->names[0]), by_version_desc);
-	return 0;
+	if (append_has_root(o)) {
+		menu_text_add(t, " %s", o->append);
+		return;
+	}
+	/* The last console= is /dev/console, where init writes. */
+	menu_text_add(t, " %s ro%s%s%s", inst->root_arg,
+		      o->serial ? " console=tty0 console=ttyS0,115200" : "",
+		      o->append ? " " : "", o->append ? o->append : "");
 }
 
-static void add_entry(struct install *inst, struct text *t, const char *kernel,
+static void add_entry(struct install *inst, struct menu_text *t, const char *kernel,
 		      const char *initrd)
 {
 	const struct grubinst_options *o = inst->opts;
-	int grub_part = partition_grub_index(inst->boot);
 
-	text_add(t, "\ntitle %s\n", o->title ? o->title : kernel);
-	text_add(t, "\troot (hd0,%d)\n", grub_part);
-	if (o->append)
-		text_add(t, "\tkernel %s %s\n", kernel, o->append);
-	else
-		text_add(t, "\tkernel %s root=/dev/sda%d ro%s\n", kernel,
-			 inst->boot->number, o->serial ? " console=ttyS0,115200" : "");
+	menu_text_add(t, "\ntitle %s\n", o->title ? o->title : kernel);
+	menu_text_add(t, "\troot (hd0,%d)\n", partition_grub_index(inst->boot));
+	menu_text_add(t, "\tkernel %s", kernel);
+	kernel_args(inst, t);
+	menu_text_add(t, "\n");
 	if (initrd)
-		text_add(t, "\tinitrd %s\n", initrd);
+		menu_text_add(t, "\tinitrd %s\n", initrd);
 }
 
-static int generate(struct install *inst, struct text *t)
+/* GRUB 0.97 writes to one terminal at a time (builtins.c terminal_func):
+ * given two, it prints "Press any key to continue." on both and takes
+ * the one a key is pressed on, or after the timeout the first one.  So
+ * the serial line gets the menu unattended, and a screen's user presses
+ * a key to have it there.  It waits no longer than the menu would.  */
+static void add_terminal(struct install *inst, struct menu_text *t, int timeout)
+{
+	const char *args = inst->opts->serial;
+
+	menu_text_add(t, "serial %s\n", *args ? args : "--unit=0 --speed=115200");
+	menu_text_add(t, "terminal --timeout=%d serial console\n",
+		      timeout < SERIAL_WAIT ? timeout : SERIAL_WAIT);
+}
+
+static int menu_of_kernels(struct install *inst, struct menu_text *t)
 {
 	const struct grubinst_options *o = inst->opts;
 	struct kernel_list kl;
-	char path[300], initrd[300];
+	char path[KERNEL_NAME_MAX + 64], initrd[KERNEL_NAME_MAX + 64];
 
-	text_add(t, "# GRUB Legacy menu, generated by grubinst\n");
-	text_add(t, "default 0\ntimeout %d\n", o->timeout >= 0 ? o->timeout : 5);
-	if (o->serial) {
-		text_add(t, "serial %s\n",
-			 *o->serial ? o->serial : "--unit=0 --speed=115200");
-		text_add(t, "terminal serial\n");
-	}
-	if (o->kernel) {
-		/* Whether GRUB can load them is the check of the result's
-		 * (result.c), by the rules --verify uses.  */
-		add_entry(inst, t, o->kernel, o->initrd);
-		snprintf(inst->config_origin, sizeof(inst->config_origin),
-			 "generated for %s", o->kernel);
-		return 0;
-	}
-	if (list_kernels(inst, &kl))
+	if (kernels_list(inst, &kl))
 		return inst->err->code;
-	if (kl.count == 0)
+	if (kl.count == 0) {
+		kernels_free(&kl);
 		return target_refuse_code(inst, "menu-missing", NULL,
-				 "no kernel (vmlinuz*, vmlinux*, bzImage*) in "
-				 "/boot of partition %d and no /boot/grub/grub.conf "
-				 "or menu.lst; give --kernel or --config",
-				 inst->boot->number);
+				 "no kernel (vmlinuz*, vmlinux*, bzImage* with a "
+				 "Linux boot header) in %s of partition %d and no "
+				 "%s or menu.lst; give --kernel or --config",
+				 inst->paths.kernels, inst->boot->number,
+				 inst->paths.conf);
+	}
 	for (int i = 0; i < kl.count; i++) {
-		snprintf(path, sizeof(path), "/boot/%s", kl.names[i]);
+		kernels_path(inst, kl.k[i].name, path, sizeof(path));
 		add_entry(inst, t, path,
 			  o->initrd ? o->initrd
-				    : find_initrd(inst, kl.names[i], initrd,
+				    : find_initrd(inst, kl.k[i].name, initrd,
 						  sizeof(initrd)) ? initrd : NULL);
 	}
 	snprintf(inst->config_origin, sizeof(inst->config_origin),
-		 "generated for %d kernel%s in /boot", kl.count,
-		 kl.count == 1 ? "" : "s");
+		 "generated for %d kernel%s in %s", kl.count,
+		 kl.count == 1 ? "" : "s", inst->paths.kernels);
+	kernels_free(&kl);
+	return 0;
+}
+
+static int generate(struct install *inst, struct menu_text *t)
+{
+	const struct grubinst_options *o = inst->opts;
+	int timeout = o->timeout >= 0 ? o->timeout : 5;
+
+	if (!append_has_root(o) && rootspec_prepare(inst))
+		return inst->err->code;
+	menu_text_add(t, "# GRUB Legacy menu, generated by grubinst\n");
+	menu_text_add(t, "default 0\ntimeout %d\n", timeout);
+	if (o->serial)
+		add_terminal(inst, t, timeout);
+	if (!o->kernel)
+		return menu_of_kernels(inst, t);
+	/* Whether GRUB can load it is the check of the result's (result.c),
+	 * by the rules --verify uses.  */
+	add_entry(inst, t, o->kernel, o->initrd);
+	snprintf(inst->config_origin, sizeof(inst->config_origin),
+		 "generated for %s", o->kernel);
 	return 0;
 }
 
 /* --config FILE: a regular file of text.  (Before, /dev/zero made the
  * install spin forever and a NUL byte silently cut the menu there.)  */
-static int read_host_config(struct install *inst, struct text *t)
+static int read_host_config(struct install *inst, struct menu_text *t)
 {
 	const char *path = inst->opts->config;
 	struct gi_file f;
@@ -253,13 +246,16 @@ static bool has_menu(struct install *inst, const char *path)
 	return fs_resolve(&inst->fs, path, &ino, &probe) == 0 && ino != 0;
 }
 
-/* menu.lst must end up naming grub.conf unless it is a file of its own. */
+/* menu.lst must end up naming grub.conf unless it is a file of its own
+ * (or the very file this install rewrites).  */
 static int decide_menu_link(struct install *inst)
 {
 	ext2_ino_t ino = 0;
 	struct ext2_inode_large inode;
 
-	if (fs_lookup(&inst->fs, MENU_PATH, &ino, inst->err))
+	if (inst->config_is_menu)
+		return 0;
+	if (fs_lookup(&inst->fs, inst->paths.menu, &ino, inst->err))
 		return inst->err->code;
 	if (!ino) {
 		inst->link_menu = true;
@@ -272,7 +268,7 @@ static int decide_menu_link(struct install *inst)
 		if (fs_readlink(&inst->fs, ino, target, sizeof(target), inst->err))
 			return inst->err->code;
 		inst->link_menu = strcmp(target, "grub.conf") != 0 &&
-				strcmp(target, CONFIG_PATH) != 0;
+				strcmp(target, inst->paths.conf) != 0;
 	} else if (inst->write_config && LINUX_S_ISREG(inode.i_mode)) {
 		/* GRUB reads menu.lst: a file of its own would hide the
 		 * grub.conf this install writes.  */
@@ -286,16 +282,99 @@ static const char *menu_option(const struct grubinst_options *o)
 {
 	return o->kernel ? "--kernel" : o->initrd ? "--initrd"
 	       : o->append ? "--append" : o->title ? "--title"
-	       : o->serial ? "--serial" : o->timeout >= 0 ? "--timeout" : NULL;
+	       : o->serial ? "--serial" : o->timeout >= 0 ? "--timeout"
+	       : o->root_partition > 0 ? "--root-partition"
+	       : o->root_by != GRUBINST_ROOT_DEVICE ? "--root-by" : NULL;
+}
+
+/* The file of the image's menu that GRUB reads: menu.lst, or grub.conf
+ * when menu.lst links to it or is missing.  A menu.lst that links
+ * elsewhere is not followed: grubinst edits files of GRUB's directory.  */
+static int menu_to_edit(struct install *inst, const char **path)
+{
+	struct ext2_inode_large inode;
+	ext2_ino_t ino = 0;
+	char target[256];
+
+	*path = inst->paths.conf;
+	if (!has_menu(inst, inst->paths.menu))
+		return 0;
+	if (fs_lookup(&inst->fs, inst->paths.menu, &ino, inst->err) ||
+	    fs_read_inode(&inst->fs, ino, &inode, inst->err))
+		return inst->err->code;
+	if (!LINUX_S_ISLNK(inode.i_mode)) {
+		*path = inst->paths.menu;
+		inst->config_is_menu = true;
+		return 0;
+	}
+	if (fs_readlink(&inst->fs, ino, target, sizeof(target), inst->err))
+		return inst->err->code;
+	if (strcmp(target, "grub.conf") && strcmp(target, inst->paths.conf))
+		return gi_refuse(inst->err, GI_CAUSE_USAGE, inst->img.path,
+				 "%s links to %s, not to grub.conf: grubinst "
+				 "does not edit a menu elsewhere; give --config or "
+				 "--replace-menu with --set-default or --once",
+				 inst->paths.menu, target);
+	return 0;
+}
+
+/* The image's menu, to be written back with its default changed. */
+static int read_menu_to_edit(struct install *inst, struct menu_text *t,
+			     const char **path)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+	ext2_ino_t ino = 0;
+
+	if (menu_to_edit(inst, path) ||
+	    fs_resolve(&inst->fs, *path, &ino, inst->err) ||
+	    fs_read_file(&inst->fs, ino, CONFIG_MAX, &data, &len, inst->err))
+		return inst->err->code;
+	menu_text_add(t, "%.*s", (int)len, (const char *)data);
+	free(data);
+	return 0;
+}
+
+static bool sets_default(const struct grubinst_options *o)
+{
+	return o->set_default >= 0 || o->once >= 0;
+}
+
+/* The image's menu stays, but for the default --set-default and --once
+ * change.  */
+static int keep_menu(struct install *inst, struct menu_text *t, bool have_conf,
+		     const char **path)
+{
+	const struct grubinst_options *o = inst->opts;
+	const char *option = menu_option(o);
+	const char *which = have_conf ? inst->paths.conf : inst->paths.menu;
+
+	/* No option may be ignored: the menu would stay as it is. */
+	if (option)
+		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+				  inst->img.path, "has a menu (%s): %s would "
+				  "change nothing; give --replace-menu to "
+				  "write a new one from the options", which, option);
+	if (!sets_default(o)) {
+		snprintf(inst->config_origin, sizeof(inst->config_origin),
+			 "kept the image's %s", which);
+		return 0;
+	}
+	if (read_menu_to_edit(inst, t, path))
+		return inst->err->code;
+	inst->write_config = true;
+	snprintf(inst->config_origin, sizeof(inst->config_origin),
+		 "kept the image's %s, its default changed", *path);
+	return 0;
 }
 
 int config_prepare(struct install *inst)
 {
 	const struct grubinst_options *o = inst->opts;
-	struct text t = { 0 };
-	bool have_conf = has_menu(inst, CONFIG_PATH);
-	bool have_menu = has_menu(inst, MENU_PATH);
-	const char *option = menu_option(o);
+	struct menu_text t = { 0 };
+	bool have_conf = has_menu(inst, inst->paths.conf);
+	bool have_menu = has_menu(inst, inst->paths.menu);
+	const char *option = menu_option(o), *path = inst->paths.conf;
 	int rc = 0;
 
 	if (inst->err->code || check_options(inst))
@@ -308,16 +387,8 @@ int config_prepare(struct install *inst)
 		rc = read_host_config(inst, &t);
 		inst->write_config = true;
 	} else if ((have_conf || have_menu) && !o->replace_menu) {
-		/* No option may be ignored: the menu would stay as it is. */
-		if (option)
-			return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
-					  inst->img.path, "has a menu (%s): %s would "
-					  "change nothing; give --replace-menu to "
-					  "write a new one from the options",
-					  have_conf ? CONFIG_PATH : MENU_PATH, option);
-		snprintf(inst->config_origin, sizeof(inst->config_origin),
-			 "kept the image's %s", have_conf ? CONFIG_PATH : MENU_PATH);
-		if (!have_conf)
+		rc = keep_menu(inst, &t, have_conf, &path);
+		if (!rc && !inst->write_config && !have_conf)
 			return 0;	/* menu.lst is a file of its own: keep it */
 	} else {
 		rc = generate(inst, &t);
@@ -326,16 +397,18 @@ int config_prepare(struct install *inst)
 			snprintf(inst->config_origin + strlen(inst->config_origin),
 				 sizeof(inst->config_origin) - strlen(inst->config_origin),
 				 ", replacing the image's %s",
-				 have_conf ? CONFIG_PATH : MENU_PATH);
+				 have_conf ? inst->paths.conf : inst->paths.menu);
 	}
 	if (!rc && t.oom)
 		rc = gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
+	if (!rc && sets_default(o))
+		rc = default_apply(inst, &t);
 	if (rc) {
 		free(t.s);
 		return rc;
 	}
 	if (inst->write_config) {
-		inst->config.path = CONFIG_PATH;
+		inst->config.path = path;
 		inst->config.data = (uint8_t *)t.s;
 		inst->config.len = t.len;
 	}
@@ -344,10 +417,10 @@ int config_prepare(struct install *inst)
 
 int config_write(struct install *inst)
 {
-	if (inst->unlink_menu && fs_remove(&inst->fs, MENU_PATH, inst->err))
+	if (inst->unlink_menu && fs_remove(&inst->fs, inst->paths.menu, inst->err))
 		return inst->err->code;
 	if (inst->link_menu &&
-	    fs_symlink(&inst->fs, MENU_PATH, "grub.conf", inst->err))
+	    fs_symlink(&inst->fs, inst->paths.menu, "grub.conf", inst->err))
 		return inst->err->code;
 	return 0;
 }

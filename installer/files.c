@@ -123,10 +123,11 @@ static int reserve(struct install *inst, struct placed_file *f)
 static int make_room(struct install *inst)
 {
 	struct placed_file *files[] = { &inst->stage1, &inst->stage1_5, &inst->stage2,
-					inst->write_config ? &inst->config : NULL };
+					inst->write_config ? &inst->config : NULL,
+					inst->write_default ? &inst->deflt : NULL };
 	ext2_ino_t dir;
 
-	if (fs_mkdir_p(&inst->fs, GRUB_DIR, &dir, inst->err))
+	if (fs_mkdir_p(&inst->fs, inst->paths.dir, &dir, inst->err))
 		return inst->err->code;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (files[i] && !files[i]->reuse &&
@@ -149,14 +150,16 @@ static int copy_blob(struct placed_file *f, const char *path,
 
 int files_place(struct install *inst)
 {
-	if (copy_blob(&inst->stage1, GRUB_DIR "/stage1", &inst->stages.stage1, inst->err) ||
-	    copy_blob(&inst->stage1_5, GRUB_DIR "/e2fs_stage1_5",
-		      &inst->stages.stage1_5, inst->err) ||
-	    copy_blob(&inst->stage2, STAGE2_PATH, &inst->stages.stage2, inst->err))
+	const struct grub_paths *p = &inst->paths;
+
+	if (copy_blob(&inst->stage1, p->stage1, &inst->stages.stage1, inst->err) ||
+	    copy_blob(&inst->stage1_5, p->stage1_5, &inst->stages.stage1_5, inst->err) ||
+	    copy_blob(&inst->stage2, p->stage2, &inst->stages.stage2, inst->err))
 		return inst->err->code;
 	if (reserve(inst, &inst->stage1) || reserve(inst, &inst->stage1_5) ||
 	    reserve(inst, &inst->stage2) ||
-	    (inst->write_config && reserve(inst, &inst->config)))
+	    (inst->write_config && reserve(inst, &inst->config)) ||
+	    (inst->write_default && reserve(inst, &inst->deflt)))
 		return inst->err->code;
 	return 0;
 }
@@ -176,16 +179,6 @@ static int rest_of(struct install *inst, const struct placed_file *f,
 	*n = 1;
 	return 0;
 }
-
-/* `setup` runs "install ... p (hd0,N)/boot/grub/stage2 /boot/grub/menu.lst"
- * and `install` copies the rest of that line into the stage1.5: the path
- * field holds both names.  The stage1.5 stops reading at the space; we
- * write the same bytes so that an install matches the grub shell's.  */
-#define STAGE1_5_STAGE2_FIELD STAGE2_PATH " " MENU_PATH
-
-/* Without a stage1.5, setup's install line ends "p /boot/grub/menu.lst "
- * (an empty last argument) and stage2 gets the trailing space too.  */
-#define STAGE2_DIRECT_MENU_FIELD MENU_PATH " "
 
 /* For messages: the image, then the stage in it. */
 static const char *stage_name(const struct install *inst, const char *what,
@@ -214,7 +207,7 @@ int files_patch(struct install *inst)
 					stage_name(inst, "embedded stage1.5", name, sizeof(name)),
 					inst->err) ||
 		    stage1_5_set_stage2(inst->embedded, &inst->stages.stage1_5_info,
-					GRUB_WHOLE_DISK, device, STAGE1_5_STAGE2_FIELD,
+					GRUB_WHOLE_DISK, device, inst->paths.stage1_5_field,
 					o->force_lba, inst->err))
 			return inst->err->code;
 		break;
@@ -226,7 +219,7 @@ int files_patch(struct install *inst)
 				    inst->err) ||
 		    stage1_5_set_stage2(inst->stage1_5.data,
 					&inst->stages.stage1_5_info, part, device,
-					STAGE1_5_STAGE2_FIELD, o->force_lba, inst->err))
+					inst->paths.stage1_5_field, o->force_lba, inst->err))
 			goto out;
 		break;
 	case CHAIN_STAGE2:
@@ -241,8 +234,8 @@ int files_patch(struct install *inst)
 	/* With a stage1.5 in front, stage2's install partition stays as
 	 * shipped: the stage1.5 passes it on.  */
 	stage2_set_config(inst->stage2.data, &inst->stages.stage2_info,
-			  inst->chain == CHAIN_STAGE2 ? STAGE2_DIRECT_MENU_FIELD
-						    : MENU_PATH,
+			  inst->chain == CHAIN_STAGE2 ? inst->paths.direct_menu_field
+						    : inst->paths.menu,
 			  o->force_lba, inst->chain == CHAIN_STAGE2 ? (long)part : -1,
 			  inst->err);
 out:
@@ -312,7 +305,8 @@ int files_write(struct install *inst)
 	if (make_room(inst) || write_one(inst, &inst->stage1) || write_one(inst, &inst->stage1_5) ||
 	    write_one(inst, &inst->stage2))
 		return inst->err->code;
-	if (inst->write_config && write_one(inst, &inst->config))
+	if ((inst->write_config && write_one(inst, &inst->config)) ||
+	    (inst->write_default && write_one(inst, &inst->deflt)))
 		return inst->err->code;
 	return config_write(inst);
 }
@@ -323,9 +317,11 @@ void files_free(struct install *inst)
 	free(inst->stage1_5.runs);
 	free(inst->stage2.runs);
 	free(inst->config.runs);
+	free(inst->deflt.runs);
 	free(inst->stage1.data);
 	free(inst->stage1_5.data);
 	free(inst->stage2.data);
 	free(inst->config.data);
+	free(inst->deflt.data);
 	free(inst->embedded);
 }

@@ -45,7 +45,7 @@ static void fill_one(void *ctx, int grub_part, const char *path)
 /* The menu GRUB will read: the one the install writes, or the image's. */
 static int menu_text(struct install *inst, uint8_t **data, size_t *len)
 {
-	const char *paths[] = { CONFIG_PATH, MENU_PATH };
+	const char *paths[] = { inst->paths.conf, inst->paths.menu };
 	ext2_ino_t ino = 0;
 
 	*data = NULL;

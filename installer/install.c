@@ -11,15 +11,18 @@
 
 #include "installer/installer.h"
 
-static const char *chain_name(enum chain c)
+static const char *chain_name(const struct install *inst, char *buf,
+			      size_t size)
 {
-	switch (c) {
+	switch (inst->chain) {
 	case CHAIN_EMBEDDED:
 		return "stage1 -> embedded stage1.5 -> stage2";
 	case CHAIN_STAGE1_5_FILE:
-		return "stage1 -> " GRUB_DIR "/e2fs_stage1_5 -> stage2";
+		snprintf(buf, size, "stage1 -> %s -> stage2", inst->paths.stage1_5);
+		return buf;
 	case CHAIN_STAGE2:
-		return "stage1 -> " STAGE2_PATH;
+		snprintf(buf, size, "stage1 -> %s", inst->paths.stage2);
+		return buf;
 	}
 	return "?";
 }
@@ -52,6 +55,7 @@ static void report_plan(struct install *inst)
 	const struct gi_reporter *r = &inst->g->rep;
 	const struct partition *p = inst->boot;
 	const char *verb = inst->opts->dry_run ? "would install" : "installed";
+	char chain[96];
 
 	gi_report(r, "%s: boot partition %d = (hd0,%d), sectors %llu..%llu, "
 		  "%s filesystem of %llu blocks of %u bytes",
@@ -66,8 +70,12 @@ static void report_plan(struct install *inst)
 	report_file(inst, &inst->stage2);
 	if (inst->write_config)
 		report_file(inst, &inst->config);
+	if (inst->write_default)
+		report_file(inst, &inst->deflt);
 	gi_report(r, "menu: %s%s", inst->config_origin,
 		  inst->link_menu ? "; menu.lst -> grub.conf" : "");
+	if (inst->write_default)
+		gi_report(r, "default: %s", inst->default_report);
 	if (inst->filled[0])
 		gi_report(r, "holes %s with zeros (GRUB cannot read across them): %s",
 			  inst->opts->dry_run ? "would be filled" : "filled",
@@ -82,7 +90,8 @@ static void report_plan(struct install *inst)
 		  (unsigned long long)inst->boot_sector,
 		  (unsigned long long)le32(inst->boot_code + STAGE1_STAGE2_SECTOR),
 		  inst->opts->force_lba ? ", LBA forced" : "");
-	gi_report(r, "boot chain: %s -> %s", chain_name(inst->chain), MENU_PATH);
+	gi_report(r, "boot chain: %s -> %s", chain_name(inst, chain, sizeof(chain)),
+		  inst->paths.menu);
 }
 
 static int check_timestamp(struct install *inst)
@@ -97,7 +106,7 @@ static int check_timestamp(struct install *inst)
 /* Everything that can be decided without writing. */
 static int prepare(struct install *inst)
 {
-	if (check_timestamp(inst) || target_open(inst) || target_check_filesystem(inst) ||
+	if (check_timestamp(inst) || paths_set(inst) || target_open(inst) || target_check_filesystem(inst) ||
 	    stage_set_load(&inst->stages, inst->opts->stage_dir, inst->err) ||
 	    config_prepare(inst))
 		return inst->err->code;

@@ -1,11 +1,12 @@
 /*
  * The installer, in the order it runs:
+ *   paths.c    where GRUB's files go (/boot/grub or --boot-dir)
  *   target.c   open the image, choose the boot partition, refuse what
  *              cannot boot (filesystem overhang, unreadable features)
  *   config.c   keep, install or generate grub.conf and the menu.lst link
  *   files.c    place the stage files in /boot/grub, contiguous
  *   embed.c    decide whether stage1.5 fits after the MBR, and write it
- *   mbr.c      write stage1 into the boot sector: always the last write
+ *   bootsector.c  write stage1 into the boot sector: always the last write
  *   install.c  grubinst_install(): the order above and the report
  */
 #ifndef GRUBINST_INSTALLER_H
@@ -15,10 +16,20 @@
 #include "stages/stage.h"
 #include "inspect/inspect.h"
 
+/* GRUB's directory unless --boot-dir names another (paths.c). */
 #define GRUB_DIR "/boot/grub"
-#define STAGE2_PATH GRUB_DIR "/stage2"
-#define MENU_PATH GRUB_DIR "/menu.lst"
-#define CONFIG_PATH GRUB_DIR "/grub.conf"
+
+/* The files of GRUB's directory, inside the boot partition. */
+struct grub_paths {
+	char dir[40];		/* /boot/grub, or --boot-dir */
+	char kernels[40];	/* the directory above: a generated menu's kernels */
+	char stage1[56], stage1_5[56], stage2[56];
+	char menu[56];		/* menu.lst: what stage2 opens */
+	char conf[56];		/* grub.conf: what grubinst writes */
+	char deflt[56];		/* default: the saved entry (stage2.c cmain) */
+	char stage1_5_field[112];	/* the stage1.5's stage2 path field */
+	char direct_menu_field[64];	/* stage2's menu field, loaded by stage1 */
+};
 
 /* How stage1 reaches stage2. */
 enum chain {
@@ -49,6 +60,7 @@ struct install {
 	struct image img;
 	struct ptable pt;
 	const struct partition *boot;
+	struct grub_paths paths;
 	struct fs fs;
 	const char *fs_kind;		/* "ext4"..., kept for the report */
 	struct journal journal;		/* every write, until commit */
@@ -62,8 +74,14 @@ struct install {
 	char no_embed_reason[256];
 
 	struct placed_file stage1, stage1_5, stage2;
-	struct placed_file config;	/* grub.conf, when we write one */
+	struct placed_file config;	/* grub.conf, when we write one (or
+					   menu.lst: config_is_menu) */
 	bool write_config;
+	bool config_is_menu;		/* the menu edited is menu.lst itself */
+	char root_arg[160];		/* rootspec.c: "root=..." */
+	struct placed_file deflt;	/* default.c: the file "default" */
+	bool write_default;
+	char default_report[160];	/* default.c: what boots, for the report */
 	bool link_menu;			/* (re)make menu.lst -> grub.conf */
 	bool unlink_menu;		/* ...in place of a menu.lst file */
 	char config_origin[300];	/* for the report */
@@ -79,6 +97,45 @@ struct install {
 	size_t nlater, later_cap;
 	bool later_oom;
 };
+
+int paths_set(struct install *inst);
+
+/* kernels.c: the kernels a generated menu offers, newest first. */
+#define KERNEL_NAME_MAX 256
+struct kernel {
+	char name[KERNEL_NAME_MAX];	/* in the kernels' directory */
+	ext2_ino_t ino;			/* the file, links followed */
+	bool link;			/* the name is a symbolic link */
+};
+struct kernel_list {
+	struct kernel *k;
+	int count, cap;
+	bool oom;
+};
+int kernels_list(struct install *inst, struct kernel_list *kl);
+void kernels_free(struct kernel_list *kl);
+/* NAME in the kernels' directory, as GRUB and the menu name it. */
+void kernels_path(const struct install *inst, const char *name, char *buf,
+		  size_t size);
+
+/* config.c: can S go on a menu line (no control character, and with
+ * BLANKS false no blank, where GRUB ends a file name)?  */
+bool menu_fits(const char *s, bool blanks);
+
+/* A menu's text as it is built. */
+struct menu_text {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void menu_text_add(struct menu_text *t, const char *fmt, ...) GI_PRINTF(2, 3);
+
+/* rootspec.c: inst->root_arg for a generated menu's kernel lines. */
+int rootspec_prepare(struct install *inst);
+
+/* default.c: --set-default and --once: "default saved" in the menu T,
+ * "savedefault" in the entry booted once, and the file "default".  */
+int default_apply(struct install *inst, struct menu_text *t);
 
 int target_open(struct install *inst);
 int target_check_filesystem(struct install *inst);

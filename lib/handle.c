@@ -33,6 +33,8 @@ GI_API void grubinst_options_init(struct grubinst_options *o)
 	o->timeout = -1;
 	o->target = GRUBINST_TARGET_MBR;
 	o->timestamp = source_date_epoch();
+	o->set_default = -1;
+	o->once = -1;
 }
 
 static void free_option_strings(struct grubinst_options *o)
@@ -44,6 +46,7 @@ static void free_option_strings(struct grubinst_options *o)
 	free((char *)o->append);
 	free((char *)o->title);
 	free((char *)o->serial);
+	free((char *)o->boot_dir);
 }
 
 /* The options as the caller's version of the header knows them; fields
@@ -77,10 +80,12 @@ static int copy_options(struct grubinst_options *dst,
 	dst->append = gi_strdup(dst->append);
 	dst->title = gi_strdup(dst->title);
 	dst->serial = gi_strdup(dst->serial);
+	dst->boot_dir = gi_strdup(dst->boot_dir);
 	if ((src->stage_dir && !dst->stage_dir) ||
 	    (src->config && !dst->config) || (src->kernel && !dst->kernel) ||
 	    (src->initrd && !dst->initrd) || (src->append && !dst->append) ||
-	    (src->title && !dst->title) || (src->serial && !dst->serial))
+	    (src->title && !dst->title) || (src->serial && !dst->serial) ||
+	    (src->boot_dir && !dst->boot_dir))
 		return -1;
 	return 0;
 }

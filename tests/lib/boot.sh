@@ -11,12 +11,18 @@
 #   rootfs_build DIR MARKER [--grub-stages]
 #                                 minimal busybox root whose /sbin/init prints
 #                                 MARKER and powers off
+#   rootfs_cmdline_init DIR MARKER
+#                                 ...prints MARKER and /proc/cmdline instead
 #   boot_image IMG MARKER [TIMEOUT_S]
 #                                 boots IMG in QEMU, transcript in IMG.log,
 #                                 0 if MARKER was printed
 #   boot_watch IMG STOP [TIMEOUT_S] [--settle]
 #                                 the same, and watching on after STOP
 #   boot_check DESC IMG MARKER    boot_image as a TAP test point with its time
+#   boot_screen IMG STOP PROMPT DIR [KEY SCREEN]
+#                                 a boot on a machine with a screen: the
+#                                 screen once PROMPT is on the serial line,
+#                                 or after pressing KEY then
 
 # The Debian metapackage whose dependency names the kernel image package.
 BOOT_KERNEL_META=${BOOT_KERNEL_META:-linux-image-cloud-amd64}
@@ -176,10 +182,9 @@ while :; do
 	[ "$i" -le 300 ] || fail "root device $root did not appear"
 	sleep 0.1
 done
-root=$dev
-mount -t ext4 -o ro "$root" /newroot || fail "cannot mount $root"
-[ -e "/newroot$init" ] || [ -L "/newroot$init" ] || fail "no $init on $root"
-echo "initrd: mounted $root, starting $init"
+mount -t ext4 -o ro "$dev" /newroot || fail "cannot mount $root ($dev)"
+[ -e "/newroot$init" ] || [ -L "/newroot$init" ] || fail "no $init on $root ($dev)"
+echo "initrd: mounted $root ($dev), starting $init"
 umount /proc /sys
 # -c reopens the console from the new root's /dev/console.
 exec switch_root -c /dev/console /newroot "$init"
@@ -285,6 +290,23 @@ rootfs_build() {
 	find "$dir" -exec touch -h -d "@$IMG_EPOCH" {} + || { _boot_err "cannot set timestamps in $dir"; return 1; }
 }
 
+# rootfs_cmdline_init DIR MARKER: DIR/sbin/init prints MARKER and, on the
+# same line, the kernel command line it was booted with, then powers off:
+# the boot itself says which menu entry ran.
+rootfs_cmdline_init() {
+	local dir=${1:-} marker=${2:-}
+	[ -d "$dir/sbin" ] && [ -n "$marker" ] || { _boot_err "usage: rootfs_cmdline_init DIR MARKER"; return 1; }
+	{
+		printf '#!/bin/sh\n'
+		printf '# Say hello with the kernel command line, power off.\n'
+		printf 'PATH=/bin:/sbin\n'
+		printf 'busybox mount -t proc proc /proc\n'
+		printf 'printf '"'%%s cmdline: %%s\\\\n'"' %s "$(busybox cat /proc/cmdline)"\n' "$(_sh_quote "$marker")"
+		printf 'busybox poweroff -f\n'
+	} >"$dir/sbin/init" || { _boot_err "cannot write $dir/sbin/init"; return 1; }
+	touch -h -d "@$IMG_EPOCH" "$dir/sbin/init"
+}
+
 # _sh_quote STRING: STRING as one single-quoted shell word.
 _sh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 
@@ -374,6 +396,75 @@ boot_watch() {
 	[ "$rc" -eq 124 ] && BOOT_WHY="timed out after ${limit}s"
 	[ -s "$log" ] || BOOT_WHY="$BOOT_WHY; nothing reached the serial line (no boot loader?)"
 	return 1
+}
+
+# The machine of boot_screen: a screen (standard VGA, not shown), the
+# monitor on a socket, the serial line alone on stdout.  Without
+# -nographic SeaBIOS copies nothing to the serial line, so all it shows
+# is what GRUB writes there and the kernel's console=ttyS0.
+BOOT_SCREEN_ARGS=(-m 256 -display none -vga std -serial stdio -no-reboot -nic none)
+
+# _boot_until PID LOG STRING: waits until STRING is in LOG (0), a known
+# failure appears (1) or QEMU is gone (2); sets BOOT_WHY.
+_boot_until() {
+	local pid=$1 log=$2 want=$3
+	while kill -0 "$pid" 2>/dev/null; do
+		grep -qaF -- "$want" "$log" && return 0
+		if grep -qaE -- "$BOOT_FAIL_RE" "$log"; then
+			BOOT_WHY="a failure message appeared"
+			return 1
+		fi
+		sleep 0.2
+	done
+	grep -qaF -- "$want" "$log" && return 0
+	BOOT_WHY="qemu exited (or timed out) before \"$want\""
+	return 2
+}
+
+# boot_screen IMG STOP PROMPT DIR [KEY SCREEN]: boots IMG on a machine
+# with a screen (transcript of the serial line in IMG.log) until PROMPT
+# appears on the serial line.  Then, without KEY, DIR/shot.ppm and
+# DIR/shot.txt hold the screen (screendump, and the text screen); with
+# KEY, the key is pressed on the machine's keyboard at once and they hold
+# the screen once it shows the text SCREEN (or after 10 s).  Then it
+# watches for STOP as boot_watch does: 0 when STOP appears.  Sets
+# BOOT_SECONDS and BOOT_WHY.
+boot_screen() {
+	local img=$1 stop=$2 prompt=$3 dir=$4 key=${5:-} screen=${6:-} log=$1.log
+	local sock=$4/monitor.sock screen_tool=$TOP/tests/lib/qemu-screen pid lockfd t0 rc=0 i cache
+	BOOT_SECONDS=0
+	BOOT_WHY=
+	cache=$(_boot_cache)
+	mkdir -p "$cache" "$dir" && exec {lockfd}>"$cache/qemu.lock" && flock "$lockfd" ||
+		{ _boot_err "cannot lock $cache/qemu.lock"; return 1; }
+	rm -f "$sock" "$dir/shot.ppm" "$dir/shot.txt"
+	t0=$SECONDS
+	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${BOOT_SCREEN_ARGS[@]}" \
+		-monitor "unix:$sock,server,nowait" \
+		-drive "file=$img,format=raw,if=ide" </dev/null >"$log" 2>&1 &
+	pid=$!
+	if [ -n "$key" ]; then
+		"$screen_tool" key-on "$sock" "$log" "$prompt" "$key" "$BOOT_TIMEOUT" ||
+			{ BOOT_WHY="no \"$prompt\" to press $key at"; rc=1; }
+		[ "$rc" = 0 ] && "$screen_tool" wait-text "$sock" "$screen" 10 >/dev/null
+	else
+		_boot_until "$pid" "$log" "$prompt" || rc=1
+	fi
+	if [ "$rc" = 0 ]; then
+		"$screen_tool" dump "$sock" "$dir/shot.ppm" && "$screen_tool" text "$sock" >"$dir/shot.txt" ||
+			{ BOOT_WHY="no screen from the monitor"; rc=1; }
+	fi
+	[ "$rc" = 0 ] && { _boot_until "$pid" "$log" "$stop" || rc=1; }
+	# The guest powers off after the marker: give it 10 s.
+	for ((i = 0; i < 50 && rc == 0; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	BOOT_SECONDS=$((SECONDS - t0))
+	exec {lockfd}>&-
+	return "$rc"
 }
 
 # boot_image IMG MARKER [TIMEOUT_S]: boot_watch until MARKER; on failure
