@@ -204,6 +204,28 @@ struct root_spec {
 	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
 };
 
+/* Beyond any disk or partition number a kernel names (sdzzz is disk
+ * 18277); keeps the arithmetic on them in range.  */
+#define ROOT_DISK_MAX 100000
+#define ROOT_PART_MAX 100000
+
+static int root_part_number(const char *s, char **end)
+{
+	long n = strtol(s, end, 10);
+
+	return n < 0 || n > ROOT_PART_MAX ? ROOT_PART_MAX : (int)n;
+}
+
+/* The partition reference (PART_REF) of a parsed root=, or 0 when its
+ * numbers lie past what a reference can hold: no such partition.  */
+static int root_ref(const struct root_spec *r)
+{
+	if (r->disk < 0 || r->disk >= GRUBINST_MAX_DISKS || r->part <= 0 ||
+	    r->part >= PART_DISK_STRIDE)
+		return 0;
+	return PART_REF(r->disk, r->part);
+}
+
 static void parse_root(const char *root, struct root_spec *r)
 {
 	static const char *const families[] = { "xvd", "sd", "hd", "vd" };
@@ -254,10 +276,14 @@ static void parse_root(const char *root, struct root_spec *r)
 		r->kind = ROOT_DEV;
 		snprintf(r->family, sizeof(r->family), "%s", families[i]);
 		/* sda..sdz, then sdaa...: the letters make the disk number. */
+		/* Saturated: a name of many letters is a disk far past any
+		 * machine's, not an overflow.  */
 		r->disk = -1;
 		while (islower((unsigned char)*d))
-			r->disk = (r->disk + 1) * 26 + (*d++ - 'a');
-		r->part = *d ? (int)strtol(d, &end, 10) : 0;
+			r->disk = r->disk < ROOT_DISK_MAX
+					  ? (r->disk + 1) * 26 + (*d++ - 'a')
+					  : (d++, ROOT_DISK_MAX);
+		r->part = *d ? root_part_number(d, &end) : 0;
 		if (*d && *end)
 			r->kind = ROOT_UNKNOWN;
 		return;
@@ -357,7 +383,7 @@ static void root_device(struct inspect *in, const char *root)
 			in->entry.partno > 0 ? in->entry.partno : 1);
 		return;
 	}
-	if (!part_of_ref(in, PART_REF(r.disk, part))) {
+	if (!root_ref(&r) || !part_of_ref(in, root_ref(&r))) {
 		finding(in, FAIL, AREA_MENU, "root-no-partition",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s has no partition %d "
@@ -426,8 +452,7 @@ int root_partition(struct inspect *in)
 	case ROOT_DEV:
 	case ROOT_NUMBER:
 		/* Linux names the disks in the BIOS's order (sda is hd0). */
-		return r.part > 0 && part_of_ref(in, PART_REF(r.disk, r.part))
-			       ? PART_REF(r.disk, r.part) : 0;
+		return root_ref(&r) && part_of_ref(in, root_ref(&r)) ? root_ref(&r) : 0;
 	default:
 		return 0;
 	}
