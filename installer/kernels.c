@@ -152,7 +152,8 @@ int kernels_list(struct install *inst, struct kernel_list *kl)
 		return fs_fail(&inst->fs, rc, "cannot list the kernels' directory",
 			       inst->err);
 	keep_bootable(inst, kl);
-	qsort(kl->k, (size_t)kl->count, sizeof(kl->k[0]), by_version_desc);
+	if (kl->count > 1)	/* no list at all is a NULL one */
+		qsort(kl->k, (size_t)kl->count, sizeof(kl->k[0]), by_version_desc);
 	drop_duplicates(kl);
 	if (kl->oom)
 		return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
