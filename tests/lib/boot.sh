@@ -271,14 +271,8 @@ rootfs_build() {
 	cp /bin/busybox "$dir/bin/busybox" || { _boot_err "cannot copy /bin/busybox"; return 1; }
 	ln -sfn busybox "$dir/bin/sh"
 	# The marker goes through printf %s, so any characters are safe in it.
-	{
-		printf '#!/bin/sh\n'
-		printf '# The whole userspace of the test system: say hello, power off.\n'
-		printf 'PATH=/bin:/sbin\n'
-		printf 'printf '"'%%s\\n'"' %s\n' "$(_sh_quote "$marker")"
-		printf 'busybox poweroff -f\n'
-	} >"$dir/sbin/init" || { _boot_err "cannot write $dir/sbin/init"; return 1; }
-	chmod 755 "$dir/sbin/init" || { _boot_err "cannot chmod $dir/sbin/init"; return 1; }
+	_write_init "$dir" "The whole userspace of the test system: say hello, power off." \
+		"printf '%s\\n' $(_sh_quote "$marker")" || return 1
 	cp "$KERNEL" "$dir/boot/vmlinuz-$KVER" || { _boot_err "cannot copy the kernel"; return 1; }
 	initrd_build "$dir/boot/initrd.img-$KVER" || return 1
 	if [ "$stages" = --grub-stages ]; then
@@ -296,15 +290,22 @@ rootfs_build() {
 rootfs_cmdline_init() {
 	local dir=${1:-} marker=${2:-}
 	[ -d "$dir/sbin" ] && [ -n "$marker" ] || { _boot_err "usage: rootfs_cmdline_init DIR MARKER"; return 1; }
-	{
-		printf '#!/bin/sh\n'
-		printf '# Say hello with the kernel command line, power off.\n'
-		printf 'PATH=/bin:/sbin\n'
-		printf 'busybox mount -t proc proc /proc\n'
-		printf 'printf '"'%%s cmdline: %%s\\\\n'"' %s "$(busybox cat /proc/cmdline)"\n' "$(_sh_quote "$marker")"
-		printf 'busybox poweroff -f\n'
-	} >"$dir/sbin/init" || { _boot_err "cannot write $dir/sbin/init"; return 1; }
+	_write_init "$dir" "Say hello with the kernel command line, power off." \
+		'busybox mount -t proc proc /proc' \
+		"printf '%s cmdline: %s\\n' $(_sh_quote "$marker") \"\$(busybox cat /proc/cmdline)\"" || return 1
 	touch -h -d "@$IMG_EPOCH" "$dir/sbin/init"
+}
+
+# _write_init DIR COMMENT LINE...: DIR/sbin/init, a script of the LINEs
+# that powers the machine off after them.
+_write_init() {
+	local dir=$1 comment=$2
+	shift 2
+	{
+		printf '#!/bin/sh\n# %s\nPATH=/bin:/sbin\n' "$comment"
+		printf '%s\n' "$@" 'busybox poweroff -f'
+	} >"$dir/sbin/init" || { _boot_err "cannot write $dir/sbin/init"; return 1; }
+	chmod 755 "$dir/sbin/init" || { _boot_err "cannot chmod $dir/sbin/init"; return 1; }
 }
 
 # _sh_quote STRING: STRING as one single-quoted shell word.
