@@ -347,7 +347,7 @@ BOOT_SETTLE=${BOOT_SETTLE:-30}
 # time) and BOOT_WHY.  Boots take a lock in the cache, so test runs side
 # by side boot one at a time; the wait for it is not counted.
 boot_watch() {
-	local img=${1:-} stop=${2:-} limit=${3:-$BOOT_TIMEOUT} settle=${4:-} log pid rc=0 found=0 lockfd t0 cache i
+	local img=${1:-} stop=${2:-} limit=${3:-$BOOT_TIMEOUT} settle=${4:-} log pid t0 waits
 	BOOT_SECONDS=0
 	BOOT_WHY=
 	if [ -z "$img" ] || [ -z "$stop" ]; then
@@ -357,44 +357,24 @@ boot_watch() {
 	[ -f "$img" ] || { _boot_err "no image $img"; return 1; }
 	log=$img.log
 	: >"$log" || { _boot_err "cannot write $log"; return 1; }
-	cache=$(_boot_cache)
-	mkdir -p "$cache" && exec {lockfd}>"$cache/qemu.lock" && flock "$lockfd" ||
-		{ _boot_err "cannot lock $cache/qemu.lock"; return 1; }
+	_boot_lock || return 1
 	t0=$SECONDS
 	timeout "$limit" qemu-system-x86_64 "${BOOT_QEMU_ARGS[@]}" \
 		-drive "file=$img,format=raw,if=ide" </dev/null >"$log" 2>&1 &
 	pid=$!
-	BOOT_WHY="qemu exited"
-	while kill -0 "$pid" 2>/dev/null; do
-		if grep -qaF -- "$stop" "$log"; then
-			found=1
-			break
-		fi
-		if grep -qaE -- "$BOOT_FAIL_RE" "$log"; then
-			BOOT_WHY="a failure message appeared"
-			sleep 1 # let the rest of the message reach the log
-			break
-		fi
-		sleep 0.2
-	done
-	if [ "$found" = 1 ]; then
+	waits=0
+	if _boot_until "$pid" "$log" "$stop"; then
 		# The guest powers off right after the marker: give it 10 s.
-		local waits=50
+		waits=50
 		[ "$settle" = --settle ] && waits=$((BOOT_SETTLE * 5))
-		for ((i = 0; i < waits; i++)); do
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.2
-		done
 	fi
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || rc=$?
+	_boot_end "$pid" "$waits"
 	BOOT_SECONDS=$((SECONDS - t0))
-	exec {lockfd}>&-
 	if grep -qaF -- "$stop" "$log"; then
 		BOOT_WHY=
 		return 0
 	fi
-	[ "$rc" -eq 124 ] && BOOT_WHY="timed out after ${limit}s"
+	[ "$BOOT_RC" -eq 124 ] && BOOT_WHY="timed out after ${limit}s"
 	[ -s "$log" ] || BOOT_WHY="$BOOT_WHY; nothing reached the serial line (no boot loader?)"
 	return 1
 }
@@ -413,13 +393,37 @@ _boot_until() {
 		grep -qaF -- "$want" "$log" && return 0
 		if grep -qaE -- "$BOOT_FAIL_RE" "$log"; then
 			BOOT_WHY="a failure message appeared"
+			sleep 1 # let the rest of the message reach the log
 			return 1
 		fi
 		sleep 0.2
 	done
 	grep -qaF -- "$want" "$log" && return 0
-	BOOT_WHY="qemu exited (or timed out) before \"$want\""
+	BOOT_WHY="qemu exited"
 	return 2
+}
+
+# _boot_lock: the machine-wide QEMU lock, held in BOOT_LOCKFD, so that
+# tests side by side boot one at a time.
+_boot_lock() {
+	local cache
+	cache=$(_boot_cache)
+	mkdir -p "$cache" && exec {BOOT_LOCKFD}>"$cache/qemu.lock" && flock "$BOOT_LOCKFD" ||
+		{ _boot_err "cannot lock $cache/qemu.lock"; return 1; }
+}
+
+# _boot_end PID WAITS: gives the guest WAITS times 0.2 s to power off,
+# ends QEMU, sets BOOT_RC to its (or timeout's) status, drops the lock.
+_boot_end() {
+	local pid=$1 waits=$2 i
+	for ((i = 0; i < waits; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill "$pid" 2>/dev/null || true
+	BOOT_RC=0
+	wait "$pid" 2>/dev/null || BOOT_RC=$?
+	exec {BOOT_LOCKFD}>&-
 }
 
 # boot_screen IMG STOP PROMPT DIR [KEY SCREEN]: boots IMG on a machine
@@ -432,12 +436,11 @@ _boot_until() {
 # BOOT_SECONDS and BOOT_WHY.
 boot_screen() {
 	local img=$1 stop=$2 prompt=$3 dir=$4 key=${5:-} screen=${6:-} log=$1.log
-	local sock=$4/monitor.sock screen_tool=$TOP/tests/lib/qemu-screen pid lockfd t0 rc=0 i cache
+	local sock=$4/monitor.sock screen_tool=$TOP/tests/lib/qemu-screen pid t0 rc=0
 	BOOT_SECONDS=0
 	BOOT_WHY=
-	cache=$(_boot_cache)
-	mkdir -p "$cache" "$dir" && exec {lockfd}>"$cache/qemu.lock" && flock "$lockfd" ||
-		{ _boot_err "cannot lock $cache/qemu.lock"; return 1; }
+	mkdir -p "$dir" || { _boot_err "cannot create $dir"; return 1; }
+	_boot_lock || return 1
 	rm -f "$sock" "$dir/shot.ppm" "$dir/shot.txt"
 	t0=$SECONDS
 	timeout "$BOOT_TIMEOUT" qemu-system-x86_64 "${BOOT_SCREEN_ARGS[@]}" \
@@ -457,14 +460,8 @@ boot_screen() {
 	fi
 	[ "$rc" = 0 ] && { _boot_until "$pid" "$log" "$stop" || rc=1; }
 	# The guest powers off after the marker: give it 10 s.
-	for ((i = 0; i < 50 && rc == 0; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.2
-	done
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
+	_boot_end "$pid" $((rc == 0 ? 50 : 0))
 	BOOT_SECONDS=$((SECONDS - t0))
-	exec {lockfd}>&-
 	return "$rc"
 }
 
