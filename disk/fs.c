@@ -92,19 +92,34 @@ enum fs_failure fs_failure_of(errcode_t rc)
 	}
 }
 
+/* The fix a refusal for damage names, as --verify's findings name it
+ * (lib/fixline.c): e2fsck on a copy of the filesystem, the image's path
+ * quoted in it.  */
+static const char *fsck_fix(const struct fs *fs, char *buf, size_t size)
+{
+	char tmpl[512];
+
+	gi_fsck_fix(tmpl, sizeof(tmpl), fs->offset / SECTOR_SIZE,
+		    fs->blocks * fs->block_size / SECTOR_SIZE);
+	if (!gi_fix_expand(buf, size, tmpl, fs->image_path))
+		snprintf(buf, size, "e2fsck -fy on a copy of the filesystem");
+	return buf;
+}
+
 int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
 	    struct gi_err *err)
 {
+	char fix[600];
+
 	switch (fs_failure_of(rc)) {
 	case FS_FAILURE_NOMEM:
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
 	case FS_FAILURE_DAMAGE:
 		return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
 				 "%s: %s: the filesystem at byte %llu is damaged; "
-				 "repair it first: e2fsck -fy '%s?offset=%llu'",
-				 what, error_message(rc),
-				 (unsigned long long)fs->offset, fs->image_path,
-				 (unsigned long long)fs->offset);
+				 "repair it first: %s", what, error_message(rc),
+				 (unsigned long long)fs->offset,
+				 fsck_fix(fs, fix, sizeof(fix)));
 	case FS_FAILURE_NO_ROOM:
 		return gi_refuse(err, GI_CAUSE_NO_ROOM, fs->image_path, "%s: %s",
 				 what, error_message(rc));
@@ -168,14 +183,14 @@ static int check_superblock(struct fs *fs, struct gi_err *err)
 static int check_descriptors(struct fs *fs, struct gi_err *err)
 {
 	errcode_t rc = fs_check_descriptors(fs->e2);
+	char fix[600];
 
 	if (!rc)
 		return 0;
 	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
 			 "the filesystem at byte %llu is damaged (%s); repair "
-			 "it first: e2fsck -fy '%s?offset=%llu'",
-			 (unsigned long long)fs->offset, error_message(rc),
-			 fs->image_path, (unsigned long long)fs->offset);
+			 "it first: %s", (unsigned long long)fs->offset,
+			 error_message(rc), fsck_fix(fs, fix, sizeof(fix)));
 }
 
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
@@ -750,10 +765,11 @@ static int collect_run(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 static int damaged(struct fs *fs, ext2_ino_t ino, const char *why,
 		   struct gi_err *err)
 {
+	char fix[600];
+
 	return gi_refuse(err, GI_CAUSE_FS_DAMAGED, fs->image_path,
 			 "inode %u is damaged (%s); repair the filesystem "
-			 "first: e2fsck -fy '%s?offset=%llu'", ino, why,
-			 fs->image_path, (unsigned long long)fs->offset);
+			 "first: %s", ino, why, fsck_fix(fs, fix, sizeof(fix)));
 }
 
 int fs_block_runs(struct fs *fs, ext2_ino_t ino, struct extent **runs,

@@ -75,20 +75,10 @@ void rule_shrink_fix(const struct rule_target *t, char *buf, size_t size)
 		 (unsigned long long)p->start);
 }
 
-/* Not e2fsck 'IMAGE?offset=N' in place: once it has replayed a journal it
- * opens the filesystem again without the offset and fails ("Bad magic
- * number in super-block"), leaving the journal half replayed.  Its exit
- * status 1 means "repaired".  */
 void rule_fsck_fix(const struct partition *p, uint64_t sectors, char *buf,
 		   size_t size)
 {
-	snprintf(buf, size,
-		 "t=$(mktemp) && "
-		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu count=%llu status=none && "
-		 "{ e2fsck -fy \"$t\" || [ $? -eq 1 ]; } && "
-		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
-		 "rm \"$t\"", (unsigned long long)p->start,
-		 (unsigned long long)sectors, (unsigned long long)p->start);
+	gi_fsck_fix(buf, size, p->start, sectors);
 }
 
 bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
@@ -282,8 +272,7 @@ bool rule_fs_checksum(const struct rule_target *t, struct verdict *v)
 			"superblock instead, and grubinst will not write into it (it "
 			"would write a valid checksum over the damage)",
 			t->part->number, sb->s_checksum, want);
-		fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
-		    (unsigned long long)(t->part->start * SECTOR_SIZE));
+		rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 		return true;
 	}
 	if (!ext2fs_has_group_desc_csum(e2))
@@ -303,8 +292,7 @@ bool rule_fs_checksum(const struct rule_target *t, struct verdict *v)
 		first, ext2fs_bg_checksum(e2, first),
 		ext2fs_group_desc_csum(e2, first),
 		bad > 1 ? ", and of more groups" : "", first);
-	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
-	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 	return true;
 }
 
@@ -341,8 +329,7 @@ bool rule_fs_directories(const struct rule_target *t, struct verdict *v)
 		"partition %d: the filesystem is damaged (directory %s: %s): "
 		"lookups in it may miss files, and grubinst will not write into "
 		"it", t->part->number, which, error_message(rc));
-	fix(v, "e2fsck -fy 'IMAGE?offset=%llu'",
-	    (unsigned long long)(t->part->start * SECTOR_SIZE));
+	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 	return true;
 }
 

@@ -6,6 +6,8 @@
  * printed, whatever the path holds.
  */
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/internal.h"
@@ -90,4 +92,25 @@ bool gi_fix_expand(char *buf, size_t size, const char *fix, const char *image)
 	}
 	buf[o.len] = '\0';
 	return !o.cut;
+}
+
+/* Not e2fsck 'IMAGE?offset=N' in place: once it has replayed a journal it
+ * opens the filesystem again without the offset and fails ("Bad magic
+ * number in super-block"), leaving the journal half replayed.  So the
+ * filesystem is checked in a copy and copied back; e2fsck's exit status 1
+ * means "repaired".  */
+void gi_fsck_fix(char *buf, size_t size, uint64_t start, uint64_t sectors)
+{
+	char count[32] = "";
+
+	if (sectors)
+		snprintf(count, sizeof(count), " count=%llu",
+			 (unsigned long long)sectors);
+	snprintf(buf, size,
+		 "t=$(mktemp) && "
+		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu%s status=none && "
+		 "{ e2fsck -fy \"$t\" || [ $? -eq 1 ]; } && "
+		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
+		 "rm \"$t\"", (unsigned long long)start, count,
+		 (unsigned long long)start);
 }

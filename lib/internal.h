@@ -137,4 +137,9 @@ char *gi_strdup(const char *s);
  * FIX's own single quotes).  False when BUF was too small (it is cut).  */
 bool gi_fix_expand(char *buf, size_t size, const char *fix, const char *image);
 
+/* lib/fixline.c: the fix for a damaged filesystem of SECTORS sectors (0:
+ * to the end of the image) at sector START, with IMAGE for the image:
+ * e2fsck -fy on a copy, copied back.  */
+void gi_fsck_fix(char *buf, size_t size, uint64_t start, uint64_t sectors);
+
 #endif
