@@ -31,6 +31,7 @@
 
 struct walk_ctx {
 	struct pfs *p;
+	uint64_t limit;		/* blocks from here on are noted in O */
 	ext2_ino_t ino;
 	uint64_t budget;
 	bool over_budget;
@@ -57,7 +58,7 @@ static void note_block(struct walk_ctx *c, uint64_t b, bool meta)
 		}
 	if (c->o.count && meta)
 		c->o.meta_after = true;
-	if (b < c->p->limit)
+	if (b < c->limit)
 		return;
 	if (!c->o.count) {
 		c->o.first_read = b;
@@ -164,8 +165,8 @@ static bool walk_in_inode(struct walk_ctx *c, ext2_filsys e2,
 /* Walks the blocks of one in-use inode: data, indirect and extent-tree
  * blocks (no BLOCK_FLAG_DATA_ONLY) and its extended-attribute block.  */
 static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
-			    struct ext2_inode *inode, char *block_buf,
-			    struct walk_ctx *c)
+			    struct ext2_inode *inode, uint64_t limit,
+			    char *block_buf, struct walk_ctx *c)
 {
 	ext2_filsys e2 = p->fs.e2;
 	unsigned spb = fs_block_size(&p->fs) / SECTOR_SIZE;
@@ -174,6 +175,7 @@ static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
 
 	memset(c, 0, sizeof(*c));
 	c->p = p;
+	c->limit = limit;
 	c->ino = ino;
 	c->block_buf = block_buf;
 	c->budget = ext2fs_get_stat_i_blocks(e2, inode) / spb +
@@ -244,7 +246,7 @@ static void scan_inodes(struct pfs *p, ext2_inode_scan scan, char *block_buf,
 		if (!in_use(s->ino, inode))
 			continue;
 		cs->inodes++;
-		walk_inode(p, s->ino, inode, block_buf, &c);
+		walk_inode(p, s->ino, inode, p->limit, block_buf, &c);
 		if (c.o.count)
 			keep_hit(cs, s->ino, &c.o);
 	}
@@ -310,6 +312,12 @@ ext2_ino_t census_owner(const struct pfs *p, uint64_t blk, int64_t *lblk)
 
 int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
 {
+	return file_blocks_from(p, ino, p->limit, o);
+}
+
+int file_blocks_from(struct pfs *p, ext2_ino_t ino, uint64_t limit,
+		     struct file_overhang *o)
+{
 	struct ext2_inode_large inode;
 	struct walk_ctx c;
 	size_t saved;
@@ -325,7 +333,7 @@ int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
 	/* No reverse lookups here: they belong to the census. */
 	saved = p->census.nwant;
 	p->census.nwant = 0;
-	rc = walk_inode(p, ino, (struct ext2_inode *)&inode, NULL, &c);
+	rc = walk_inode(p, ino, (struct ext2_inode *)&inode, limit, NULL, &c);
 	p->census.nwant = saved;
 	*o = c.o;
 	o->corrupt = rc != 0 || c.over_budget;

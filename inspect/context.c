@@ -115,6 +115,12 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 		f->cut = true;
 	}
 	f->limit = f->sectors / (fs_block_size(&f->fs) / SECTOR_SIZE);
+	f->reach = grub_disk_reach(image_sectors(img));
+	f->grub_limit = p->start >= f->reach ? 0
+			: (f->reach - p->start) /
+			  (fs_block_size(&f->fs) / SECTOR_SIZE);
+	if (f->grub_limit > f->limit)
+		f->grub_limit = f->limit;
 	return f;
 }
 
@@ -174,6 +180,7 @@ void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t)
 	t->sectors = p->ok ? p->sectors : p->part->size;
 	t->grub_reads = grub_reads;
 	t->installs = p->installs;
+	t->reach = p->reach;
 }
 
 const struct stage_set *inspect_builtin_stages(struct inspect *in)

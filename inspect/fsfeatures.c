@@ -23,6 +23,8 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 	int n = 0;
 
 	pfs_target(p, grub_reads(in, p->part->number), &t);
+	if (rule_grub_reach(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	while (rule_fs_feature(&t, &pos, &v)) {
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
 		n++;
@@ -157,6 +159,53 @@ static bool inodes_inside(struct inspect *in, struct pfs *p, const char *shown,
 	return true;
 }
 
+/* What GRUB reads on the way to the file (the inodes and blocks of every
+ * directory and link, then the file's own) must lie before the disk's
+ * grub_disk_reach(): past it GRUB's disk reads fail.  Booted: a kernel in
+ * a partition that crosses sector 2^31 of a 3 TiB disk gives "Error 16:
+ * Inconsistent filesystem structure"; on a 2 TiB disk, where GRUB reads
+ * only what the C/H/S geometry covers, "root" gives "Error 18".  */
+static bool within_grub_reach(struct inspect *in, struct pfs *p,
+			      const char *shown, const struct walk *w,
+			      enum grubinst_area area)
+{
+	struct rule_target t;
+	struct verdict v;
+
+	pfs_target(p, true, &t);
+	if (rule_grub_reach(&t, &v)) {	/* GRUB cannot even mount it */
+		finding_verdict(in, area, &v, shown);
+		return false;
+	}
+	for (int i = 0; i < w->nread; i++) {
+		uint64_t blk = fs_inode_block(&p->fs, w->read[i]);
+		struct file_overhang o = { 0 };
+		char what[300];
+
+		if (blk < p->grub_limit)
+			file_blocks_from(p, w->read[i], p->grub_limit, &o);
+		if (blk < p->grub_limit && !o.count)
+			continue;
+		if (blk >= p->grub_limit)
+			o.first = blk;
+		name_inode(p, w, w->read[i], what, sizeof(what));
+		finding(in, FAIL, area, "grub-sector-limit",
+			NOTE(.path = shown, AT(fs_block_sector(&p->fs, o.first))),
+			"GRUB must read %s, but %s of %s lies at sector %llu, past "
+			"sector %llu, the last one GRUB reads on this disk: %s and "
+			"its reads there fail (\"Error 16: Inconsistent filesystem "
+			"structure\" or \"Error 18: Selected cylinder exceeds "
+			"maximum supported by BIOS\"); GRUB's files and the kernels "
+			"it loads must lie in the first %llu sectors of the disk",
+			shown, blk >= p->grub_limit ? "the inode" : "a block", what,
+			(unsigned long long)fs_block_sector(&p->fs, o.first),
+			(unsigned long long)(p->reach - 1), grub_reach_why(p->reach),
+			(unsigned long long)p->reach);
+		return false;
+	}
+	return true;
+}
+
 /* Block numbers GRUB's 32-bit reader cannot address (ext4 64bit). */
 static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
 {
@@ -248,6 +297,8 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		report_grub_overhang(in, p, area, path, &o);
 		return false;
 	}
+	if (!within_grub_reach(in, p, shown, w, area))
+		return false;
 	journal_note(in, p, shown, w);
 	return true;
 }

@@ -145,6 +145,9 @@ struct pfs {
 				   the disk ("extends beyond EOD") */
 	bool cut;		/* ...less than the partition table says */
 	uint64_t limit;		/* first block past that end */
+	uint64_t reach;		/* grub_disk_reach() of its disk */
+	uint64_t grub_limit;	/* first block GRUB 0.97 cannot read
+				   (REACH), at most LIMIT */
 	struct census census;
 	bool installs;		/* context.c: an install goes here (rules.h) */
 	int journal_state;	/* fsfeatures.c: 0 unread, 1 read, -1 unreadable */
@@ -425,6 +428,10 @@ struct file_overhang {
 	bool meta_after;	/* a block-map block is read after it */
 };
 int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o);
+/* The same for the blocks from block LIMIT on, wherever the partition
+ * ends.  */
+int file_blocks_from(struct pfs *p, ext2_ino_t ino, uint64_t limit,
+		     struct file_overhang *o);
 /* GRUB's reaction and the kernel's log line for a file past the end. */
 void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 			  const struct file_overhang *o, bool only_resize);

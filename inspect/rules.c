@@ -150,6 +150,51 @@ bool rule_part_type(const struct rule_target *t, struct verdict *v)
 	return true;
 }
 
+/* ---- how far GRUB reaches ---- */
+
+uint64_t grub_disk_reach(uint64_t disk_sectors)
+{
+	uint64_t total = disk_sectors & UINT32_MAX;
+
+	if (!total)
+		total = GRUB_CHS_SECTORS;
+	return total < GRUB_SECTOR_LIMIT ? total : GRUB_SECTOR_LIMIT;
+}
+
+/* Why GRUB cannot read sector REACH and on, in words. */
+const char *grub_reach_why(uint64_t reach)
+{
+	return reach == GRUB_SECTOR_LIMIT
+		       ? "GRUB 0.97 counts disk sectors in signed 32-bit numbers"
+		       : "GRUB 0.97 keeps the disk's size in 32 bits (this disk's, "
+			 "cut so, leaves it this much)";
+}
+
+/* The superblock GRUB's ext2fs_mount() reads first: sectors 2 and 3 of
+ * the partition.  Booted: a partition past sector 2^31 gives the
+ * stage1.5's "Error 17" and stage2's "root" an "Error 18"; one ending
+ * just below it boots (on a 3 TiB disk).  */
+bool rule_grub_reach(const struct rule_target *t, struct verdict *v)
+{
+	const struct partition *p = t->part;
+
+	if (!t->fs || !t->reach || p->start + 3 < t->reach)
+		return false;
+	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
+		"grub-sector-limit", 0, t->installs, p->start,
+		"partition %d starts at sector %llu, past sector %llu, the last "
+		"one GRUB reads on this disk: %s and cannot mount it (\"Error 17\" "
+		"or \"Error 18: Selected cylinder exceeds maximum supported by "
+		"BIOS\"); GRUB's files and the kernels it loads must lie in the "
+		"first %llu sectors of the disk (a /boot partition there)%s",
+		p->number, (unsigned long long)p->start,
+		(unsigned long long)(t->reach - 1), grub_reach_why(t->reach),
+		(unsigned long long)t->reach,
+		t->grub_reads || t->installs ? ""
+					     : "; GRUB does not need this partition");
+	return true;
+}
+
 /* ---- filesystem features ---- */
 
 static const struct {

@@ -35,6 +35,7 @@ struct rule_target {
 				   menu, a kernel): its problems are failures */
 	bool installs;		/* an install writes into it: the verdicts that
 				   stop an install say so (verdict.refuse) */
+	uint64_t reach;		/* grub_disk_reach() of its disk */
 };
 
 /* The fix of a filesystem to check, repair or replay the journal of: e2fsck
@@ -50,6 +51,22 @@ bool rule_fs_fits(const struct rule_target *t, struct verdict *v);
 /* The fix of a filesystem larger than its partition: shrink it with
  * resize2fs, which keeps the files (mke2fs would not).  */
 void rule_shrink_fix(const struct rule_target *t, char *buf, size_t size);
+/* How far GRUB 0.97 reads on a disk of DISK_SECTORS sectors: the first
+ * sector it cannot read.  Its disk reads take the sector as a signed
+ * 32-bit number (int in devread(), rawread() and biosdisk(), stage2/
+ * disk_io.c and bios.c), so nothing at or past 2^31 (1 TiB); and
+ * rawread() refuses any sector past the disk's size as get_diskinfo()
+ * keeps it: the BIOS's 64-bit count cut to 32 bits, or when that is 0
+ * (a disk of a multiple of 2 TiB), the capacity of the C/H/S geometry,
+ * at most 1024 x 255 x 63 sectors.  A disk of 2.5 TiB is then read up to
+ * 0.5 TiB, one of 4 TiB up to 8 GB.  */
+#define GRUB_SECTOR_LIMIT ((uint64_t)1 << 31)
+#define GRUB_CHS_SECTORS ((uint64_t)1024 * 255 * 63)
+uint64_t grub_disk_reach(uint64_t disk_sectors);
+const char *grub_reach_why(uint64_t reach);
+/* grub-sector-limit: the partition starts past what GRUB 0.97 reads on
+ * this disk (T->reach), so it cannot even read its superblock.  */
+bool rule_grub_reach(const struct rule_target *t, struct verdict *v);
 /* part-type: GRUB mounts ext2 only on types 0x83 and 0xfd. */
 bool rule_part_type(const struct rule_target *t, struct verdict *v);
 /* feature-unreadable: the next filesystem feature GRUB cannot read,

@@ -210,11 +210,13 @@ static int check_rules(struct install *inst)
 	struct rule_target t = {
 		.part = inst->boot, .fs = &inst->fs, .sectors = inst->boot->size,
 		.grub_reads = true, .installs = true,
+		.reach = grub_disk_reach(image_sectors(&inst->img)),
 	};
 	struct verdict v;
 	size_t pos = 0;
 
-	if (rule_part_type(&t, &v) || rule_fs_checksum(&t, &v) ||
+	if (rule_grub_reach(&t, &v) || rule_part_type(&t, &v) ||
+	    rule_fs_checksum(&t, &v) ||
 	    rule_fs_fits(&t, &v) ||
 	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
 	    rule_fs_descriptors(&t, &v) || rule_fs_directories(&t, &v) ||
