@@ -4,9 +4,15 @@
 
 CC      ?= cc
 PKGS    := ext2fs com_err fdisk blkid uuid zlib
-# Debian's grub-legacy package, built into the binary zlib-compressed.
-STAGE_SRC ?= /usr/lib/grub/x86_64-pc
+# The GRUB stage files, built into the binary zlib-compressed: Debian's
+# grub-legacy package where it ships them (Debian 12 and older), else
+# GRUB_BUILD, made by tools/build-stages (Debian 13's grub-legacy is a
+# transitional package without them).  `make STAGE_SRC=DIR` takes them
+# from DIR.
+GRUB_PKG_DIR := /usr/lib/grub/x86_64-pc
+GRUB_BUILD ?= build/grub-0.97
 STAGES  := stage1 e2fs_stage1_5 stage2
+STAGE_SRC ?= $(if $(wildcard $(addprefix $(GRUB_PKG_DIR)/,$(STAGES))),$(GRUB_PKG_DIR),$(GRUB_BUILD))
 
 BUILD   ?= build
 SANITIZE ?=
@@ -69,9 +75,15 @@ $(BUILD)/stages/mkblob: stages/mkblob.c
 $(BUILD)/stages/blobs.c: $(BUILD)/stages/mkblob $(addprefix $(STAGE_SRC)/,$(STAGES))
 	$(BUILD)/stages/mkblob $@ $(addprefix $(STAGE_SRC)/,$(STAGES))
 
+ifeq ($(STAGE_SRC),$(GRUB_BUILD))
+# One run makes all three (and the grub shell the tests use).
+$(addprefix $(GRUB_BUILD)/,$(STAGES)) &:
+	tools/build-stages $(GRUB_BUILD)
+else
 $(STAGE_SRC)/%:
-	@echo "missing $@: install Debian's grub-legacy package (tools/install-deps)" >&2
+	@echo "missing $@: install Debian's grub-legacy package (tools/install-deps) or run tools/build-stages" >&2
 	@false
+endif
 
 $(BUILD)/stages/blobs.o: $(BUILD)/stages/blobs.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@

@@ -41,7 +41,7 @@ _boot_cache() {
 }
 
 # kernel_fetch: makes sure an unpacked Debian kernel package is in the cache
-# and sets KERNEL (path of vmlinuz), KMODDIR (its lib/modules/VERSION) and
+# and sets KERNEL (path of vmlinuz), KMODDIR (its [usr/]lib/modules/VERSION) and
 # KVER (VERSION).  Once a kernel is cached no apt command runs at all, so
 # later calls need no network; GRUBINST_KERNEL_REFRESH=1 looks for a newer one.
 # Concurrent callers are serialised with flock on a lock file in the cache.
@@ -62,6 +62,8 @@ kernel_fetch() {
 	KERNEL=$(echo "$dir"/boot/vmlinuz-*)
 	KVER=${KERNEL##*/vmlinuz-}
 	KMODDIR=$dir/lib/modules/$KVER
+	# Debian 13's kernel packages ship their modules under /usr (merged /usr).
+	[ -d "$KMODDIR" ] || KMODDIR=$dir/usr/lib/modules/$KVER
 	if [ ! -f "$KERNEL" ] || [ ! -d "$KMODDIR" ]; then
 		_boot_err "cached kernel in $dir is incomplete (no vmlinuz or modules)"
 		return 1

@@ -19,9 +19,26 @@
 #                            not run at all; its output is in GRUB_SHELL_OUT
 #   grub_shell_describe      one line for reports: how the shell ran
 
-# The package's binary: where to find the real program when the `grub`
-# first on PATH is not one (a wrapper, or a stand-in in a test).
-GRUB_SHELL_BIN=${GRUB_SHELL_BIN:-/usr/sbin/grub}
+# Where grub-legacy ships no shell and no stage files (Debian 13 made it a
+# transitional package to grub-pc), the Makefile makes both from the same
+# GRUB 0.97-80 with tools/build-stages, into build/grub-0.97.
+GRUB_BUILT_DIR=${GRUB_BUILT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/grub-0.97}
+
+# The package's binary (else the built one): where to find the real program
+# when the `grub` first on PATH is not one (a wrapper, or a stand-in in a
+# test), or when there is no `grub` on PATH.
+if [ -z "${GRUB_SHELL_BIN:-}" ]; then
+	GRUB_SHELL_BIN=${GRUB_PKG_SHELL:-/usr/sbin/grub}
+	if [ ! -e "$GRUB_SHELL_BIN" ] && [ -f "$GRUB_BUILT_DIR/grub" ]; then
+		GRUB_SHELL_BIN=$GRUB_BUILT_DIR/grub
+	fi
+fi
+
+# The stage files the tests install with the shell (tests/lib/boot.sh
+# names the package's directory): the built ones where the package has none.
+if [ ! -f "${GRUB_STAGE_DIR:-/usr/lib/grub/x86_64-pc}/stage2" ] && [ -f "$GRUB_BUILT_DIR/stage2" ]; then
+	GRUB_STAGE_DIR=$GRUB_BUILT_DIR
+fi
 
 # _grub_shell_works CMD...: does CMD --version print the shell's banner?
 _grub_shell_works() {
@@ -43,6 +60,13 @@ grub_shell_detect() {
 		GRUB_SHELL_MODE=native
 		return 0
 	fi
+	# No `grub` on PATH (the built shell is not installed): the binary
+	# itself, natively.
+	if [ -z "$onpath" ] && _grub_shell_works "$GRUB_SHELL_BIN"; then
+		GRUB_SHELL=("$GRUB_SHELL_BIN")
+		GRUB_SHELL_MODE=native
+		return 0
+	fi
 	# The emulator needs the ELF file itself, not a wrapper script.
 	for bin in "$onpath" "$GRUB_SHELL_BIN"; do
 		_grub_shell_is_elf "$bin" || continue
@@ -60,7 +84,7 @@ grub_shell_detect() {
 	if [ -z "$GRUB_SHELL_WHY" ] && [ -n "$onpath" ]; then
 		GRUB_SHELL_WHY="$onpath does not run and $GRUB_SHELL_BIN is no i386 program to emulate"
 	elif [ -z "$GRUB_SHELL_WHY" ]; then
-		GRUB_SHELL_WHY="no grub shell (install grub-legacy: tools/install-deps)"
+		GRUB_SHELL_WHY="no grub shell: neither $GRUB_SHELL_BIN (grub-legacy up to Debian 12: tools/install-deps) nor $GRUB_BUILT_DIR/grub (make, or tools/build-stages $GRUB_BUILT_DIR)"
 	fi
 	GRUB_SHELL_MODE=none
 	return 1
