@@ -7,7 +7,8 @@
  * quoted by the same function, gi_shell_quote().  A path that holds what
  * the report shows as '?' (a control character, an escape sequence, a
  * bidirectional control) is written $'...' with those bytes as \xHH: the
- * line stays one line of text and still names that very file.
+ * line stays one line of text and still names that very file (bash, zsh,
+ * ksh and busybox sh read $'...'; dash does not).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,13 +62,18 @@ static bool printable(const char *s)
 	return true;
 }
 
-/* PATH inside single quotes: a quote in it closes, escapes and reopens. */
+/* PATH inside single quotes: a quote in it closes, escapes and reopens;
+ * the word IMAGE is split by an empty pair of quotes, IMA''GE, so that
+ * gi_fix_expand() never takes it for the image.  */
 static void put_quoted_body(struct out *o, const char *path)
 {
 	for (; *path; path++) {
 		if (*path == '\'')
 			puts_(o, "'\\''");
-		else
+		else if (strncmp(path, "IMAGE", 5) == 0) {
+			puts_(o, "IMA''GE");
+			path += 4;
+		} else
 			put(o, *path);
 	}
 }
@@ -101,9 +107,9 @@ static void put_ansi_c(struct out *o, const char *path)
 
 static void put_word(struct out *o, const char *path)
 {
-	if (!printable(path) || strstr(path, "IMAGE"))
+	if (!printable(path))
 		put_ansi_c(o, path);
-	else if (plain(path))
+	else if (plain(path) && !strstr(path, "IMAGE"))
 		puts_(o, path);
 	else {
 		put(o, '\'');

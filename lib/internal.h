@@ -141,8 +141,8 @@ char *gi_strdup(const char *s);
  * single quotes, else, when it holds a character gi_printable() would
  * replace, as $'...' with those bytes as \xHH, so that the line is
  * printable text and still runs as printed.  The word IMAGE is never left
- * outside $'...', where gi_fix_expand() does not look.  False when BUF
- * was too small (it is cut).  */
+ * whole outside $'...' (in quotes it is IMA''GE): gi_fix_expand() does
+ * not take it for the image.  False when BUF was too small (it is cut).  */
 bool gi_shell_quote(char *buf, size_t size, const char *path);
 
 /* lib/fixline.c: FIX with each word IMAGE outside $'...' replaced by the
