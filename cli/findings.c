@@ -91,13 +91,57 @@ static void sort_by_area(struct list *l)
 
 /* ---- people ---- */
 
+/* The length of the UTF-8 character at P and its code point; 0 for a
+ * byte that starts none.  */
+static size_t utf8_char(const unsigned char *p, unsigned long *cp)
+{
+	static const unsigned long least[] = { 0, 0x80, 0x800, 0x10000 };
+	unsigned extra = p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : 1;
+
+	*cp = p[0];
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)
+		return 0;
+	*cp = p[0] & (0x3f >> extra);
+	for (unsigned i = 1; i <= extra; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < least[extra] || (*cp >= 0xd800 && *cp < 0xe000) || *cp > 0x10ffff)
+		return 0;
+	return extra + 1;
+}
+
+/* What the library's messages show as '?' (lib/error.c): controls, the
+ * bidirectional controls and the line and paragraph separators.  */
+static bool is_control(unsigned long cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c ||
+	       cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* The image's name as the report's first line: one line whatever it
- * holds (a newline, an escape sequence); those bytes read '?', as the
- * library writes them in its messages.  */
+ * holds (a newline, an escape sequence, U+202E); each such character
+ * reads '?', as the library writes them in its messages.  */
 static void print_name(const char *image)
 {
-	for (const unsigned char *p = (const unsigned char *)image; *p; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
+	const unsigned char *p = (const unsigned char *)image;
+
+	while (*p) {
+		unsigned long cp;
+		size_t n = utf8_char(p, &cp);
+
+		if (!n || is_control(cp)) {
+			putchar('?');
+			p += n ? n : 1;
+			continue;
+		}
+		fwrite(p, 1, n, stdout);
+		p += n;
+	}
 	putchar('\n');
 }
 

@@ -49,7 +49,8 @@ static void usage(FILE *f)
 "  -n, --dry-run         print the plan, write nothing\n"
 "      --verify          write nothing: predict how IMAGE boots (exit 0 it\n"
 "                        boots, 1 it will not, 2 it cannot be read)\n"
-"      --json            the --verify report as JSON (docs/verify.md)\n"
+"      --json            with --verify (or --map): the report as JSON\n"
+"                        (docs/verify.md); alone, a usage error\n"
 "      --map             draw the disk layout with sector numbers\n"
 "      --disk hdN=FILE   with --verify: the machine's disk N (1-3) besides IMAGE\n"
 "                        (hd0), as the BIOS numbers them; Linux calls it sdX\n"
@@ -186,8 +187,16 @@ static int choose_action(struct cli *c)
 			verify ? "verify" : map ? "map" : "json");
 		return -1;
 	}
+	/* --json is the format of --verify's report: alone it would turn
+	 * "grubinst IMAGE", an install, into a verify that writes nothing.  */
+	if (json && !verify && !map) {
+		fprintf(stderr, "grubinst: --json is the format of the --verify "
+				"report: give --verify --json to check the image, "
+				"or leave --json out to install\n");
+		return -1;
+	}
 	c->action = c->explain ? ACT_EXPLAIN
-		    : verify || (json && !map) ? ACT_VERIFY
+		    : verify || json ? ACT_VERIFY
 		    : map ? ACT_MAP : ACT_INSTALL;
 	if (json && !map)
 		c->show.report = true;

@@ -134,7 +134,9 @@ typedef struct grubinst grubinst;
 void grubinst_options_init(struct grubinst_options *opts);
 
 /* Creates a handle for the image at PATH (a file or a block device).  The
- * options are copied.  Returns NULL only when out of memory.  Problems with
+ * options are copied, PATH and every string they point to (disks[]
+ * included): the caller may free or reuse them as soon as this returns.
+ * Returns NULL only when out of memory.  Problems with
  * the image itself are reported by the calls that use it.  */
 grubinst *grubinst_open(const char *path, const struct grubinst_options *opts);
 

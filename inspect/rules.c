@@ -438,6 +438,19 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 
 /* ---- an interrupted install ---- */
 
+/* The fix of a record that is not to be trusted: remove it, then see what
+ * the interrupted install left behind.  No fix when the quoted path does
+ * not fit: a cut command must not run.  */
+static void remove_record_fix(const struct undo_state *u, struct verdict *v)
+{
+	char quoted[sizeof(v->fix)];
+
+	if (gi_shell_quote(quoted, sizeof(quoted), u->path))
+		fix(v, "rm -- %s && grubinst --verify IMAGE", quoted);
+	if (v->fix[0] && strlen(v->fix) + 1 >= sizeof(v->fix))
+		v->fix[0] = '\0';
+}
+
 bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 {
 	switch (u->status) {
@@ -458,16 +471,16 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 			UINT64_MAX, "an install of this image may have been "
 			"interrupted: its undo record %s is there but cannot be "
 			"read here (%s); the filesystem and the boot code may be "
-			"half written", u->path, u->why);
-		fix(v, "grubinst IMAGE, as the user who ran the install");
+			"half written until grubinst, run as the user who ran "
+			"the install, puts the old contents back", u->path, u->why);
+		fix(v, "grubinst IMAGE");
 		return true;
 	case UNDO_INVALID:
 		verdict(v, GRUBINST_SEV_FAIL, "undo-invalid", 0, true, UINT64_MAX,
 			"the undo record %s %s; grubinst will not roll the image "
 			"back from it, nor install while it is there",
 			u->path, u->why);
-		fix(v, "check the image (grubinst --verify IMAGE, e2fsck -fn), "
-		    "then rm -- '%s'", u->path);
+		remove_record_fix(u, v);
 		return true;
 	}
 	return false;

@@ -5,42 +5,71 @@
 
 #include "lib/internal.h"
 
-/* The length of the character at S if a terminal shows it as text, else
- * 0: C0 and C1 controls (U+0080..U+009F would start escape sequences
- * too), DEL, and bytes that are not UTF-8 (a terminal in an 8-bit mode
- * takes 0x9b for CSI).  */
-static size_t text_char(const unsigned char *s)
+/* The length of the UTF-8 character at S, its code point in *CP; 0 for
+ * a byte that starts none (a terminal in an 8-bit mode takes 0x9b for
+ * CSI).  */
+static size_t utf8_char(const unsigned char *s, uint32_t *cp)
 {
-	static const uint32_t least[] = { 0, 0xa0, 0x800, 0x10000 };
+	static const uint32_t least[] = { 0, 0x80, 0x800, 0x10000 };
 	unsigned extra = s[0] >= 0xf0 ? 3 : s[0] >= 0xe0 ? 2 : 1;
-	uint32_t cp;
 
+	*cp = s[0];
 	if (s[0] < 0x80)
-		return s[0] >= 0x20 && s[0] != 0x7f;
+		return 1;
 	if (s[0] < 0xc2 || s[0] > 0xf4)
 		return 0;
-	cp = s[0] & (0x3f >> extra);
+	*cp = s[0] & (0x3f >> extra);
 	for (unsigned i = 1; i <= extra; i++) {
 		if ((s[i] & 0xc0) != 0x80)	/* also stops at the NUL */
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		*cp = *cp << 6 | (s[i] & 0x3f);
 	}
-	if (cp < least[extra] || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff)
+	if (*cp < least[extra] || (*cp >= 0xd800 && *cp < 0xe000) || *cp > 0x10ffff)
 		return 0;
 	return extra + 1;
 }
 
+/* Characters that change what the terminal shows rather than show: C0
+ * and C1 controls (U+0080..U+009F start escape sequences too), DEL, the
+ * bidirectional controls that reorder what follows them (U+202E makes
+ * "gpj.exe" of "exe.jpg"), and the line and paragraph separators, which
+ * some terminals and viewers break the line at.  */
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c ||
+	       cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t gi_text_char(const char *s)
+{
+	uint32_t cp;
+	size_t n = utf8_char((const unsigned char *)s, &cp);
+
+	return n && !is_control(cp) ? n : 0;
+}
+
+/* Each control character becomes one '?', and so does each byte that is
+ * not UTF-8: the string can only get shorter.  */
 void gi_printable(char *s)
 {
-	unsigned char *p = (unsigned char *)s;
+	const unsigned char *r = (const unsigned char *)s;
+	char *w = s;
 
-	while (*p) {
-		size_t n = text_char(p);
+	while (*r) {
+		uint32_t cp;
+		size_t n = utf8_char(r, &cp);
 
-		if (!n)
-			*p = '?';
-		p += n ? n : 1;
+		if (!n || is_control(cp)) {
+			*w++ = '?';
+			r += n ? n : 1;
+			continue;
+		}
+		memmove(w, r, n);
+		w += n;
+		r += n;
 	}
+	*w = '\0';
 }
 
 static enum gi_cause cause_of(int code)

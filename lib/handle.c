@@ -37,16 +37,39 @@ GI_API void grubinst_options_init(struct grubinst_options *o)
 	o->once = -1;
 }
 
+/* Every string option, where it is in the options: the handle keeps its
+ * own copy of each, so that the caller may free or reuse its strings as
+ * soon as grubinst_open() returns.  A string option added to the header
+ * goes here, and only here.  */
+#define STRING_OPTION(field) offsetof(struct grubinst_options, field)
+static const size_t string_options[] = {
+	STRING_OPTION(stage_dir),
+	STRING_OPTION(config),
+	STRING_OPTION(kernel),
+	STRING_OPTION(initrd),
+	STRING_OPTION(append),
+	STRING_OPTION(title),
+	STRING_OPTION(serial),
+	STRING_OPTION(boot_dir),
+	STRING_OPTION(disks[0]),
+	STRING_OPTION(disks[1]),
+	STRING_OPTION(disks[2]),
+	STRING_OPTION(disks[3]),
+};
+_Static_assert(GRUBINST_MAX_DISKS == 4,
+	       "string_options[] lists every element of disks[]");
+
+static const char **string_option(struct grubinst_options *o, size_t i)
+{
+	return (const char **)((char *)o + string_options[i]);
+}
+
 static void free_option_strings(struct grubinst_options *o)
 {
-	free((char *)o->stage_dir);
-	free((char *)o->config);
-	free((char *)o->kernel);
-	free((char *)o->initrd);
-	free((char *)o->append);
-	free((char *)o->title);
-	free((char *)o->serial);
-	free((char *)o->boot_dir);
+	for (size_t i = 0; i < sizeof(string_options) / sizeof(string_options[0]); i++) {
+		free((char *)*string_option(o, i));
+		*string_option(o, i) = NULL;
+	}
 }
 
 /* The options as the caller's version of the header knows them; fields
@@ -70,24 +93,23 @@ static bool copy_known(struct grubinst_options *dst,
 static int copy_options(struct grubinst_options *dst,
 			const struct grubinst_options *src, bool *valid)
 {
+	bool failed = false;
+
 	*valid = copy_known(dst, src);
 	if (!*valid)
 		return 0;	/* the defaults, with no strings */
-	dst->stage_dir = gi_strdup(dst->stage_dir);
-	dst->config = gi_strdup(dst->config);
-	dst->kernel = gi_strdup(dst->kernel);
-	dst->initrd = gi_strdup(dst->initrd);
-	dst->append = gi_strdup(dst->append);
-	dst->title = gi_strdup(dst->title);
-	dst->serial = gi_strdup(dst->serial);
-	dst->boot_dir = gi_strdup(dst->boot_dir);
-	if ((src->stage_dir && !dst->stage_dir) ||
-	    (src->config && !dst->config) || (src->kernel && !dst->kernel) ||
-	    (src->initrd && !dst->initrd) || (src->append && !dst->append) ||
-	    (src->title && !dst->title) || (src->serial && !dst->serial) ||
-	    (src->boot_dir && !dst->boot_dir))
-		return -1;
-	return 0;
+	/* Each string of DST is still the caller's until it is copied here;
+	 * a failed copy leaves NULL, so that free_option_strings() frees only
+	 * copies.  */
+	for (size_t i = 0; i < sizeof(string_options) / sizeof(string_options[0]); i++) {
+		const char **s = string_option(dst, i);
+		const char *theirs = *s;
+
+		*s = NULL;
+		if (theirs && !(*s = strdup(theirs)))
+			failed = true;
+	}
+	return failed ? -1 : 0;
 }
 
 static grubinst *new_handle(const char *name,

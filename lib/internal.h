@@ -71,11 +71,15 @@ int gi_pass(struct gi_err *dst, const struct gi_err *src, int code);
 /* Adds to the message of the failure recorded, e.g. what became of the
  * image after it.  */
 void gi_append(struct gi_err *err, const char *fmt, ...) GI_PRINTF(2, 3);
-/* Replaces, in place, every byte of S a terminal would not show as text
- * (C0 and C1 controls, DEL, bytes that are not UTF-8) by '?': error
- * messages and report lines stay one line, whatever paths and images
- * hold.  */
+/* Replaces, in place, every character of S a terminal would not show as
+ * text (C0 and C1 controls, DEL, the bidirectional controls U+061C,
+ * U+200E, U+200F, U+202A..U+202E and U+2066..U+2069, the separators
+ * U+2028 and U+2029) and every byte that is not UTF-8 by one '?': error
+ * messages and report lines stay one line in their order, whatever paths
+ * and images hold.  */
 void gi_printable(char *s);
+/* The length of the character at S if gi_printable() keeps it, else 0. */
+size_t gi_text_char(const char *s);
 /* A stable short name of a cause, e.g. "no-fs" (grubinst_error_code()). */
 const char *gi_cause_name(enum gi_cause cause);
 
@@ -132,9 +136,19 @@ const char *gi_file_kind(mode_t mode);
 /* Duplicates a string or returns NULL (also for NULL input). */
 char *gi_strdup(const char *s);
 
-/* lib/fixline.c: FIX with each word IMAGE replaced by the path IMAGE,
- * quoted so that a shell reads it back as that path (inside or outside
- * FIX's own single quotes).  False when BUF was too small (it is cut).  */
+/* lib/fixline.c: PATH as one shell word that a shell reads back as PATH,
+ * for every path a fix line names: as it is when that is safe, else in
+ * single quotes, else, when it holds a character gi_printable() would
+ * replace, as $'...' with those bytes as \xHH, so that the line is
+ * printable text and still runs as printed.  The word IMAGE is never left
+ * whole outside $'...' (in quotes it is IMA''GE): gi_fix_expand() does
+ * not take it for the image.  False when BUF was too small (it is cut).  */
+bool gi_shell_quote(char *buf, size_t size, const char *path);
+
+/* lib/fixline.c: FIX with each word IMAGE outside $'...' replaced by the
+ * path IMAGE, quoted by gi_shell_quote() (inside FIX's own single quotes,
+ * as their body when it is printable).  False when BUF was too small (it
+ * is cut).  */
 bool gi_fix_expand(char *buf, size_t size, const char *fix, const char *image);
 
 /* lib/fixline.c: the fix for a damaged filesystem of SECTORS sectors (0:

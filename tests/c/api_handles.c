@@ -10,6 +10,11 @@
  *	options, NULL handles) with stdout and stderr redirected to
  *	DIR/printed.log: each call must fail with a code and a message, and
  *	nothing may be printed.
+ *   api_handles borrowed IMG DISK CONFIG
+ *	every string option in memory of the caller's, overwritten and freed
+ *	right after grubinst_open(): a verify with DISK as hd1 and dry-run
+ *	installs (a generated menu, then CONFIG) still see the strings as
+ *	they were when the handle was opened.
  *
  * Each check prints "PASS what" or "FAIL what"; the exit status is 1 if
  * any failed.  Only include/grubinst.h is used.
@@ -472,6 +477,106 @@ static int quiet(const char *dir)
 	return failures ? 1 : 0;
 }
 
+/* ---- borrowed ---- */
+
+/* The caller's copy of a string: overwritten, then freed, once the
+ * handle is open.  */
+struct lent {
+	const char **field;
+	char *copy;
+};
+
+static const char *lend(struct lent *l, int *n, const char **field,
+			const char *value)
+{
+	l[*n].field = field;
+	l[*n].copy = strdup(value);
+	*field = l[*n].copy;
+	return l[(*n)++].copy;
+}
+
+static void take_back(struct lent *l, int n)
+{
+	for (int i = 0; i < n; i++) {
+		memset(l[i].copy, 'X', strlen(l[i].copy));
+		free(l[i].copy);
+	}
+}
+
+static void count_other_disk(void *ctx, const struct grubinst_finding *f)
+{
+	if (strcmp(f->code, "disk-other") == 0)
+		(*(int *)ctx)++;
+}
+
+static void borrowed_verify(const char *img, const char *disk)
+{
+	struct grubinst_options o;
+	struct lent l[GRUBINST_MAX_DISKS + 1];
+	int n = 0, other = 0, rc;
+	grubinst *g;
+
+	grubinst_options_init(&o);
+	for (int d = 1; d < GRUBINST_MAX_DISKS; d++)
+		lend(l, &n, &o.disks[d], disk);
+	lend(l, &n, &o.boot_dir, "/boot/grub");
+	g = grubinst_open(img, &o);
+	take_back(l, n);
+	rc = grubinst_verify(g, count_other_disk, &other);
+	verdict(rc == GRUBINST_OK && other == GRUBINST_MAX_DISKS - 1,
+		"verify with the disks[] and boot_dir strings freed after "
+		"grubinst_open(): %s, %d other disk(s) reported%s%s",
+		grubinst_status_name(rc), other, rc ? ": " : "",
+		rc ? grubinst_error(g) : "");
+	grubinst_close(g);
+}
+
+static void borrowed_install(const char *img, const char *config)
+{
+	struct grubinst_options o;
+	struct lent l[16];
+	int n = 0, rc;
+	grubinst *g;
+
+	grubinst_options_init(&o);
+	o.dry_run = true;
+	o.replace_menu = true;
+	lend(l, &n, &o.kernel, "/boot/vmlinuz");
+	lend(l, &n, &o.initrd, "/boot/vmlinuz");
+	lend(l, &n, &o.append, "root=/dev/sda1 console=ttyS0");
+	lend(l, &n, &o.title, "borrowed title");
+	lend(l, &n, &o.serial, "");
+	lend(l, &n, &o.boot_dir, "/boot/grub");
+	g = grubinst_open(img, &o);
+	take_back(l, n);
+	rc = grubinst_install(g);
+	verdict(rc == GRUBINST_OK,
+		"dry-run install of a generated menu with its strings freed "
+		"after grubinst_open(): %s%s%s", grubinst_status_name(rc),
+		rc ? ": " : "", rc ? grubinst_error(g) : "");
+	grubinst_close(g);
+
+	grubinst_options_init(&o);
+	o.dry_run = true;
+	n = 0;
+	lend(l, &n, &o.config, config);
+	g = grubinst_open(img, &o);
+	take_back(l, n);
+	rc = grubinst_install(g);
+	verdict(rc == GRUBINST_OK,
+		"dry-run install of a config file whose name was freed after "
+		"grubinst_open(): %s%s%s", grubinst_status_name(rc),
+		rc ? ": " : "", rc ? grubinst_error(g) : "");
+	grubinst_close(g);
+}
+
+static int borrowed(const char *img, const char *disk, const char *config)
+{
+	borrowed_verify(img, disk);
+	borrowed_install(img, config);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -479,6 +584,9 @@ int main(int argc, char **argv)
 		return interleave(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "quiet") == 0)
 		return quiet(argv[2]);
-	fprintf(stderr, "usage: api_handles interleave IMG_A IMG_B | quiet DIR\n");
+	if (argc == 5 && strcmp(argv[1], "borrowed") == 0)
+		return borrowed(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: api_handles interleave IMG_A IMG_B | quiet DIR"
+		" | borrowed IMG DISK CONFIG\n");
 	return 2;
 }
