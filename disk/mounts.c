@@ -144,8 +144,28 @@ static void add_loops_over(struct names *s, const struct stat *st)
 	closedir(dp);
 }
 
+/* The kernel's show_mountinfo() writes a blank, a tab, a newline and a
+ * backslash of a path as \040, \011, \012 and \134: the name the
+ * path really has, decoded in place.  */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+					(s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
 /* mountinfo: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ..."; mount points
- * have their blanks escaped as \040.  */
+ * have their blanks escaped (unescape_octal).  */
 static bool find_mount(const struct names *s, struct mount_use *m)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -165,6 +185,7 @@ static bool find_mount(const struct names *s, struct mount_use *m)
 				continue;
 			m->mounted = true;
 			snprintf(m->device, sizeof(m->device), "/dev/%s", s->name[i]);
+			unescape_octal(point);
 			snprintf(m->mountpoint, sizeof(m->mountpoint), "%s", point);
 			m->read_only = strncmp(opts, "ro", 2) == 0 &&
 				       (opts[2] == ',' || opts[2] == '\0');

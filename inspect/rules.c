@@ -424,6 +424,8 @@ bool rule_part_no_fs(const struct rule_target *t, const char *why,
 bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 		  struct verdict *v)
 {
+	char quoted[sizeof(v->fix) - 8];
+
 	(void)t;
 	if (!m->mounted)
 		return false;
@@ -432,7 +434,9 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 		"writes its own copy back, so what is on the disk now (and what "
 		"an install writes) can change under it", m->device,
 		m->read_only ? "read-only" : "read-write", m->mountpoint);
-	fix(v, "umount %s", m->mountpoint);
+	/* A mount point is any path: quoted, or no fix at all. */
+	if (gi_shell_quote(quoted, sizeof(quoted), m->mountpoint))
+		fix(v, "umount %s", quoted);
 	return true;
 }
 
