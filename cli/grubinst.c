@@ -17,47 +17,81 @@ enum exit_code {
 	EXIT_WONT_BOOT = 3,	/* installed, but the image will not boot yet */
 };
 
+/* The options of the command itself: its actions and its output.  The
+ * options of an install come from the library, one row each
+ * (grubinst_option_info()): the parser and --help are made from both.  */
+enum cli_option { CLI_VERIFY, CLI_JSON, CLI_MAP, CLI_EXPLAIN, CLI_QUIET,
+		  CLI_HELP, CLI_VERSION, CLI_COUNT };
+
+static const struct grubinst_option_info cli_options[CLI_COUNT] = {
+	[CLI_VERIFY] = { "verify", 0, GRUBINST_ARG_NONE, NULL,
+			 "write nothing: predict how IMAGE boots (exit 0 it\n"
+			 "boots, 1 it will not, 2 it cannot be read)" },
+	[CLI_JSON] = { "json", 0, GRUBINST_ARG_NONE, NULL,
+		       "with --verify (or --map): the report as JSON\n"
+		       "(docs/verify.md); alone, a usage error" },
+	[CLI_MAP] = { "map", 0, GRUBINST_ARG_NONE, NULL,
+		      "draw the disk layout with sector numbers" },
+	[CLI_EXPLAIN] = { "explain", 0, GRUBINST_ARG_REQUIRED, "N",
+			  "what GRUB's \"Error N\" means (no IMAGE needed)" },
+	[CLI_QUIET] = { "quiet", 'q', GRUBINST_ARG_NONE, NULL,
+			"print nothing but errors" },
+	[CLI_HELP] = { "help", 'h', GRUBINST_ARG_NONE, NULL, "this help" },
+	[CLI_VERSION] = { "version", 'V', GRUBINST_ARG_NONE, NULL,
+			  "print the version" },
+};
+
+/* getopt's values: the library's option I is LIB_OPTION + I, the
+ * command's own CLI_OPTION + its enum value.  */
+#define LIB_OPTION 256
+#define CLI_OPTION 512
+#define MAX_OPTIONS 64
+
+static const struct grubinst_option_info *info_of(int val)
+{
+	if (val >= CLI_OPTION && val < CLI_OPTION + CLI_COUNT)
+		return &cli_options[val - CLI_OPTION];
+	return val >= LIB_OPTION ? grubinst_option_info((size_t)(val - LIB_OPTION))
+				 : NULL;
+}
+
+/* One option of --help: "  -p, --partition N     help", the help's
+ * further lines under its first.  */
+static void usage_line(FILE *f, const struct grubinst_option_info *o)
+{
+	char left[48];
+	const char *help = o->help;
+	size_t n;
+
+	char flag[8] = "    ";
+
+	if (o->short_name)
+		snprintf(flag, sizeof(flag), "-%c, ", o->short_name);
+	snprintf(left, sizeof(left), "%s--%s%s%s%s", flag, o->name,
+		 o->argument == GRUBINST_ARG_OPTIONAL ? "[=" : o->metavar ? " " : "",
+		 o->metavar ? o->metavar : "",
+		 o->argument == GRUBINST_ARG_OPTIONAL ? "]" : "");
+	n = strcspn(help, "\n");
+	fprintf(f, "  %-22s%s%.*s\n", left, strlen(left) > 21 ? "  " : "",
+		(int)n, help);
+	for (help += n; *help; help += n) {
+		help++;
+		n = strcspn(help, "\n");
+		fprintf(f, "%24s%.*s\n", "", (int)n, help);
+	}
+}
+
 static void usage(FILE *f)
 {
+	const struct grubinst_option_info *o;
+
+	fprintf(f, "Usage: grubinst [OPTION]... IMAGE\n"
+		   "Install GRUB Legacy 0.97 into the MBR disk image (or block device) IMAGE.\n\n");
+	for (size_t i = 0; (o = grubinst_option_info(i)); i++)
+		usage_line(f, o);
+	for (int i = 0; i < CLI_COUNT; i++)
+		usage_line(f, &cli_options[i]);
 	fprintf(f,
-"Usage: grubinst [OPTION]... IMAGE\n"
-"Install GRUB Legacy 0.97 into the MBR disk image (or block device) IMAGE.\n"
-"\n"
-"  -p, --partition N     boot partition, 1-based (5 = first logical);\n"
-"                        default: the active one, else the first Linux one\n"
-"      --target WHERE    mbr (default) or partition: where stage1 goes\n"
-"      --stage-dir DIR   take stage1, e2fs_stage1_5, stage2 (or .gz) from DIR\n"
-"      --no-stage1_5     stage1 loads stage2 directly\n"
-"      --force-lba       make stage1 and stage2 use LBA only\n"
-"      --config FILE     install FILE as /boot/grub/grub.conf\n"
-"      --kernel PATH     kernel inside the image, for a generated grub.conf\n"
-"      --initrd PATH     initrd inside the image\n"
-"      --append ARGS     added to the kernel line (root=/dev/sdaN ro); one with\n"
-"                        its own root= is the whole command line\n"
-"      --root-partition N  the root filesystem's partition (default: the boot one)\n"
-"      --root-by HOW     root= names it by device (default), uuid, label or partuuid\n"
-"      --title TEXT      menu entry title\n"
-"      --timeout SECS    menu timeout (default 5)\n"
-"      --serial[=ARGS]   GRUB on the serial line and the screen, whichever gets a\n"
-"                        key (default --unit=0 --speed=115200)\n"
-"      --replace-menu    write a new menu from the options above even when the\n"
-"                        image has one (without it they are refused there)\n"
-"      --boot-dir DIR    GRUB's files in DIR of the boot partition (default\n"
-"                        /boot/grub; /grub when /boot is a partition of its own)\n"
-"      --set-default N   boot menu entry N (0 the first) from now on\n"
-"      --once N          boot entry N once, then the default again\n"
-"  -n, --dry-run         print the plan, write nothing\n"
-"      --verify          write nothing: predict how IMAGE boots (exit 0 it\n"
-"                        boots, 1 it will not, 2 it cannot be read)\n"
-"      --json            with --verify (or --map): the report as JSON\n"
-"                        (docs/verify.md); alone, a usage error\n"
-"      --map             draw the disk layout with sector numbers\n"
-"      --disk hdN=FILE   with --verify: the machine's disk N (1-3) besides IMAGE\n"
-"                        (hd0), as the BIOS numbers them; Linux calls it sdX\n"
-"      --explain N       what GRUB's \"Error N\" means (no IMAGE needed)\n"
-"  -q, --quiet           print nothing but errors\n"
-"  -h, --help            this help\n"
-"  -V, --version         print the version\n"
 "\n"
 "With SOURCE_DATE_EPOCH set, every time written into the filesystem is clamped\n"
 "to it: two installs on the same image give the same bytes.\n"
@@ -73,19 +107,6 @@ static void print_line(void *ctx, const char *line)
 	printf("%s\n", line);
 }
 
-static int parse_int(const char *s, const char *what, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < 0 || v > 100000) {
-		fprintf(stderr, "grubinst: bad %s: %s\n", what, s);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
 enum action { ACT_INSTALL, ACT_VERIFY, ACT_MAP, ACT_EXPLAIN };
 
 static const char *const action_option[] = {
@@ -93,67 +114,23 @@ static const char *const action_option[] = {
 	[ACT_MAP] = "--map", [ACT_EXPLAIN] = "--explain",
 };
 
-enum {
-	OPT_TARGET = 256, OPT_STAGE_DIR, OPT_NO_STAGE1_5, OPT_FORCE_LBA,
-	OPT_CONFIG, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_TITLE,
-	OPT_TIMEOUT, OPT_SERIAL, OPT_REPLACE_MENU, OPT_ROOT_PARTITION, OPT_ROOT_BY,
-	OPT_BOOT_DIR, OPT_SET_DEFAULT, OPT_ONCE,
-	OPT_VERIFY, OPT_JSON, OPT_MAP, OPT_EXPLAIN, OPT_DISK,
-};
-
-static const struct option long_options[] = {
-	{ "partition", required_argument, NULL, 'p' },
-	{ "target", required_argument, NULL, OPT_TARGET },
-	{ "stage-dir", required_argument, NULL, OPT_STAGE_DIR },
-	{ "no-stage1_5", no_argument, NULL, OPT_NO_STAGE1_5 },
-	{ "force-lba", no_argument, NULL, OPT_FORCE_LBA },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "kernel", required_argument, NULL, OPT_KERNEL },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND },
-	{ "title", required_argument, NULL, OPT_TITLE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "serial", optional_argument, NULL, OPT_SERIAL },
-	{ "replace-menu", no_argument, NULL, OPT_REPLACE_MENU },
-	{ "root-partition", required_argument, NULL, OPT_ROOT_PARTITION },
-	{ "root-by", required_argument, NULL, OPT_ROOT_BY },
-	{ "boot-dir", required_argument, NULL, OPT_BOOT_DIR },
-	{ "set-default", required_argument, NULL, OPT_SET_DEFAULT },
-	{ "once", required_argument, NULL, OPT_ONCE },
-	{ "verify", no_argument, NULL, OPT_VERIFY },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "map", no_argument, NULL, OPT_MAP },
-	{ "explain", required_argument, NULL, OPT_EXPLAIN },
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Which actions an option belongs to. */
+/* Which actions an option belongs to: an install's, unless said here. */
 #define FOR_INSTALL (1u << ACT_INSTALL)
 #define FOR_VERIFY (1u << ACT_VERIFY)
 #define FOR_MAP (1u << ACT_MAP)
 #define FOR_EXPLAIN (1u << ACT_EXPLAIN)
 
-static unsigned option_actions(int c)
+static unsigned option_actions(int val)
 {
-	switch (c) {
-	case 'p':
+	const char *name = info_of(val)->name;
+
+	if (strcmp(name, "partition") == 0 || val == CLI_OPTION + CLI_QUIET)
 		return FOR_INSTALL | FOR_VERIFY | FOR_MAP;
-	case 'q':
-		return FOR_INSTALL | FOR_VERIFY | FOR_MAP;
-	case OPT_JSON:
-	case OPT_DISK:
-		return FOR_VERIFY | FOR_MAP;
-	case OPT_VERIFY:
-	case OPT_MAP:
+	if (strcmp(name, "disk") == 0 || val == CLI_OPTION + CLI_JSON ||
+	    val == CLI_OPTION + CLI_VERIFY || val == CLI_OPTION + CLI_MAP)
 		return FOR_VERIFY | FOR_MAP;	/* --verify --map: both */
-	case OPT_EXPLAIN:
+	if (val == CLI_OPTION + CLI_EXPLAIN)
 		return FOR_EXPLAIN;
-	}
 	return FOR_INSTALL;
 }
 
@@ -163,17 +140,8 @@ struct cli {
 	struct show show;
 	const char *explain;
 	int seen[64];		/* options given, in order */
-	const char *seen_name[64];
 	int nseen;
 };
-
-static const char *option_name(int c)
-{
-	for (const struct option *o = long_options; o->name; o++)
-		if (o->val == c)
-			return o->name;
-	return "?";
-}
 
 /* The action the options ask for; two that exclude each other are a
  * usage error.  */
@@ -204,130 +172,89 @@ static int choose_action(struct cli *c)
 		if (option_actions(c->seen[i]) & (1u << c->action))
 			continue;
 		fprintf(stderr, "grubinst: --%s does nothing with %s: leave it "
-				"out\n", c->seen_name[i], action_option[c->action]);
+				"out\n", info_of(c->seen[i])->name,
+			action_option[c->action]);
 		return -1;
 	}
 	return 0;
 }
 
-/* --disk hdN=FILE, N from 1 to GRUBINST_MAX_DISKS - 1. */
-static int parse_disk(const char *arg, struct grubinst_options *o)
-{
-	char *end;
-	long n = -1;
+/* getopt's tables, made from the rows: long options and the short ones. */
+struct getopt_tables {
+	struct option longs[MAX_OPTIONS + 1];
+	char shorts[3 * MAX_OPTIONS + 1];
+	int short_val[128];
+};
 
-	if (strncmp(arg, "hd", 2) == 0)
-		n = strtol(arg + 2, &end, 10);
-	if (n < 1 || n >= GRUBINST_MAX_DISKS || end == arg + 2 || *end != '=' ||
-	    !end[1]) {
-		fprintf(stderr, "grubinst: --disk %s: give hdN=FILE, N from 1 to "
-				"%d (hd0 is IMAGE)\n", arg, GRUBINST_MAX_DISKS - 1);
-		return -1;
-	}
-	if (o->disks[n]) {
-		fprintf(stderr, "grubinst: --disk hd%ld given twice\n", n);
-		return -1;
-	}
-	o->disks[n] = end + 1;
-	return 0;
-}
-
-static int parse_root_by(const char *s, enum grubinst_root_by *out)
+static void add_option(struct getopt_tables *t, size_t *n,
+		       const struct grubinst_option_info *o, int val)
 {
-	static const struct { const char *name; enum grubinst_root_by by; } v[] = {
-		{ "device", GRUBINST_ROOT_DEVICE }, { "uuid", GRUBINST_ROOT_UUID },
-		{ "label", GRUBINST_ROOT_LABEL }, { "partuuid", GRUBINST_ROOT_PARTUUID },
+	static const int has_arg[] = {
+		[GRUBINST_ARG_NONE] = no_argument,
+		[GRUBINST_ARG_REQUIRED] = required_argument,
+		[GRUBINST_ARG_OPTIONAL] = optional_argument,
 	};
+	size_t len = strlen(t->shorts);
 
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(s, v[i].name) == 0) {
-			*out = v[i].by;
-			return 0;
-		}
-	fprintf(stderr, "grubinst: --root-by is device, uuid, label or partuuid, "
-			"not %s\n", s);
-	return -1;
+	if (*n == MAX_OPTIONS)
+		return;
+	t->longs[(*n)++] = (struct option){ o->name, has_arg[o->argument], NULL, val };
+	if (o->short_name > 0 && o->short_name < 128) {
+		snprintf(t->shorts + len, sizeof(t->shorts) - len, "%c%s",
+			 o->short_name, o->argument == GRUBINST_ARG_REQUIRED ? ":" : "");
+		t->short_val[o->short_name] = val;
+	}
+}
+
+static void make_tables(struct getopt_tables *t)
+{
+	const struct grubinst_option_info *o;
+	size_t n = 0;
+
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; (o = grubinst_option_info(i)); i++)
+		add_option(t, &n, o, LIB_OPTION + (int)i);
+	for (int i = 0; i < CLI_COUNT; i++)
+		add_option(t, &n, &cli_options[i], CLI_OPTION + i);
+}
+
+/* An option of the command itself; -1 ends the parse with a failure. */
+static int cli_option(struct cli *c, enum cli_option which)
+{
+	switch (which) {
+	case CLI_VERIFY: c->show.report = true; break;
+	case CLI_JSON: c->show.json = true; break;
+	case CLI_MAP: c->show.map = true; break;
+	case CLI_EXPLAIN: c->explain = optarg; break;
+	case CLI_QUIET: c->show.quiet = true; break;
+	case CLI_HELP: usage(stdout); exit(EXIT_INSTALLED);
+	case CLI_VERSION: printf("grubinst %s\n", grubinst_version()); exit(0);
+	case CLI_COUNT: return -1;
+	}
+	return 0;
 }
 
 static int parse_options(int argc, char **argv, struct cli *c)
 {
-	struct grubinst_options *o = &c->o;
+	struct getopt_tables t;
+	char why[512];
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "p:nqhV", long_options, NULL)) != -1) {
-		if (opt != '?' && opt != 'h' && opt != 'V' &&
-		    c->nseen < (int)(sizeof(c->seen) / sizeof(c->seen[0]))) {
-			c->seen[c->nseen] = opt;
-			c->seen_name[c->nseen++] = opt == 'n' ? "dry-run"
-						   : opt == 'q' ? "quiet"
-						   : option_name(opt);
-		}
-		switch (opt) {
-		case 'p':
-			if (parse_int(optarg, "partition", &o->partition) ||
-			    o->partition == 0)
+	make_tables(&t);
+	while ((opt = getopt_long(argc, argv, t.shorts, t.longs, NULL)) != -1) {
+		if (opt > 0 && opt < 128 && t.short_val[opt])
+			opt = t.short_val[opt];
+		if (!info_of(opt))
+			return -1;	/* getopt said what was wrong */
+		if (c->nseen < (int)(sizeof(c->seen) / sizeof(c->seen[0])))
+			c->seen[c->nseen++] = opt;
+		if (opt >= CLI_OPTION) {
+			if (cli_option(c, (enum cli_option)(opt - CLI_OPTION)))
 				return -1;
-			break;
-		case OPT_TARGET:
-			if (strcmp(optarg, "mbr") == 0)
-				o->target = GRUBINST_TARGET_MBR;
-			else if (strcmp(optarg, "partition") == 0)
-				o->target = GRUBINST_TARGET_PARTITION;
-			else {
-				fprintf(stderr, "grubinst: --target is mbr or "
-						"partition, not %s\n", optarg);
-				return -1;
-			}
-			break;
-		case OPT_STAGE_DIR: o->stage_dir = optarg; break;
-		case OPT_NO_STAGE1_5: o->no_stage1_5 = true; break;
-		case OPT_FORCE_LBA: o->force_lba = true; break;
-		case OPT_CONFIG: o->config = optarg; break;
-		case OPT_KERNEL: o->kernel = optarg; break;
-		case OPT_INITRD: o->initrd = optarg; break;
-		case OPT_APPEND: o->append = optarg; break;
-		case OPT_TITLE: o->title = optarg; break;
-		case OPT_TIMEOUT:
-			if (parse_int(optarg, "timeout", &o->timeout))
-				return -1;
-			break;
-		case OPT_SERIAL: o->serial = optarg ? optarg : ""; break;
-		case OPT_REPLACE_MENU: o->replace_menu = true; break;
-		case OPT_ROOT_PARTITION:
-			if (parse_int(optarg, "root partition", &o->root_partition))
-				return -1;
-			if (o->root_partition == 0) {
-				fprintf(stderr, "grubinst: --root-partition counts "
-						"from 1, as the kernel does\n");
-				return -1;
-			}
-			break;
-		case OPT_ROOT_BY:
-			if (parse_root_by(optarg, &o->root_by))
-				return -1;
-			break;
-		case OPT_BOOT_DIR: o->boot_dir = optarg; break;
-		case OPT_SET_DEFAULT:
-			if (parse_int(optarg, "entry", &o->set_default))
-				return -1;
-			break;
-		case OPT_ONCE:
-			if (parse_int(optarg, "entry", &o->once))
-				return -1;
-			break;
-		case 'n': o->dry_run = true; break;
-		case OPT_VERIFY: c->show.report = true; break;
-		case OPT_JSON: c->show.json = true; break;
-		case OPT_MAP: c->show.map = true; break;
-		case OPT_EXPLAIN: c->explain = optarg; break;
-		case OPT_DISK:
-			if (parse_disk(optarg, o) < 0)
-				return -1;
-			break;
-		case 'q': c->show.quiet = true; break;
-		case 'h': usage(stdout); exit(EXIT_INSTALLED);
-		case 'V': printf("grubinst %s\n", grubinst_version()); exit(0);
-		default: return -1;
+		} else if (grubinst_options_set(&c->o, info_of(opt)->name, optarg,
+						why, sizeof(why))) {
+			fprintf(stderr, "grubinst: %s\n", why);
+			return -1;
 		}
 	}
 	return choose_action(c);

@@ -121,6 +121,35 @@ struct grubinst_options {
 				   default again; -1 for none */
 };
 
+/* The options by name, as the command line spells them without "--"
+ * ("partition", "root-by", "disk"...): what a program in another language
+ * uses instead of mirroring struct grubinst_options.  */
+enum grubinst_argument {
+	GRUBINST_ARG_NONE = 0,		/* a flag: no value */
+	GRUBINST_ARG_REQUIRED = 1,
+	GRUBINST_ARG_OPTIONAL = 2,	/* "serial": NULL for the default */
+};
+
+struct grubinst_option_info {
+	const char *name;		/* "root-by" */
+	int short_name;			/* 'p', or 0 */
+	enum grubinst_argument argument;
+	const char *metavar;		/* "HOW"; NULL for a flag */
+	const char *help;		/* one or more lines, no trailing newline */
+};
+
+/* Option I (0, 1, ...) of those grubinst_options_set() takes; NULL past
+ * the last.  */
+const struct grubinst_option_info *grubinst_option_info(size_t i);
+
+/* Sets the option NAME of OPTS from the text VALUE (NULL for a flag), as
+ * the command line does: "timeout" "5", "root-by" "partuuid", "disk"
+ * "hd1=other.img", "replace-menu" NULL.  A string VALUE is not copied
+ * until grubinst_open().  Returns GRUBINST_OK, or GRUBINST_EUSAGE with
+ * the one-line reason in WHY (SIZE bytes; WHY may be NULL).  */
+int grubinst_options_set(struct grubinst_options *opts, const char *name,
+			 const char *value, char *why, size_t size);
+
 /* Values of grubinst_options.timestamp that are not times. */
 #define GRUBINST_TIME_NOW (-1LL)
 #define GRUBINST_TIME_INVALID (-2LL)	/* SOURCE_DATE_EPOCH is set but is not

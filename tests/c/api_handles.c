@@ -577,6 +577,74 @@ static int borrowed(const char *img, const char *disk, const char *config)
 	return failures ? 1 : 0;
 }
 
+/* ---- options by name, as a program in another language sets them ---- */
+
+static int set(struct grubinst_options *o, const char *name, const char *value,
+	       char *why, size_t size)
+{
+	return grubinst_options_set(o, name, value, why, size);
+}
+
+/* Every option grubinst_option_info() lists is taken by name, and sets
+ * the field the command line's does; bad names and values are refused
+ * with the command line's words, the options left as they were.  */
+static int by_name(void)
+{
+	struct grubinst_options o, before;
+	const struct grubinst_option_info *info;
+	char why[256];
+	size_t n = 0;
+	int rc;
+
+	grubinst_options_init(&o);
+	while ((info = grubinst_option_info(n)))
+		n++;
+	verdict(n >= 20, "grubinst_option_info() lists %zu options", n);
+	verdict(set(&o, "partition", "2", why, sizeof(why)) == GRUBINST_OK &&
+		o.partition == 2, "\"partition\" \"2\" sets partition");
+	verdict(set(&o, "root-by", "partuuid", why, sizeof(why)) == GRUBINST_OK &&
+		o.root_by == GRUBINST_ROOT_PARTUUID,
+		"\"root-by\" \"partuuid\" sets root_by");
+	verdict(set(&o, "target", "partition", why, sizeof(why)) == GRUBINST_OK &&
+		o.target == GRUBINST_TARGET_PARTITION,
+		"\"target\" \"partition\" sets target");
+	verdict(set(&o, "timeout", "0", why, sizeof(why)) == GRUBINST_OK &&
+		o.timeout == 0, "\"timeout\" \"0\" sets timeout");
+	verdict(set(&o, "replace-menu", NULL, why, sizeof(why)) == GRUBINST_OK &&
+		o.replace_menu, "\"replace-menu\" sets the flag");
+	verdict(set(&o, "serial", NULL, why, sizeof(why)) == GRUBINST_OK &&
+		o.serial && !*o.serial, "\"serial\" without a value: the default");
+	verdict(set(&o, "disk", "hd2=other.img", why, sizeof(why)) == GRUBINST_OK &&
+		o.disks[2] && strcmp(o.disks[2], "other.img") == 0,
+		"\"disk\" \"hd2=other.img\" sets disks[2]");
+	verdict(set(&o, "append", "console=ttyS0", why, sizeof(why)) == GRUBINST_OK &&
+		strcmp(o.append, "console=ttyS0") == 0, "\"append\" sets append");
+	before = o;
+	rc = set(&o, "root-by", "name", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && strstr(why, "device, uuid, label or partuuid") &&
+		memcmp(&o, &before, sizeof(o)) == 0,
+		"\"root-by\" \"name\" is refused (%s), nothing changed", why);
+	rc = set(&o, "partition", "0", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && o.partition == 2,
+		"\"partition\" \"0\" is refused (%s)", why);
+	rc = set(&o, "timeout", "5x", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && o.timeout == 0,
+		"\"timeout\" \"5x\" is refused (%s)", why);
+	rc = set(&o, "disk", "hd2=again.img", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && strcmp(o.disks[2], "other.img") == 0,
+		"a disk given twice is refused (%s)", why);
+	rc = set(&o, "no-such-option", "1", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && strstr(why, "no-such-option"),
+		"an unknown name is refused (%s)", why);
+	rc = set(&o, "kernel", NULL, NULL, 0);
+	verdict(rc == GRUBINST_EUSAGE && !o.kernel,
+		"\"kernel\" without a value is refused, with no WHY buffer");
+	rc = set(&o, "force-lba", "yes", why, sizeof(why));
+	verdict(rc == GRUBINST_EUSAGE && !o.force_lba,
+		"a flag given a value is refused (%s)", why);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -586,7 +654,9 @@ int main(int argc, char **argv)
 		return quiet(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "borrowed") == 0)
 		return borrowed(argv[2], argv[3], argv[4]);
+	if (argc == 2 && strcmp(argv[1], "by-name") == 0)
+		return by_name();
 	fprintf(stderr, "usage: api_handles interleave IMG_A IMG_B | quiet DIR"
-		" | borrowed IMG DISK CONFIG\n");
+		" | borrowed IMG DISK CONFIG | by-name\n");
 	return 2;
 }
