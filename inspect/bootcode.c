@@ -175,6 +175,20 @@ static int follow_active(struct inspect *in)
 	return 0;
 }
 
+/* What the sector boot.img loads holds, in words. */
+static const char *grub2_target(struct inspect *in)
+{
+	uint8_t s[2 * SECTOR_SIZE];
+	int rc = read_sectors(in, in->boot.grub2_sector, s, 2);
+
+	if (rc)
+		rc = read_sectors(in, in->boot.grub2_sector, s, 1);
+	if (rc)
+		return rc > 0 ? "nothing: it lies past the end of the image"
+			      : "what could not be read";
+	return gap_kind_name(gap_classify(s, 2));
+}
+
 int check_bootcode(struct inspect *in)
 {
 	const char *fix = "grubinst IMAGE";
@@ -197,9 +211,10 @@ int check_bootcode(struct inspect *in)
 	case BOOT_GRUB2:
 		finding(in, FAIL, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0), .fix = fix),
 			"sector 0 holds GRUB 2's boot.img (it loads sector %llu "
-			"as GRUB 2's core.img), not GRUB Legacy: GRUB 0.97's "
-			"chain, menu.lst and stage files are not used",
-			(unsigned long long)in->boot.grub2_sector);
+			"as GRUB 2's core.img; that sector holds %s), not GRUB "
+			"Legacy: GRUB 0.97's chain, menu.lst and stage files are "
+			"not used", (unsigned long long)in->boot.grub2_sector,
+			grub2_target(in));
 		return 0;
 	case BOOT_SYSLINUX:
 	case BOOT_DOS:

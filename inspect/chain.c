@@ -225,8 +225,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	}
 	if (rc)
 		return rc;
-	if (l->image[SECTOR_SIZE + STAGE2_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
-	    l->image[SECTOR_SIZE + STAGE2_VER_OFFSET + 1] != COMPAT_VERSION_MINOR) {
+	if (!stage_second_sector(l->image + SECTOR_SIZE)) {
 		finding(in, FAIL, AREA_CHAIN, code,
 			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (%s); its block list leads to "

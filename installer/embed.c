@@ -5,27 +5,12 @@
 
 #include "installer/installer.h"
 
-/* The gap may already hold a GRUB Legacy stage1.5 (a reinstall) or
- * zeros; anything else belongs to someone else.  */
-static bool is_foreign(const uint8_t *gap, unsigned nsect)
-{
-	static const uint8_t zero[SECTOR_SIZE];
-	const uint8_t *second = gap + SECTOR_SIZE;
-
-	if (nsect >= 2 && second[STAGE2_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
-	    second[STAGE2_VER_OFFSET + 1] == COMPAT_VERSION_MINOR)
-		return false;
-	for (unsigned i = 0; i < nsect; i++)
-		if (memcmp(gap + i * SECTOR_SIZE, zero, SECTOR_SIZE) != 0)
-			return true;
-	return false;
-}
-
 /* Why the gap cannot take N sectors, or NULL when it can. */
 static const char *gap_problem(struct install *inst, unsigned n, char *buf,
 			       size_t size)
 {
 	struct gi_err probe = { 0 };	/* a failed probe is no install error */
+	enum gap_kind kind;
 	uint8_t *gap;
 
 	for (int i = 0; i < inst->pt.count; i++) {
@@ -45,13 +30,13 @@ static const char *gap_problem(struct install *inst, unsigned n, char *buf,
 		free(gap);
 		return "the sectors after the MBR cannot be read";
 	}
-	/* EZ-BIOS remaps the disk and keeps itself in sector 1 or 2. */
-	if (memcmp(gap + 3, "AERMH", 5) == 0 ||
-	    (n > 1 && memcmp(gap + SECTOR_SIZE + 3, "AERMH", 5) == 0))
+	/* Zeros, or an older stage1.5 (a reinstall), may be written over;
+	 * anything else is somebody else's: EZ-BIOS remaps the disk.  */
+	kind = gap_classify(gap, n);
+	if (kind == GAP_EZBIOS)
 		snprintf(buf, size, "the sectors after the MBR hold EZ-BIOS");
-	else if (is_foreign(gap, n))
-		snprintf(buf, size, "sectors 1..%u hold data that is not a GRUB "
-			 "Legacy stage1.5 (another boot loader?)", n);
+	else if (kind != GAP_ZEROS && kind != GAP_GRUB_LEGACY)
+		snprintf(buf, size, "sectors 1..%u hold %s", n, gap_kind_name(kind));
 	else
 		buf = NULL;
 	free(gap);

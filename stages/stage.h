@@ -120,6 +120,25 @@ static inline int stage_partition_index(uint32_t word)
 	return part == 0xff ? -1 : (int)part;
 }
 
+/* ---- gap.c: what the sectors after the MBR hold ---- */
+
+/* Is SECTOR the second sector of a GRUB Legacy stage2 or stage1.5, the
+ * one holding COMPAT_VERSION 3.2 and the variables `install` patches?  */
+bool stage_second_sector(const uint8_t sector[SECTOR_SIZE]);
+
+enum gap_kind {
+	GAP_ZEROS,		/* nothing there */
+	GAP_GRUB_LEGACY,	/* a stage1.5 (or stage2) of GRUB Legacy */
+	GAP_EZBIOS,		/* EZ-BIOS, which remaps the disk */
+	GAP_GRUB2,		/* GRUB 2's core.img (diskboot.img first) */
+	GAP_OTHER,		/* another program's data */
+};
+
+/* What the NSECT sectors at GAP (sector 1 on) hold. */
+enum gap_kind gap_classify(const uint8_t *gap, size_t nsect);
+/* "zeros", "EZ-BIOS", "GRUB 2's core.img"... */
+const char *gap_kind_name(enum gap_kind k);
+
 /* ---- blocklist.c: the block list of stage2 / stage1.5 ---- */
 
 #define BLOCKLIST_MAX 64

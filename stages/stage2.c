@@ -26,8 +26,7 @@ int stage2_check(const uint8_t *d, size_t len, int want_id, const char *name,
 	if (len < 2 * SECTOR_SIZE)
 		return gi_refuse(err, GI_CAUSE_STAGE, name,
 				 "too short for a GRUB stage (%zu bytes)", len);
-	if (s2[STAGE2_VER_OFFSET] != COMPAT_VERSION_MAJOR ||
-	    s2[STAGE2_VER_OFFSET + 1] != COMPAT_VERSION_MINOR)
+	if (!stage_second_sector(s2))
 		return gi_refuse(err, GI_CAUSE_STAGE, name,
 				 "not a GRUB Legacy 0.97 stage: COMPAT_VERSION "
 				 "%u.%u at byte 0x%x, need 3.2",

@@ -157,11 +157,49 @@ static void stage2_roundtrip(void)
 	free(e);
 }
 
+/* The sectors after the MBR, as gap_classify() names them: the built-in
+ * stage1.5 and, where grub-pc-bin is installed, GRUB 2's diskboot.img.  */
+static void gap_kinds(void)
+{
+	static const char diskboot[] = "/usr/lib/grub/i386-pc/diskboot.img";
+	uint8_t gap[4 * SECTOR_SIZE] = { 0 };
+	struct stage_set set;
+	struct gi_err err = { 0 };
+	FILE *f;
+
+	verdict(gap_classify(gap, 4) == GAP_ZEROS, "gap: zeros");
+	if (stage_set_load(&set, NULL, &err) == 0) {
+		memcpy(gap, set.stage1_5.data, sizeof(gap));
+		verdict(gap_classify(gap, 4) == GAP_GRUB_LEGACY,
+			"gap: the built-in e2fs_stage1_5");
+		verdict(gap_classify(gap, 1) == GAP_OTHER,
+			"gap: its first sector alone tells nothing");
+		verdict(stage_second_sector(gap + SECTOR_SIZE) &&
+			!stage_second_sector(gap), "stage_second_sector: only the second");
+		stage_set_free(&set);
+	}
+	memset(gap, 0, sizeof(gap));
+	memcpy(gap + SECTOR_SIZE + 3, "AERMH", 5);
+	verdict(gap_classify(gap, 4) == GAP_EZBIOS, "gap: EZ-BIOS in sector 2");
+	memset(gap, 0x5a, sizeof(gap));
+	verdict(gap_classify(gap, 4) == GAP_OTHER, "gap: somebody else's data");
+	f = fopen(diskboot, "rb");
+	if (!f) {
+		printf("SKIP gap: no %s (grub-pc-bin)\n", diskboot);
+		return;
+	}
+	memset(gap, 0, sizeof(gap));
+	verdict(fread(gap, 1, SECTOR_SIZE, f) == SECTOR_SIZE &&
+		gap_classify(gap, 4) == GAP_GRUB2, "gap: GRUB 2's diskboot.img");
+	fclose(f);
+}
+
 int main(void)
 {
 	blocklist_roundtrip();
 	blocklist_long_run();
 	stage1_roundtrip();
 	stage2_roundtrip();
+	gap_kinds();
 	return failures ? 1 : 0;
 }
