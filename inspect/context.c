@@ -187,6 +187,8 @@ const struct stage_set *inspect_builtin_stages(struct inspect *in)
 {
 	struct gi_err err = { 0 };
 
+	if (in->given_builtin)
+		return in->given_builtin;
 	if (!in->builtin_state)
 		in->builtin_state = stage_set_load(&in->builtin, NULL, &err) ? -1 : 1;
 	return in->builtin_state > 0 ? &in->builtin : NULL;

@@ -300,7 +300,9 @@ struct inspect {
 	int linux_root;			/* the partition root= names; 0 unknown */
 
 	char fixbuf[640];		/* fixf(): the fix of the next finding */
-	/* context.c, on demand: the stage files built in, to compare with */
+	/* context.c, on demand: the stage files built in, to compare with;
+	 * or the caller's copy of them (inspect_image()), not inflated twice */
+	const struct stage_set *given_builtin;
 	struct stage_set builtin;
 	int builtin_state;		/* 0 not loaded, 1 loaded, -1 failed */
 };
@@ -350,10 +352,12 @@ const struct stage_set *inspect_builtin_stages(struct inspect *in);
 /* pipeline.c: every check in order, or those the map needs */
 int inspect_run(struct inspect *in, bool map_only);
 /* Every check on IMG, an image the caller has open (the installer, on the
- * image as its pending writes will leave it: img->overlay); FN gets each
+ * image as its pending writes will leave it: img->overlay), BUILTIN the
+ * stage files built in when the caller has them inflated (or NULL); FN gets each
  * finding with who it stops.  Returns the number of failures, or a
  * negative status when the image cannot be read (G's error says why).  */
-int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,
+int inspect_image(grubinst *g, struct image *img,
+		  const struct stage_set *builtin, inspect_scoped_fn fn,
 		  void *ctx);
 
 /* The checks: each adds its findings; a negative return means the image

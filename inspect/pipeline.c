@@ -48,7 +48,8 @@ int inspect_run(struct inspect *in, bool map_only)
 	return rc;
 }
 
-int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,
+int inspect_image(grubinst *g, struct image *img,
+		  const struct stage_set *builtin, inspect_scoped_fn fn,
 		  void *ctx)
 {
 	struct inspect *in = inspect_new(g, NULL, ctx);
@@ -58,6 +59,7 @@ int inspect_image(grubinst *g, struct image *img, inspect_scoped_fn fn,
 		return -gi_fail(&g->err, GRUBINST_ENOMEM, "out of memory");
 	in->scoped = fn;
 	in->given_img = img;
+	in->given_builtin = builtin;
 	inspect_run(in, false);
 	fails = in->fails;
 	rc = inspect_free(in);

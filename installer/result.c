@@ -65,7 +65,10 @@ int result_check(struct install *inst)
 	int n;
 
 	inst->img.overlay = &inst->journal;
-	n = inspect_image(inst->g, &inst->img, collect, inst);
+	/* The stages built in, inflated once: the install's when it took
+	 * them (no --stage-dir).  */
+	n = inspect_image(inst->g, &inst->img,
+			  inst->opts->stage_dir ? NULL : &inst->stages, collect, inst);
 	inst->img.overlay = NULL;
 	if (n < 0)
 		return inst->err->code;
