@@ -27,7 +27,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
 
 SOVERSION := 1
-LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/fixline.c lib/file.c \
+LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/file.c \
 	stages/stage1.c stages/stage2.c stages/gap.c stages/blocklist.c stages/source.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \

@@ -407,6 +407,7 @@ struct sector_change {
 	size_t count;
 	enum journal_class cls;
 	uint8_t *before, *after;
+	size_t cap;		/* sectors BEFORE and AFTER have room for */
 };
 
 int undo_save(struct image *img, const struct sector_change *c, size_t n,

@@ -81,15 +81,8 @@ static errcode_t note_read(struct fs_groups *gs, dgrp_t g)
 	if (ext2fs_test_bit(g, gs->block_loaded) ||
 	    ext2fs_test_bit(g, gs->inode_loaded))
 		return 0;
-	if (gs->nread == gs->cap) {
-		size_t cap = gs->cap ? 2 * gs->cap : 16;
-		dgrp_t *r = realloc(gs->read, cap * sizeof(*r));
-
-		if (!r)
-			return EXT2_ET_NO_MEMORY;
-		gs->read = r;
-		gs->cap = cap;
-	}
+	if (gi_grow(&gs->read, &gs->cap, gs->nread, sizeof(*gs->read), 16))
+		return EXT2_ET_NO_MEMORY;
 	gs->read[gs->nread++] = g;
 	return 0;
 }

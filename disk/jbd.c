@@ -49,15 +49,8 @@ struct log {
 
 static bool add(struct fs_logged **v, size_t *n, size_t *cap, struct fs_logged e)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct fs_logged *p = realloc(*v, c * sizeof(*p));
-
-		if (!p)
-			return false;
-		*v = p;
-		*cap = c;
-	}
+	if (gi_grow(v, cap, *n, sizeof(**v), 64))
+		return false;
 	(*v)[(*n)++] = e;
 	return true;
 }

@@ -66,14 +66,8 @@ int journal_add(struct journal *j, uint64_t sector, const void *data,
 		i = cut_run(j, i, sector, sector + nsect, data, &done);
 	if (done)
 		return 0;
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? 2 * j->cap : 64;
-		struct journal_run *r = realloc(j->run, cap * sizeof(*r));
-		if (!r)
-			return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-		j->run = r;
-		j->cap = cap;
-	}
+	if (gi_grow(&j->run, &j->cap, j->n, sizeof(*j->run), 64))
+		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
 	run.data = malloc(nsect * SECTOR_SIZE);
 	if (!run.data)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
@@ -151,30 +145,25 @@ static int add_sector(struct changes *cs, uint64_t sector, enum journal_class cl
 		      const uint8_t *before, const uint8_t *after)
 {
 	struct sector_change *last = cs->n ? &cs->c[cs->n - 1] : NULL;
-	uint8_t *b, *a;
+	size_t cap_b, cap_a;
 
 	if (!last || last->sector + last->count != sector || last->cls != cls) {
-		if (cs->n == cs->cap) {
-			size_t cap = cs->cap ? 2 * cs->cap : 64;
-			struct sector_change *c = realloc(cs->c, cap * sizeof(*c));
-			if (!c)
-				return -1;
-			cs->c = c;
-			cs->cap = cap;
-		}
+		if (gi_grow(&cs->c, &cs->cap, cs->n, sizeof(*cs->c), 64))
+			return -1;
 		last = &cs->c[cs->n++];
-		*last = (struct sector_change){ sector, 0, cls, NULL, NULL };
+		*last = (struct sector_change){ sector, 0, cls, NULL, NULL, 0 };
 	}
-	b = realloc(last->before, (last->count + 1) * SECTOR_SIZE);
-	if (b)
-		last->before = b;
-	a = realloc(last->after, (last->count + 1) * SECTOR_SIZE);
-	if (a)
-		last->after = a;
-	if (!a || !b)
+	/* Doubling, not a sector at a time: a change of N sectors copies
+	 * them O(N) times, not O(N^2).  */
+	cap_b = cap_a = last->cap;
+	if (gi_grow(&last->before, &cap_b, last->count, SECTOR_SIZE, 8) ||
+	    gi_grow(&last->after, &cap_a, last->count, SECTOR_SIZE, 8)) {
+		last->cap = cap_b < cap_a ? cap_b : cap_a;
 		return -1;
-	memcpy(b + last->count * SECTOR_SIZE, before, SECTOR_SIZE);
-	memcpy(a + last->count * SECTOR_SIZE, after, SECTOR_SIZE);
+	}
+	last->cap = cap_b < cap_a ? cap_b : cap_a;
+	memcpy(last->before + last->count * SECTOR_SIZE, before, SECTOR_SIZE);
+	memcpy(last->after + last->count * SECTOR_SIZE, after, SECTOR_SIZE);
 	last->count++;
 	return 0;
 }

@@ -28,15 +28,8 @@ static void hold(struct inspect *in, enum grubinst_severity sev,
 {
 	struct held *h;
 
-	if (in->nheld == in->held_cap) {
-		size_t cap = in->held_cap ? in->held_cap * 2 : 64;
-		struct held *p = realloc(in->held, cap * sizeof(*p));
-
-		if (!p)
-			return;
-		in->held = p;
-		in->held_cap = cap;
-	}
+	if (gi_grow(&in->held, &in->held_cap, in->nheld, sizeof(*in->held), 64))
+		return;
 	h = &in->held[in->nheld];
 	*h = (struct held){
 		.sev = sev, .area = area, .code = code,

@@ -11,41 +11,6 @@
 
 #include "inspect/inspect.h"
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void put(struct buf *b, const char *fmt, ...) GI_PRINTF(2, 3);
-
-static void put(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || b->oom)
-		return;
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->len + (size_t)n + 1) * 2;
-		char *s = realloc(b->s, cap);
-
-		if (!s) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* Length of a valid UTF-8 sequence at S, 0 if it is not one (overlong
  * forms, surrogates and code points past U+10FFFF included).  */
 static size_t utf8_len(const unsigned char *s)
@@ -77,41 +42,41 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-static void put_string(struct buf *b, const char *s)
+static void put_string(struct gi_text *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
 	if (!s) {
-		put(b, "null");
+		gi_text_add(b, "null");
 		return;
 	}
-	put(b, "\"");
+	gi_text_add(b, "\"");
 	while (*p) {
 		size_t n;
 
 		if (*p == '"' || *p == '\\') {
-			put(b, "\\%c", *p++);
+			gi_text_add(b, "\\%c", *p++);
 		} else if (*p < 0x20) {
-			put(b, "\\u%04x", *p++);
+			gi_text_add(b, "\\u%04x", *p++);
 		} else if (*p < 0x80) {
-			put(b, "%c", *p++);
+			gi_text_add(b, "%c", *p++);
 		} else if ((n = utf8_len(p))) {
-			put(b, "%.*s", (int)n, (const char *)p);
+			gi_text_add(b, "%.*s", (int)n, (const char *)p);
 			p += n;
 		} else {
-			put(b, "\\ufffd");	/* not UTF-8: a file name */
+			gi_text_add(b, "\\ufffd");	/* not UTF-8: a file name */
 			p++;
 		}
 	}
-	put(b, "\"");
+	gi_text_add(b, "\"");
 }
 
 /* The findings of one run, rendered as they come, area by area. */
 struct report {
-	struct buf area[GRUBINST_AREA_COUNT];
+	struct gi_text area[GRUBINST_AREA_COUNT];
 	size_t count[GRUBINST_AREA_COUNT];
 	int fails, warns;
-	struct buf map;
+	struct gi_text map;
 	size_t nmap;
 };
 
@@ -119,27 +84,27 @@ static void add_finding(void *ctx, const struct grubinst_finding *f)
 {
 	struct report *r = ctx;
 	unsigned a = (unsigned)f->area_id < GRUBINST_AREA_COUNT ? f->area_id : 0;
-	struct buf *b = &r->area[a];
+	struct gi_text *b = &r->area[a];
 	const char *sev = f->severity == GRUBINST_SEV_FAIL ? "fail"
 			  : f->severity == GRUBINST_SEV_WARN ? "warn" : "ok";
 
 	r->fails += f->severity == GRUBINST_SEV_FAIL;
 	r->warns += f->severity == GRUBINST_SEV_WARN;
-	put(b, "\n    {\"severity\": \"%s\", \"area\": ", sev);
+	gi_text_add(b, "\n    {\"severity\": \"%s\", \"area\": ", sev);
 	put_string(b, f->area);
-	put(b, ", \"code\": ");
+	gi_text_add(b, ", \"code\": ");
 	put_string(b, f->code);
-	put(b, ", \"message\": ");
+	gi_text_add(b, ", \"message\": ");
 	put_string(b, f->message);
-	put(b, ", \"fix\": ");
+	gi_text_add(b, ", \"fix\": ");
 	put_string(b, f->fix);
-	put(b, ", \"path\": ");
+	gi_text_add(b, ", \"path\": ");
 	put_string(b, f->path);
 	if (f->sector >= 0)
-		put(b, ", \"sector\": %lld", f->sector);
+		gi_text_add(b, ", \"sector\": %lld", f->sector);
 	else
-		put(b, ", \"sector\": null");
-	put(b, ", \"grub_error\": %d},", f->grub_error);
+		gi_text_add(b, ", \"sector\": null");
+	gi_text_add(b, ", \"grub_error\": %d},", f->grub_error);
 	r->count[a]++;
 }
 
@@ -147,45 +112,45 @@ static void add_map_line(void *ctx, const char *line)
 {
 	struct report *r = ctx;
 
-	put(&r->map, "%s\n    ", r->nmap++ ? "," : "");
+	gi_text_add(&r->map, "%s\n    ", r->nmap++ ? "," : "");
 	put_string(&r->map, line);
 }
 
-static void render(struct buf *out, const grubinst *g, int rc, struct report *r,
+static void render(struct gi_text *out, const grubinst *g, int rc, struct report *r,
 		   bool with_map)
 {
 	bool first = true;
 
-	put(out, "{\n  \"image\": ");
+	gi_text_add(out, "{\n  \"image\": ");
 	put_string(out, g->path);
-	put(out, ",\n  \"status\": \"%s\",\n  \"bootable\": %s,\n",
+	gi_text_add(out, ",\n  \"status\": \"%s\",\n  \"bootable\": %s,\n",
 	    rc == GRUBINST_OK ? "ok" : rc == GRUBINST_WONT_BOOT ? "fail" : "error",
 	    rc == GRUBINST_OK ? "true" : "false");
-	put(out, "  \"error\": ");
+	gi_text_add(out, "  \"error\": ");
 	put_string(out, rc == GRUBINST_OK || rc == GRUBINST_WONT_BOOT
 				? NULL : grubinst_error(g));
-	put(out, ",\n  \"fails\": %d,\n  \"warnings\": %d,\n  \"findings\": [",
+	gi_text_add(out, ",\n  \"fails\": %d,\n  \"warnings\": %d,\n  \"findings\": [",
 	    r->fails, r->warns);
 	for (int a = 0; a < GRUBINST_AREA_COUNT; a++) {
-		struct buf *b = &r->area[a];
+		struct gi_text *b = &r->area[a];
 
 		if (!r->count[a] || b->oom)
 			continue;
 		/* Each finding ends in a comma: all but the last keep it. */
-		put(out, "%s%.*s", first ? "" : ",", (int)(b->len - 1), b->s);
+		gi_text_add(out, "%s%.*s", first ? "" : ",", (int)(b->len - 1), b->s);
 		first = false;
 	}
-	put(out, "%s]", first ? "" : "\n  ");
+	gi_text_add(out, "%s]", first ? "" : "\n  ");
 	if (with_map)
-		put(out, ",\n  \"map\": [%.*s\n  ]", (int)r->map.len,
+		gi_text_add(out, ",\n  \"map\": [%.*s\n  ]", (int)r->map.len,
 		    r->map.s ? r->map.s : "");
-	put(out, "\n}\n");
+	gi_text_add(out, "\n}\n");
 }
 
 GI_API int grubinst_verify_json(grubinst *g, unsigned flags, char **json)
 {
 	struct report *r;
-	struct buf out = { 0 };
+	struct gi_text out = { 0 };
 	bool with_map = flags & GRUBINST_JSON_MAP, oom;
 	int rc = GRUBINST_OK;
 

@@ -17,18 +17,10 @@
 
 static void keep_later(struct install *inst, const struct grubinst_finding *f)
 {
-	char (*p)[sizeof(inst->later[0])];
-
-	if (inst->nlater == inst->later_cap) {
-		size_t cap = inst->later_cap ? 2 * inst->later_cap : 8;
-
-		p = realloc(inst->later, cap * sizeof(*p));
-		if (!p) {
-			inst->later_oom = true;
-			return;
-		}
-		inst->later = p;
-		inst->later_cap = cap;
+	if (gi_grow(&inst->later, &inst->later_cap, inst->nlater,
+		    sizeof(inst->later[0]), 8)) {
+		inst->later_oom = true;
+		return;
 	}
 	snprintf(inst->later[inst->nlater++], sizeof(inst->later[0]), "%s [%s]",
 		 f->message, f->code);

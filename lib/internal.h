@@ -133,6 +133,22 @@ void gi_file_why(const struct gi_file *f, size_t max, char *buf, size_t size);
 /* "a FIFO", "a directory"... for a file that is not a regular one. */
 const char *gi_file_kind(mode_t mode);
 
+/* lib/buf.c, the one growable buffer.  gi_grow() makes room for element
+ * N of the array *ARRAY (a pointer to it) of ELEM-byte elements holding
+ * *CAP, doubling it (FIRST elements the first time): 0, or -1 out of
+ * memory, the array as it was.  */
+int gi_grow(void *array, size_t *cap, size_t n, size_t elem, size_t first);
+
+/* Text appended printf-style; OOM once an append failed (the text so far
+ * stays).  S is NUL-terminated, or NULL while empty.  */
+struct gi_text {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void gi_text_add(struct gi_text *t, const char *fmt, ...) GI_PRINTF(2, 3);
+void gi_text_free(struct gi_text *t);
+
 /* Duplicates a string or returns NULL (also for NULL input). */
 char *gi_strdup(const char *s);
 
