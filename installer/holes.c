@@ -35,8 +35,10 @@ static void fill_one(void *ctx, int grub_part, const char *path)
 		memset(inst->err, 0, sizeof(*inst->err));
 		return;
 	}
+	/* A file met again (another entry, a link to it) has no holes left:
+	 * FILLED says so, and it is named once.  */
 	f->rc = fs_fill_holes(&inst->fs, ino, path, &filled, inst->err);
-	if (f->rc || !filled || strstr(inst->filled, path))
+	if (f->rc || !filled)
 		return;
 	snprintf(inst->filled + n, sizeof(inst->filled) - n, "%s%s (%llu blocks)",
 		 n ? ", " : "", path, (unsigned long long)filled);
