@@ -181,7 +181,9 @@ enum fs_failure {
 	FS_FAILURE_IO,		/* a system call failed (or a bug): exit 2 */
 	FS_FAILURE_NOMEM,
 	FS_FAILURE_NO_ROOM,	/* the filesystem is full: a refusal */
-	FS_FAILURE_REFUSED,	/* a feature or a path grubinst cannot use */
+	FS_FAILURE_PATH,	/* a path that is not what it must be: a file
+				   where a directory must be, a symlink loop */
+	FS_FAILURE_REFUSED,	/* a feature grubinst cannot use */
 	FS_FAILURE_DAMAGE,	/* what it read does not make sense */
 };
 enum fs_failure fs_failure_of(errcode_t rc);

@@ -72,6 +72,7 @@ enum fs_failure fs_failure_of(errcode_t rc)
 	case EXT2_ET_FILE_EXISTS:
 	case EXT2_ET_DIR_EXISTS:
 	case EXT2_ET_SYMLINK_LOOP:
+		return FS_FAILURE_PATH;
 	case EXT2_ET_FILE_TOO_BIG:
 	case EXT2_ET_FILE_RO:
 	case EXT2_ET_UNSUPP_FEATURE:
@@ -123,9 +124,12 @@ int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
 	case FS_FAILURE_NO_ROOM:
 		return gi_refuse(err, GI_CAUSE_NO_ROOM, fs->image_path, "%s: %s",
 				 what, error_message(rc));
+	case FS_FAILURE_PATH:
+		return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
+				 "%s: %s", what, error_message(rc));
 	case FS_FAILURE_REFUSED:
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path, "%s: %s",
-				 what, error_message(rc));
+		return gi_refuse(err, GI_CAUSE_FS_FEATURE, fs->image_path,
+				 "%s: %s", what, error_message(rc));
 	case FS_FAILURE_IO:
 		break;
 	}
@@ -254,7 +258,7 @@ int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 	 * clusters got wrong block counts and free counts: e2fsck -fn
 	 * found both after an install.  */
 	if (ext2fs_has_feature_bigalloc(fs->e2->super))
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_FS_FEATURE, fs->image_path,
 				 "the filesystem at byte %llu allocates clusters "
 				 "of %d blocks (bigalloc); grubinst cannot place "
 				 "files in it: make it without -O bigalloc",
@@ -402,7 +406,7 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 	}
 	if (size > max) {
 		ext2fs_file_close(file);
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_TOO_LARGE, fs->image_path,
 				 "inode %u is %llu bytes, more than %zu", ino,
 				 (unsigned long long)size, max);
 	}
@@ -537,7 +541,7 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 	if (fs_lookup(fs, parent, dir, err))
 		return err->code;
 	if (!*dir)
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
 				 "directory %s is missing", parent);
 	return 0;
 }
@@ -612,7 +616,7 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 			if (fs_lookup(fs, sofar, &child, err))
 				return err->code;
 		} else if (ext2fs_check_directory(fs->e2, child) != 0) {
-			return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+			return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
 					 "%s exists and is not a directory",
 					 sofar);
 		}

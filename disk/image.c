@@ -138,7 +138,7 @@ int image_open(struct image *img, const char *path, bool writable,
 		if (code == GRUBINST_EIO)
 			return gi_fail_errno(err, errno, path, "cannot open: %s",
 					     strerror(errno));
-		return gi_refuse(err, GI_CAUSE_OTHER, path,
+		return gi_refuse(err, GI_CAUSE_READ_ONLY, path,
 				 "cannot open for writing: %s", strerror(errno));
 	}
 	flags = fcntl(img->fd, F_GETFL);

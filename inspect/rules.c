@@ -454,6 +454,12 @@ const char *rule_cause_code(enum gi_cause cause)
 		return "stage-file";
 	case GI_CAUSE_TRUNCATED:
 		return "disk-truncated";
+	case GI_CAUSE_USAGE:
+	case GI_CAUSE_BUSY:
+	case GI_CAUSE_FS_FEATURE:
+	case GI_CAUSE_READ_ONLY:
+	case GI_CAUSE_TOO_LARGE:
+		return gi_cause_name(cause);
 	default:
 		return NULL;
 	}

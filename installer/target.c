@@ -99,7 +99,7 @@ static int find_partition(struct install *inst, const struct partition **out)
 	if (inst->opts->partition <= 0) {
 		*out = rule_boot_partition(&inst->pt);
 		if (!*out)
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
+			return target_refuse_code(inst, "part-none", NULL,
 					 "no active and no Linux (0x83) partition; "
 					 "no ext2 partition to boot from (use "
 					 "--partition N)");
