@@ -34,6 +34,9 @@ struct storage {
 	uid_t owner;		/* the image's owner */
 };
 
+/* Loop devices over loop devices followed down to their storage. */
+#define IMAGE_STACK_MAX 8
+
 struct image {
 	const char *path;
 	int fd;
@@ -46,6 +49,11 @@ struct image {
 	bool no_undo_file;
 	/* A loop device's backing file, locked with the device; or -1. */
 	int backing_fd;
+	/* Everything under a loop device, each locked with it: its backing
+	 * file or device, and down a stack of loop devices to the storage
+	 * (backing_fd is the first when it is a file).  */
+	int stack_fd[IMAGE_STACK_MAX];
+	int nstack;
 	/* Where the undo record goes (undo.c), found once: a directory, held
 	 * open so that every use is in the same one, and a name in it.  */
 	bool undo_located;
