@@ -34,6 +34,38 @@ struct storage {
 	uid_t owner;		/* the image's owner */
 };
 
+/* ---- mmp.c: multiple mount protection (ext4 -O mmp) ---- */
+
+/* A filesystem's MMP block, as read. */
+struct fs_mmp {
+	bool present;		/* the filesystem has -O mmp */
+	uint64_t block;
+	uint64_t sector;	/* absolute, of the block */
+	bool csum;		/* metadata_csum: the block has a checksum */
+	uint32_t csum_seed;
+	bool magic_ok, csum_ok;
+	uint32_t seq;		/* EXT4_MMP_SEQ_CLEAN: no node uses it */
+	uint64_t time;		/* when it was last stamped */
+	char node[65];		/* the node that stamped it */
+	char bdev[33];		/* ...and its name of the device */
+	/* mmp_claim(): the block before, which mmp_release() puts back. */
+	bool claimed;
+	struct mmp_struct before;
+};
+
+struct fs;
+struct image;
+/* Reads the MMP block of FS into M (M->present false without -O mmp). */
+errcode_t fs_mmp_read(const struct fs *fs, struct fs_mmp *m);
+/* Does M say that no node uses the filesystem (or has it no MMP)? */
+bool fs_mmp_clean(const struct fs_mmp *m);
+/* Before an install's writes: reads the block again, refuses (busy) when
+ * a node has started using the filesystem, else stamps a sequence of
+ * grubinst's own.  */
+int mmp_claim(struct image *img, struct fs_mmp *m, struct gi_err *err);
+/* After them: the block as it was before mmp_claim(). */
+int mmp_release(struct image *img, struct fs_mmp *m, struct gi_err *err);
+
 /* Loop devices over loop devices followed down to their storage. */
 #define IMAGE_STACK_MAX 8
 
@@ -71,6 +103,9 @@ struct image {
 	 * and fs_open() opens the filesystem through them, read-only.  The
 	 * installer's check of its own result (installer/verdict.c).  */
 	const struct journal *overlay;
+	/* The MMP block of the filesystem an install writes into, claimed
+	 * by journal_commit() around its writes (mmp.c).  */
+	struct fs_mmp mmp;
 };
 
 /* ---- mounts.c ---- */

@@ -213,8 +213,12 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	 * descriptors: the backups are for e2fsck and resize2fs to refresh,
 	 * and a 2 TiB ext4 has 19 backup copies of its megabyte of group
 	 * descriptors.  */
+	/* The MMP block (-O mmp) is read and claimed by mmp.c through the
+	 * image's descriptor: libext2fs would open the device by a name
+	 * with O_DIRECT, which neither a descriptor nor an offset has.  */
 	if (writable)
-		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
+		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY |
+			 EXT2_FLAG_SKIP_MMP;
 	/* Reading, checksums that do not match are read past, for --verify
 	 * to say more (rule_fs_checksum() says they are wrong).  Writing,
 	 * never: libext2fs would write a valid checksum over the damage.  */

@@ -245,6 +245,53 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 	return true;
 }
 
+/* The fix of an MMP block left in use by a node that stopped (or one
+ * damaged): on a copy of the partition, tune2fs clears it and e2fsck
+ * checks the filesystem, as e2fsck itself advises.  Only for a
+ * filesystem no node uses: the message says so.  */
+static void mmp_fix(const struct rule_target *t, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "t=$(mktemp) && "
+		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu count=%llu status=none && "
+		 "tune2fs -f -E clear_mmp \"$t\" && "
+		 "{ e2fsck -fy \"$t\" || [ $? -eq 1 ]; } && "
+		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
+		 "rm \"$t\"", (unsigned long long)t->part->start,
+		 (unsigned long long)t->sectors,
+		 (unsigned long long)t->part->start);
+}
+
+bool rule_fs_mmp(const struct rule_target *t, struct verdict *v)
+{
+	struct fs_mmp m;
+	errcode_t rc = fs_mmp_read(t->fs, &m);
+	char what[256];
+
+	if (!rc && fs_mmp_clean(&m))
+		return false;
+	if (rc || !m.magic_ok || !m.csum_ok)
+		snprintf(what, sizeof(what), "is damaged (%s)",
+			 rc ? error_message(rc) : !m.magic_ok ? "no MMP magic number"
+							    : "wrong checksum");
+	else if (m.seq == EXT4_MMP_SEQ_FSCK)
+		snprintf(what, sizeof(what), "says e2fsck is checking the "
+			 "filesystem (node \"%s\")", m.node);
+	else
+		snprintf(what, sizeof(what), "says a node uses the filesystem "
+			 "(sequence 0x%x, node \"%s\", device \"%s\")", m.seq,
+			 m.node, m.bdev);
+	verdict(v, GRUBINST_SEV_WARN, "fs-mmp", 0, t->installs, t->part->start,
+		"partition %d: the filesystem's multiple mount protection block "
+		"(block %llu) %s: GRUB does not read it and Linux mounts the "
+		"filesystem once no node stamps the block any more, but grubinst "
+		"will not write into a filesystem another node may be writing; "
+		"if none is, clear the block", t->part->number,
+		(unsigned long long)m.block, what);
+	mmp_fix(t, v->fix, sizeof(v->fix));
+	return true;
+}
+
 /* libext2fs opens a filesystem for reading past wrong checksums
  * (EXT2_FLAG_IGNORE_CSUM_ERRORS), so that --verify can say more; an
  * install must not: whatever it writes back gets a valid checksum, and a
