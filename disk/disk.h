@@ -210,6 +210,9 @@ struct fs {
 	/* Bitmaps read group by group (groups.c); NULL when libext2fs read
 	 * them all.  e2->priv_data points at it.  */
 	struct fs_groups *groups;
+	/* fs_capture(): where the writes go, and the image under them. */
+	const struct journal *journal;
+	const struct image *img;
 };
 
 /* One run of physical blocks of a file. */
@@ -334,6 +337,14 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- quota.c ---- */
+
+/* Adds the usage changes of the inodes journal J changes (against the
+ * image IMG) to FS's quota files, when it keeps quotas; refuses
+ * (fs-feature) when an owner has no entry in them.  */
+int fs_quota_update(struct fs *fs, const struct image *img,
+		    const struct journal *j, struct gi_err *err);
 
 /* ---- fstime.c ---- */
 

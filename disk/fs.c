@@ -278,6 +278,12 @@ int fs_close(struct fs *fs, struct gi_err *err)
 
 	if (!fs->e2)
 		return 0;
+	/* Every inode the install changes is written by now (libext2fs
+	 * writes them through); closing writes the bitmaps and counts.  */
+	if (fs->journal && fs_quota_update(fs, fs->img, fs->journal, err)) {
+		fs_abandon(fs);
+		return err->code;
+	}
 	rc = ext2fs_close2(fs->e2, 0);
 	if (rc) {
 		/* ext2fs_close2 frees nothing on failure. */
