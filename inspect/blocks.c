@@ -455,6 +455,17 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 	char blocks[96], fix[640];
 
 	block_range(o, blocks, sizeof(blocks));
+	/* Past the filesystem's own end: the inode is damaged, a rule the
+	 * installer shares (rules.c).  */
+	if (o->last >= fs_blocks(&p->fs) && !only_resize) {
+		struct rule_target t;
+		struct verdict v;
+
+		pfs_target(p, false, &t);
+		if (rule_file_damaged(&t, path, blocks, o->first, &v))
+			finding_verdict(in, AREA_FILESYSTEM, &v, path);
+		return;
+	}
 	/* Past the partition but inside the filesystem: shrinking it moves
 	 * the blocks in; past the filesystem too: the inode is corrupt.  */
 	if (fs_blocks(&p->fs) > p->limit) {
@@ -465,9 +476,8 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 	} else {
 		rule_fsck_fix(part, p->sectors, fix, sizeof(fix));
 	}
-	/* The resize inode's blocks are read by online resizing only.  A
-	 * block past the filesystem's own end is no overhang: the inode is
-	 * damaged (the installer refuses it with the same code).  */
+	/* The resize inode's blocks are read by online resizing only (past
+	 * the filesystem's end too: damaged, but nothing reads it).  */
 	finding(in, only_resize || !mounted_by_linux(in, p) ? WARN : FAIL,
 		AREA_FILESYSTEM,
 		o->last >= fs_blocks(&p->fs) ? "fs-damaged" : "fs-overhang",
