@@ -117,6 +117,8 @@ struct census_hit {
 	uint64_t count;
 	bool meta;		/* an indirect / extent-tree block is among them */
 	bool data;
+	errcode_t map_error;	/* or: its block map cannot be followed (the
+				   iterator's damage code; no blocks above) */
 };
 
 #define CENSUS_HITS 16

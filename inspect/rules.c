@@ -246,17 +246,15 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 }
 
 bool rule_file_damaged(const struct rule_target *t, const char *path,
-		       const char *blocks, uint64_t first, struct verdict *v)
+		       const char *what, uint64_t first, struct verdict *v)
 {
 	verdict(v, GRUBINST_SEV_WARN, "fs-damaged", 0, t->installs,
-		fs_block_sector(t->fs, first),
-		"%s: %s past the end of the filesystem of partition %d (%llu "
-		"blocks): its inode is damaged; the system boots all the same "
+		first == UINT64_MAX ? t->part->start : fs_block_sector(t->fs, first),
+		"%s: %s: its inode is damaged; the system boots all the same "
 		"(a boot shows it: the kernel reads a file's blocks only when "
-		"the file is read, and logs \"attempt to access beyond end of "
-		"device\" then), but grubinst will not write into the filesystem "
-		"until e2fsck has repaired it", path, blocks, t->part->number,
-		(unsigned long long)fs_blocks(t->fs));
+		"the file is read, and fails that read), but grubinst will not "
+		"write into the filesystem until e2fsck has repaired it",
+		path, what);
 	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
 	return true;
 }
