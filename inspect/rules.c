@@ -502,6 +502,7 @@ const char *rule_cause_code(enum gi_cause cause)
 	case GI_CAUSE_NO_LABEL:
 	case GI_CAUSE_GPT:
 	case GI_CAUSE_OTHER_LABEL:
+	case GI_CAUSE_PTABLE:	/* --verify: ptable-none, as for no table */
 		return rule_ptable_code(cause);
 	case GI_CAUSE_NO_FS:
 		return "part-no-fs";
@@ -515,6 +516,11 @@ const char *rule_cause_code(enum gi_cause cause)
 		return "stage-file";
 	case GI_CAUSE_TRUNCATED:
 		return "disk-truncated";
+	case GI_CAUSE_MOUNTED:
+		return "part-mounted";
+	case GI_CAUSE_UNDO:
+		return "undo-invalid";
+	case GI_CAUSE_OTHER:
 	case GI_CAUSE_USAGE:
 	case GI_CAUSE_BUSY:
 	case GI_CAUSE_FS_FEATURE:
