@@ -34,6 +34,41 @@ struct storage {
 	uid_t owner;		/* the image's owner */
 };
 
+/* ---- mmp.c: multiple mount protection (ext4 -O mmp) ---- */
+
+/* A filesystem's MMP block, as read. */
+struct fs_mmp {
+	bool present;		/* the filesystem has -O mmp */
+	uint64_t block;
+	uint64_t sector;	/* absolute, of the block */
+	bool csum;		/* metadata_csum: the block has a checksum */
+	uint32_t csum_seed;
+	bool magic_ok, csum_ok;
+	uint32_t seq;		/* EXT4_MMP_SEQ_CLEAN: no node uses it */
+	uint64_t time;		/* when it was last stamped */
+	char node[65];		/* the node that stamped it */
+	char bdev[33];		/* ...and its name of the device */
+	/* mmp_claim(): the block before, which mmp_release() puts back. */
+	bool claimed;
+	struct mmp_struct before;
+};
+
+struct fs;
+struct image;
+/* Reads the MMP block of FS into M (M->present false without -O mmp). */
+errcode_t fs_mmp_read(const struct fs *fs, struct fs_mmp *m);
+/* Does M say that no node uses the filesystem (or has it no MMP)? */
+bool fs_mmp_clean(const struct fs_mmp *m);
+/* Before an install's writes: reads the block again, refuses (busy) when
+ * a node has started using the filesystem, else stamps a sequence of
+ * grubinst's own.  */
+int mmp_claim(struct image *img, struct fs_mmp *m, struct gi_err *err);
+/* After them: the block as it was before mmp_claim(). */
+int mmp_release(struct image *img, struct fs_mmp *m, struct gi_err *err);
+
+/* Loop devices over loop devices followed down to their storage. */
+#define IMAGE_STACK_MAX 8
+
 struct image {
 	const char *path;
 	int fd;
@@ -46,6 +81,11 @@ struct image {
 	bool no_undo_file;
 	/* A loop device's backing file, locked with the device; or -1. */
 	int backing_fd;
+	/* Everything under a loop device, each locked with it: its backing
+	 * file or device, and down a stack of loop devices to the storage
+	 * (backing_fd is the first when it is a file).  */
+	int stack_fd[IMAGE_STACK_MAX];
+	int nstack;
 	/* Where the undo record goes (undo.c), found once: a directory, held
 	 * open so that every use is in the same one, and a name in it.  */
 	bool undo_located;
@@ -63,6 +103,9 @@ struct image {
 	 * and fs_open() opens the filesystem through them, read-only.  The
 	 * installer's check of its own result (installer/verdict.c).  */
 	const struct journal *overlay;
+	/* The MMP block of the filesystem an install writes into, claimed
+	 * by journal_commit() around its writes (mmp.c).  */
+	struct fs_mmp mmp;
 };
 
 /* ---- mounts.c ---- */
@@ -167,6 +210,9 @@ struct fs {
 	/* Bitmaps read group by group (groups.c); NULL when libext2fs read
 	 * them all.  e2->priv_data points at it.  */
 	struct fs_groups *groups;
+	/* fs_capture(): where the writes go, and the image under them. */
+	const struct journal *journal;
+	const struct image *img;
 };
 
 /* One run of physical blocks of a file. */
@@ -181,7 +227,9 @@ enum fs_failure {
 	FS_FAILURE_IO,		/* a system call failed (or a bug): exit 2 */
 	FS_FAILURE_NOMEM,
 	FS_FAILURE_NO_ROOM,	/* the filesystem is full: a refusal */
-	FS_FAILURE_REFUSED,	/* a feature or a path grubinst cannot use */
+	FS_FAILURE_PATH,	/* a path that is not what it must be: a file
+				   where a directory must be, a symlink loop */
+	FS_FAILURE_REFUSED,	/* a feature grubinst cannot use */
 	FS_FAILURE_DAMAGE,	/* what it read does not make sense */
 };
 enum fs_failure fs_failure_of(errcode_t rc);
@@ -289,6 +337,14 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
+
+/* ---- quota.c ---- */
+
+/* Adds the usage changes of the inodes journal J changes (against the
+ * image IMG) to FS's quota files, when it keeps quotas; refuses
+ * (fs-feature) when an owner has no entry in them.  */
+int fs_quota_update(struct fs *fs, const struct image *img,
+		    const struct journal *j, struct gi_err *err);
 
 /* ---- fstime.c ---- */
 

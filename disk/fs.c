@@ -72,6 +72,7 @@ enum fs_failure fs_failure_of(errcode_t rc)
 	case EXT2_ET_FILE_EXISTS:
 	case EXT2_ET_DIR_EXISTS:
 	case EXT2_ET_SYMLINK_LOOP:
+		return FS_FAILURE_PATH;
 	case EXT2_ET_FILE_TOO_BIG:
 	case EXT2_ET_FILE_RO:
 	case EXT2_ET_UNSUPP_FEATURE:
@@ -123,9 +124,12 @@ int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
 	case FS_FAILURE_NO_ROOM:
 		return gi_refuse(err, GI_CAUSE_NO_ROOM, fs->image_path, "%s: %s",
 				 what, error_message(rc));
+	case FS_FAILURE_PATH:
+		return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
+				 "%s: %s", what, error_message(rc));
 	case FS_FAILURE_REFUSED:
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path, "%s: %s",
-				 what, error_message(rc));
+		return gi_refuse(err, GI_CAUSE_FS_FEATURE, fs->image_path,
+				 "%s: %s", what, error_message(rc));
 	case FS_FAILURE_IO:
 		break;
 	}
@@ -209,8 +213,12 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	 * descriptors: the backups are for e2fsck and resize2fs to refresh,
 	 * and a 2 TiB ext4 has 19 backup copies of its megabyte of group
 	 * descriptors.  */
+	/* The MMP block (-O mmp) is read and claimed by mmp.c through the
+	 * image's descriptor: libext2fs would open the device by a name
+	 * with O_DIRECT, which neither a descriptor nor an offset has.  */
 	if (writable)
-		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY;
+		flags |= EXT2_FLAG_RW | EXT2_FLAG_MASTER_SB_ONLY |
+			 EXT2_FLAG_SKIP_MMP;
 	/* Reading, checksums that do not match are read past, for --verify
 	 * to say more (rule_fs_checksum() says they are wrong).  Writing,
 	 * never: libext2fs would write a valid checksum over the damage.  */
@@ -254,7 +262,7 @@ int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 	 * clusters got wrong block counts and free counts: e2fsck -fn
 	 * found both after an install.  */
 	if (ext2fs_has_feature_bigalloc(fs->e2->super))
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_FS_FEATURE, fs->image_path,
 				 "the filesystem at byte %llu allocates clusters "
 				 "of %d blocks (bigalloc); grubinst cannot place "
 				 "files in it: make it without -O bigalloc",
@@ -270,6 +278,12 @@ int fs_close(struct fs *fs, struct gi_err *err)
 
 	if (!fs->e2)
 		return 0;
+	/* Every inode the install changes is written by now (libext2fs
+	 * writes them through); closing writes the bitmaps and counts.  */
+	if (fs->journal && fs_quota_update(fs, fs->img, fs->journal, err)) {
+		fs_abandon(fs);
+		return err->code;
+	}
 	rc = ext2fs_close2(fs->e2, 0);
 	if (rc) {
 		/* ext2fs_close2 frees nothing on failure. */
@@ -402,7 +416,7 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 	}
 	if (size > max) {
 		ext2fs_file_close(file);
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_TOO_LARGE, fs->image_path,
 				 "inode %u is %llu bytes, more than %zu", ino,
 				 (unsigned long long)size, max);
 	}
@@ -537,7 +551,7 @@ static int lookup_parent(struct fs *fs, const char *path, ext2_ino_t *dir,
 	if (fs_lookup(fs, parent, dir, err))
 		return err->code;
 	if (!*dir)
-		return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+		return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
 				 "directory %s is missing", parent);
 	return 0;
 }
@@ -612,7 +626,7 @@ int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,
 			if (fs_lookup(fs, sofar, &child, err))
 				return err->code;
 		} else if (ext2fs_check_directory(fs->e2, child) != 0) {
-			return gi_refuse(err, GI_CAUSE_OTHER, fs->image_path,
+			return gi_refuse(err, GI_CAUSE_PATH_TAKEN, fs->image_path,
 					 "%s exists and is not a directory",
 					 sofar);
 		}

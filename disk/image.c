@@ -30,38 +30,66 @@ static int lock_fd(struct image *img, int fd, const char *other,
 			     strerror(errno));
 }
 
+/* What loop device DEV (open on FD, ST) reads from: its backing file, or
+ * the block device of a loop device stacked on another, opened read-only
+ * as *BST and checked against the inode the loop device reports; -1 for
+ * none, or one the kernel no longer names.  */
+static int open_backing(int fd, const struct stat *st, struct loop_backing *lb,
+			struct stat *bst)
+{
+	struct loop_info64 info;
+	int bfd;
+
+	if (!S_ISBLK(st->st_mode) || !loop_backing(st->st_rdev, lb))
+		return -1;
+	bfd = open(lb->path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+		   O_CLOEXEC);
+	if (bfd < 0)
+		return -1;
+	if (fstat(bfd, bst) != 0 ||
+	    (!S_ISREG(bst->st_mode) && !S_ISBLK(bst->st_mode)) ||
+	    ioctl(fd, LOOP_GET_STATUS64, &info) != 0 ||
+	    info.lo_inode != (uint64_t)bst->st_ino ||
+	    info.lo_device != (uint64_t)bst->st_dev) {
+		close(bfd);
+		return -1;
+	}
+	return bfd;
+}
+
 /*
  * A loop device and the file behind it are one storage under two names:
  * grubinst on /dev/loop0 also locks the file, so that it and grubinst on
  * the file exclude each other (flock() locks an inode, and the device
- * node is another one).  The kernel's name of the file is checked
- * against the inode the loop device reports; a file it no longer names
- * (moved, removed, or in another mount namespace) cannot be locked by
- * name here, nor opened by that name: only the device is locked then.
+ * node is another one).  A loop device over another loop device locks
+ * that one too, and so on down to the file: whichever name of the stack
+ * an install writes through, every other one is locked.  The kernel's
+ * name of each is checked against the inode the loop device reports; a
+ * file it no longer names (moved, removed, or in another mount
+ * namespace) cannot be locked by name here, nor opened by that name: the
+ * stack is locked down to it only.
  */
 static int lock_backing(struct image *img, const struct stat *st,
 			struct gi_err *err)
 {
-	struct loop_info64 info;
 	struct loop_backing lb;
-	struct stat bst;
-	int fd;
+	struct stat cur = *st, bst;
+	int fd = img->fd;
 
-	if (!S_ISBLK(st->st_mode) || !loop_backing(st->st_rdev, &lb))
-		return 0;
-	fd = open(lb.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-		  O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &bst) != 0 || !S_ISREG(bst.st_mode) ||
-	    ioctl(img->fd, LOOP_GET_STATUS64, &info) != 0 ||
-	    info.lo_inode != (uint64_t)bst.st_ino ||
-	    info.lo_device != (uint64_t)bst.st_dev) {
-		close(fd);
-		return 0;
+	while (img->nstack < IMAGE_STACK_MAX) {
+		int bfd = open_backing(fd, &cur, &lb, &bst);
+
+		if (bfd < 0)
+			return 0;
+		img->stack_fd[img->nstack++] = bfd;
+		if (img->nstack == 1 && S_ISREG(bst.st_mode))
+			img->backing_fd = bfd;
+		if (lock_fd(img, bfd, lb.path, err))
+			return err->code;
+		fd = bfd;
+		cur = bst;
 	}
-	img->backing_fd = fd;
-	return lock_fd(img, fd, lb.path, err);
+	return 0;
 }
 
 /* A usage error, for an install as for --verify: the name given is not
@@ -138,7 +166,7 @@ int image_open(struct image *img, const char *path, bool writable,
 		if (code == GRUBINST_EIO)
 			return gi_fail_errno(err, errno, path, "cannot open: %s",
 					     strerror(errno));
-		return gi_refuse(err, GI_CAUSE_OTHER, path,
+		return gi_refuse(err, GI_CAUSE_READ_ONLY, path,
 				 "cannot open for writing: %s", strerror(errno));
 	}
 	flags = fcntl(img->fd, F_GETFL);
@@ -199,8 +227,9 @@ void image_close(struct image *img)
 	if (img->fd < 0)
 		return;
 	close(img->fd);
-	if (img->backing_fd >= 0)
-		close(img->backing_fd);
+	for (int i = 0; i < img->nstack; i++)
+		close(img->stack_fd[i]);
+	img->nstack = 0;
 	if (img->undo_dir >= 0)
 		close(img->undo_dir);
 	img->fd = img->backing_fd = img->undo_dir = -1;

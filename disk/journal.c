@@ -297,8 +297,14 @@ int journal_commit(struct journal *j, struct image *img, struct gi_err *err)
 		while (kept < cs.n && cs.c[kept].cls == JOURNAL_FS_FREE)
 			kept++;
 		rc = undo_save(img, cs.c + kept, cs.n - kept, err);
+		if (!rc)
+			rc = mmp_claim(img, &img->mmp, err);
 		if (!rc && write_all(img, &cs, err))
 			rc = failed(img, &cs, err);
+		/* Released after a rollback too; a failure to release is
+		 * reported unless an earlier one was (first failure wins).  */
+		if (mmp_release(img, &img->mmp, err) && !rc)
+			rc = err->code;
 		if (!rc)
 			rc = undo_discard(img, err);
 	}

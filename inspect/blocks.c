@@ -185,6 +185,10 @@ static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
 	if (!ext2fs_inode_has_valid_blocks2(e2, inode) ||
 	    walk_in_inode(c, e2, inode))
 		return 0;
+	/* The iterator returns 0 for an extent root it cannot open. */
+	if ((inode->i_flags & EXT4_EXTENTS_FL) &&
+	    ext2fs_extent_header_verify(inode->i_block, sizeof(inode->i_block)))
+		return EXT2_ET_EXTENT_HEADER_BAD;
 	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_READ_ONLY, c->block_buf,
 				   visit_block, c);
 	if (rc == EXT2_ET_INLINE_DATA_CANT_ITERATE)
@@ -207,6 +211,16 @@ static void keep_hit(struct census *cs, ext2_ino_t ino,
 	h->count = o->count;
 	h->meta = o->meta;
 	h->data = o->data;
+}
+
+/* An inode whose block map the iterator cannot follow (a corrupt extent
+ * header, an extent out of order): damage, as e2fsck says.  */
+static void keep_damaged(struct census *cs, ext2_ino_t ino, errcode_t rc)
+{
+	cs->bad_inodes++;
+	if (cs->nhits == CENSUS_HITS)
+		return;
+	cs->hit[cs->nhits++] = (struct census_hit){ .ino = ino, .map_error = rc };
 }
 
 static bool in_use(ext2_ino_t ino, const struct ext2_inode *inode)
@@ -246,9 +260,11 @@ static void scan_inodes(struct pfs *p, ext2_inode_scan scan, char *block_buf,
 		if (!in_use(s->ino, inode))
 			continue;
 		cs->inodes++;
-		walk_inode(p, s->ino, inode, p->limit, block_buf, &c);
+		rc = walk_inode(p, s->ino, inode, p->limit, block_buf, &c);
 		if (c.o.count)
 			keep_hit(cs, s->ino, &c.o);
+		else if (rc && fs_failure_of(rc) == FS_FAILURE_DAMAGE)
+			keep_damaged(cs, s->ino, rc);
 	}
 }
 
@@ -463,6 +479,22 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 	char blocks[96], fix[640];
 
 	block_range(o, blocks, sizeof(blocks));
+	/* Past the filesystem's own end: the inode is damaged, a rule the
+	 * installer shares (rules.c).  */
+	if (o->last >= fs_blocks(&p->fs) && !only_resize) {
+		struct rule_target t;
+		struct verdict v;
+
+		char what[192];
+
+		snprintf(what, sizeof(what), "%s past the end of the filesystem "
+			 "of partition %d (%llu blocks)", blocks, part->number,
+			 (unsigned long long)fs_blocks(&p->fs));
+		pfs_target(p, false, &t);
+		if (rule_file_damaged(&t, path, what, o->first, &v))
+			finding_verdict(in, AREA_FILESYSTEM, &v, path);
+		return;
+	}
 	/* Past the partition but inside the filesystem: shrinking it moves
 	 * the blocks in; past the filesystem too: the inode is corrupt.  */
 	if (fs_blocks(&p->fs) > p->limit) {
@@ -473,9 +505,8 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 	} else {
 		rule_fsck_fix(part, p->sectors, fix, sizeof(fix));
 	}
-	/* The resize inode's blocks are read by online resizing only.  A
-	 * block past the filesystem's own end is no overhang: the inode is
-	 * damaged (the installer refuses it with the same code).  */
+	/* The resize inode's blocks are read by online resizing only (past
+	 * the filesystem's end too: damaged, but nothing reads it).  */
 	finding(in, only_resize || !mounted_by_linux(in, p) ? WARN : FAIL,
 		AREA_FILESYSTEM,
 		o->last >= fs_blocks(&p->fs) ? "fs-damaged" : "fs-overhang",
@@ -605,6 +636,22 @@ static const char *fsck_fix(struct inspect *in, struct pfs *p)
 	return in->fixbuf;
 }
 
+/* A file whose block map cannot be followed: the same rule as blocks
+ * past the filesystem's end (rules.c).  */
+static void report_map_damaged(struct inspect *in, struct pfs *p,
+			       const char *path, errcode_t rc)
+{
+	struct rule_target t;
+	struct verdict v;
+	char what[160];
+
+	snprintf(what, sizeof(what), "its block map cannot be followed (%s)",
+		 error_message(rc));
+	pfs_target(p, false, &t);
+	if (rule_file_damaged(&t, path, what, UINT64_MAX, &v))
+		finding_verdict(in, AREA_FILESYSTEM, &v, path);
+}
+
 static void report_census(struct inspect *in, struct pfs *p)
 {
 	struct census *cs = &p->census;
@@ -629,6 +676,10 @@ static void report_census(struct inspect *in, struct pfs *p)
 		inos[i] = cs->hit[i].ino;
 	paths_of(p, inos, cs->nhits, paths);
 	for (size_t i = 0; i < cs->nhits; i++) {
+		if (cs->hit[i].map_error) {
+			report_map_damaged(in, p, paths[i], cs->hit[i].map_error);
+			continue;
+		}
 		struct file_overhang o = {
 			.count = cs->hit[i].count, .first = cs->hit[i].first,
 			.last = cs->hit[i].last, .meta = cs->hit[i].meta,

@@ -95,8 +95,11 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 		return f;
 	f->tried = true;
 	f->part = p;
-	/* An install writes to the image only. */
-	f->installs = !d && p == rule_boot_partition(pt);
+	/* An install writes to the image only: to the partition it is
+	 * given (--partition), or the one it chooses.  */
+	f->installs = !d && p == (in->g && in->g->opts.partition > 0
+					  ? ptable_find(pt, in->g->opts.partition)
+					  : rule_boot_partition(pt));
 	if (p->container) {
 		snprintf(f->why, sizeof(f->why), "partition %d is an extended "
 			 "partition", p->number);

@@ -162,7 +162,7 @@ void finding_verdict(struct inspect *in, enum grubinst_area area,
 		NOTE(.path = path, .fix = v->fix[0] ? v->fix : NULL,
 		     .grub_error = v->grub_error,
 		     .sector_plus1 = v->sector == UINT64_MAX ? 0 : note_sector(v->sector),
-		     .scope = v->refuse ? SCOPE_GRUB : SCOPE_CHECK,
+		     .scope = v->refuse ? SCOPE_REFUSE : SCOPE_CHECK,
 		     .refuses_install = v->refuse && v->severity != GRUBINST_SEV_OK),
 		"%s", v->message);
 }

@@ -49,6 +49,8 @@ static void check_partition_state(struct inspect *in, struct pfs *p)
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	if (rule_fs_state(&t, &v))
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
+	if (rule_fs_mmp(&t, &v))
+		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	if (rule_fs_descriptors(&t, &v))
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	else if (rule_fs_directories(&t, &v))

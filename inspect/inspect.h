@@ -67,8 +67,9 @@ enum grub_err {
 /* Who stops when a check fails: GRUB (or the BIOS before it), which an
  * install must not leave behind, or Linux once GRUB has started it, which
  * an install does not need and reports.  SCOPE_CHECK: the check's own
- * (pipeline.c).  */
-enum scope { SCOPE_CHECK = 0, SCOPE_GRUB, SCOPE_LINUX };
+ * (pipeline.c).  SCOPE_REFUSE: a rule's verdict that stops an install
+ * (rules.c: verdict.refuse), a warning too; otherwise as SCOPE_GRUB.  */
+enum scope { SCOPE_CHECK = 0, SCOPE_GRUB, SCOPE_LINUX, SCOPE_REFUSE };
 
 struct note {
 	const char *path;
@@ -116,6 +117,8 @@ struct census_hit {
 	uint64_t count;
 	bool meta;		/* an indirect / extent-tree block is among them */
 	bool data;
+	errcode_t map_error;	/* or: its block map cannot be followed (the
+				   iterator's damage code; no blocks above) */
 };
 
 #define CENSUS_HITS 16

@@ -290,6 +290,67 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 	return true;
 }
 
+bool rule_file_damaged(const struct rule_target *t, const char *path,
+		       const char *what, uint64_t first, struct verdict *v)
+{
+	verdict(v, GRUBINST_SEV_WARN, "fs-damaged", 0, t->installs,
+		first == UINT64_MAX ? t->part->start : fs_block_sector(t->fs, first),
+		"%s: %s: its inode is damaged; the system boots all the same "
+		"(a boot shows it: the kernel reads a file's blocks only when "
+		"the file is read, and fails that read), but grubinst will not "
+		"write into the filesystem until e2fsck has repaired it",
+		path, what);
+	rule_fsck_fix(t->part, t->sectors, v->fix, sizeof(v->fix));
+	return true;
+}
+
+/* The fix of an MMP block left in use by a node that stopped (or one
+ * damaged): on a copy of the partition, tune2fs clears it and e2fsck
+ * checks the filesystem, as e2fsck itself advises.  Only for a
+ * filesystem no node uses: the message says so.  */
+static void mmp_fix(const struct rule_target *t, char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "t=$(mktemp) && "
+		 "dd if=IMAGE of=\"$t\" bs=512 skip=%llu count=%llu status=none && "
+		 "tune2fs -f -E clear_mmp \"$t\" && "
+		 "{ e2fsck -fy \"$t\" || [ $? -eq 1 ]; } && "
+		 "dd if=\"$t\" of=IMAGE bs=512 seek=%llu conv=notrunc status=none && "
+		 "rm \"$t\"", (unsigned long long)t->part->start,
+		 (unsigned long long)t->sectors,
+		 (unsigned long long)t->part->start);
+}
+
+bool rule_fs_mmp(const struct rule_target *t, struct verdict *v)
+{
+	struct fs_mmp m;
+	errcode_t rc = fs_mmp_read(t->fs, &m);
+	char what[256];
+
+	if (!rc && fs_mmp_clean(&m))
+		return false;
+	if (rc || !m.magic_ok || !m.csum_ok)
+		snprintf(what, sizeof(what), "is damaged (%s)",
+			 rc ? error_message(rc) : !m.magic_ok ? "no MMP magic number"
+							    : "wrong checksum");
+	else if (m.seq == EXT4_MMP_SEQ_FSCK)
+		snprintf(what, sizeof(what), "says e2fsck is checking the "
+			 "filesystem (node \"%s\")", m.node);
+	else
+		snprintf(what, sizeof(what), "says a node uses the filesystem "
+			 "(sequence 0x%x, node \"%s\", device \"%s\")", m.seq,
+			 m.node, m.bdev);
+	verdict(v, GRUBINST_SEV_WARN, "fs-mmp", 0, t->installs, t->part->start,
+		"partition %d: the filesystem's multiple mount protection block "
+		"(block %llu) %s: GRUB does not read it and Linux mounts the "
+		"filesystem once no node stamps the block any more, but grubinst "
+		"will not write into a filesystem another node may be writing; "
+		"if none is, clear the block", t->part->number,
+		(unsigned long long)m.block, what);
+	mmp_fix(t, v->fix, sizeof(v->fix));
+	return true;
+}
+
 /* libext2fs opens a filesystem for reading past wrong checksums
  * (EXT2_FLAG_IGNORE_CSUM_ERRORS), so that --verify can say more; an
  * install must not: whatever it writes back gets a valid checksum, and a
@@ -503,6 +564,7 @@ const char *rule_cause_code(enum gi_cause cause)
 	case GI_CAUSE_NO_LABEL:
 	case GI_CAUSE_GPT:
 	case GI_CAUSE_OTHER_LABEL:
+	case GI_CAUSE_PTABLE:	/* --verify: ptable-none, as for no table */
 		return rule_ptable_code(cause);
 	case GI_CAUSE_NO_FS:
 		return "part-no-fs";
@@ -516,6 +578,17 @@ const char *rule_cause_code(enum gi_cause cause)
 		return "stage-file";
 	case GI_CAUSE_TRUNCATED:
 		return "disk-truncated";
+	case GI_CAUSE_MOUNTED:
+		return "part-mounted";
+	case GI_CAUSE_UNDO:
+		return "undo-invalid";
+	case GI_CAUSE_OTHER:
+	case GI_CAUSE_USAGE:
+	case GI_CAUSE_BUSY:
+	case GI_CAUSE_FS_FEATURE:
+	case GI_CAUSE_READ_ONLY:
+	case GI_CAUSE_TOO_LARGE:
+		return gi_cause_name(cause);
 	default:
 		return NULL;
 	}

@@ -76,6 +76,20 @@ bool rule_fs_feature(const struct rule_target *t, size_t *pos,
 /* fs-state: errors recorded, or not cleanly unmounted: it boots, but an
  * install refuses to allocate in it.  */
 bool rule_fs_state(const struct rule_target *t, struct verdict *v);
+/* fs-damaged: file PATH's block map is damaged, WHAT says how ("block N
+ * lies past the end of the filesystem...", "its block map cannot be
+ * followed (...)"), at block FIRST (UINT64_MAX: none).  GRUB's reads of
+ * it are grub-outside-partition; for the rest the system boots (the
+ * kernel reads a file's blocks only when it is read), but an install
+ * refuses to write into the damaged filesystem until e2fsck has repaired
+ * it.  One verdict for --verify and install.  */
+bool rule_file_damaged(const struct rule_target *t, const char *path,
+		       const char *what, uint64_t first, struct verdict *v);
+/* fs-mmp: the multiple mount protection block (-O mmp) says a node uses
+ * the filesystem, e2fsck checks it, or it is damaged: it boots (GRUB does
+ * not look, Linux waits for the node to stop stamping it), but an install
+ * refuses to write.  */
+bool rule_fs_mmp(const struct rule_target *t, struct verdict *v);
 /* fs-checksum: the superblock's or a group descriptor's checksum is wrong
  * (metadata_csum, gdt_csum): Linux refuses the filesystem, and an install
  * would write a valid checksum over the damage.  */

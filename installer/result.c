@@ -32,7 +32,11 @@ static void collect(void *ctx, const struct grubinst_finding *f,
 	struct install *inst = ctx;
 	struct verdict *v = &inst->refusal;
 
-	if (f->severity != GRUBINST_SEV_FAIL)
+	/* A rule's warning that refuses an install refuses it here too:
+	 * damage the census finds in the filesystem (rule_file_damaged())
+	 * is known only once every inode is read.  */
+	if (f->severity != GRUBINST_SEV_FAIL &&
+	    !(f->severity == GRUBINST_SEV_WARN && scope == SCOPE_REFUSE))
 		return;
 	/* With stage1 in the partition's boot sector, sector 0 is not the
 	 * install's: the MBR code that is to chain it may come later.  */

@@ -99,7 +99,7 @@ static int find_partition(struct install *inst, const struct partition **out)
 	if (inst->opts->partition <= 0) {
 		*out = rule_boot_partition(&inst->pt);
 		if (!*out)
-			return gi_refuse(inst->err, GI_CAUSE_OTHER, path,
+			return target_refuse_code(inst, "part-none", NULL,
 					 "no active and no Linux (0x83) partition; "
 					 "no ext2 partition to boot from (use "
 					 "--partition N)");
@@ -219,6 +219,7 @@ static int check_rules(struct install *inst)
 	    rule_fs_checksum(&t, &v) ||
 	    rule_fs_fits(&t, &v) ||
 	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
+	    rule_fs_mmp(&t, &v) ||
 	    rule_fs_descriptors(&t, &v) || rule_fs_directories(&t, &v) ||
 	    rule_fs_allocatable(&t, &v))
 		return target_refuse(inst, &v);
@@ -231,6 +232,7 @@ int target_check_filesystem(struct install *inst)
 {
 	const struct partition *p = inst->boot;
 	struct gi_err err = { 0 };
+	errcode_t rc;
 
 	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, false, &err)) {
 		struct rule_target t = { .part = p, .sectors = p->size,
@@ -249,6 +251,10 @@ int target_check_filesystem(struct install *inst)
 	 * which a dry run checks and does not commit.  */
 	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, true, inst->err))
 		return inst->err->code;
+	/* The rules found it clean; journal_commit() claims it. */
+	rc = fs_mmp_read(&inst->fs, &inst->img.mmp);
+	if (rc)
+		return fs_fail(&inst->fs, rc, "cannot read the MMP block", inst->err);
 	fs_clamp_time(&inst->fs, inst->opts->timestamp);
 	return fs_capture(&inst->fs, &inst->img, &inst->journal, inst->err);
 }

@@ -192,6 +192,9 @@ const char *gi_cause_name(enum gi_cause cause)
 		[GI_CAUSE_PATH_TAKEN] = "path-taken",
 		[GI_CAUSE_UNDO] = "undo-record",
 		[GI_CAUSE_RULE] = "rule",
+		[GI_CAUSE_FS_FEATURE] = "fs-feature",
+		[GI_CAUSE_READ_ONLY] = "read-only",
+		[GI_CAUSE_TOO_LARGE] = "file-too-large",
 	};
 
 	return cause < GI_CAUSE_COUNT && names[cause] ? names[cause] : "unknown";

@@ -35,6 +35,9 @@ enum gi_cause {
 	GI_CAUSE_PATH_TAKEN,	/* a directory where a file must go */
 	GI_CAUSE_UNDO,		/* the undo record of an interrupted install */
 	GI_CAUSE_RULE,		/* a boot rule refused: rule names its finding */
+	GI_CAUSE_FS_FEATURE,	/* a filesystem feature grubinst cannot write */
+	GI_CAUSE_READ_ONLY,	/* the image may not be written */
+	GI_CAUSE_TOO_LARGE,	/* a file larger than grubinst reads */
 	GI_CAUSE_COUNT
 };
 
