@@ -315,7 +315,5 @@ int fs_capture(struct fs *fs, struct image *img, struct journal *j,
 	if (e2->image_io == e2->io)
 		e2->image_io = &c->channel;
 	e2->io = &c->channel;
-	fs->journal = j;
-	fs->img = img;
 	return 0;
 }

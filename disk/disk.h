@@ -20,6 +20,9 @@
 
 #include "lib/bytes.h"
 
+/* The pending writes of an install (journal.c), below. */
+struct journal;
+
 /* ---- image.c ---- */
 
 /* What the image is, whatever name it was opened by: a file (its device
@@ -98,11 +101,6 @@ struct image {
 	bool undo_written;
 	dev_t undo_dev;
 	ino_t undo_ino;
-	/* When set, reads see the image as it will be once these pending
-	 * writes are committed: image_read() lays them over what it reads,
-	 * and fs_open() opens the filesystem through them, read-only.  The
-	 * installer's check of its own result (installer/verdict.c).  */
-	const struct journal *overlay;
 	/* The MMP block of the filesystem an install writes into, claimed
 	 * by journal_commit() around its writes (mmp.c).  */
 	struct fs_mmp mmp;
@@ -210,9 +208,6 @@ struct fs {
 	/* Bitmaps read group by group (groups.c); NULL when libext2fs read
 	 * them all.  e2->priv_data points at it.  */
 	struct fs_groups *groups;
-	/* fs_capture(): where the writes go, and the image under them. */
-	const struct journal *journal;
-	const struct image *img;
 };
 
 /* One run of physical blocks of a file. */
@@ -246,6 +241,11 @@ int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
 errcode_t fs_check_boot_dirs(const struct fs *fs, const char **which);
 
 /* Opens the filesystem at byte OFFSET of the opened image IMG. */
+/* The same, read-only, as it will be once the writes PENDING are
+ * committed (the installer's check of its own result).  */
+int fs_open_pending(struct fs *fs, const struct image *img,
+		    const struct journal *pending, uint64_t offset,
+		    struct gi_err *err);
 int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	    bool writable, struct gi_err *err);
 /* Allocation needs the bitmaps; a writable open loads them itself.  They
@@ -436,6 +436,10 @@ struct journal {
 int journal_add(struct journal *j, uint64_t sector, const void *data,
 		size_t nsect, enum journal_class cls, struct gi_err *err);
 /* Lays the pending writes over BUF, LEN bytes of the image at OFFSET. */
+/* NSECT sectors of IMG at SECTOR as they will be once J is committed:
+ * image_read() with J's writes laid over what it read.  */
+int journal_read(const struct journal *j, struct image *img, uint64_t sector,
+		 void *buf, size_t nsect, struct gi_err *err);
 void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
 		     size_t len);
 /* Do the pending writes hold all of LEN bytes at OFFSET? */

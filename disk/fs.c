@@ -197,8 +197,9 @@ static int check_descriptors(struct fs *fs, struct gi_err *err)
 			 error_message(rc), fsck_fix(fs, fix, sizeof(fix)));
 }
 
-int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
-	    bool writable, struct gi_err *err)
+static int open_fs(struct fs *fs, const struct image *img,
+		   const struct journal *pending, uint64_t offset,
+		   bool writable, struct gi_err *err)
 {
 	int flags = EXT2_FLAG_64BITS;
 	errcode_t rc;
@@ -224,8 +225,8 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	 * never: libext2fs would write a valid checksum over the damage.  */
 	else
 		flags |= EXT2_FLAG_IGNORE_CSUM_ERRORS;
-	rc = img->overlay ? fs_open_overlay(img, img->overlay, offset, flags, &fs->e2)
-			  : open_on_image(img, offset, flags, &fs->e2);
+	rc = pending ? fs_open_overlay(img, pending, offset, flags, &fs->e2)
+		     : open_on_image(img, offset, flags, &fs->e2);
 	if (rc && writable && fs_failure_of(rc) == FS_FAILURE_DAMAGE) {
 		fs->e2 = NULL;
 		return fs_fail(fs, rc, "cannot open the filesystem for writing", err);
@@ -254,6 +255,19 @@ int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
 	return 0;
 }
 
+int fs_open(struct fs *fs, const struct image *img, uint64_t offset,
+	    bool writable, struct gi_err *err)
+{
+	return open_fs(fs, img, NULL, offset, writable, err);
+}
+
+int fs_open_pending(struct fs *fs, const struct image *img,
+		    const struct journal *pending, uint64_t offset,
+		    struct gi_err *err)
+{
+	return open_fs(fs, img, pending, offset, false, err);
+}
+
 int fs_load_bitmaps(struct fs *fs, struct gi_err *err)
 {
 	errcode_t rc;
@@ -278,12 +292,6 @@ int fs_close(struct fs *fs, struct gi_err *err)
 
 	if (!fs->e2)
 		return 0;
-	/* Every inode the install changes is written by now (libext2fs
-	 * writes them through); closing writes the bitmaps and counts.  */
-	if (fs->journal && fs_quota_update(fs, fs->img, fs->journal, err)) {
-		fs_abandon(fs);
-		return err->code;
-	}
 	rc = ext2fs_close2(fs->e2, 0);
 	if (rc) {
 		/* ext2fs_close2 frees nothing on failure. */

@@ -243,8 +243,6 @@ int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,
 	ssize_t n = pread(img->fd, buf, len, (off_t)(sector * SECTOR_SIZE));
 
 	if (n == (ssize_t)len) {
-		if (img->overlay)
-			journal_overlay(img->overlay, sector * SECTOR_SIZE, buf, len);
 		return 0;
 	}
 	if (n >= 0)

@@ -80,6 +80,15 @@ int journal_add(struct journal *j, uint64_t sector, const void *data,
 	return 0;
 }
 
+int journal_read(const struct journal *j, struct image *img, uint64_t sector,
+		 void *buf, size_t nsect, struct gi_err *err)
+{
+	if (image_read(img, sector, buf, nsect, err))
+		return err->code;
+	journal_overlay(j, sector * SECTOR_SIZE, buf, nsect * SECTOR_SIZE);
+	return 0;
+}
+
 void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
 		     size_t len)
 {

@@ -13,7 +13,10 @@ static int read_image_sectors(struct inspect *in, struct image *img,
 
 	if (sector > image_sectors(img) || n > image_sectors(img) - sector)
 		return 1;
-	if (image_read(img, sector, buf, n, &err) == 0)
+	/* Only the image takes the install's writes, not the other disks. */
+	if (in->pending && img == &in->img
+		    ? journal_read(in->pending, img, sector, buf, n, &err) == 0
+		    : image_read(img, sector, buf, n, &err) == 0)
 		return 0;
 	if (err.cause == GI_CAUSE_IO) {
 		gi_pass(&in->fatal, &err, 0);
@@ -105,7 +108,9 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 			 "partition", p->number);
 		return f;
 	}
-	if (fs_open(&f->fs, img, p->start * SECTOR_SIZE, false, &err)) {
+	if (in->pending && img == &in->img
+		    ? fs_open_pending(&f->fs, img, in->pending, p->start * SECTOR_SIZE, &err)
+		    : fs_open(&f->fs, img, p->start * SECTOR_SIZE, false, &err)) {
 		/* The message without its subject, the image. */
 		snprintf(f->why, sizeof(f->why), "%.200s", err.msg);
 		return f;

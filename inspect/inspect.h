@@ -272,6 +272,8 @@ struct inspect {
 	bool img_open;
 	struct image *given_img;	/* the caller's open image, used as is
 					   (inspect_image()) */
+	const struct journal *pending;	/* ...read as these writes will leave
+					   it, or NULL */
 	uint8_t mbr[SECTOR_SIZE];
 	bool have_mbr;
 	bool have_table;
@@ -355,13 +357,13 @@ const struct stage_set *inspect_builtin_stages(struct inspect *in);
 /* pipeline.c: every check in order, or those the map needs */
 int inspect_run(struct inspect *in, bool map_only);
 /* Every check on IMG, an image the caller has open (the installer, on the
- * image as its pending writes will leave it: img->overlay), BUILTIN the
+ * image as the writes PENDING will leave it), BUILTIN the
  * stage files built in when the caller has them inflated (or NULL); FN gets each
  * finding with who it stops.  Returns the number of failures, or a
  * negative status when the image cannot be read (G's error says why).  */
 int inspect_image(grubinst *g, struct image *img,
-		  const struct stage_set *builtin, inspect_scoped_fn fn,
-		  void *ctx);
+		  const struct journal *pending, const struct stage_set *builtin,
+		  inspect_scoped_fn fn, void *ctx);
 
 /* The checks: each adds its findings; a negative return means the image
  * could not be read and IN->fatal says why.  */

@@ -49,8 +49,8 @@ int inspect_run(struct inspect *in, bool map_only)
 }
 
 int inspect_image(grubinst *g, struct image *img,
-		  const struct stage_set *builtin, inspect_scoped_fn fn,
-		  void *ctx)
+		  const struct journal *pending, const struct stage_set *builtin,
+		  inspect_scoped_fn fn, void *ctx)
 {
 	struct inspect *in = inspect_new(g, NULL, ctx);
 	int fails, rc;
@@ -59,6 +59,7 @@ int inspect_image(grubinst *g, struct image *img,
 		return -gi_fail(&g->err, GRUBINST_ENOMEM, "out of memory");
 	in->scoped = fn;
 	in->given_img = img;
+	in->pending = pending;
 	in->given_builtin = builtin;
 	inspect_run(in, false);
 	fails = in->fails;

@@ -120,7 +120,12 @@ static int prepare(struct install *inst)
 /* Every write, queued in the journal; nothing reaches the image yet. */
 static int stage(struct install *inst)
 {
-	if (holes_fill(inst) || files_write(inst) || fs_close(&inst->fs, inst->err))
+	/* Every inode the install changes is written by now (libext2fs
+	 * writes them through): the quota files follow them, then closing
+	 * writes the bitmaps and counts.  */
+	if (holes_fill(inst) || files_write(inst) ||
+	    fs_quota_update(&inst->fs, &inst->img, &inst->journal, inst->err) ||
+	    fs_close(&inst->fs, inst->err))
 		return inst->err->code;
 	if (embed_write(inst) || bootsector_write(inst))
 		return inst->err->code;

@@ -1,7 +1,7 @@
 /*
  * The installer's check of its own result.  Before anything is committed,
  * the inspector reads the image as the pending writes will leave it
- * (image.overlay: every read sees the journal laid over the image) and
+ * (every read sees the journal's writes laid over the image) and
  * runs the checks --verify runs.  A failure of what GRUB itself reads
  * (the chain, the menu, the kernels and initrds it loads) refuses the
  * install with that finding's words, code and fix, and nothing is
@@ -60,12 +60,10 @@ int result_check(struct install *inst)
 {
 	int n;
 
-	inst->img.overlay = &inst->journal;
 	/* The stages built in, inflated once: the install's when it took
 	 * them (no --stage-dir).  */
-	n = inspect_image(inst->g, &inst->img,
+	n = inspect_image(inst->g, &inst->img, &inst->journal,
 			  inst->opts->stage_dir ? NULL : &inst->stages, collect, inst);
-	inst->img.overlay = NULL;
 	if (n < 0)
 		return inst->err->code;
 	if (inst->later_oom)
