@@ -238,7 +238,8 @@ int fs_fail(const struct fs *fs, errcode_t rc, const char *what,
  * /boot, / that exists) and the way to it: 0, or the damage libext2fs
  * finds (a hole below its size, entries it cannot parse, an inode number
  * past the last), the directory named in *WHICH.  */
-errcode_t fs_check_boot_dirs(const struct fs *fs, const char **which);
+errcode_t fs_check_boot_dirs(const struct fs *fs, const char *dir,
+			     char *which, size_t size);
 
 /* Opens the filesystem at byte OFFSET of the opened image IMG. */
 /* The same, read-only, as it will be once the writes PENDING are

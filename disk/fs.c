@@ -511,32 +511,38 @@ static errcode_t check_directory(ext2_filsys e2, ext2_ino_t ino)
 }
 
 /* Only the directory the install adds its files to is read whole: the
- * deepest of /boot/grub, /boot and / that exists (a root directory of a
- * million files is not read for nothing).  Those above it are looked up
- * on the way, which finds their damage too.  */
-errcode_t fs_check_boot_dirs(const struct fs *fs, const char **which)
+ * deepest of DIR (GRUB's: /boot/grub or --boot-dir) and the directories
+ * above it that exists (a root directory of a million files is not read
+ * for nothing).  Those above it are looked up on the way, which finds
+ * their damage too.  */
+errcode_t fs_check_boot_dirs(const struct fs *fs, const char *dir,
+			     char *which, size_t size)
 {
-	static const char *const dirs[] = { "/boot/grub", "/boot", "/" };
-	errcode_t rc = 0;
+	char path[PATH_MAX];
+	errcode_t rc;
 
-	*which = NULL;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	snprintf(path, sizeof(path), "%s", dir);
+	which[0] = '\0';
+	for (;;) {
 		ext2_ino_t ino = EXT2_ROOT_INO;
+		char *slash = strrchr(path, '/');
 
-		if (strcmp(dirs[i], "/") != 0)
+		rc = 0;
+		if (path[0] && strcmp(path, "/") != 0)
 			rc = ext2fs_namei_follow(fs->e2, EXT2_ROOT_INO,
-						 EXT2_ROOT_INO, dirs[i], &ino);
-		if (rc == EXT2_ET_FILE_NOT_FOUND)
+						 EXT2_ROOT_INO, path, &ino);
+		if (rc == EXT2_ET_FILE_NOT_FOUND && slash) {
+			slash[slash == path] = '\0';	/* "/boot" -> "/" */
 			continue;
+		}
 		if (!rc)
 			rc = check_directory(fs->e2, ino);
 		if (rc && fs_failure_of(rc) == FS_FAILURE_DAMAGE) {
-			*which = dirs[i];
+			snprintf(which, size, "%s", path[0] ? path : "/");
 			return rc;
 		}
 		return 0;	/* sound, or something the install refuses */
 	}
-	return 0;
 }
 
 /* Splits PATH into its directory's inode and its last component. */

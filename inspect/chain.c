@@ -310,7 +310,7 @@ static void stage_dir(const struct loaded *l, char *buf, size_t size)
 	struct gi_err err = { 0 };
 	const char *path, *slash;
 
-	text_copy(buf, size, "/boot/grub");
+	text_copy(buf, size, GRUB_LEGACY_DIR);
 	if (stage2_check(l->image, sizeof(l->image), -1, "stage", &info, &err))
 		return;
 	stage2_read_config(l->image, &info, &c);

@@ -189,6 +189,7 @@ void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t)
 	t->grub_reads = grub_reads;
 	t->installs = p->installs;
 	t->reach = p->reach;
+	t->grub_dir = NULL;
 }
 
 const struct stage_set *inspect_builtin_stages(struct inspect *in)

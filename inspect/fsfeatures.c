@@ -43,8 +43,17 @@ static void check_partition_state(struct inspect *in, struct pfs *p)
 {
 	struct rule_target t;
 	struct verdict v;
+	char dir[sizeof(in->stage2_path)];
+	const char *slash = strrchr(in->stage2_path, '/');
 
 	pfs_target(p, grub_reads(in, p->part->number), &t);
+	/* GRUB's directory, where an install goes: stage2's, when the
+	 * chain found it in this partition.  */
+	if (p->part->number == in->stage2_partno && slash && slash > in->stage2_path) {
+		text_printf(dir, sizeof(dir), "%.*s", (int)(slash - in->stage2_path),
+			    in->stage2_path);
+		t.grub_dir = dir;
+	}
 	if (rule_fs_checksum(&t, &v))
 		finding_verdict(in, AREA_FEATURES, &v, NULL);
 	if (rule_fs_state(&t, &v))

@@ -6,6 +6,7 @@
  * 64bit, metadata_csum, 256-byte inodes) boot; the features below do not,
  * or make a reader see stale data.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -425,8 +426,10 @@ bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v)
  * there fails half way, or worse.  */
 bool rule_fs_directories(const struct rule_target *t, struct verdict *v)
 {
-	const char *which;
-	errcode_t rc = fs_check_boot_dirs(t->fs, &which);
+	char which[PATH_MAX];
+	errcode_t rc = fs_check_boot_dirs(t->fs, t->grub_dir ? t->grub_dir
+							      : GRUB_LEGACY_DIR,
+					  which, sizeof(which));
 
 	if (!rc)
 		return false;

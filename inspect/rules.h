@@ -36,6 +36,8 @@ struct rule_target {
 	bool installs;		/* an install writes into it: the verdicts that
 				   stop an install say so (verdict.refuse) */
 	uint64_t reach;		/* grub_disk_reach() of its disk */
+	const char *grub_dir;	/* where GRUB's files are or go: NULL for
+				   GRUB_LEGACY_DIR */
 };
 
 /* The fix of a filesystem to check, repair or replay the journal of: e2fsck

@@ -16,9 +16,6 @@
 #include "stages/stage.h"
 #include "inspect/inspect.h"
 
-/* GRUB's directory unless --boot-dir names another (paths.c). */
-#define GRUB_DIR "/boot/grub"
-
 /* The files of GRUB's directory, inside the boot partition. */
 struct grub_paths {
 	char dir[40];		/* /boot/grub, or --boot-dir */

@@ -42,7 +42,8 @@ static const char *bad_dir(const char *d)
 int paths_set(struct install *inst)
 {
 	struct grub_paths *p = &inst->paths;
-	const char *dir = inst->opts->boot_dir ? inst->opts->boot_dir : GRUB_DIR;
+	const char *dir = inst->opts->boot_dir ? inst->opts->boot_dir
+					       : GRUB_LEGACY_DIR;
 	const char *why = bad_dir(dir);
 	const char *slash;
 

@@ -211,6 +211,7 @@ static int check_rules(struct install *inst)
 		.part = inst->boot, .fs = &inst->fs, .sectors = inst->boot->size,
 		.grub_reads = true, .installs = true,
 		.reach = grub_disk_reach(image_sectors(&inst->img)),
+		.grub_dir = inst->paths.dir,
 	};
 	struct verdict v;
 	size_t pos = 0;

@@ -37,6 +37,11 @@ _Static_assert(MBR_DISK_ID + offsetof(struct mbr_tail, table) == MBR_TABLE,
 _Static_assert(MBR_DISK_ID + offsetof(struct mbr_tail, signature) == MBR_SIGNATURE,
 	       "the signature at byte 510");
 
+/* Where GRUB Legacy's files are unless "setup --prefix" (grubinst
+ * --boot-dir) puts them elsewhere: stage1, e2fs_stage1_5, stage2, the
+ * menu (menu.lst, grub.conf) and the file "default".  */
+#define GRUB_LEGACY_DIR "/boot/grub"
+
 /* Partition types that matter to GRUB 0.97: ext2fs_mount() accepts only
  * these two on a hard disk.  */
 #define PART_TYPE_LINUX 0x83
