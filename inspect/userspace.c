@@ -21,7 +21,11 @@
 #define ELF_HEAD (64u * 1024)	/* where ELF headers usually all are */
 #define MAX_INTERP_DEPTH 4	/* binfmt_script's BINPRM_MAX_RECURSION */
 #define BINPRM_BUF 256
-#define MAX_LIBS 128
+/* The library walk of one program stops after this many libraries or
+ * bytes read, whatever the shape of their DT_NEEDED graph (a large
+ * desktop program loads about 200).  */
+#define LIBS_MAX 512
+#define LIB_BYTES_MAX (256ull * 1024 * 1024)
 
 enum run { RUNS, EXEC_FAILS, DIES };
 
@@ -29,12 +33,32 @@ struct uctx {
 	struct inspect *in;
 	struct pfs *root;
 	const char *init;		/* the candidate being checked */
-	char seen[MAX_LIBS][128];	/* libraries already checked */
-	int nseen;
 	int err;			/* -errno of a failing execve */
 	bool found_x;			/* the candidate is a file with x bits:
 					   an initrd's [ -x ] test passes */
+	char final[512];		/* the candidate after its links */
+	char missing_interp[300];	/* a program interpreter not found */
+	uint64_t lib_bytes;		/* read by the library walk */
+	bool libs_capped;		/* it stopped at LIBS_MAX or LIB_BYTES_MAX */
 	char why[700];
+};
+
+/* The dynamic loader a program names, as far as finding its libraries
+ * goes: glibc's ld.so, or musl's ld-musl-ARCH.so.1, which is musl's
+ * libc.so itself.  */
+struct loader {
+	bool musl;
+	char pathfile[300];		/* musl: PREFIX/etc/ld-musl-ARCH.path */
+	char sys_path[1024];		/* musl: the directories it searches */
+};
+
+/* A library the loader has mapped: its name and where it was found
+ * (ino 0: the loader itself, nothing more to load).  */
+struct loaded {
+	char name[128];
+	char path[512];
+	ext2_ino_t ino;
+	uint64_t size;
 };
 
 static const char *const lib_dirs64[] = {
@@ -45,6 +69,10 @@ static const char *const lib_dirs32[] = {
 	"/lib/i386-linux-gnu", "/usr/lib/i386-linux-gnu", "/lib32",
 	"/usr/lib32", "/lib", "/usr/lib",
 };
+#define NLIB_DIRS (sizeof(lib_dirs64) / sizeof(lib_dirs64[0]))
+
+/* musl's search when no ld-musl-ARCH.path exists (ldso/dynlink.c). */
+#define MUSL_SYS_PATH "/lib:/usr/local/lib:/usr/lib"
 
 static enum run fails(struct uctx *u, int err, const char *fmt, const char *a,
 		      const char *b) GI_PRINTF(3, 0);
@@ -120,6 +148,7 @@ static int parse_elf(struct uctx *u, ext2_ino_t ino, uint64_t size,
 	data = malloc(ELF_HEAD);
 	if (!data)
 		return 1;
+	u->lib_bytes += want;
 	if (read_head(u->root, ino, data, want, &len) == 0 && len == want) {
 		elf_parse(data, len, e);
 		if (!e->error || len == size) {
@@ -128,6 +157,7 @@ static int parse_elf(struct uctx *u, ext2_ino_t ino, uint64_t size,
 		}
 	}
 	free(data);
+	u->lib_bytes += size;
 	if (read_file(u, ino, &data, &len))
 		return 1;
 	elf_parse(data, len, e);
@@ -135,49 +165,140 @@ static int parse_elf(struct uctx *u, ext2_ino_t ino, uint64_t size,
 	return 0;
 }
 
-/* A library found for a DT_NEEDED entry. */
-struct found_lib {
-	char path[512];
-	struct elf_info elf;
-	bool fresh;		/* not loaded before: its own needs come next */
-};
-
-/* Finds the shared library NAME as ld.so searches for it (PARENT's
- * RUNPATH, then the usual directories), or sees that it is loaded
- * already: ld.so maps each soname once, so a library that an earlier one
- * brought in satisfies every later need, wherever those would search.  */
-static enum run find_lib(struct uctx *u, const char *name,
-			 const struct elf_info *parent, const char *who,
-			 struct found_lib *f)
+/* The next directory of the list *S (entries separated by any of SEPS)
+ * into DIR; false at its end.  */
+static bool next_dir(const char **s, const char *seps, char *dir, size_t size)
 {
-	const char *const *dirs = parent->bits == 64 ? lib_dirs64 : lib_dirs32;
+	size_t n;
+
+	*s += strspn(*s, seps);
+	if (!**s)
+		return false;
+	n = strcspn(*s, seps);
+	snprintf(dir, size, "%.*s", (int)(n < size ? n : size - 1), *s);
+	*s += n;
+	return true;
+}
+
+/* The loader that INTERP names.  musl's reads its search path from
+ * PREFIX/etc/ld-musl-ARCH.path, PREFIX being INTERP less its last two
+ * components ("" for /lib/ld-musl-x86_64.so.1): one directory per line or
+ * ':'-separated; an empty or unreadable file means no directories at
+ * all, a missing one MUSL_SYS_PATH.  */
+static void loader_of(struct uctx *u, const char *interp, struct loader *ld)
+{
+	const char *base = strrchr(interp, '/'), *z = interp, *arch, *end;
+	size_t len = 0;
 	struct walk w;
 
-	f->fresh = false;
-	for (int i = 0; i < u->nseen; i++)
-		if (strcmp(u->seen[i], name) == 0)
-			return RUNS;
-	for (int pass = 0; pass < 7; pass++) {
-		bool compat;
+	memset(ld, 0, sizeof(*ld));
+	base = base ? base + 1 : interp;
+	if (strncmp(base, "ld-musl-", 8) != 0)
+		return;
+	ld->musl = true;
+	arch = base + 8;
+	end = strstr(arch, ".so");
+	for (const char *s = interp; s < base - 1; s++)
+		if (*s == '/')
+			z = s;
+	snprintf(ld->pathfile, sizeof(ld->pathfile), "%.*s/etc/ld-musl-%.*s.path",
+		 interp[0] == '/' ? (int)(z - interp) : 0, interp,
+		 (int)(end ? (size_t)(end - arch) : strlen(arch)), arch);
+	walk_path(u->root, ld->pathfile, WALK_LINUX, &w);
+	if (!w.ino) {
+		snprintf(ld->sys_path, sizeof(ld->sys_path), "%s", MUSL_SYS_PATH);
+		return;
+	}
+	if (LINUX_S_ISREG(w.inode.i_mode))
+		read_head(u->root, w.ino, (uint8_t *)ld->sys_path,
+			  sizeof(ld->sys_path) - 1, &len);
+	ld->sys_path[len] = '\0';
+}
 
-		if (pass == 0 && !parent->runpath[0])
-			continue;
-		snprintf(f->path, sizeof(f->path), "%s/%s",
-			 pass == 0 ? parent->runpath : dirs[pass - 1], name);
-		walk_path(u->root, f->path, WALK_LINUX, &w);
-		if (!w.ino || !LINUX_S_ISREG(w.inode.i_mode) ||
-		    parse_elf(u, w.ino, EXT2_I_SIZE(&w.inode), &f->elf))
-			continue;
-		if (past_the_end(u, f->path, w.ino))
-			return dies(u, "%s", u->why, "");
-		/* ld.so skips a library of the wrong class or machine. */
-		if (!f->elf.is_elf || f->elf.error || f->elf.bits != parent->bits ||
-		    f->elf.machine != parent->machine || !machine_ok(u, &f->elf, &compat))
-			continue;
-		if (u->nseen < MAX_LIBS)
-			snprintf(u->seen[u->nseen++], sizeof(u->seen[0]), "%s", name);
-		f->fresh = true;
+/* musl maps libc.so and the names of the libraries it has built in
+ * (libc, libpthread, librt, libm, libdl, libutil, libxnet) to itself.  */
+static bool musl_builtin(const char *name)
+{
+	static const char *const reserved[] = {
+		"c.", "pthread.", "rt.", "m.", "dl.", "util.", "xnet.",
+	};
+
+	if (strncmp(name, "lib", 3) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strncmp(name + 3, reserved[i], strlen(reserved[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Is DIR/NAME the library?  1 yes (L filled in), 0 not there or skipped
+ * (glibc's ld.so passes over a file of the wrong class or machine), -1
+ * a file musl's loader takes and fails to load.  */
+static int try_dir(struct uctx *u, const struct loader *ld, const char *dir,
+		   const char *name, const struct elf_info *parent,
+		   struct loaded *l)
+{
+	struct elf_info e;
+	struct walk w;
+	bool compat;
+
+	snprintf(l->path, sizeof(l->path), "%s/%s", dir, name);
+	walk_path(u->root, l->path, WALK_LINUX, &w);
+	if (!w.ino)
+		return 0;
+	if (!LINUX_S_ISREG(w.inode.i_mode) ||
+	    parse_elf(u, w.ino, EXT2_I_SIZE(&w.inode), &e) ||
+	    !e.is_elf || e.error || e.bits != parent->bits ||
+	    e.machine != parent->machine || !machine_ok(u, &e, &compat))
+		return ld->musl ? -1 : 0;
+	if (past_the_end(u, l->path, w.ino))
+		return -1;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	l->ino = w.ino;
+	l->size = EXT2_I_SIZE(&w.inode);
+	return 1;
+}
+
+/* Finds the shared library NAME as the loader searches for it: PARENT's
+ * RUNPATH, then glibc's usual directories or musl's path.  */
+static enum run find_lib(struct uctx *u, const struct loader *ld,
+			 const char *name, const struct elf_info *parent,
+			 const char *who, struct loaded *l)
+{
+	const char *const *dirs = parent->bits == 64 ? lib_dirs64 : lib_dirs32;
+	const char *s = parent->runpath;
+	char dir[300];
+	int r = 0;
+
+	if (ld->musl && musl_builtin(name)) {
+		snprintf(l->name, sizeof(l->name), "%s", name);
+		l->ino = 0;
 		return RUNS;
+	}
+	while (!r && next_dir(&s, ":", dir, sizeof(dir)))
+		r = try_dir(u, ld, dir, name, parent, l);
+	s = ld->sys_path;
+	while (!r && ld->musl && next_dir(&s, ":\n", dir, sizeof(dir)))
+		r = try_dir(u, ld, dir, name, parent, l);
+	for (size_t i = 0; !r && !ld->musl && i < NLIB_DIRS; i++)
+		r = try_dir(u, ld, dirs[i], name, parent, l);
+	if (r > 0)
+		return RUNS;
+	if (r < 0 && u->err == -EIO)
+		return dies(u, "%s", u->why, "");
+	if (r < 0)
+		return dies(u, "%s needs %s, and musl's loader takes %s, which "
+			    "is no library it can load: it stops with \"Error "
+			    "loading shared library\"", who, l->path);
+	if (ld->musl) {
+		text_printf(u->why, sizeof(u->why), "%s needs %s, found in "
+			    "none of the directories musl's loader searches "
+			    "(the RUNPATH, then %s%s%s): it stops with \"Error "
+			    "loading shared library %s\"", who, name,
+			    ld->sys_path[0] ? "those listed in " : "none: ",
+			    ld->pathfile, ld->sys_path[0] ? " or "
+			    MUSL_SYS_PATH " without it" : " is empty", name);
+		return DIES;
 	}
 	return dies(u, "%s needs %s, found in none of /lib, /lib64, /usr/lib "
 		    "and their x86_64/i386-linux-gnu directories: the dynamic "
@@ -185,30 +306,82 @@ static enum run find_lib(struct uctx *u, const char *name,
 		    who, name);
 }
 
-/* E's libraries in ld.so's order, breadth first: all of E's own needs are
- * loaded before any of theirs is looked up.  */
-static enum run check_libs(struct uctx *u, const struct elf_info *e,
-			   const char *who)
+static bool is_loaded(const struct loaded *libs, int n, const char *name)
 {
-	struct found_lib *f;
-	enum run r = RUNS;
-	int saved = u->nseen;
+	for (int i = 0; i < n; i++)
+		if (strcmp(libs[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Loads E's needs that are not loaded yet, appending them to LIBS. */
+static enum run load_needs(struct uctx *u, const struct loader *ld,
+			   const struct elf_info *e, const char *who,
+			   struct loaded *libs, int *n)
+{
+	for (int i = 0; i < e->nneeded; i++) {
+		enum run r;
+
+		if (is_loaded(libs, *n, e->needed[i]))
+			continue;
+		if (*n == LIBS_MAX || u->lib_bytes > LIB_BYTES_MAX) {
+			u->libs_capped = true;
+			return RUNS;
+		}
+		r = find_lib(u, ld, e->needed[i], e, who, &libs[*n]);
+		if (r != RUNS)
+			return r;
+		(*n)++;
+	}
+	return RUNS;
+}
+
+/* E's libraries in the loader's order, breadth first, each soname once:
+ * all of E's own needs are loaded before any of theirs is looked up, and
+ * LIBS, in load order, is the queue.  */
+static enum run walk_libs(struct uctx *u, const struct loader *ld,
+			  const struct elf_info *e, const char *who,
+			  struct loaded *libs, struct elf_info *cur)
+{
+	enum run r;
+	int n = 0;
+
+	r = load_needs(u, ld, e, who, libs, &n);
+	for (int i = 0; i < n && r == RUNS && !u->libs_capped; i++) {
+		if (!libs[i].ino || parse_elf(u, libs[i].ino, libs[i].size, cur))
+			continue;
+		r = load_needs(u, ld, cur, libs[i].path, libs, &n);
+	}
+	return r;
+}
+
+static enum run check_libs(struct uctx *u, const struct loader *ld,
+			   const struct elf_info *e, const char *who)
+{
+	struct loaded *libs;
+	struct elf_info *cur;
+	enum run r;
 
 	if (!e->nneeded)
 		return RUNS;
-	f = calloc((size_t)e->nneeded, sizeof(*f));
-	if (!f)
+	libs = calloc(LIBS_MAX, sizeof(*libs));
+	cur = malloc(sizeof(*cur));
+	if (!libs || !cur) {
+		free(libs);
+		free(cur);
 		return dies(u, "%s: out of memory checking its libraries%s", who, "");
-	for (int i = 0; i < e->nneeded && r == RUNS; i++)
-		r = find_lib(u, e->needed[i], e, who, &f[i]);
-	for (int i = 0; i < e->nneeded && r == RUNS; i++)
-		if (f[i].fresh)
-			r = check_libs(u, &f[i].elf, f[i].path);
-	free(f);
-	/* A library missing in this candidate's tree is not "loaded" for
-	 * the next init candidate.  */
-	if (r != RUNS)
-		u->nseen = saved;
+	}
+	u->lib_bytes = 0;
+	u->libs_capped = false;
+	r = walk_libs(u, ld, e, who, libs, cur);
+	free(libs);
+	free(cur);
+	if (r == RUNS && u->libs_capped)
+		finding(u->in, WARN, AREA_USERSPACE, "init-libs-unchecked",
+			NOTE(.path = who),
+			"%s loads more than %d libraries or %llu MiB of them: "
+			"the rest were not checked", who, LIBS_MAX,
+			LIB_BYTES_MAX >> 20);
 	return r;
 }
 
@@ -219,6 +392,7 @@ static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino,
 			  uint64_t size)
 {
 	struct elf_info e;
+	struct loader ld;
 	bool compat;
 	enum run r;
 
@@ -236,19 +410,23 @@ static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino,
 			"%s is a 32-bit i386 program: it runs on this x86_64 "
 			"kernel only with CONFIG_IA32_EMULATION (Debian has it)",
 			path);
+	loader_of(u, e.interp, &ld);
 	if (e.interp[0]) {
 		char interp[300];
 		snprintf(interp, sizeof(interp), "%s", e.interp);
 		struct walk w;
 		walk_path(u->root, interp, WALK_LINUX, &w);
-		if (!w.ino)
+		if (!w.ino) {
+			snprintf(u->missing_interp, sizeof(u->missing_interp),
+				 "%s", interp);
 			return fails(u, -ENOENT, "its program interpreter %s is "
 				     "missing (%s)", interp, w.why);
+		}
 		r = check_exec(u, interp, MAX_INTERP_DEPTH);
 		if (r != RUNS)
 			return r;
 	}
-	return check_libs(u, &e, path);
+	return check_libs(u, &ld, &e, path);
 }
 
 /* "#!interpreter [arg]" as binfmt_script reads it. */
@@ -292,8 +470,10 @@ static enum run check_exec(struct uctx *u, const char *path, int depth)
 		return fails(u, -EACCES, "%s has no execute permission (mode "
 			     "%s)", path, mode);
 	}
-	if (depth == 0)
+	if (depth == 0) {
 		u->found_x = true;
+		snprintf(u->final, sizeof(u->final), "%s", w.final);
+	}
 	if (past_the_end(u, path, w.ino))
 		return EXEC_FAILS;
 	read_head(u->root, w.ino, head, sizeof(head), &len);
