@@ -36,7 +36,7 @@ struct uctx {
 	int err;			/* -errno of a failing execve */
 	bool found_x;			/* the candidate is a file with x bits:
 					   an initrd's [ -x ] test passes */
-	char final[512];		/* the candidate after its links */
+	ext2_ino_t ino;			/* the candidate's inode */
 	char missing_interp[300];	/* a program interpreter not found */
 	uint64_t lib_bytes;		/* read by the library walk */
 	bool libs_capped;		/* it stopped at LIBS_MAX or LIB_BYTES_MAX */
@@ -472,7 +472,7 @@ static enum run check_exec(struct uctx *u, const char *path, int depth)
 	}
 	if (depth == 0) {
 		u->found_x = true;
-		snprintf(u->final, sizeof(u->final), "%s", w.final);
+		u->ino = w.ino;
 	}
 	if (past_the_end(u, path, w.ino))
 		return EXEC_FAILS;
@@ -502,15 +502,154 @@ static const char *link_init_fix(struct uctx *u, const char *target)
 
 /* A busybox in the image that runs makes an init; NULL when there is
  * none.  Checked quietly: its own findings are not this report's.  */
+static bool runs_quietly(struct uctx *u, const char *path, char *why,
+			 size_t size);
 static const char *busybox_init_fix(struct uctx *u)
+{
+	return runs_quietly(u, "/bin/busybox", NULL, 0)
+		? link_init_fix(u, "/bin/busybox") : NULL;
+}
+
+/* Does PATH run, checked quietly? */
+static bool runs_quietly(struct uctx *u, const char *path, char *why,
+			 size_t size)
 {
 	struct uctx quiet = *u;
 	enum run r;
 
 	u->in->mute++;
-	r = check_exec(&quiet, "/bin/busybox", 0);
+	r = check_exec(&quiet, path, 0);
 	u->in->mute--;
-	return r == RUNS ? link_init_fix(u, "/bin/busybox") : NULL;
+	if (why)
+		snprintf(why, size, "%s", quiet.why);
+	return r == RUNS;
+}
+
+/* Where a missing program interpreter may be in the image after all: its
+ * name in the other library directories (a /lib64 whose link into /usr
+ * was lost), and for musl's loader, musl's libc.so, which it is.  */
+static bool find_interp_elsewhere(struct uctx *u, const char *interp,
+				  char *target, size_t size)
+{
+	const char *base = strrchr(interp, '/');
+	const char *const *sets[] = { lib_dirs64, lib_dirs32 };
+
+	base = base ? base + 1 : interp;
+	for (size_t s = 0; s < 2; s++)
+		for (size_t i = 0; i < NLIB_DIRS; i++) {
+			text_printf(target, size, "%s/%s", sets[s][i], base);
+			if (strcmp(target, interp) != 0 &&
+			    runs_quietly(u, target, NULL, 0))
+				return true;
+		}
+	if (strncmp(base, "ld-musl-", 8) == 0) {
+		const char *arch = base + 8, *end = strstr(arch, ".so");
+		int n = end ? (int)(end - arch) : (int)strlen(arch);
+
+		snprintf(target, size, "/usr/lib/%.*s-linux-musl/libc.so", n, arch);
+		if (runs_quietly(u, target, NULL, 0))
+			return true;
+		snprintf(target, size, "/usr/lib/musl/lib/libc.so");
+		if (runs_quietly(u, target, NULL, 0))
+			return true;
+	}
+	return false;
+}
+
+/* The debugfs command that links the missing interpreter to TARGET,
+ * making the directories on its way.  */
+static const char *link_interp_fix(struct uctx *u, const char *target)
+{
+	const char *interp = u->missing_interp;
+	char mkdirs[400] = "";
+	size_t used = 0;
+
+	for (const char *s = strchr(interp + 1, '/'); s && used < sizeof(mkdirs);
+	     s = strchr(s + 1, '/'))
+		used += (size_t)snprintf(mkdirs + used, sizeof(mkdirs) - used,
+					 "mkdir %.*s\\n", (int)(s - interp), interp);
+	return fixf(u->in, "printf '%srm %s\\nsymlink %s %s\\n' | debugfs -w -f "
+		    "- 'IMAGE?offset=%llu'", mkdirs, interp, interp, target,
+		    (unsigned long long)(u->root->part->start * SECTOR_SIZE));
+}
+
+/* The fix of a candidate that cannot be executed: for a missing program
+ * interpreter, a link to it where the image has it under another name,
+ * else (for the kernel's choices, ANY_INIT) /sbin/init linked to a busybox
+ * that runs.  Without one, U->why says what to copy.  */
+static const char *broken_fix(struct uctx *u, const char *path, bool any_init)
+{
+	char target[300];
+	const char *fix = NULL;
+
+	if (!u->missing_interp[0])
+		return NULL;
+	if (find_interp_elsewhere(u, u->missing_interp, target, sizeof(target)))
+		return link_interp_fix(u, target);
+	if (any_init)
+		fix = busybox_init_fix(u);
+	if (!fix)
+		text_printf(u->why + strlen(u->why), sizeof(u->why) - strlen(u->why),
+			    "; copy %s, and the libraries \"ldd %s\" lists, "
+			    "from the system %s was built for into the image, "
+			    "or make it a statically linked program",
+			    u->missing_interp, path, path);
+	return fix;
+}
+
+/* ---- busybox init ---- */
+
+/* Is the candidate busybox, as a link or the file itself? */
+static bool is_busybox(struct uctx *u)
+{
+	static const char *const places[] = {
+		"/bin/busybox", "/sbin/busybox", "/usr/bin/busybox",
+		"/usr/sbin/busybox",
+	};
+	struct walk w;
+
+	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		walk_path(u->root, places[i], WALK_LINUX, &w);
+		if (w.ino && w.ino == u->ino)
+			return true;
+	}
+	return false;
+}
+
+/* busybox runs the applet its argv[0] names, and the kernel and
+ * switch_root start init with argv[0] = its path: a busybox reached as
+ * .../init is busybox init.  Without /etc/inittab it runs a built-in
+ * table (init/init.c, parse_inittab()): /etc/init.d/rcS, waited for, then
+ * "askfirst" shells on the console and tty2-4, each started only when
+ * Enter is pressed there.  Nothing else ever runs.  */
+static void check_busybox_init(struct uctx *u, const char *path)
+{
+	const char *name = strrchr(path, '/');
+	char why[sizeof(u->why)];
+	struct walk w;
+
+	name = name ? name + 1 : path;
+	if (strcmp(name, "init") != 0 || !is_busybox(u))
+		return;
+	walk_path(u->root, "/etc/inittab", WALK_LINUX, &w);
+	if (w.ino)
+		return;
+	if (runs_quietly(u, "/etc/init.d/rcS", why, sizeof(why))) {
+		finding(u->in, WARN, AREA_USERSPACE, "init-no-inittab",
+			NOTE(.path = "/etc/inittab"),
+			"%s is busybox init and there is no /etc/inittab: it "
+			"runs /etc/init.d/rcS, then prints \"Please press Enter "
+			"to activate this console.\" and waits; nothing but rcS "
+			"starts the system", path);
+		return;
+	}
+	finding(u->in, WARN, AREA_USERSPACE, "init-no-inittab",
+		NOTE(.path = "/etc/inittab"),
+		"%s is busybox init, there is no /etc/inittab and /etc/init.d/rcS "
+		"cannot run (%s): busybox logs \"can't run '/etc/init.d/rcS'\", "
+		"prints \"Please press Enter to activate this console.\" and "
+		"waits; nothing of the system runs", path,
+		why + (strncmp(why, "/etc/init.d/rcS: ", 17) ? 0 : 17));
 }
 
 static void report_runs(struct uctx *u, const char *path, bool first)
@@ -540,13 +679,14 @@ static void check_inits(struct uctx *u)
 
 	if (cmdline_arg(in->entry.cmdline, "init", init, sizeof(init))) {
 		enum run r = check_exec(u, init, 0);
-		if (r == RUNS)
+		if (r == RUNS) {
 			finding(in, OK, AREA_USERSPACE, "init", NOTE(.path = init),
 				"init=%s runs", init);
-		else
+			check_busybox_init(u, init);
+		} else
 			finding(in, FAIL, AREA_USERSPACE,
 				r == DIES ? "init-dies" : "init-broken",
-				NOTE(.path = init),
+				NOTE(.path = init, .fix = broken_fix(u, init, false)),
 				"init=%s: %s; the kernel panics (\"%s\")", init, u->why,
 				r == DIES ? "Attempted to kill init!"
 					  : "Requested init failed");
@@ -558,9 +698,11 @@ static void check_inits(struct uctx *u)
 
 		u->err = 0;
 		u->found_x = false;
+		u->missing_interp[0] = '\0';
 		r = check_exec(u, path, 0);
 		if (r == RUNS) {
 			report_runs(u, path, i == 0);
+			check_busybox_init(u, path);
 			return;
 		}
 		if (r == DIES) {
@@ -574,7 +716,7 @@ static void check_inits(struct uctx *u)
 		if (u->found_x && in->entry.has_initrd) {
 			/* An initrd tests [ -x ] and execs it: no fallback. */
 			finding(in, FAIL, AREA_USERSPACE, "init-broken",
-				NOTE(.path = path),
+				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the initrd's /init execs it, the exec "
 				"fails (\"switch_root: can't execute '%s'\") and "
 				"the kernel panics (\"Attempted to kill init!\")",
@@ -587,7 +729,7 @@ static void check_inits(struct uctx *u)
 			tried++;
 			bool named = strncmp(u->why, path, strlen(path)) == 0;
 			finding(in, WARN, AREA_USERSPACE, "init-broken",
-				NOTE(.path = path),
+				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the kernel logs \"Starting init: %s "
 				"exists but couldn't execute it (error %d)\"",
 				named ? "" : path, named ? "" : ": ", u->why,
