@@ -233,7 +233,8 @@ static bool musl_builtin(const char *name)
 
 /* Is DIR/NAME the library?  1 yes (L filled in), 0 not there or skipped
  * (glibc's ld.so passes over a file of the wrong class or machine), -1
- * a file musl's loader takes and fails to load.  */
+ * a file musl's loader takes and fails to load, -2 a library with blocks
+ * past the partition end (U->why says so).  */
 static int try_dir(struct uctx *u, const struct loader *ld, const char *dir,
 		   const char *name, const struct elf_info *parent,
 		   struct loaded *l)
@@ -252,7 +253,7 @@ static int try_dir(struct uctx *u, const struct loader *ld, const char *dir,
 	    e.machine != parent->machine || !machine_ok(u, &e, &compat))
 		return ld->musl ? -1 : 0;
 	if (past_the_end(u, l->path, w.ino))
-		return -1;
+		return -2;
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	l->ino = w.ino;
 	l->size = EXT2_I_SIZE(&w.inode);
@@ -284,7 +285,7 @@ static enum run find_lib(struct uctx *u, const struct loader *ld,
 		r = try_dir(u, ld, dirs[i], name, parent, l);
 	if (r > 0)
 		return RUNS;
-	if (r < 0 && u->err == -EIO)
+	if (r == -2)
 		return dies(u, "%s", u->why, "");
 	if (r < 0)
 		return dies(u, "%s needs %s, and musl's loader takes %s, which "
@@ -500,17 +501,8 @@ static const char *link_init_fix(struct uctx *u, const char *target)
 		    target, (unsigned long long)(u->root->part->start * SECTOR_SIZE));
 }
 
-/* A busybox in the image that runs makes an init; NULL when there is
- * none.  Checked quietly: its own findings are not this report's.  */
-static bool runs_quietly(struct uctx *u, const char *path, char *why,
-			 size_t size);
-static const char *busybox_init_fix(struct uctx *u)
-{
-	return runs_quietly(u, "/bin/busybox", NULL, 0)
-		? link_init_fix(u, "/bin/busybox") : NULL;
-}
-
-/* Does PATH run, checked quietly? */
+/* Does PATH run?  Checked quietly: its own findings are not this
+ * report's.  WHY, if given, gets the reason it does not.  */
 static bool runs_quietly(struct uctx *u, const char *path, char *why,
 			 size_t size)
 {
@@ -523,6 +515,14 @@ static bool runs_quietly(struct uctx *u, const char *path, char *why,
 	if (why)
 		snprintf(why, size, "%s", quiet.why);
 	return r == RUNS;
+}
+
+/* A busybox in the image that runs makes an init; NULL when there is
+ * none.  */
+static const char *busybox_init_fix(struct uctx *u)
+{
+	return runs_quietly(u, "/bin/busybox", NULL, 0)
+		? link_init_fix(u, "/bin/busybox") : NULL;
 }
 
 /* Where a missing program interpreter may be in the image after all: its
