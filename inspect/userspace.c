@@ -38,6 +38,7 @@ struct uctx {
 					   an initrd's [ -x ] test passes */
 	ext2_ino_t ino;			/* the candidate's inode */
 	char missing_interp[300];	/* a program interpreter not found */
+	char advice[500];		/* broken_fix(): what to copy, if no fix */
 	uint64_t lib_bytes;		/* read by the library walk */
 	bool libs_capped;		/* it stopped at LIBS_MAX or LIB_BYTES_MAX */
 	char why[700];
@@ -576,12 +577,13 @@ static const char *link_interp_fix(struct uctx *u, const char *target)
 /* The fix of a candidate that cannot be executed: for a missing program
  * interpreter, a link to it where the image has it under another name,
  * else (for the kernel's choices, ANY_INIT) /sbin/init linked to a busybox
- * that runs.  Without one, U->why says what to copy.  */
+ * that runs.  Without one, U->advice says what to copy.  */
 static const char *broken_fix(struct uctx *u, const char *path, bool any_init)
 {
 	char target[300];
 	const char *fix = NULL;
 
+	u->advice[0] = '\0';
 	if (!u->missing_interp[0])
 		return NULL;
 	if (find_interp_elsewhere(u, u->missing_interp, target, sizeof(target)))
@@ -589,11 +591,11 @@ static const char *broken_fix(struct uctx *u, const char *path, bool any_init)
 	if (any_init)
 		fix = busybox_init_fix(u);
 	if (!fix)
-		text_printf(u->why + strlen(u->why), sizeof(u->why) - strlen(u->why),
-			    "; copy %s, and the libraries \"ldd %s\" lists, "
-			    "from the system %s was built for into the image, "
-			    "or make it a statically linked program",
-			    u->missing_interp, path, path);
+		text_printf(u->advice, sizeof(u->advice), "; to mend it, copy "
+			    "%s, and the libraries \"ldd %s\" lists, from the "
+			    "system %s was built for into the image, or make it "
+			    "a statically linked program", u->missing_interp,
+			    path, path);
 	return fix;
 }
 
@@ -687,9 +689,10 @@ static void check_inits(struct uctx *u)
 			finding(in, FAIL, AREA_USERSPACE,
 				r == DIES ? "init-dies" : "init-broken",
 				NOTE(.path = init, .fix = broken_fix(u, init, false)),
-				"init=%s: %s; the kernel panics (\"%s\")", init, u->why,
-				r == DIES ? "Attempted to kill init!"
-					  : "Requested init failed");
+				"init=%s: %s; the kernel panics (\"%s\")%s", init,
+				u->why, r == DIES ? "Attempted to kill init!"
+						  : "Requested init failed",
+				u->advice);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]); i++) {
@@ -719,10 +722,10 @@ static void check_inits(struct uctx *u)
 				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the initrd's /init execs it, the exec "
 				"fails (\"switch_root: can't execute '%s'\") and "
-				"the kernel panics (\"Attempted to kill init!\")",
+				"the kernel panics (\"Attempted to kill init!\")%s",
 				strncmp(u->why, path, strlen(path)) ? path : "",
 				strncmp(u->why, path, strlen(path)) ? ": " : "",
-				u->why, path);
+				u->why, path, u->advice);
 			return;
 		}
 		if (u->err != -ENOENT || u->found_x) {
@@ -731,9 +734,9 @@ static void check_inits(struct uctx *u)
 			finding(in, WARN, AREA_USERSPACE, "init-broken",
 				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the kernel logs \"Starting init: %s "
-				"exists but couldn't execute it (error %d)\"",
+				"exists but couldn't execute it (error %d)\"%s",
 				named ? "" : path, named ? "" : ": ", u->why,
-				path, u->err);
+				path, u->err, u->advice);
 		}
 	}
 	finding(in, FAIL, AREA_USERSPACE, "init-missing",
