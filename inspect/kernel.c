@@ -781,7 +781,7 @@ int root_partition(struct inspect *in)
 #define PROTOCOL_CRC 0x20a
 
 /* A signed kernel is a PE/COFF image whose certificate table sbsign
- * appended at the end, after setting the table's entry and the PE
+ * appended after the image, after setting the table's entry and the PE
  * checksum: the build's CRC covers the file as it was before.  Makes DATA
  * that file again (of *LEN bytes); false when DATA is no such image.  */
 static bool strip_signature(uint8_t *data, size_t *len)
@@ -801,7 +801,8 @@ static bool strip_signature(uint8_t *data, size_t *len)
 		return false;		/* no certificate table entry */
 	cert_off = le32(data + dir + 32);
 	cert_size = le32(data + dir + 36);
-	if (!cert_size || cert_off >= *len || cert_size != *len - cert_off)
+	/* Bytes after it (a copy padded with zeros) are no part of it. */
+	if (!cert_size || cert_off >= *len || cert_size > *len - cert_off)
 		return false;
 	put_le32(data + opt + 64, 0);		/* CheckSum */
 	put_le32(data + dir + 32, 0);
@@ -841,9 +842,14 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 		free(data);
 		return;
 	}
+	/* The build writes the CRC into the last 4 bytes of the size it
+	 * declares (syssize counts them), and what follows is not the
+	 * kernel's: zeros a copy padded it with, or a signature.  */
 	signed_pe = strip_signature(data, &len);
-	want = le32(data + len - 4);
-	got = (uint32_t)crc32(0, data, (uInt)(len - 4)) ^ 0xffffffffu;
+	if (declared > len)
+		declared = len;
+	want = le32(data + declared - 4);
+	got = (uint32_t)crc32(0, data, (uInt)(declared - 4)) ^ 0xffffffffu;
 	if (want != got)
 		finding(in, FAIL, AREA_MENU, "kernel-corrupt", NOTE(.path = path),
 			"%s: the CRC-32 its build appended does not match its "
