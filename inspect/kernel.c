@@ -952,12 +952,40 @@ int check_kernel(struct inspect *in)
 	return 0;
 }
 
-/* What the kernel looks for once GRUB started it: its root= device. */
+/* The page size of x86 Linux: ext4 (which mounts ext2 and ext3 too)
+ * refuses blocks larger than a page, "EXT4-fs (sda2): bad block size
+ * 65536" (fs/ext4/super.c), where GRUB and libext2fs read them.  */
+#define LINUX_PAGE_SIZE 4096
+
+static void check_root_blocksize(struct inspect *in)
+{
+	struct pfs *p = pfs_get(in, in->linux_root);
+	unsigned bs;
+
+	if (!p || !p->ok || in->entry.k.multiboot)
+		return;
+	bs = fs_block_size(&p->fs);
+	if (bs <= LINUX_PAGE_SIZE)
+		return;
+	finding(in, FAIL, AREA_USERSPACE, "root-fs-blocksize",
+		NOTE(AT(p->part->start)),
+		"the root filesystem (partition %d) has blocks of %u bytes, more "
+		"than the %u-byte pages of an x86 kernel: Linux does not mount "
+		"it (\"EXT4-fs: bad block size %u\", \"VFS: Unable to mount "
+		"root fs\"); make it again with at most %u-byte blocks (mke2fs "
+		"-b %u)", part_ref_number(in->linux_root), bs, LINUX_PAGE_SIZE,
+		bs, LINUX_PAGE_SIZE, LINUX_PAGE_SIZE);
+}
+
+/* What the kernel looks for once GRUB started it: its root= device, and
+ * whether it can mount what it finds there.  */
 int check_root(struct inspect *in)
 {
 	if (!in->entry.valid)
 		return 0;
 	check_root_arg(in);
 	in->linux_root = root_partition(in);
+	if (in->linux_root)
+		check_root_blocksize(in);
 	return 0;
 }
