@@ -891,26 +891,50 @@ static bool built_in(const struct driver *d, const char *config,
 	return strstr(config, line) || strncmp(config, line + 1, strlen(line) - 1) == 0;
 }
 
+/* What a kernel has built in, as the image tells: its modules.builtin
+ * in the root filesystem's /lib/modules, else its config beside it in
+ * /boot.  Neither (both NULL): it cannot be known.  */
+struct kernel_build {
+	char *builtin, *config;
+	char path[200];		/* the file read */
+};
+
+static bool kernel_build_read(struct inspect *in, struct kernel_build *b)
+{
+	const struct boot_entry *e = &in->entry;
+	int root = root_partition(in);
+
+	memset(b, 0, sizeof(*b));
+	if (!e->k.version[0] || e->k.multiboot)
+		return false;
+	snprintf(b->path, sizeof(b->path), "/lib/modules/%s/modules.builtin",
+		 e->k.version);
+	b->builtin = read_text(pfs_get(in, root ? root : e->partno), b->path);
+	if (b->builtin)
+		return true;
+	snprintf(b->path, sizeof(b->path), "/boot/config-%s", e->k.version);
+	b->config = read_text(pfs_get(in, e->kernel_partno), b->path);
+	return b->config != NULL;
+}
+
+static void kernel_build_free(struct kernel_build *b)
+{
+	free(b->builtin);
+	free(b->config);
+}
+
 /* A kernel with its disk drivers as modules needs an initrd to load them
  * (Debian's do): without one it panics, "VFS: Cannot open root device".  */
 static void check_drivers(struct inspect *in)
 {
 	const struct boot_entry *e = &in->entry;
-	int root = root_partition(in);
-	struct pfs *rootfs = pfs_get(in, root ? root : e->partno);
-	struct pfs *bootfs = pfs_get(in, e->kernel_partno);
-	char path[200], missing[300] = "", *builtin, *config = NULL;
+	struct kernel_build b;
+	char missing[300] = "";
 	size_t n = 0;
 
 	if (e->has_initrd || !e->k.version[0] || e->k.multiboot)
 		return;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", e->k.version);
-	builtin = read_text(rootfs, path);
-	if (!builtin) {
-		snprintf(path, sizeof(path), "/boot/config-%s", e->k.version);
-		config = read_text(bootfs, path);
-	}
-	if (!builtin && !config) {
+	if (!kernel_build_read(in, &b)) {
 		finding(in, WARN, AREA_MENU, "kernel-drivers-unknown", NOTE(.path = e->kernel),
 			"%s is started without an initrd; neither "
 			"/lib/modules/%s/modules.builtin nor /boot/config-%s is in "
@@ -920,7 +944,7 @@ static void check_drivers(struct inspect *in)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(disk_drivers) / sizeof(disk_drivers[0]); i++)
-		if (!built_in(&disk_drivers[i], config, builtin))
+		if (!built_in(&disk_drivers[i], b.config, b.builtin))
 			n += (size_t)snprintf(missing + n, n < sizeof(missing) ? sizeof(missing) - n : 0,
 					      "%s%s", n ? ", " : "", disk_drivers[i].config);
 	if (missing[0])
@@ -930,9 +954,8 @@ static void check_drivers(struct inspect *in)
 			"(%s): it cannot reach the IDE disk or its filesystem and "
 			"panics with \"VFS: Cannot open root device\"; add the "
 			"initrd built for it (initrd in the entry)", e->kernel,
-			missing, builtin ? path : path);
-	free(builtin);
-	free(config);
+			missing, b.path);
+	kernel_build_free(&b);
 }
 
 /* What GRUB loads but does not look at: the kernel file whole, and the
@@ -977,6 +1000,65 @@ static void check_root_blocksize(struct inspect *in)
 		bs, LINUX_PAGE_SIZE, LINUX_PAGE_SIZE);
 }
 
+/* The code of the quota files' format, which ext4 needs to mount a
+ * filesystem with the quota feature read-write (ext4_enable_quotas());
+ * read-only it mounts without it.  */
+static const struct driver quota_format = { "CONFIG_QFMT_V2", "fs/quota/quota_v2.ko" };
+
+/* The module file of the quota format on the root, which the kernel
+ * loads by itself (request_module runs the root's /sbin/modprobe) once
+ * init runs.  */
+static bool quota_module_on_root(struct inspect *in, struct pfs *p)
+{
+	static const char *const ext[] = { "", ".xz", ".zst", ".gz" };
+	char path[256];
+	struct walk w;
+
+	walk_path(p, "/sbin/modprobe", WALK_LINUX, &w);
+	if (!w.ino)
+		return false;
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s%s",
+			 in->entry.k.version, quota_format.module, ext[i]);
+		walk_path(p, path, WALK_LINUX, &w);
+		if (w.ino)
+			return true;
+	}
+	return false;
+}
+
+static void check_root_quota(struct inspect *in)
+{
+	struct pfs *p = pfs_get(in, in->linux_root);
+	struct kernel_build b;
+	bool known, builtin;
+
+	if (!p || !p->ok || in->entry.k.multiboot ||
+	    !ext2fs_has_feature_quota(p->fs.e2->super))
+		return;
+	known = kernel_build_read(in, &b);
+	builtin = known && built_in(&quota_format, b.config, b.builtin);
+	kernel_build_free(&b);
+	if (builtin || quota_module_on_root(in, p))
+		return;
+	finding(in, WARN, AREA_USERSPACE, "root-quota",
+		NOTE(AT(p->part->start),
+		     .fix = part_ref_disk(in->linux_root) ? NULL
+			    : fixf(in, "tune2fs -O ^quota 'IMAGE?offset=%llu'",
+				   (unsigned long long)(p->part->start * SECTOR_SIZE))),
+		"the root filesystem (partition %d) has the quota feature, and %s: "
+		"it mounts read-only, but the remount read-write (init's, or "
+		"rw) fails (\"Failed to enable quota tracking\") unless the "
+		"initrd loads quota_v2 first, and the system runs with its root "
+		"read-only; or turn the feature off (tune2fs -O ^quota)",
+		part_ref_number(in->linux_root),
+		known ? "this kernel has the code of its quota files (quota_v2) "
+			"as a module, not on the root filesystem"
+		      : "grubinst cannot tell whether this kernel has the code "
+			"of its quota files (quota_v2) built in: neither its "
+			"modules.builtin nor its config is in the image");
+}
+
 /* What the kernel looks for once GRUB started it: its root= device, and
  * whether it can mount what it finds there.  */
 int check_root(struct inspect *in)
@@ -985,7 +1067,9 @@ int check_root(struct inspect *in)
 		return 0;
 	check_root_arg(in);
 	in->linux_root = root_partition(in);
-	if (in->linux_root)
+	if (in->linux_root) {
 		check_root_blocksize(in);
+		check_root_quota(in);
+	}
 	return 0;
 }
