@@ -593,7 +593,9 @@ static void root_by_id(struct inspect *in, const char *root,
 		!part ? "no filesystem of this disk has it"
 		      : part_ref_disk(part) ? "a filesystem of another disk"
 					    : "a filesystem of this disk",
-		e->has_initrd ? " (resolved by the initrd)"
+		e->has_initrd ? " (the initrd must resolve it, as those of "
+				"initramfs-tools and dracut do; grubinst does "
+				"not look into the initrd)"
 			      : "; without an initrd the kernel cannot "
 				"resolve a filesystem's UUID or LABEL");
 }
@@ -602,7 +604,13 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 			     const struct root_spec *r)
 {
 	int matches, part = partuuid(in, r->value, &matches);
+	char where[320];
 
+	if (part_ref_disk(part))
+		text_printf(where, sizeof(where), "partition %d of %s",
+			    part_ref_number(part), disk_name(in, part));
+	else
+		text_copy(where, sizeof(where), "a partition of this disk");
 	if (matches > 1) {
 		finding(in, WARN, AREA_MENU, "root-probe-order",
 			NOTE(.path = in->menu.path),
@@ -612,18 +620,23 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 			"give each disk its own (sfdisk --disk-id)", root, matches);
 		return;
 	}
-	if (part_ref_disk(part))
+	/* The kernel resolves PARTUUID= itself (block/early-lookup); an
+	 * initrd takes root= over and must do it in its place.  */
+	if (!part)
+		finding(in, FAIL, AREA_MENU, "root-partuuid",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: matches no partition of this "
+			"machine's disks (their identifier and the partition's "
+			"number)", root);
+	else
 		finding(in, OK, AREA_MENU, "root-partuuid",
 			NOTE(.path = in->menu.path),
-			"kernel line root=%s: names partition %d of %s", root,
-			part_ref_number(part), disk_name(in, part));
-	else
-		finding(in, part ? OK : FAIL, AREA_MENU, "root-partuuid",
-			NOTE(.path = in->menu.path),
-			"kernel line root=%s: %s", root,
-			part ? "names a partition of this disk"
-			     : "matches no partition of this machine's disks (their "
-			       "identifier and the partition's number)");
+			"kernel line root=%s: names %s%s", root,
+			where, in->entry.has_initrd
+				? " (the initrd must resolve it, as those of "
+				  "initramfs-tools and dracut do; grubinst does "
+				  "not look into the initrd)"
+				: " (the kernel resolves it itself)");
 }
 
 /* root=/dev/hdXN: what libata calls that partition.  */
