@@ -69,6 +69,29 @@ const char *cmdline_arg(const char *cmdline, const char *key, char *buf,
 	return found;
 }
 
+/* The text of FILE in the partition P (NULL when missing), at most 4 MiB. */
+static char *read_text(struct pfs *p, const char *file)
+{
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+	char *text;
+
+	if (!p || !p->ok)
+		return NULL;
+	walk_path(p, file, WALK_LINUX, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, 4u << 20, &data, &len, &err))
+		return NULL;
+	text = realloc(data, len + 1);
+	if (!text) {
+		free(data);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
 static bool find_multiboot(const uint8_t *h, size_t len, uint32_t *flags)
 {
 	for (size_t i = 0; i + 12 <= len && i < MULTIBOOT_SEARCH; i += 4) {
@@ -290,40 +313,362 @@ static void parse_root(const char *root, struct root_spec *r)
 	}
 }
 
-/* A filesystem by UUID= or LABEL=. */
-static int fs_by_id(struct inspect *in, const char *key, const char *val)
+/* The partition table of disk DISK of the machine (0: the image), or NULL. */
+static const struct ptable *disk_table(const struct inspect *in, int disk)
 {
-	for (int i = 0; in->have_table && i < in->pt.count; i++) {
-		struct pfs *p = pfs_get(in, in->pt.part[i].number);
-		char text[64];
+	const struct other_disk *d = other_disk(in, disk);
 
-		if (!p || !p->ok)
-			continue;
-		if (strcmp(key, "UUID") == 0)
-			uuid_unparse(p->fs.e2->super->s_uuid, text);
-		else
-			snprintf(text, sizeof(text), "%.*s", EXT2_LABEL_LEN,
-				 (const char *)p->fs.e2->super->s_volume_name);
-		if (strcasecmp(text, val) == 0)
-			return p->part->number;
-	}
-	return 0;
+	if (!disk)
+		return in->have_table ? &in->pt : NULL;
+	return d && d->have_table ? &d->pt : NULL;
 }
 
-static int partuuid(struct inspect *in, const char *val)
+/* How many disks the machine has: the image and those of --disk. */
+static int disk_count(const struct inspect *in)
+{
+	int n = 1;
+
+	for (int d = 1; d < GRUBINST_MAX_DISKS; d++)
+		n += other_disk(in, d) != NULL;
+	return n;
+}
+
+static void fs_id_text(const struct pfs *p, const char *key, char *text,
+		       size_t size)
+{
+	if (strcmp(key, "UUID") == 0 && size >= 37)
+		uuid_unparse(p->fs.e2->super->s_uuid, text);
+	else
+		snprintf(text, size, "%.*s", EXT2_LABEL_LEN,
+			 (const char *)p->fs.e2->super->s_volume_name);
+}
+
+/* A filesystem by UUID= or LABEL=, on any disk of the machine: its
+ * partition reference (PART_REF), the first one found, or 0; *MATCHES
+ * counts them all.  */
+static int fs_by_id(struct inspect *in, const char *key, const char *val,
+		    int *matches)
+{
+	int found = 0;
+
+	*matches = 0;
+	for (int d = 0; d < GRUBINST_MAX_DISKS; d++) {
+		const struct ptable *pt = disk_table(in, d);
+
+		for (int i = 0; pt && i < pt->count; i++) {
+			int ref = PART_REF(d, pt->part[i].number);
+			struct pfs *p = pfs_get(in, ref);
+			char text[64];
+
+			if (!p || !p->ok)
+				continue;
+			fs_id_text(p, key, text, sizeof(text));
+			if (strcasecmp(text, val))
+				continue;
+			found = found ? found : ref;
+			++*matches;
+		}
+	}
+	return found;
+}
+
+/* A PARTUUID= of an MBR disk, "<disk identifier>-<partition, hex>", on
+ * any disk of the machine: its reference or 0; *MATCHES counts the disks
+ * with that identifier and partition.  */
+static int partuuid(struct inspect *in, const char *val, int *matches)
 {
 	unsigned id, part;
+	int found = 0;
 	char tail;
 
-	if (sscanf(val, "%8x-%2x%c", &id, &part, &tail) != 2 ||
-	    id != in->pt.disk_id || !ptable_find(&in->pt, (int)part))
+	*matches = 0;
+	if (sscanf(val, "%8x-%2x%c", &id, &part, &tail) != 2)
 		return 0;
-	return (int)part;
+	for (int d = 0; d < GRUBINST_MAX_DISKS; d++) {
+		const struct ptable *pt = disk_table(in, d);
+
+		if (!pt || pt->disk_id != id || !ptable_find(pt, (int)part))
+			continue;
+		found = found ? found : PART_REF(d, (int)part);
+		++*matches;
+	}
+	return found;
+}
+
+/* A disk of the machine other than DISK with the same MBR identifier. */
+static bool disk_id_shared(const struct inspect *in, int disk)
+{
+	const struct ptable *pt = disk_table(in, disk), *o;
+
+	for (int d = 0; pt && d < GRUBINST_MAX_DISKS; d++)
+		if (d != disk && (o = disk_table(in, d)) && o->disk_id == pt->disk_id)
+			return true;
+	return false;
+}
+
+/* The disk the name of a partition reference is about: "this disk", or
+ * the file given with --disk.  */
+static const char *disk_name(const struct inspect *in, int ref)
+{
+	const struct other_disk *d = other_disk(in, part_ref_disk(ref));
+
+	return d ? d->path : "this disk";
+}
+
+/* A root= that names the partition REF whatever order the kernel finds
+ * the disks in: PARTUUID= (the kernel's own, no initrd needed) when the
+ * disk's identifier is its alone, else the filesystem's UUID= when only
+ * it has that UUID and an initrd resolves it; "" when neither.  */
+static void stable_root(struct inspect *in, int ref, char *out, size_t size)
+{
+	const struct ptable *pt = disk_table(in, part_ref_disk(ref));
+	struct pfs *p = pfs_get(in, ref);
+	char uuid[64];
+	int matches;
+
+	out[0] = '\0';
+	if (pt && pt->disk_id && !disk_id_shared(in, part_ref_disk(ref))) {
+		snprintf(out, size, "PARTUUID=%08x-%02x", (unsigned)pt->disk_id,
+			 (unsigned)part_ref_number(ref));
+		return;
+	}
+	if (!p || !p->ok || !in->entry.has_initrd)
+		return;
+	fs_id_text(p, "UUID", uuid, sizeof(uuid));
+	if (fs_by_id(in, "UUID", uuid, &matches) == ref && matches == 1)
+		snprintf(out, size, "UUID=%s", uuid);
+}
+
+/* The menu the boot reads was written by grubinst (config.c's first line). */
+static bool menu_generated(struct inspect *in)
+{
+	static const char mark[] = "# GRUB Legacy menu, generated by grubinst\n";
+	char *text = read_text(pfs_get(in, in->menu.partno), in->menu.path);
+	bool yes = text && strncmp(text, mark, strlen(mark)) == 0;
+
+	free(text);
+	return yes;
+}
+
+/* The kernel line after root= is what config.c writes without --append:
+ * "ro", and with --serial the two consoles.  */
+static bool cmdline_generated(const struct inspect *in, bool *serial)
+{
+	static const char consoles[] = " console=tty0 console=ttyS0,115200";
+	const char *c = in->entry.cmdline, *ro = strstr(c, " ro");
+
+	*serial = false;
+	if (strncmp(c, "root=", 5) || !ro || ro != c + strcspn(c, " "))
+		return false;
+	ro += 3;
+	if (*ro == '\0')
+		return true;
+	*serial = strcmp(ro, consoles) == 0;
+	return *serial;
+}
+
+/* A word a fix line holds as it is: no quoting needed.  */
+static bool shell_plain(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789/._+-=,:") == strlen(s);
+}
+
+/* The kernel line's arguments with root=ROOT in place of its root=, in
+ * single quotes for the shell; false when it does not fit or holds a
+ * quote.  */
+static bool cmdline_with_root(const char *cmdline, const char *root,
+			      char *out, size_t size)
+{
+	const char *p = cmdline;
+	size_t n = (size_t)snprintf(out, size, "'root=%s", root);
+
+	if (strchr(cmdline, '\'') || n >= size)
+		return false;
+	while (*p) {
+		size_t len;
+
+		p += strspn(p, " ");
+		len = strcspn(p, " ");
+		if (len && strncmp(p, "root=", 5))
+			n += (size_t)snprintf(out + n, n < size ? size - n : 0,
+					      " %.*s", (int)len, p);
+		p += len;
+	}
+	n += (size_t)snprintf(out + n, n < size ? size - n : 0, "'");
+	return n < size;
+}
+
+/* The options of a new menu that keeps the one there: its timeout, the
+ * serial line, and the kernel and initrd of a menu of one entry.  */
+static bool menu_options(struct inspect *in, char *out, size_t size)
+{
+	const struct boot_entry *e = &in->entry;
+
+	out[0] = '\0';
+	if (in->menu.timeout >= 0 && in->menu.timeout != 5)
+		text_printf(out, size, " --timeout %d", in->menu.timeout);
+	if (in->menu.serial)
+		text_printf(out + strlen(out), size - strlen(out), " --serial");
+	if (in->menu.nentries != 1)
+		return true;
+	if (!shell_plain(e->kernel) || (e->has_initrd && !shell_plain(e->initrd)))
+		return false;
+	text_printf(out + strlen(out), size - strlen(out), " --kernel %s%s%s",
+		    e->kernel, e->has_initrd ? " --initrd " : "",
+		    e->has_initrd ? e->initrd : "");
+	return true;
+}
+
+/* The fix that makes the kernel line say root=STABLE for the partition
+ * REF of the image: a new menu of the installer, when it wrote the one
+ * there (it writes root= for partitions of the image only) and the new
+ * one keeps the old one's options: --root-by partuuid when the line is
+ * one it writes itself, else the line as it is, with the new root=, as
+ * --append.  NULL when the menu is to be edited by hand.  */
+static const char *root_fix(struct inspect *in, int ref, const char *stable)
+{
+	char opts[600], append[1100];
+	bool serial;
+
+	if (part_ref_disk(ref) || !stable[0] || !menu_generated(in) ||
+	    !menu_options(in, opts, sizeof(opts)))
+		return NULL;
+	if (strncmp(stable, "PARTUUID=", 9) == 0 && cmdline_generated(in, &serial) &&
+	    serial == in->menu.serial) {
+		if (ref == in->entry.partno)
+			return fixf(in, "grubinst --replace-menu --root-by partuuid%s IMAGE",
+				    opts);
+		return fixf(in, "grubinst --replace-menu --root-by partuuid "
+			    "--root-partition %d%s IMAGE", ref, opts);
+	}
+	if (!cmdline_with_root(in->entry.cmdline, stable, append, sizeof(append)) ||
+	    strlen(append) + strlen(opts) + 64 > sizeof(in->fixbuf))
+		return NULL;
+	return fixf(in, "grubinst --replace-menu --append %s%s IMAGE", append, opts);
+}
+
+/* root=/dev/sdXN (or 8:N) on a machine of several disks: Linux names sd
+ * disks in the order its drivers find them, and the disks of one
+ * controller are probed side by side, so sda is not always the BIOS's
+ * first disk.  */
+static void root_probe_order(struct inspect *in, const char *root, int ref)
+{
+	char stable[80];
+
+	stable_root(in, ref, stable, sizeof(stable));
+	finding(in, WARN, AREA_MENU, "root-probe-order",
+		NOTE(.path = in->menu.path, .fix = root_fix(in, ref, stable)),
+		"kernel line root=%s: partition %d of %s when Linux names the "
+		"disks in the BIOS's order, but with %d disks the names follow "
+		"the order the kernel finds them in, which changes from boot to "
+		"boot: it may mount the other disk's partition; %s%s%s", root,
+		part_ref_number(ref), disk_name(in, ref), disk_count(in),
+		stable[0] ? "name it root=" : "give the disk its own identifier "
+			"(sfdisk --disk-id) and name it root=PARTUUID=",
+		stable, stable[0] ? " in the menu" : "");
+}
+
+static void root_by_id(struct inspect *in, const char *root,
+		       const struct root_spec *r)
+{
+	struct boot_entry *e = &in->entry;
+	int matches, part;
+
+	part = fs_by_id(in, r->kind == ROOT_UUID ? "UUID" : "LABEL", r->value,
+			&matches);
+	if (part && e->has_initrd && matches > 1) {
+		finding(in, WARN, AREA_MENU, "root-probe-order",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: %d filesystems of the machine's "
+			"disks have it; the initrd mounts the first it finds, "
+			"which depends on the order the kernel finds the disks "
+			"in: give each filesystem its own (tune2fs -U random)",
+			root, matches);
+		return;
+	}
+	finding(in, part && e->has_initrd ? OK : FAIL, AREA_MENU, "root-id",
+		NOTE(.path = in->menu.path),
+		"kernel line root=%s: %s%s", root,
+		!part ? "no filesystem of this disk has it"
+		      : part_ref_disk(part) ? "a filesystem of another disk"
+					    : "a filesystem of this disk",
+		e->has_initrd ? " (the initrd must resolve it, as those of "
+				"initramfs-tools and dracut do; grubinst does "
+				"not look into the initrd)"
+			      : "; without an initrd the kernel cannot "
+				"resolve a filesystem's UUID or LABEL");
+}
+
+static void root_by_partuuid(struct inspect *in, const char *root,
+			     const struct root_spec *r)
+{
+	int matches, part = partuuid(in, r->value, &matches);
+	char where[320];
+
+	if (part_ref_disk(part))
+		text_printf(where, sizeof(where), "partition %d of %s",
+			    part_ref_number(part), disk_name(in, part));
+	else
+		text_copy(where, sizeof(where), "a partition of this disk");
+	if (matches > 1) {
+		finding(in, WARN, AREA_MENU, "root-probe-order",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: %d disks of the machine have that "
+			"identifier and partition; the kernel takes the first it "
+			"finds, which depends on the order it finds the disks in: "
+			"give each disk its own (sfdisk --disk-id)", root, matches);
+		return;
+	}
+	/* The kernel resolves PARTUUID= itself (block/early-lookup); an
+	 * initrd takes root= over and must do it in its place.  */
+	if (!part)
+		finding(in, FAIL, AREA_MENU, "root-partuuid",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: matches no partition of this "
+			"machine's disks (their identifier and the partition's "
+			"number)", root);
+	else
+		finding(in, OK, AREA_MENU, "root-partuuid",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: names %s%s", root,
+			where, in->entry.has_initrd
+				? " (the initrd must resolve it, as those of "
+				  "initramfs-tools and dracut do; grubinst does "
+				  "not look into the initrd)"
+				: " (the kernel resolves it itself)");
+}
+
+/* root=/dev/hdXN: what libata calls that partition.  */
+static void root_hd(struct inspect *in, const char *root,
+		    const struct root_spec *r)
+{
+	bool gone = version_at_least(&in->entry.k, 5, 14);
+	int ref = root_ref(r);
+	char name[80];
+
+	if (disk_count(in) > 1)
+		stable_root(in, ref, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "/dev/sd%c%d",
+			 'a' + (r->disk < 26 ? r->disk : 25), r->part);
+	finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, AREA_MENU,
+		"root-hd", NOTE(.path = in->menu.path, .fix = root_fix(in, ref, name)),
+		"kernel line root=%s: %s; libata names this disk sd%c, so "
+		"the kernel waits for a device that never appears (\"VFS: "
+		"Unable to mount root fs\"); %s%s%s", root,
+		gone ? "the old IDE driver that made /dev/hdX was removed "
+		       "in Linux 5.14"
+		     : "only kernels built with the old IDE driver "
+		       "(CONFIG_IDE, gone since 5.14) have /dev/hdX",
+		'a' + (r->disk < 26 ? r->disk : 25),
+		name[0] ? "put root=" : "give the disk its own identifier "
+			"(sfdisk --disk-id) and put root=PARTUUID=",
+		name, name[0] ? " in the menu instead" : "");
 }
 
 static void root_device(struct inspect *in, const char *root)
 {
-	struct boot_entry *e = &in->entry;
 	struct root_spec r;
 	int part;
 
@@ -337,27 +682,13 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (r.kind == ROOT_UUID || r.kind == ROOT_LABEL) {
-		part = fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value);
-		finding(in, part && e->has_initrd ? OK : FAIL, AREA_MENU, "root-id",
-			NOTE(.path = in->menu.path),
-			"kernel line root=%s: %s%s", root,
-			part ? "a filesystem of this disk" : "no filesystem of this disk has it",
-			e->has_initrd ? " (resolved by the initrd)"
-				      : "; without an initrd the kernel cannot "
-					"resolve a filesystem's UUID or LABEL");
+		root_by_id(in, root, &r);
 		return;
 	}
 	if (r.kind == ROOT_PARTUUID) {
-		part = partuuid(in, r.value);
-		finding(in, part ? OK : FAIL, AREA_MENU, "root-partuuid",
-			NOTE(.path = in->menu.path),
-			"kernel line root=%s: %s", root,
-			part ? "names a partition of this disk"
-			     : "matches no partition of this disk (its identifier "
-			       "and the partition's number)");
+		root_by_partuuid(in, root, &r);
 		return;
 	}
-	parse_root(root, &r);
 	if (r.kind == ROOT_UNKNOWN) {
 		finding(in, WARN, AREA_MENU, "root-unknown", NOTE(.path = in->menu.path),
 			"kernel line root=%s: not a device name grubinst can map "
@@ -392,18 +723,11 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (strcmp(r.family, "hd") == 0) {
-		bool gone = version_at_least(&in->entry.k, 5, 14);
-		finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, AREA_MENU,
-			"root-hd",
-			NOTE(.path = in->menu.path),
-			"kernel line root=%s: %s; libata names this disk sda, so "
-			"the kernel waits for a device that never appears (\"VFS: "
-			"Unable to mount root fs\"); use root=/dev/sda%d", root,
-			gone ? "the old IDE driver that made /dev/hdX was removed "
-			       "in Linux 5.14"
-			     : "only kernels built with the old IDE driver "
-			       "(CONFIG_IDE, gone since 5.14) have /dev/hdX",
-			part);
+		root_hd(in, root, &r);
+		return;
+	}
+	if (strcmp(r.family, "sd") == 0 && disk_count(in) > 1) {
+		root_probe_order(in, root, root_ref(&r));
 		return;
 	}
 	if (strcmp(r.family, "sd"))
@@ -439,6 +763,7 @@ int root_partition(struct inspect *in)
 {
 	struct root_spec r;
 	char root[256];
+	int matches;
 
 	if (!cmdline_arg(in->entry.cmdline, "root", root, sizeof(root)))
 		return 0;
@@ -446,9 +771,10 @@ int root_partition(struct inspect *in)
 	switch (r.kind) {
 	case ROOT_UUID:
 	case ROOT_LABEL:
-		return fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value);
+		return fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value,
+				&matches);
 	case ROOT_PARTUUID:
-		return partuuid(in, r.value);
+		return partuuid(in, r.value, &matches);
 	case ROOT_DEV:
 	case ROOT_NUMBER:
 		/* Linux names the disks in the BIOS's order (sda is hd0). */
@@ -468,7 +794,7 @@ int root_partition(struct inspect *in)
 #define PROTOCOL_CRC 0x20a
 
 /* A signed kernel is a PE/COFF image whose certificate table sbsign
- * appended at the end, after setting the table's entry and the PE
+ * appended after the image, after setting the table's entry and the PE
  * checksum: the build's CRC covers the file as it was before.  Makes DATA
  * that file again (of *LEN bytes); false when DATA is no such image.  */
 static bool strip_signature(uint8_t *data, size_t *len)
@@ -488,7 +814,8 @@ static bool strip_signature(uint8_t *data, size_t *len)
 		return false;		/* no certificate table entry */
 	cert_off = le32(data + dir + 32);
 	cert_size = le32(data + dir + 36);
-	if (!cert_size || cert_off >= *len || cert_size != *len - cert_off)
+	/* Bytes after it (a copy padded with zeros) are no part of it. */
+	if (!cert_size || cert_off >= *len || cert_size > *len - cert_off)
 		return false;
 	put_le32(data + opt + 64, 0);		/* CheckSum */
 	put_le32(data + dir + 32, 0);
@@ -528,9 +855,14 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 		free(data);
 		return;
 	}
+	/* The build writes the CRC into the last 4 bytes of the size it
+	 * declares (syssize counts them), and what follows is not the
+	 * kernel's: zeros a copy padded it with, or a signature.  */
 	signed_pe = strip_signature(data, &len);
-	want = le32(data + len - 4);
-	got = (uint32_t)crc32(0, data, (uInt)(len - 4)) ^ 0xffffffffu;
+	if (declared > len)
+		declared = len;
+	want = le32(data + declared - 4);
+	got = (uint32_t)crc32(0, data, (uInt)(declared - 4)) ^ 0xffffffffu;
 	if (want != got)
 		finding(in, FAIL, AREA_MENU, "kernel-corrupt", NOTE(.path = path),
 			"%s: the CRC-32 its build appended does not match its "
@@ -559,29 +891,6 @@ static const struct driver {
 	{ "CONFIG_EXT4_FS", "fs/ext4/ext4.ko" },
 };
 
-/* The text of FILE in the partition P (NULL when missing), at most 4 MiB. */
-static char *read_text(struct pfs *p, const char *file)
-{
-	struct gi_err err = { 0 };
-	uint8_t *data = NULL;
-	size_t len = 0;
-	struct walk w;
-	char *text;
-
-	if (!p || !p->ok)
-		return NULL;
-	walk_path(p, file, WALK_LINUX, &w);
-	if (!w.ino || fs_read_file(&p->fs, w.ino, 4u << 20, &data, &len, &err))
-		return NULL;
-	text = realloc(data, len + 1);
-	if (!text) {
-		free(data);
-		return NULL;
-	}
-	text[len] = '\0';
-	return text;
-}
-
 static bool built_in(const struct driver *d, const char *config,
 		     const char *builtin)
 {
@@ -595,26 +904,50 @@ static bool built_in(const struct driver *d, const char *config,
 	return strstr(config, line) || strncmp(config, line + 1, strlen(line) - 1) == 0;
 }
 
+/* What a kernel has built in, as the image tells: its modules.builtin
+ * in the root filesystem's /lib/modules, else its config beside it in
+ * /boot.  Neither (both NULL): it cannot be known.  */
+struct kernel_build {
+	char *builtin, *config;
+	char path[200];		/* the file read */
+};
+
+static bool kernel_build_read(struct inspect *in, struct kernel_build *b)
+{
+	const struct boot_entry *e = &in->entry;
+	int root = root_partition(in);
+
+	memset(b, 0, sizeof(*b));
+	if (!e->k.version[0] || e->k.multiboot)
+		return false;
+	snprintf(b->path, sizeof(b->path), "/lib/modules/%s/modules.builtin",
+		 e->k.version);
+	b->builtin = read_text(pfs_get(in, root ? root : e->partno), b->path);
+	if (b->builtin)
+		return true;
+	snprintf(b->path, sizeof(b->path), "/boot/config-%s", e->k.version);
+	b->config = read_text(pfs_get(in, e->kernel_partno), b->path);
+	return b->config != NULL;
+}
+
+static void kernel_build_free(struct kernel_build *b)
+{
+	free(b->builtin);
+	free(b->config);
+}
+
 /* A kernel with its disk drivers as modules needs an initrd to load them
  * (Debian's do): without one it panics, "VFS: Cannot open root device".  */
 static void check_drivers(struct inspect *in)
 {
 	const struct boot_entry *e = &in->entry;
-	int root = root_partition(in);
-	struct pfs *rootfs = pfs_get(in, root ? root : e->partno);
-	struct pfs *bootfs = pfs_get(in, e->kernel_partno);
-	char path[200], missing[300] = "", *builtin, *config = NULL;
+	struct kernel_build b;
+	char missing[300] = "";
 	size_t n = 0;
 
 	if (e->has_initrd || !e->k.version[0] || e->k.multiboot)
 		return;
-	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", e->k.version);
-	builtin = read_text(rootfs, path);
-	if (!builtin) {
-		snprintf(path, sizeof(path), "/boot/config-%s", e->k.version);
-		config = read_text(bootfs, path);
-	}
-	if (!builtin && !config) {
+	if (!kernel_build_read(in, &b)) {
 		finding(in, WARN, AREA_MENU, "kernel-drivers-unknown", NOTE(.path = e->kernel),
 			"%s is started without an initrd; neither "
 			"/lib/modules/%s/modules.builtin nor /boot/config-%s is in "
@@ -624,7 +957,7 @@ static void check_drivers(struct inspect *in)
 		return;
 	}
 	for (size_t i = 0; i < sizeof(disk_drivers) / sizeof(disk_drivers[0]); i++)
-		if (!built_in(&disk_drivers[i], config, builtin))
+		if (!built_in(&disk_drivers[i], b.config, b.builtin))
 			n += (size_t)snprintf(missing + n, n < sizeof(missing) ? sizeof(missing) - n : 0,
 					      "%s%s", n ? ", " : "", disk_drivers[i].config);
 	if (missing[0])
@@ -634,9 +967,8 @@ static void check_drivers(struct inspect *in)
 			"(%s): it cannot reach the IDE disk or its filesystem and "
 			"panics with \"VFS: Cannot open root device\"; add the "
 			"initrd built for it (initrd in the entry)", e->kernel,
-			missing, builtin ? path : path);
-	free(builtin);
-	free(config);
+			missing, b.path);
+	kernel_build_free(&b);
 }
 
 /* What GRUB loads but does not look at: the kernel file whole, and the
@@ -656,12 +988,101 @@ int check_kernel(struct inspect *in)
 	return 0;
 }
 
-/* What the kernel looks for once GRUB started it: its root= device. */
+/* The page size of x86 Linux: ext4 (which mounts ext2 and ext3 too)
+ * refuses blocks larger than a page, "EXT4-fs (sda2): bad block size
+ * 65536" (fs/ext4/super.c), where GRUB and libext2fs read them.  */
+#define LINUX_PAGE_SIZE 4096
+
+static void check_root_blocksize(struct inspect *in)
+{
+	struct pfs *p = pfs_get(in, in->linux_root);
+	unsigned bs;
+
+	if (!p || !p->ok || in->entry.k.multiboot)
+		return;
+	bs = fs_block_size(&p->fs);
+	if (bs <= LINUX_PAGE_SIZE)
+		return;
+	finding(in, FAIL, AREA_USERSPACE, "root-fs-blocksize",
+		NOTE(AT(p->part->start)),
+		"the root filesystem (partition %d) has blocks of %u bytes, more "
+		"than the %u-byte pages of an x86 kernel: Linux does not mount "
+		"it (\"EXT4-fs: bad block size %u\", \"VFS: Unable to mount "
+		"root fs\"); make it again with at most %u-byte blocks (mke2fs "
+		"-b %u)", part_ref_number(in->linux_root), bs, LINUX_PAGE_SIZE,
+		bs, LINUX_PAGE_SIZE, LINUX_PAGE_SIZE);
+}
+
+/* The code of the quota files' format, which ext4 needs to mount a
+ * filesystem with the quota feature read-write (ext4_enable_quotas());
+ * read-only it mounts without it.  */
+static const struct driver quota_format = { "CONFIG_QFMT_V2", "fs/quota/quota_v2.ko" };
+
+/* The module file of the quota format on the root, which the kernel
+ * loads by itself (request_module runs the root's /sbin/modprobe) once
+ * init runs.  */
+static bool quota_module_on_root(struct inspect *in, struct pfs *p)
+{
+	static const char *const ext[] = { "", ".xz", ".zst", ".gz" };
+	char path[256];
+	struct walk w;
+
+	walk_path(p, "/sbin/modprobe", WALK_LINUX, &w);
+	if (!w.ino)
+		return false;
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s%s",
+			 in->entry.k.version, quota_format.module, ext[i]);
+		walk_path(p, path, WALK_LINUX, &w);
+		if (w.ino)
+			return true;
+	}
+	return false;
+}
+
+static void check_root_quota(struct inspect *in)
+{
+	struct pfs *p = pfs_get(in, in->linux_root);
+	struct kernel_build b;
+	bool known, builtin;
+
+	if (!p || !p->ok || in->entry.k.multiboot ||
+	    !ext2fs_has_feature_quota(p->fs.e2->super))
+		return;
+	known = kernel_build_read(in, &b);
+	builtin = known && built_in(&quota_format, b.config, b.builtin);
+	kernel_build_free(&b);
+	if (builtin || quota_module_on_root(in, p))
+		return;
+	finding(in, WARN, AREA_USERSPACE, "root-quota",
+		NOTE(AT(p->part->start),
+		     .fix = part_ref_disk(in->linux_root) ? NULL
+			    : fixf(in, "tune2fs -O ^quota 'IMAGE?offset=%llu'",
+				   (unsigned long long)(p->part->start * SECTOR_SIZE))),
+		"the root filesystem (partition %d) has the quota feature, and %s: "
+		"it mounts read-only, but the remount read-write (init's, or "
+		"rw) fails (\"Failed to enable quota tracking\") unless the "
+		"initrd loads quota_v2 first, and the system runs with its root "
+		"read-only; or turn the feature off (tune2fs -O ^quota)",
+		part_ref_number(in->linux_root),
+		known ? "this kernel has the code of its quota files (quota_v2) "
+			"as a module, not on the root filesystem"
+		      : "grubinst cannot tell whether this kernel has the code "
+			"of its quota files (quota_v2) built in: neither its "
+			"modules.builtin nor its config is in the image");
+}
+
+/* What the kernel looks for once GRUB started it: its root= device, and
+ * whether it can mount what it finds there.  */
 int check_root(struct inspect *in)
 {
 	if (!in->entry.valid)
 		return 0;
 	check_root_arg(in);
 	in->linux_root = root_partition(in);
+	if (in->linux_root) {
+		check_root_blocksize(in);
+		check_root_quota(in);
+	}
 	return 0;
 }

@@ -117,7 +117,7 @@ image_mkfs() {
 	[ $# -gt 0 ] && shift
 	[ -d "$dir" ] || { _img_err "no directory $dir"; return 1; }
 	case "$type" in ext2 | ext3 | ext4) ;; *) _img_err "unsupported filesystem type $type"; return 1 ;; esac
-	case "$bs" in 1024 | 2048 | 4096) ;; *) _img_err "bad block size '$bs' (1024, 2048 or 4096)"; return 1 ;; esac
+	case "$bs" in 1024 | 2048 | 4096 | 65536) ;; *) _img_err "bad block size '$bs' (1024, 2048, 4096 or 65536)"; return 1 ;; esac
 	off=$(part_offset "$img" "$no") || return 1
 	sectors=$(part_sectors "$img" "$no") || return 1
 	if [ -z "$blocks" ] || [ "$blocks" = - ]; then
