@@ -184,6 +184,51 @@ static void describe_link(struct pfs *p, const char *path, char *buf,
 	snprintf(buf, size, " (a symbolic link to \"%s\")", target);
 }
 
+/* Back to a menu not yet read, where stage2 looks for it. */
+static void menu_reset(struct inspect *in, const char *path)
+{
+	struct menu *m = &in->menu;
+	int root = m->root, partno = m->partno;
+
+	memset(m, 0, sizeof(*m));
+	m->root = root;
+	m->partno = partno;
+	text_copy(m->path, sizeof(m->path), path);
+	memset(&in->entry, 0, sizeof(in->entry));
+}
+
+/* grub.conf beside a menu.lst stage2 cannot open: the menu an install
+ * keeps and links menu.lst to (installer/config.c).  Checked as GRUB
+ * would read it then, quietly when QUIET; returns -1 without one, else
+ * whether an entry boots unattended from it.  */
+static int linked_menu(struct inspect *in, struct pfs *p, bool quiet)
+{
+	struct menu *m = &in->menu;
+	const char *slash = strrchr(m->path, '/');
+	char menu_lst[256], conf[300];
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+	int boots;
+
+	snprintf(conf, sizeof(conf), "%.*sgrub.conf",
+		 slash ? (int)(slash - m->path + 1) : 0, m->path);
+	walk_path(p, conf, WALK_GRUB, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, &data, &len, &err))
+		return -1;
+	text_copy(menu_lst, sizeof(menu_lst), m->path);
+	menu_reset(in, conf);
+	in->mute += quiet;
+	menu_check_text(in, data, len);
+	in->mute -= quiet;
+	boots = in->entry.valid && m->timeout >= 0;
+	/* The boot itself stops at "grub>": no entry boots today. */
+	menu_reset(in, menu_lst);
+	free(data);
+	return boots;
+}
+
 static void menu_not_found(struct inspect *in, struct pfs *p,
 			   const struct walk *w)
 {
@@ -191,17 +236,25 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 	const char *code = w->error == GERR_SYMLINK_LOOP ? "menu-symlink-loop"
 			   : w->links ? "menu-dangling" : "menu-missing";
 	char link[600], leads[600] = "";
+	int linked = linked_menu(in, p, true);
 
 	describe_link(p, m->path, link, sizeof(link));
 	if (w->links && w->error == GERR_FILE_NOT_FOUND)
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
 	finding(in, FAIL, AREA_MENU, code,
 		NOTE(.path = m->path,
-		     .fix = "grubinst IMAGE"),
+		     .fix = linked ? "grubinst IMAGE" : NULL),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
 		"\"grub>\" command line instead of booting (internally Error "
-		"%d; GRUB prints no message for the menu)",
-		m->partno - 1, m->path, link, leads, w->why, w->error);
+		"%d; GRUB prints no message for the menu)%s",
+		m->partno - 1, m->path, link, leads, w->why, w->error,
+		linked < 0 ? ""
+		: linked ? "; grubinst links it to grub.conf beside it, which boots"
+			 : "; grubinst would link it to grub.conf beside it, which "
+			   "does not boot as it is (below): fix grub.conf, or give "
+			   "--replace-menu for a menu of the kernels in /boot");
+	if (linked == 0)
+		linked_menu(in, p, false);
 }
 
 /* Where stage2 reads the menu from when the chain told us nothing. */
