@@ -348,6 +348,84 @@ static int entry_file(struct inspect *in, const struct menu_entry *e,
 	return err;
 }
 
+/* The kernels of a directory, for a kernel line that names none there. */
+struct kernel_names {
+	const char *want;	/* the name the kernel line gives */
+	char list[256];		/* "vmlinuz-a, vmlinuz-b" */
+	char best[256];		/* the one closest to WANT */
+	size_t best_len;	/* ...its common prefix with it */
+	int n;
+};
+
+static bool kernel_name(const char *name, int len)
+{
+	static const char *const prefixes[] = { "vmlinuz", "vmlinux", "bzImage" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (len >= (int)strlen(prefixes[i]) &&
+		    strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* A name a fix line carries unquoted and a menu line holds whole. */
+static bool menu_fits_name(const char *name, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._+-", name[i]))
+			return false;
+	return len > 0;
+}
+
+static int kernel_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
+			int offset, int blocksize, char *buf, void *priv)
+{
+	struct kernel_names *k = priv;
+	int len = ext2fs_dirent_name_len(d);
+	size_t common = 0;
+	char name[256];
+
+	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+	if (!kernel_name(d->name, len) || !menu_fits_name(d->name, len))
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", len, d->name);
+	while (name[common] && name[common] == k->want[common])
+		common++;
+	if (!k->n || common > k->best_len) {
+		text_copy(k->best, sizeof(k->best), name);
+		k->best_len = common;
+	}
+	if (strlen(k->list) + len + 8 < sizeof(k->list))
+		text_printf(k->list + strlen(k->list),
+			    sizeof(k->list) - strlen(k->list), "%s%s",
+			    k->n ? ", " : "", name);
+	k->n++;
+	return 0;
+}
+
+/* The kernels beside PATH, a kernel that does not exist: in SAID, and
+ * the fix that installs the one closest to its name.  Returns the fix
+ * or NULL.  */
+static const char *kernels_beside(struct inspect *in, struct pfs *p,
+				  const char *path, char *said, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	struct kernel_names k = { .want = slash ? slash + 1 : path };
+	struct gi_err err = { 0 };
+	char dir[256];
+	ext2_ino_t ino = 0;
+
+	said[0] = '\0';
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash > path ?
+		 (int)(slash - path) : 1, path);
+	if (!p || !p->ok || fs_lookup(&p->fs, dir, &ino, &err) || !ino ||
+	    ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) || !k.n)
+		return NULL;
+	text_printf(said, size, "; %s has %s", dir, k.list);
+	return fixf(in, "grubinst --replace-menu --kernel %s/%s IMAGE",
+		    strcmp(dir, "/") ? dir : "", k.best);
+}
+
 /* A kernel or initrd file by name, as GRUB's ext2 reader opens it. */
 static int open_file(struct inspect *in, const struct menu_entry *e,
 		     const char *what, int partno, const char *path,
@@ -376,12 +454,18 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 	}
 	walk_path(p, path, WALK_GRUB, w);
 	if (!w->ino) {
+		char others[300] = "";
+		const char *fix = kernel && w->error == GERR_FILE_NOT_FOUND &&
+				  part_ref_disk(partno) == 0
+				  ? kernels_beside(in, p, path, others, sizeof(others))
+				  : NULL;
+
 		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
 						   : "menu-initrd-missing",
-			NOTE(.path = path, .grub_error = w->error),
+			NOTE(.path = path, .grub_error = w->error, .fix = fix),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
-			"\"Error %d\"", e->title, what, part_ref_disk(partno),
-			part_ref_number(partno) - 1, path, w->why, w->error);
+			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path, w->why, w->error, others);
 		return w->error;
 	}
 	if (!file_readable_by_grub(in, p, path, w, AREA_MENU))
