@@ -182,6 +182,8 @@ struct menu {
 	int fallback[8];	/* MAX_FALLBACK_ENTRIES of stage2/shared.h */
 	int nfallback;
 	bool serial, terminal_serial;
+	bool password;		/* a global "password": "lock" stops entries */
+	int depth;		/* menus loaded by configfile before this one */
 	struct menu_entry entry[MENU_MAX_ENTRIES];
 	int nentries;
 	int dropped;		/* entries beyond MENU_MAX_ENTRIES */
@@ -210,6 +212,8 @@ struct boot_entry {
 	char initrd[256];
 	bool has_initrd;
 	int saves;		/* "savedefault": the entry it writes, or -1 */
+	int config_partno;	/* "configfile": the menu GRUB starts over with */
+	char config[256];
 	struct kernel_info k;
 };
 

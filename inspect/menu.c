@@ -36,6 +36,8 @@ static void run_global(struct inspect *in, const char *name, const char *args,
 			m->timeout = v;
 	} else if (strcmp(name, "fallback") == 0) {
 		m->nfallback = grub_fallback_args(args, m->fallback);
+	} else if (strcmp(name, "password") == 0) {
+		m->password = true;
 	} else if (strcmp(name, "serial") == 0) {
 		m->serial = true;
 	} else if (strcmp(name, "terminal") == 0) {
@@ -188,11 +190,12 @@ static void describe_link(struct pfs *p, const char *path, char *buf,
 static void menu_reset(struct inspect *in, const char *path)
 {
 	struct menu *m = &in->menu;
-	int root = m->root, partno = m->partno;
+	int root = m->root, partno = m->partno, depth = m->depth;
 
 	memset(m, 0, sizeof(*m));
 	m->root = root;
 	m->partno = partno;
+	m->depth = depth;
 	text_copy(m->path, sizeof(m->path), path);
 	memset(&in->entry, 0, sizeof(in->entry));
 }
@@ -320,6 +323,8 @@ enum outcome {
 	RUN_NO_KERNEL,		/* ends without a kernel: back to the menu */
 	RUN_BOOTS,		/* a kernel GRUB loads, booted */
 	RUN_CHAINLOADS,		/* a boot sector, jumped to */
+	RUN_CONFIGFILE,		/* another menu, which GRUB starts over with */
+	RUN_STOPS,		/* halt, reboot or a wait for a key */
 };
 
 /* The partition (or the whole disk, 0) an entry's file is on and the
@@ -674,6 +679,48 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 	return 0;
 }
 
+/* configfile FILE (configfile_func): GRUB opens FILE in the entry's
+ * root, then starts over with it as its menu: its "default" file, its
+ * default entry, its timeout.  An error opening it stops the entry.  */
+static int configfile(struct inspect *in, const struct menu_entry *e,
+		      const char *args, enum grubinst_severity sev,
+		      struct boot_entry *be)
+{
+	char path[256];
+	struct walk w;
+	int partno, err;
+
+	err = entry_file(in, e, "configfile", args, be->partno, sev, &partno,
+			 path, sizeof(path));
+	if (err)
+		return err;
+	walk_path(pfs_get(in, partno), path, WALK_GRUB, &w);
+	if (!w.ino) {
+		finding(in, sev, AREA_MENU, "menu-configfile",
+			NOTE(.path = path, .grub_error = w.error),
+			"entry \"%s\": configfile (hd%d,%d)%s: %s: GRUB stops "
+			"with \"Error %d\"", e->title, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path, w.why, w.error);
+		return w.error;
+	}
+	be->config_partno = partno;
+	text_copy(be->config, sizeof(be->config), path);
+	return 0;
+}
+
+/* halt, reboot and pause in an entry: an unattended boot ends there. */
+static enum outcome stops(struct inspect *in, const struct menu_entry *e,
+			  const char *name, enum grubinst_severity sev)
+{
+	finding(in, sev, AREA_MENU, "menu-stops", NOTE(.path = in->menu.path),
+		"entry \"%s\" runs \"%s\" before it boots: %s", e->title, name,
+		strcmp(name, "halt") == 0 ? "the machine switches off there"
+		: strcmp(name, "reboot") == 0 ? "the machine restarts there, "
+						"and again on every boot"
+		: "GRUB waits there for a key, which nobody presses");
+	return RUN_STOPS;
+}
+
 /* Runs an entry's commands the way run_script would, without booting;
  * its findings at SEV.  */
 static enum outcome run_entry(struct inspect *in, int idx,
@@ -736,6 +783,20 @@ static enum outcome run_entry(struct inspect *in, int idx,
 				return RUN_FAILS;
 		} else if (strcmp(name, "chainloader") == 0) {
 			return chainload(in, e, args, be->partno, sev, be);
+		} else if (strcmp(name, "configfile") == 0) {
+			return configfile(in, e, args, sev, be) ? RUN_FAILS
+								: RUN_CONFIGFILE;
+		} else if (strcmp(name, "lock") == 0 && in->menu.password) {
+			/* lock_func: "Error 32" until the password is given. */
+			finding(in, sev, AREA_MENU, "menu-lock",
+				NOTE(.path = in->menu.path, .grub_error = 32),
+				"entry \"%s\" line %d: \"lock\" under the menu's "
+				"password: \"Error 32: Must be authenticated\"",
+				e->title, e->cmd[i].line);
+			return RUN_FAILS;
+		} else if (strcmp(name, "halt") == 0 || strcmp(name, "reboot") == 0 ||
+			   strcmp(name, "pause") == 0) {
+			return stops(in, e, name, sev);
 		} else if (strcmp(name, "boot") == 0) {
 			break;
 		}
@@ -843,6 +904,40 @@ static void report_saved(struct inspect *in, const struct boot_entry *be)
 			be->index, be->saves, path, be->saves);
 }
 
+/* The menu a "configfile" entry loads: GRUB restarts with it (cmain),
+ * its root the entry's.  Menus that load each other never boot.  */
+#define MENU_MAX_DEPTH 8
+static void follow_configfile(struct inspect *in, const struct boot_entry *be)
+{
+	struct menu *m = &in->menu;
+	struct pfs *p = pfs_get(in, be->config_partno);
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+
+	if (m->depth == MENU_MAX_DEPTH) {
+		finding(in, FAIL, AREA_MENU, "menu-configfile",
+			NOTE(.path = be->config),
+			"menus load each other with configfile %d times and more "
+			"(a loop?): GRUB goes from menu to menu and boots no "
+			"kernel", MENU_MAX_DEPTH);
+		return;
+	}
+	walk_path(p, be->config, WALK_GRUB, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, &data, &len, &err)) {
+		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = be->config),
+			"%s cannot be read: %s", be->config, w.ino ? err.msg : w.why);
+		return;
+	}
+	m->partno = be->config_partno;
+	m->root = be->partno;
+	m->depth++;
+	menu_reset(in, be->config);
+	menu_check_text(in, data, len);
+	free(data);
+}
+
 /* Tries the entries in boot order quietly until one boots (or returns
  * to the menu), then says what happens: the failures on the way are
  * warnings when a later entry boots, failures when none does.  */
@@ -850,7 +945,7 @@ static void run_boot(struct inspect *in)
 {
 	int order[9], n = boot_order(in, order), decisive = -1;
 	enum outcome out = RUN_FAILS;
-	struct boot_entry be;
+	struct boot_entry be, follow = { .config_partno = -1 };
 	bool on_path[MENU_MAX_ENTRIES] = { false };
 
 	in->mute++;
@@ -863,7 +958,8 @@ static void run_boot(struct inspect *in)
 	for (int i = 0; i < n; i++) {
 		bool booted = i == decisive && (out == RUN_BOOTS || out == RUN_CHAINLOADS);
 		bool boots_later = decisive >= 0 && i < decisive &&
-				   (out == RUN_BOOTS || out == RUN_CHAINLOADS);
+				   (out == RUN_BOOTS || out == RUN_CHAINLOADS ||
+				    out == RUN_CONFIGFILE);
 		enum outcome o;
 
 		on_path[order[i]] = true;
@@ -878,6 +974,16 @@ static void run_boot(struct inspect *in)
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 			report_saved(in, &be);
+		}
+		if (i == decisive && o == RUN_CONFIGFILE) {
+			follow = be;
+			finding(in, OK, AREA_MENU, "menu-configfile",
+				NOTE(.path = be.config),
+				"entry %d \"%s\"%s loads the menu (hd%d,%d)%s: GRUB "
+				"starts over with it (checked below)", order[i],
+				in->menu.entry[order[i]].title, i ? " (a fallback)" : "",
+				part_ref_disk(be.config_partno),
+				part_ref_number(be.config_partno) - 1, be.config);
 		}
 		if (boots_later)
 			finding(in, WARN, AREA_MENU, "menu-fallback",
@@ -900,6 +1006,8 @@ static void run_boot(struct inspect *in)
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 	}
+	if (follow.config_partno >= 0)
+		follow_configfile(in, &follow);
 }
 
 void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)

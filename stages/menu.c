@@ -43,7 +43,9 @@
  *     halt, reboot                 the machine stops or restarts there:
  *                                  modelled
  *     pause                        waits for a key: modelled
- *     module, modulenounzip        need a Multiboot kernel (Error 20)
+ *     savedefault                  rewrites "default": modelled
+ *     module, modulenounzip        load files for a Multiboot kernel
+ *                                  (not followed)
  *     map, makeactive, hide, unhide, partnew, parttype, setup, install,
  *     embed, uppermem, geometry, md5crypt, cat, find, cmp, read, blocklist,
  *     displaymem, displayapm, impsprobe, ioprobe, testload, testvbe,
