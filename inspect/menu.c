@@ -539,9 +539,15 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 		be->partno = partno;
 		return RUN_CHAINLOADS;
 	}
-	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk). */
-	if (path[0] != '+')
-		at = strtoull(path, NULL, 10);
+	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk); the
+	 * start is safe_parse_maxint's, so "0x3f+1" is sector 63.  */
+	if (path[0] != '+') {
+		const char *q = path;
+		int v;
+
+		if (!grub_parse_maxint(&q, &v))
+			at = (uint64_t)v;
+	}
 	if (part_ref_number(partno)) {
 		const struct partition *p = part_of_ref(in, partno);
 		at += p ? p->start : 0;
