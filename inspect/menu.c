@@ -714,7 +714,8 @@ static int configfile(struct inspect *in, const struct menu_entry *e,
 	return 0;
 }
 
-/* halt, reboot and pause in an entry: an unattended boot ends there. */
+/* halt, reboot, pause and password (password_func asks for it when it
+ * runs in an entry) in an entry: an unattended boot ends there.  */
 static enum outcome stops(struct inspect *in, const struct menu_entry *e,
 			  const char *name, enum grubinst_severity sev)
 {
@@ -723,6 +724,8 @@ static enum outcome stops(struct inspect *in, const struct menu_entry *e,
 		strcmp(name, "halt") == 0 ? "the machine switches off there"
 		: strcmp(name, "reboot") == 0 ? "the machine restarts there, "
 						"and again on every boot"
+		: strcmp(name, "password") == 0
+		? "GRUB asks for the password there (\"Password: \") and waits"
 		: "GRUB waits there for a key, which nobody presses");
 	return RUN_STOPS;
 }
@@ -801,7 +804,8 @@ static enum outcome run_entry(struct inspect *in, int idx,
 				e->title, e->cmd[i].line);
 			return RUN_FAILS;
 		} else if (strcmp(name, "halt") == 0 || strcmp(name, "reboot") == 0 ||
-			   strcmp(name, "pause") == 0) {
+			   strcmp(name, "pause") == 0 ||
+			   strcmp(name, "password") == 0) {
 			return stops(in, e, name, sev);
 		} else if (strcmp(name, "boot") == 0) {
 			break;

@@ -43,6 +43,8 @@
  *     halt, reboot                 the machine stops or restarts there:
  *                                  modelled
  *     pause                        waits for a key: modelled
+ *     password                     asks for the password and waits:
+ *                                  modelled
  *     savedefault                  rewrites "default": modelled
  *     module, modulenounzip        load files for a Multiboot kernel
  *                                  (not followed)
