@@ -232,6 +232,8 @@ static int linked_menu(struct inspect *in, struct pfs *p, bool quiet)
 	return boots;
 }
 
+static bool kernels_in(struct pfs *p, const char *dir);
+
 static void menu_not_found(struct inspect *in, struct pfs *p,
 			   const struct walk *w)
 {
@@ -240,18 +242,23 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 			   : w->links ? "menu-dangling" : "menu-missing";
 	char link[600], leads[600] = "";
 	int linked = linked_menu(in, p, true);
+	/* Without grub.conf the install makes a menu of /boot's kernels. */
+	bool kernels = linked < 0 && kernels_in(p, "/boot");
 
 	describe_link(p, m->path, link, sizeof(link));
 	if (w->links && w->error == GERR_FILE_NOT_FOUND)
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
 	finding(in, FAIL, AREA_MENU, code,
 		NOTE(.path = m->path,
-		     .fix = linked ? "grubinst IMAGE" : NULL),
+		     .fix = linked > 0 || kernels ? "grubinst IMAGE" : NULL),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
 		"\"grub>\" command line instead of booting (internally Error "
 		"%d; GRUB prints no message for the menu)%s",
 		m->partno - 1, m->path, link, leads, w->why, w->error,
-		linked < 0 ? ""
+		linked < 0 && !kernels ? "; no grub.conf beside it and no kernel in "
+					 "/boot to make one of: give grubinst "
+					 "--kernel or --config"
+		: linked < 0 ? ""
 		: linked ? "; grubinst links it to grub.conf beside it, which boots"
 			 : "; grubinst would link it to grub.conf beside it, which "
 			   "does not boot as it is (below): fix grub.conf, or give "
@@ -406,6 +413,18 @@ static int kernel_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
 			    k->n ? ", " : "", name);
 	k->n++;
 	return 0;
+}
+
+/* Does DIR hold a file named like a kernel? */
+static bool kernels_in(struct pfs *p, const char *dir)
+{
+	struct kernel_names k = { .want = "" };
+	struct gi_err err = { 0 };
+	ext2_ino_t ino = 0;
+
+	return p && p->ok && !fs_lookup(&p->fs, dir, &ino, &err) && ino &&
+	       !ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) &&
+	       k.n > 0;
 }
 
 /* The kernels beside PATH, a kernel that does not exist: in SAID, and
