@@ -29,6 +29,7 @@ ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden
 SOVERSION := 1
 LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/file.c \
 	stages/stage1.c stages/stage2.c stages/gap.c stages/blocklist.c stages/source.c \
+	stages/menu.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
 	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c \

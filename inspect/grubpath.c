@@ -229,37 +229,3 @@ int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 	w->dir = dir;
 	return 0;
 }
-
-/* "(hd0,1)" and friends: DRIVE is the hd number, -1 for a floppy, -2 for
- * "the current drive" ("(,1)"); PART is -1 for the whole disk.  */
-int grub_parse_device(const char *s, int *drive, int *part, const char **rest)
-{
-	char *end;
-
-	*drive = -2;
-	*part = -1;
-	if (*s++ != '(')
-		return -1;
-	if ((s[0] == 'h' || s[0] == 'f') && s[1] == 'd') {
-		long n = strtol(s + 2, &end, 0);
-		if (end == s + 2 || n < 0 || n > 127)
-			return -1;
-		*drive = s[0] == 'h' ? (int)n : -1;
-		s = end;
-	} else if (*s != ',') {
-		return -1;
-	}
-	if (*s == ',') {
-		long n = strtol(s + 1, &end, 0);
-		if (end == s + 1 || n < 0 || n > 255)
-			return -1;
-		*part = (int)n;
-		s = end;
-		if (*s == ',' && s[1] >= 'a' && s[1] <= 'h')
-			s += 2;	/* a BSD slice: GRUB Legacy's own business */
-	}
-	if (*s != ')')
-		return -1;
-	*rest = s + 1;
-	return 0;
-}

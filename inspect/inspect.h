@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "disk/disk.h"
+#include "stages/menu.h"
 #include "stages/stage.h"
 #include "inspect/rules.h"
 
@@ -160,7 +161,6 @@ struct pfs {
 
 /* ---- the menu, as stage2 will read it ---- */
 
-#define MENU_MAX_ENTRIES 64
 #define MENU_MAX_CMDS 32
 
 struct menu_cmd {
@@ -188,6 +188,8 @@ struct menu {
 	int fallback[8];	/* MAX_FALLBACK_ENTRIES of stage2/shared.h */
 	int nfallback;
 	bool serial, terminal_serial;
+	bool password;		/* a global "password": "lock" stops entries */
+	int depth;		/* menus loaded by configfile before this one */
 	struct menu_entry entry[MENU_MAX_ENTRIES];
 	int nentries;
 	int dropped;		/* entries beyond MENU_MAX_ENTRIES */
@@ -216,6 +218,8 @@ struct boot_entry {
 	char initrd[256];
 	bool has_initrd;
 	int saves;		/* "savedefault": the entry it writes, or -1 */
+	int config_partno;	/* "configfile": the menu GRUB starts over with */
+	char config[256];
 	struct kernel_info k;
 };
 
@@ -391,31 +395,6 @@ int check_userspace(struct inspect *in);
 /* bootcode.c */
 void identify_bootcode(const uint8_t sector[SECTOR_SIZE], struct bootcode *b);
 
-/* menu.c: the kernel and initrd files of every entry of a menu's text,
- * each with the GRUB partition index it is read from (-1: the entry has
- * no root line, so the install partition).  PATH lives during the call.  */
-typedef void (*menu_file_fn)(void *ctx, int grub_part, const char *path);
-void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
-		     void *ctx);
-
-/* menu.c: where things are in a menu's text, by line (1-based, the line
- * a command starts on), as stage2 reads it: the entries GRUB numbers
- * (titles with at least one command), and the "default" commands before
- * the first title.  */
-struct menu_layout {
-	int nentries;
-	bool many;			/* more than MENU_MAX_ENTRIES */
-	int first_title;		/* the first title line, even one dropped */
-	int title_line[MENU_MAX_ENTRIES];
-	int last_line[MENU_MAX_ENTRIES];	/* its last command */
-	int savedefault_line[MENU_MAX_ENTRIES];	/* its last savedefault, or 0 */
-	int default_line[8];
-	int ndefault;
-	bool default_saved;		/* the last one says "saved" */
-	int default_entry;		/* ...or this number */
-};
-void menu_layout_read(const uint8_t *data, size_t len, struct menu_layout *l);
-
 /* menu.c: the checks of check_menu() on a menu's text, read from
  * in->menu.partno and in->menu.path (also the fuzzers' entry point).  */
 void menu_check_text(struct inspect *in, const uint8_t *data, size_t len);
@@ -465,7 +444,6 @@ struct walk {
 };
 int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 	      struct walk *w);
-int grub_parse_device(const char *s, int *drive, int *part, const char **rest);
 
 /* fsfeatures.c */
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,

@@ -1,18 +1,5 @@
 /*
- * menu.lst as stage2 reads it (stage2/stage2.c get_line_from_config and
- * cmain, stage2/cmdline.c find_command and run_script, builtins.c):
- *   - CRs are dropped, tabs become spaces, "\\\n" joins lines; a '#' is a
- *     comment only as the first non-blank character of a line;
- *   - a command name ends at a space, a tab or '=' ("timeout=5" works);
- *   - a command GRUB does not know is skipped as the menu is read, in an
- *     entry as before the first title: no message;
- *   - before the first title only menu commands run (default, timeout,
- *     fallback, serial, terminal...); others are ignored silently;
- *   - in an entry, a known command that is no command-line one (timeout)
- *     stops it with "Error 27: Unrecognized command" when it runs;
- *   - a title with no commands is dropped;
- *   - a menu that cannot be opened, or has no entries, gives the "grub>"
- *     command line and no error message.
+ * menu.lst as stage2 runs it; how it is read is stages/menu.c's.
  * The boot itself (stage2.c run_menu, cmdline.c run_script): without a
  * timeout GRUB waits at the menu for a key.  The default entry runs (for
  * "default saved", the number in /boot/grub/default); an error stops it,
@@ -27,178 +14,30 @@
 #include "inspect/inspect.h"
 
 #define MENU_MAX_BYTES (1024 * 1024)
-#define GRUB_LINE_MAX 1500	/* NEW_HEAPSIZE: longer lines are cut */
-
-enum { C_MENU = 1, C_CMDLINE = 2, C_TITLE = 4 };
-
-/* The builtins of Debian's stage2 (builtin_table in builtins.c, with
- * graphics, serial and MD5 passwords, without netboot).  */
-static const struct {
-	const char *name;
-	int flags;
-} commands[] = {
-	{ "background", C_MENU | C_CMDLINE }, { "blocklist", C_CMDLINE },
-	{ "boot", C_CMDLINE }, { "border", C_MENU | C_CMDLINE },
-	{ "cat", C_CMDLINE }, { "chainloader", C_CMDLINE },
-	{ "clear", C_CMDLINE }, { "cmp", C_CMDLINE },
-	{ "color", C_MENU | C_CMDLINE }, { "configfile", C_CMDLINE },
-	{ "debug", C_CMDLINE }, { "default", C_MENU },
-	{ "displayapm", C_CMDLINE }, { "displaymem", C_CMDLINE },
-	{ "embed", C_CMDLINE }, { "fallback", C_MENU }, { "find", C_CMDLINE },
-	{ "foreground", C_MENU | C_CMDLINE }, { "fstest", C_CMDLINE },
-	{ "geometry", C_CMDLINE }, { "halt", C_CMDLINE }, { "help", C_CMDLINE },
-	{ "hiddenmenu", C_MENU }, { "hide", C_MENU | C_CMDLINE },
-	{ "impsprobe", C_CMDLINE }, { "initrd", C_CMDLINE },
-	{ "install", C_CMDLINE }, { "ioprobe", C_CMDLINE },
-	{ "kernel", C_CMDLINE }, { "lock", C_CMDLINE },
-	{ "makeactive", C_CMDLINE }, { "map", C_CMDLINE },
-	{ "md5crypt", C_CMDLINE }, { "module", C_CMDLINE },
-	{ "modulenounzip", C_CMDLINE }, { "pager", C_MENU | C_CMDLINE },
-	{ "partnew", C_MENU | C_CMDLINE }, { "parttype", C_MENU | C_CMDLINE },
-	{ "password", C_MENU | C_CMDLINE }, { "pause", C_CMDLINE },
-	{ "print", C_MENU | C_CMDLINE }, { "read", C_CMDLINE },
-	{ "reboot", C_CMDLINE }, { "root", C_CMDLINE },
-	{ "rootnoverify", C_CMDLINE }, { "savedefault", C_CMDLINE },
-	{ "serial", C_MENU | C_CMDLINE }, { "setkey", C_MENU | C_CMDLINE },
-	{ "setup", C_CMDLINE }, { "shade", C_MENU | C_CMDLINE },
-	{ "splashimage", C_MENU | C_CMDLINE },
-	{ "terminal", C_MENU | C_CMDLINE }, { "terminfo", C_MENU | C_CMDLINE },
-	{ "testload", C_CMDLINE }, { "testvbe", C_CMDLINE },
-	{ "timeout", C_MENU }, { "title", C_TITLE },
-	{ "unhide", C_MENU | C_CMDLINE }, { "uppermem", C_CMDLINE },
-	{ "vbeprobe", C_CMDLINE }, { "viewport", C_MENU | C_CMDLINE },
-};
-
-/* Flags of the command LINE starts with; 0 if GRUB does not know it.
- * NAME receives the command name.  */
-static int command_of(const char *line, char *name, size_t size)
-{
-	size_t n = strcspn(line, " \t=");
-
-	snprintf(name, size, "%.*s", (int)n, line);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strlen(commands[i].name) == n &&
-		    strncmp(commands[i].name, line, n) == 0)
-			return commands[i].flags;
-	return 0;
-}
-
-/* cmdline.c skip_to(1, ...): past the command and its separators. */
-static const char *args_of(const char *line)
-{
-	while (*line && *line != ' ' && *line != '\t' && *line != '=')
-		line++;
-	while (*line == ' ' || *line == '\t' || *line == '=')
-		line++;
-	return line;
-}
-
-/* Past one blank-separated word, as a builtin's own option parsing skips
- * "--type=netbsd" (the '=' is part of the word there).  */
-static const char *next_word(const char *s)
-{
-	s += strcspn(s, " \t");
-	return s + strspn(s, " \t");
-}
-
-/* ---- reading lines as get_line_from_config does ---- */
-
-struct reader {
-	const uint8_t *data;
-	size_t len, pos;
-	int line;		/* number of the line the next one starts on */
-};
-
-static bool next_line(struct reader *r, char *out, size_t size, int *lineno,
-		      bool *cut)
-{
-	size_t pos = 0;
-	bool literal = false, comment = false, any = false;
-
-	*cut = false;
-	*lineno = r->line;
-	while (r->pos < r->len) {
-		char c = (char)r->data[r->pos++];
-
-		any = true;
-		if (c == '\n')
-			r->line++;
-		if (c == '\r')
-			continue;
-		if (c == '\t')
-			c = ' ';
-		if (literal) {
-			if (c == '\n') {
-				c = ' ';
-				if (pos > 0)
-					pos--;
-			}
-			literal = false;
-		}
-		if (c == '\\' && !literal)
-			literal = true;
-		if (comment) {
-			if (c == '\n')
-				comment = false;
-		} else if (pos == 0) {
-			if (c == '#')
-				comment = true;
-			else if (c != ' ' && c != '\n') {
-				*lineno = r->line;
-				out[pos++] = c;
-			}
-		} else {
-			if (c == '\n')
-				break;
-			if (pos < size - 1 && pos < GRUB_LINE_MAX)
-				out[pos++] = c;
-			else
-				*cut = true;
-		}
-	}
-	out[pos] = '\0';
-	return pos > 0 || (any && r->pos < r->len);
-}
-
 /* ---- global commands ---- */
-
-static bool parse_int(const char *s, int *v)
-{
-	char *end;
-	long n = strtol(s, &end, 0);
-
-	if (end == s || n < 0 || n > 1000000)
-		return false;
-	*v = (int)n;
-	return true;
-}
 
 static void run_global(struct inspect *in, const char *name, const char *args,
 		       int line)
 {
 	struct menu *m = &in->menu;
+	const char *p = args;
 	int v;
 
 	if (strcmp(name, "default") == 0) {
-		if (strncmp(args, "saved", 5) == 0)
-			m->default_saved = true;
-		else if (parse_int(args, &v))
-			m->default_entry = v;
-		else
+		if (grub_default_arg(args, &m->default_saved, &m->default_entry))
 			finding(in, WARN, AREA_MENU, "menu-syntax",
-				NOTE(.path = m->path, .grub_error = 23),
-				"%s line %d: \"default %s\" is not a number: "
-				"entry 0 boots", m->path, line, args);
+				NOTE(.path = m->path,
+				     .grub_error = GRUB_ERR_NUMBER_PARSING),
+				"%s line %d: \"default %s\" is neither \"saved\" "
+				"nor a number: GRUB keeps the default it had (entry "
+				"%d)", m->path, line, args, m->default_entry);
 	} else if (strcmp(name, "timeout") == 0) {
-		if (parse_int(args, &v))
+		if (!grub_parse_maxint(&p, &v))
 			m->timeout = v;
 	} else if (strcmp(name, "fallback") == 0) {
-		/* fallback_func: up to 8 numbers, each parsed in turn. */
-		m->nfallback = 0;
-		while (*args && m->nfallback < 8 && parse_int(args, &v)) {
-			m->fallback[m->nfallback++] = v;
-			args = next_word(args);
-		}
+		m->nfallback = grub_fallback_args(args, m->fallback);
+	} else if (strcmp(name, "password") == 0) {
+		m->password = true;
 	} else if (strcmp(name, "serial") == 0) {
 		m->serial = true;
 	} else if (strcmp(name, "terminal") == 0) {
@@ -254,167 +93,46 @@ static void add_command(struct inspect *in, const char *text, int line)
 	e->ncmd++;
 }
 
-static void parse_line(struct inspect *in, const char *text, int line)
+static void parse_line(void *ctx, const struct menu_line *l)
 {
+	struct inspect *in = ctx;
 	struct menu *m = &in->menu;
-	char name[64];
-	int flags = command_of(text, name, sizeof(name));
 
-	if (flags & C_TITLE) {
-		add_entry(in, args_of(text), line);
-	} else if (!flags) {
+	if (l->cut)
+		finding(in, WARN, AREA_MENU, "menu-long-line", NOTE(.path = m->path),
+			"%s line %d is longer than %d bytes: GRUB cuts it",
+			m->path, l->line, GRUB_LINE_MAX);
+	switch (l->kind) {
+	case LINE_TITLE:
+		add_entry(in, l->args, l->line);
+		break;
+	case LINE_UNKNOWN:
 		finding(in, WARN, AREA_MENU, "menu-unknown-command",
 			NOTE(.path = m->path),
 			"%s line %d: GRUB 0.97 has no command \"%s\"; it skips "
-			"the line as it reads the menu%s", m->path, line, name,
+			"the line as it reads the menu%s", m->path, l->line, l->name,
 			m->nentries ? " (the entry runs without it)" : "");
-	} else if (m->nentries) {
+		break;
+	case LINE_ENTRY:
 		/* Stored as is; a menu-only command fails when it runs. */
-		add_command(in, text, line);
-	} else if (flags & C_MENU) {
-		run_global(in, name, args_of(text), line);
-	} else {
+		add_command(in, l->text, l->line);
+		break;
+	case LINE_GLOBAL:
+		run_global(in, l->name, l->args, l->line);
+		break;
+	case LINE_IGNORED:
 		finding(in, WARN, AREA_MENU, "menu-ignored", NOTE(.path = m->path),
 			"%s line %d: \"%s\" before the first title is ignored "
-			"(only menu commands run there)", m->path, line, name);
+			"(only menu commands run there)", m->path, l->line, l->name);
+		break;
 	}
 }
 
 static void parse_menu(struct inspect *in, const uint8_t *data, size_t len)
 {
-	struct reader r = { data, len, 0, 1 };
-	char *text = malloc(GRUB_LINE_MAX + 2);
-	int line;
-	bool cut;
-
-	if (!text)
-		return;
 	in->menu.timeout = -1;
-	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
-		if (!text[0])
-			continue;
-		if (cut)
-			finding(in, WARN, AREA_MENU, "menu-long-line",
-				NOTE(.path = in->menu.path),
-				"%s line %d is longer than %d bytes: GRUB cuts it",
-				in->menu.path, line, GRUB_LINE_MAX);
-		parse_line(in, text, line);
-	}
-	free(text);
+	menu_read(data, len, parse_line, in);
 	drop_empty_last(in);
-}
-
-/* ---- the files a menu's entries load ---- */
-
-void menu_list_files(const uint8_t *data, size_t len, menu_file_fn fn,
-		     void *ctx)
-{
-	struct reader r = { data, len, 0, 1 };
-	char *text = malloc(GRUB_LINE_MAX + 2), name[64];
-	int line, root = -1;
-	bool cut, in_entry = false;
-
-	if (!text)
-		return;
-	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
-		int flags = command_of(text, name, sizeof(name));
-		const char *args = args_of(text);
-		int drive, part;
-		const char *rest;
-
-		if (flags & C_TITLE) {
-			in_entry = true;
-			root = -1;
-			continue;
-		}
-		if (!in_entry)
-			continue;
-		if (strcmp(name, "root") == 0 || strcmp(name, "rootnoverify") == 0) {
-			root = grub_parse_device(args, &drive, &part, &rest) == 0 &&
-					       drive == 0 ? part : -2;
-			continue;
-		}
-		if (strcmp(name, "kernel") && strcmp(name, "initrd"))
-			continue;
-		while (strncmp(args, "--", 2) == 0)
-			args = next_word(args);	/* kernel --type=... */
-		part = root;
-		if (args[0] == '(' &&
-		    (grub_parse_device(args, &drive, &part, &rest) || drive != 0))
-			continue;
-		if (args[0] == '(')
-			args = rest;
-		if (args[0] != '/')
-			continue;
-		snprintf(text, GRUB_LINE_MAX + 2, "%.*s", (int)strcspn(args, " \t"),
-			 args);
-		fn(ctx, part, text);
-	}
-	free(text);
-}
-
-/* A title, and a command of the entry it opens. */
-static void layout_title(struct menu_layout *l, int *cur, int line)
-{
-	/* stage2 drops a title without commands: the next one reuses it. */
-	if (*cur >= 0 && l->last_line[*cur] == 0)
-		l->nentries--;
-	if (l->nentries == MENU_MAX_ENTRIES) {
-		l->many = true;
-		*cur = -2;
-		return;
-	}
-	*cur = l->nentries++;
-	l->title_line[*cur] = line;
-	l->last_line[*cur] = 0;
-	l->savedefault_line[*cur] = 0;
-}
-
-static void layout_global(struct menu_layout *l, const char *name,
-			  const char *args, int line)
-{
-	int v;
-
-	if (strcmp(name, "default") || l->ndefault == 8)
-		return;
-	l->default_line[l->ndefault++] = line;
-	/* default_func: "saved", else a number; anything else changes nothing. */
-	if (strcmp(args, "saved") == 0) {
-		l->default_saved = true;
-	} else if (parse_int(args, &v)) {
-		l->default_saved = false;
-		l->default_entry = v;
-	}
-}
-
-void menu_layout_read(const uint8_t *data, size_t len, struct menu_layout *l)
-{
-	struct reader r = { data, len, 0, 1 };
-	char *text = malloc(GRUB_LINE_MAX + 2), name[64];
-	int line, cur = -1;
-	bool cut;
-
-	memset(l, 0, sizeof(*l));
-	if (!text)
-		return;
-	while (next_line(&r, text, GRUB_LINE_MAX + 2, &line, &cut)) {
-		int flags = command_of(text, name, sizeof(name));
-
-		if (flags & C_TITLE) {
-			if (!l->first_title)
-				l->first_title = line;
-			layout_title(l, &cur, line);
-		} else if (flags && cur == -1 && (flags & C_MENU)) {
-			layout_global(l, name, args_of(text), line);
-		} else if (flags && cur >= 0) {
-			l->last_line[cur] = line;
-			if (strcmp(name, "savedefault") == 0)
-				l->savedefault_line[cur] = line;
-		}
-	}
-	if (cur >= 0 && l->last_line[cur] == 0)
-		l->nentries--;
-	free(text);
 }
 
 /* ---- finding and reading the file ---- */
@@ -425,15 +143,16 @@ void menu_layout_read(const uint8_t *data, size_t len, struct menu_layout *l)
 static int grub_file(struct inspect *in, const char *name, int default_part,
 		     int *partno, const char **path)
 {
-	int drive, part;
+	int drive, part, err;
 	const struct partition *p;
 
 	*partno = default_part;
 	*path = name;
 	if (name[0] != '(')
 		return name[0] == '/' ? 0 : 1;
-	if (grub_parse_device(name, &drive, &part, path))
-		return GERR_DEV_FORMAT;
+	err = grub_parse_device(name, &drive, &part, path);
+	if (err)
+		return err;
 	if (drive == -2)
 		drive = part_ref_disk(default_part);	/* "(,1)" */
 	if (drive == -1 || (drive > 0 && !other_disk(in, drive)))
@@ -467,6 +186,54 @@ static void describe_link(struct pfs *p, const char *path, char *buf,
 	snprintf(buf, size, " (a symbolic link to \"%s\")", target);
 }
 
+/* Back to a menu not yet read, where stage2 looks for it. */
+static void menu_reset(struct inspect *in, const char *path)
+{
+	struct menu *m = &in->menu;
+	int root = m->root, partno = m->partno, depth = m->depth;
+
+	memset(m, 0, sizeof(*m));
+	m->root = root;
+	m->partno = partno;
+	m->depth = depth;
+	text_copy(m->path, sizeof(m->path), path);
+	memset(&in->entry, 0, sizeof(in->entry));
+}
+
+/* grub.conf beside a menu.lst stage2 cannot open: the menu an install
+ * keeps and links menu.lst to (installer/config.c).  Checked as GRUB
+ * would read it then, quietly when QUIET; returns -1 without one, else
+ * whether an entry boots unattended from it.  */
+static int linked_menu(struct inspect *in, struct pfs *p, bool quiet)
+{
+	struct menu *m = &in->menu;
+	const char *slash = strrchr(m->path, '/');
+	char menu_lst[256], conf[300];
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+	int boots;
+
+	snprintf(conf, sizeof(conf), "%.*sgrub.conf",
+		 slash ? (int)(slash - m->path + 1) : 0, m->path);
+	walk_path(p, conf, WALK_GRUB, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, &data, &len, &err))
+		return -1;
+	text_copy(menu_lst, sizeof(menu_lst), m->path);
+	menu_reset(in, conf);
+	in->mute += quiet;
+	menu_check_text(in, data, len);
+	in->mute -= quiet;
+	boots = in->entry.valid && m->timeout >= 0;
+	/* The boot itself stops at "grub>": no entry boots today. */
+	menu_reset(in, menu_lst);
+	free(data);
+	return boots;
+}
+
+static bool kernels_in(struct pfs *p, const char *dir);
+
 static void menu_not_found(struct inspect *in, struct pfs *p,
 			   const struct walk *w)
 {
@@ -474,17 +241,30 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 	const char *code = w->error == GERR_SYMLINK_LOOP ? "menu-symlink-loop"
 			   : w->links ? "menu-dangling" : "menu-missing";
 	char link[600], leads[600] = "";
+	int linked = linked_menu(in, p, true);
+	/* Without grub.conf the install makes a menu of /boot's kernels. */
+	bool kernels = linked < 0 && kernels_in(p, "/boot");
 
 	describe_link(p, m->path, link, sizeof(link));
 	if (w->links && w->error == GERR_FILE_NOT_FOUND)
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
 	finding(in, FAIL, AREA_MENU, code,
 		NOTE(.path = m->path,
-		     .fix = "grubinst IMAGE"),
+		     .fix = linked > 0 || kernels ? "grubinst IMAGE" : NULL),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
 		"\"grub>\" command line instead of booting (internally Error "
-		"%d; GRUB prints no message for the menu)",
-		m->partno - 1, m->path, link, leads, w->why, w->error);
+		"%d; GRUB prints no message for the menu)%s",
+		m->partno - 1, m->path, link, leads, w->why, w->error,
+		linked < 0 && !kernels ? "; no grub.conf beside it and no kernel in "
+					 "/boot to make one of: give grubinst "
+					 "--kernel or --config"
+		: linked < 0 ? ""
+		: linked ? "; grubinst links it to grub.conf beside it, which boots"
+			 : "; grubinst would link it to grub.conf beside it, which "
+			   "does not boot as it is (below): fix grub.conf, or give "
+			   "--replace-menu for a menu of the kernels in /boot");
+	if (linked == 0)
+		linked_menu(in, p, false);
 }
 
 /* Where stage2 reads the menu from when the chain told us nothing. */
@@ -550,6 +330,8 @@ enum outcome {
 	RUN_NO_KERNEL,		/* ends without a kernel: back to the menu */
 	RUN_BOOTS,		/* a kernel GRUB loads, booted */
 	RUN_CHAINLOADS,		/* a boot sector, jumped to */
+	RUN_CONFIGFILE,		/* another menu, which GRUB starts over with */
+	RUN_STOPS,		/* halt, reboot or a wait for a key */
 };
 
 /* The partition (or the whole disk, 0) an entry's file is on and the
@@ -576,6 +358,96 @@ static int entry_file(struct inspect *in, const struct menu_entry *e,
 			"\"Error %d\" (see grubinst --explain %d)",
 			e->title, what, file, err, err);
 	return err;
+}
+
+/* The kernels of a directory, for a kernel line that names none there. */
+struct kernel_names {
+	const char *want;	/* the name the kernel line gives */
+	char list[256];		/* "vmlinuz-a, vmlinuz-b" */
+	char best[256];		/* the one closest to WANT */
+	size_t best_len;	/* ...its common prefix with it */
+	int n;
+};
+
+static bool kernel_name(const char *name, int len)
+{
+	static const char *const prefixes[] = { "vmlinuz", "vmlinux", "bzImage" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (len >= (int)strlen(prefixes[i]) &&
+		    strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* A name a fix line carries unquoted and a menu line holds whole. */
+static bool menu_fits_name(const char *name, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._+-", name[i]))
+			return false;
+	return len > 0;
+}
+
+static int kernel_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
+			int offset, int blocksize, char *buf, void *priv)
+{
+	struct kernel_names *k = priv;
+	int len = ext2fs_dirent_name_len(d);
+	size_t common = 0;
+	char name[256];
+
+	(void)dir, (void)entry, (void)offset, (void)blocksize, (void)buf;
+	if (!kernel_name(d->name, len) || !menu_fits_name(d->name, len))
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", len, d->name);
+	while (name[common] && name[common] == k->want[common])
+		common++;
+	if (!k->n || common > k->best_len) {
+		text_copy(k->best, sizeof(k->best), name);
+		k->best_len = common;
+	}
+	if (strlen(k->list) + len + 8 < sizeof(k->list))
+		text_printf(k->list + strlen(k->list),
+			    sizeof(k->list) - strlen(k->list), "%s%s",
+			    k->n ? ", " : "", name);
+	k->n++;
+	return 0;
+}
+
+/* Does DIR hold a file named like a kernel? */
+static bool kernels_in(struct pfs *p, const char *dir)
+{
+	struct kernel_names k = { .want = "" };
+	struct gi_err err = { 0 };
+	ext2_ino_t ino = 0;
+
+	return p && p->ok && !fs_lookup(&p->fs, dir, &ino, &err) && ino &&
+	       !ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) &&
+	       k.n > 0;
+}
+
+/* The kernels beside PATH, a kernel that does not exist: in SAID, and
+ * the fix that installs the one closest to its name.  Returns the fix
+ * or NULL.  */
+static const char *kernels_beside(struct inspect *in, struct pfs *p,
+				  const char *path, char *said, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	struct kernel_names k = { .want = slash ? slash + 1 : path };
+	struct gi_err err = { 0 };
+	char dir[256];
+	ext2_ino_t ino = 0;
+
+	said[0] = '\0';
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash > path ?
+		 (int)(slash - path) : 1, path);
+	if (!p || !p->ok || fs_lookup(&p->fs, dir, &ino, &err) || !ino ||
+	    ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) || !k.n)
+		return NULL;
+	text_printf(said, size, "; %s has %s", dir, k.list);
+	return fixf(in, "grubinst --replace-menu --kernel %s/%s IMAGE",
+		    strcmp(dir, "/") ? dir : "", k.best);
 }
 
 /* A kernel or initrd file by name, as GRUB's ext2 reader opens it. */
@@ -606,12 +478,18 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 	}
 	walk_path(p, path, WALK_GRUB, w);
 	if (!w->ino) {
+		char others[300] = "";
+		const char *fix = kernel && w->error == GERR_FILE_NOT_FOUND &&
+				  part_ref_disk(partno) == 0
+				  ? kernels_beside(in, p, path, others, sizeof(others))
+				  : NULL;
+
 		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
 						   : "menu-initrd-missing",
-			NOTE(.path = path, .grub_error = w->error),
+			NOTE(.path = path, .grub_error = w->error, .fix = fix),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
-			"\"Error %d\"", e->title, what, part_ref_disk(partno),
-			part_ref_number(partno) - 1, path, w->why, w->error);
+			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path, w->why, w->error, others);
 		return w->error;
 	}
 	if (!file_readable_by_grub(in, p, path, w, AREA_MENU))
@@ -626,9 +504,8 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 	const char *rest;
 	const struct partition *p = NULL;
 
-	if (grub_parse_device(args, &drive, &part, &rest))
-		e_no = GERR_DEV_FORMAT;
-	else if (drive == -2)
+	e_no = grub_parse_device(args, &drive, &part, &rest);
+	if (!e_no && drive == -2)
 		drive = 0;
 	if (e_no)
 		;
@@ -668,7 +545,7 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 	int partno, err, rc;
 
 	if (force)
-		args = next_word(args);
+		args = grub_next_word(args);
 	err = entry_file(in, e, "chainloader", args, root, sev, &partno, path,
 			 sizeof(path));
 	if (err)
@@ -681,9 +558,15 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 		be->partno = partno;
 		return RUN_CHAINLOADS;
 	}
-	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk). */
-	if (path[0] != '+')
-		at = strtoull(path, NULL, 10);
+	/* "+1" or "0+1": the sectors of ROOT (or of the whole disk); the
+	 * start is safe_parse_maxint's, so "0x3f+1" is sector 63.  */
+	if (path[0] != '+') {
+		const char *q = path;
+		int v;
+
+		if (!grub_parse_maxint(&q, &v))
+			at = (uint64_t)v;
+	}
 	if (part_ref_number(partno)) {
 		const struct partition *p = part_of_ref(in, partno);
 		at += p ? p->start : 0;
@@ -731,7 +614,7 @@ static int load_kernel(struct inspect *in, const struct menu_entry *e,
 	int partno, err;
 
 	while (strncmp(args, "--", 2) == 0)
-		args = next_word(args);	/* --type=, --no-mem-option */
+		args = grub_next_word(args);	/* --type=, --no-mem-option */
 	err = entry_file(in, e, "kernel", args, be->partno, sev, &partno, path,
 			 sizeof(path));
 	if (!err && !isdigit((unsigned char)path[0]) && path[0] != '+')
@@ -778,7 +661,7 @@ static int saved_by(const struct menu *m, int idx, const char *args)
 		i = i < m->nfallback ? i + 1 : 0;
 		return i < m->nfallback ? m->fallback[i] : -1;
 	}
-	return parse_int(args, &v) ? v : -1;
+	return grub_parse_maxint(&args, &v) ? -1 : v;
 }
 
 /* savedefault rewrites the first 10 bytes of the file "default" in place
@@ -821,6 +704,51 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 	return 0;
 }
 
+/* configfile FILE (configfile_func): GRUB opens FILE in the entry's
+ * root, then starts over with it as its menu: its "default" file, its
+ * default entry, its timeout.  An error opening it stops the entry.  */
+static int configfile(struct inspect *in, const struct menu_entry *e,
+		      const char *args, enum grubinst_severity sev,
+		      struct boot_entry *be)
+{
+	char path[256];
+	struct walk w;
+	int partno, err;
+
+	err = entry_file(in, e, "configfile", args, be->partno, sev, &partno,
+			 path, sizeof(path));
+	if (err)
+		return err;
+	walk_path(pfs_get(in, partno), path, WALK_GRUB, &w);
+	if (!w.ino) {
+		finding(in, sev, AREA_MENU, "menu-configfile",
+			NOTE(.path = path, .grub_error = w.error),
+			"entry \"%s\": configfile (hd%d,%d)%s: %s: GRUB stops "
+			"with \"Error %d\"", e->title, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path, w.why, w.error);
+		return w.error;
+	}
+	be->config_partno = partno;
+	text_copy(be->config, sizeof(be->config), path);
+	return 0;
+}
+
+/* halt, reboot, pause and password (password_func asks for it when it
+ * runs in an entry) in an entry: an unattended boot ends there.  */
+static enum outcome stops(struct inspect *in, const struct menu_entry *e,
+			  const char *name, enum grubinst_severity sev)
+{
+	finding(in, sev, AREA_MENU, "menu-stops", NOTE(.path = in->menu.path),
+		"entry \"%s\" runs \"%s\" before it boots: %s", e->title, name,
+		strcmp(name, "halt") == 0 ? "the machine switches off there"
+		: strcmp(name, "reboot") == 0 ? "the machine restarts there, "
+						"and again on every boot"
+		: strcmp(name, "password") == 0
+		? "GRUB asks for the password there (\"Password: \") and waits"
+		: "GRUB waits there for a key, which nobody presses");
+	return RUN_STOPS;
+}
+
 /* Runs an entry's commands the way run_script would, without booting;
  * its findings at SEV.  */
 static enum outcome run_entry(struct inspect *in, int idx,
@@ -835,10 +763,10 @@ static enum outcome run_entry(struct inspect *in, int idx,
 	be->partno = in->menu.root;
 	be->saves = -1;
 	for (int i = 0; i < e->ncmd; i++) {
-		const char *text = e->cmd[i].text, *args = args_of(text);
-		int flags = command_of(text, name, sizeof(name)), partno, err;
+		const char *text = e->cmd[i].text, *args = grub_args_of(text);
+		int flags = grub_command_of(text, name, sizeof(name)), partno, err;
 
-		if (!(flags & C_CMDLINE)) {
+		if (!(flags & CMD_CMDLINE)) {
 			finding(in, sev, AREA_MENU, "menu-unknown-command",
 				NOTE(.path = in->menu.path,
 				     .grub_error = GERR_UNRECOGNIZED),
@@ -883,6 +811,21 @@ static enum outcome run_entry(struct inspect *in, int idx,
 				return RUN_FAILS;
 		} else if (strcmp(name, "chainloader") == 0) {
 			return chainload(in, e, args, be->partno, sev, be);
+		} else if (strcmp(name, "configfile") == 0) {
+			return configfile(in, e, args, sev, be) ? RUN_FAILS
+								: RUN_CONFIGFILE;
+		} else if (strcmp(name, "lock") == 0 && in->menu.password) {
+			/* lock_func: "Error 32" until the password is given. */
+			finding(in, sev, AREA_MENU, "menu-lock",
+				NOTE(.path = in->menu.path, .grub_error = 32),
+				"entry \"%s\" line %d: \"lock\" under the menu's "
+				"password: \"Error 32: Must be authenticated\"",
+				e->title, e->cmd[i].line);
+			return RUN_FAILS;
+		} else if (strcmp(name, "halt") == 0 || strcmp(name, "reboot") == 0 ||
+			   strcmp(name, "pause") == 0 ||
+			   strcmp(name, "password") == 0) {
+			return stops(in, e, name, sev);
 		} else if (strcmp(name, "boot") == 0) {
 			break;
 		}
@@ -901,17 +844,17 @@ static enum outcome run_entry(struct inspect *in, int idx,
  * (stage2.c cmain reads its first 10 bytes).  */
 static int saved_entry(struct inspect *in)
 {
-	char path[300], buf[11] = "";
+	char path[300];
+	uint8_t buf[DEFAULT_FILE_MIN];
 	struct pfs *p = pfs_get(in, in->menu.partno);
 	size_t got = 0;
 	struct walk w;
 
 	default_file_path(&in->menu, path, sizeof(path));
 	walk_path(p, path, WALK_GRUB, &w);
-	if (!w.ino || read_head(p, w.ino, (uint8_t *)buf, 10, &got) < 0)
+	if (!w.ino || read_head(p, w.ino, buf, sizeof(buf), &got) < 0)
 		return 0;
-	buf[got] = '\0';
-	return atoi(buf) >= 0 ? atoi(buf) : 0;
+	return default_file_entry(buf, got);
 }
 
 /* The order GRUB tries entries in: the default (or the first fallback
@@ -990,6 +933,40 @@ static void report_saved(struct inspect *in, const struct boot_entry *be)
 			be->index, be->saves, path, be->saves);
 }
 
+/* The menu a "configfile" entry loads: GRUB restarts with it (cmain),
+ * its root the entry's.  Menus that load each other never boot.  */
+#define MENU_MAX_DEPTH 8
+static void follow_configfile(struct inspect *in, const struct boot_entry *be)
+{
+	struct menu *m = &in->menu;
+	struct pfs *p = pfs_get(in, be->config_partno);
+	struct gi_err err = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	struct walk w;
+
+	if (m->depth == MENU_MAX_DEPTH) {
+		finding(in, FAIL, AREA_MENU, "menu-configfile",
+			NOTE(.path = be->config),
+			"menus load each other with configfile %d times and more "
+			"(a loop?): GRUB goes from menu to menu and boots no "
+			"kernel", MENU_MAX_DEPTH);
+		return;
+	}
+	walk_path(p, be->config, WALK_GRUB, &w);
+	if (!w.ino || fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, &data, &len, &err)) {
+		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = be->config),
+			"%s cannot be read: %s", be->config, w.ino ? err.msg : w.why);
+		return;
+	}
+	m->partno = be->config_partno;
+	m->root = be->partno;
+	m->depth++;
+	menu_reset(in, be->config);
+	menu_check_text(in, data, len);
+	free(data);
+}
+
 /* Tries the entries in boot order quietly until one boots (or returns
  * to the menu), then says what happens: the failures on the way are
  * warnings when a later entry boots, failures when none does.  */
@@ -997,7 +974,7 @@ static void run_boot(struct inspect *in)
 {
 	int order[9], n = boot_order(in, order), decisive = -1;
 	enum outcome out = RUN_FAILS;
-	struct boot_entry be;
+	struct boot_entry be, follow = { .config_partno = -1 };
 	bool on_path[MENU_MAX_ENTRIES] = { false };
 
 	in->mute++;
@@ -1010,7 +987,8 @@ static void run_boot(struct inspect *in)
 	for (int i = 0; i < n; i++) {
 		bool booted = i == decisive && (out == RUN_BOOTS || out == RUN_CHAINLOADS);
 		bool boots_later = decisive >= 0 && i < decisive &&
-				   (out == RUN_BOOTS || out == RUN_CHAINLOADS);
+				   (out == RUN_BOOTS || out == RUN_CHAINLOADS ||
+				    out == RUN_CONFIGFILE);
 		enum outcome o;
 
 		on_path[order[i]] = true;
@@ -1025,6 +1003,16 @@ static void run_boot(struct inspect *in)
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 			report_saved(in, &be);
+		}
+		if (i == decisive && o == RUN_CONFIGFILE) {
+			follow = be;
+			finding(in, OK, AREA_MENU, "menu-configfile",
+				NOTE(.path = be.config),
+				"entry %d \"%s\"%s loads the menu (hd%d,%d)%s: GRUB "
+				"starts over with it (checked below)", order[i],
+				in->menu.entry[order[i]].title, i ? " (a fallback)" : "",
+				part_ref_disk(be.config_partno),
+				part_ref_number(be.config_partno) - 1, be.config);
 		}
 		if (boots_later)
 			finding(in, WARN, AREA_MENU, "menu-fallback",
@@ -1047,6 +1035,8 @@ static void run_boot(struct inspect *in)
 				be.kernel, be.has_initrd ? ", initrd " : "",
 				be.has_initrd ? be.initrd : "");
 	}
+	if (follow.config_partno >= 0)
+		follow_configfile(in, &follow);
 }
 
 void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)

@@ -340,6 +340,32 @@ static bool sets_default(const struct grubinst_options *o)
 	return o->set_default >= 0 || o->once >= 0;
 }
 
+/* Is the file at PATH byte for byte the menu the options generate?
+ * Then the install keeps it and writes no menu.  */
+static bool same_menu(struct install *inst, const char *path)
+{
+	struct menu_text t = { 0 };
+	uint8_t *data = NULL;
+	size_t len = 0;
+	ext2_ino_t ino = 0;
+	bool same;
+
+	if (generate(inst, &t) || t.oom ||
+	    fs_resolve(&inst->fs, path, &ino, inst->err) ||
+	    fs_read_file(&inst->fs, ino, CONFIG_MAX, &data, &len, inst->err)) {
+		free(t.s);
+		return false;
+	}
+	same = len == t.len && memcmp(data, t.s, len) == 0;
+	free(data);
+	free(t.s);
+	if (same)
+		snprintf(inst->config_origin, sizeof(inst->config_origin),
+			 "kept the image's %s: it is the menu the options make",
+			 path);
+	return same;
+}
+
 /* The image's menu stays, but for the default --set-default and --once
  * change.  */
 static int keep_menu(struct install *inst, struct menu_text *t, bool have_conf,
@@ -349,9 +375,13 @@ static int keep_menu(struct install *inst, struct menu_text *t, bool have_conf,
 	const char *option = menu_option(o);
 	const char *which = have_conf ? inst->paths.conf : inst->paths.menu;
 
-	/* No option may be ignored: the menu would stay as it is. */
+	/* No option may be ignored: the menu would stay as it is, unless it
+	 * is the menu the options make (the same command run again).  */
+	if (option && !sets_default(o) && same_menu(inst, which))
+		return 0;
 	if (option)
-		return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+		return inst->err->code ? inst->err->code :
+		       gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
 				  inst->img.path, "has a menu (%s): %s would "
 				  "change nothing; give --replace-menu to "
 				  "write a new one from the options", which, option);

@@ -23,8 +23,6 @@
 #include "installer/installer.h"
 
 #define ONCE_MARK "# grubinst --once:"
-/* savedefault_func reads and rewrites this many bytes. */
-#define DEFAULT_FILE_MIN 10
 
 struct lines {
 	char **line;		/* each without its newline */
@@ -66,27 +64,13 @@ static const char *skip_blanks(const char *s)
 	return s + strspn(s, " \t");
 }
 
-/* The first word of a line as GRUB names commands: up to a blank or '='. */
+/* The command of a line as GRUB names it, or "" (a comment, say). */
 static bool is_command(const char *line, const char *name)
 {
-	const char *s = skip_blanks(line);
-	size_t n = strlen(name);
+	char cmd[32];
 
-	return strncmp(s, name, n) == 0 && (!s[n] || strchr(" \t=", s[n]));
-}
-
-/* GRUB's safe_parse_maxint: decimal, or hexadecimal after "0x". */
-static int parse_entry(const char *s, int *v)
-{
-	char *end;
-	long n;
-
-	s = skip_blanks(s);
-	n = strncmp(s, "0x", 2) == 0 ? strtol(s + 2, &end, 16) : strtol(s, &end, 10);
-	if (end == s || n < 0 || n > 100000)
-		return -1;
-	*v = (int)n;
-	return 0;
+	return grub_command_of(skip_blanks(line), cmd, sizeof(cmd)) &&
+	       strcmp(cmd, name) == 0;
 }
 
 /* Removes an earlier --once (the mark and the savedefault under it);
@@ -103,9 +87,9 @@ static void drop_once(struct lines *l, int *back)
 		}
 		free(l->line[i]);
 		if (i + 1 < l->n && is_command(l->line[i + 1], "savedefault")) {
-			const char *arg = skip_blanks(l->line[i + 1]) + strlen("savedefault");
+			const char *arg = grub_args_of(skip_blanks(l->line[i + 1]));
 
-			if (parse_entry(arg + strspn(arg, " \t="), back))
+			if (grub_parse_maxint(&arg, back))
 				*back = -1;
 			free(l->line[++i]);
 		}
@@ -117,16 +101,14 @@ static void drop_once(struct lines *l, int *back)
 static int saved_now(struct install *inst)
 {
 	struct gi_err probe = { 0 };
-	char buf[DEFAULT_FILE_MIN + 1] = "";
+	char buf[DEFAULT_FILE_MIN];
 	ext2_ino_t ino = 0;
 	size_t got = 0;
-	int v = 0;
 
 	if (fs_resolve(&inst->fs, inst->paths.deflt, &ino, &probe) || !ino ||
-	    fs_read_head(&inst->fs, ino, buf, DEFAULT_FILE_MIN, &got, &probe))
+	    fs_read_head(&inst->fs, ino, buf, sizeof(buf), &got, &probe))
 		return 0;
-	buf[got] = '\0';
-	return parse_entry(buf, &v) ? 0 : v;
+	return default_file_entry((const uint8_t *)buf, got);
 }
 
 /* The default the boots come back to: --set-default's, an earlier
@@ -194,25 +176,17 @@ static void rewrite(struct install *inst, const struct lines *l,
 	}
 }
 
-/* The file as grub-set-default writes it: the number, then lines that
- * keep it longer than what savedefault rewrites.  */
+/* The file "default" (stages/menu.c writes its text). */
 static int default_file(struct install *inst, int entry)
 {
-	struct menu_text t = { 0 };
+	size_t len;
+	char *text = default_file_text(entry, &len);
 
-	menu_text_add(&t, "%d\n", entry);
-	for (int i = 0; i < 10; i++)
-		menu_text_add(&t, "#\n");
-	menu_text_add(&t, "# The entry GRUB boots with \"default saved\" in its menu.\n"
-		      "# GRUB's savedefault rewrites the first 10 bytes in place:\n"
-		      "# keep the lines above (grubinst --set-default N rewrites it).\n");
-	if (t.oom) {
-		free(t.s);
+	if (!text)
 		return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
-	}
 	inst->deflt.path = inst->paths.deflt;
-	inst->deflt.data = (uint8_t *)t.s;
-	inst->deflt.len = t.len;
+	inst->deflt.data = (uint8_t *)text;
+	inst->deflt.len = len;
 	inst->write_default = true;
 	return 0;
 }

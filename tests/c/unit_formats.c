@@ -2,12 +2,16 @@
  * The on-disk formats of stages/ round-tripped: what each writer writes,
  * its reader reads back, and nothing else of the sector changes.  Built
  * against the library's internal headers (tests/unit.test runs it).
+ * GRUB's menu language is checked against GRUB 0.97's own rules, table
+ * by table (stage2/char_io.c safe_parse_maxint, disk_io.c set_device,
+ * builtins.c default_func and fallback_func, stage2.c cmain).
  * Prints "PASS what" or "FAIL what"; exits 1 if any failed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "stages/menu.h"
 #include "stages/stage.h"
 
 static int failures;
@@ -194,8 +198,178 @@ static void gap_kinds(void)
 	fclose(f);
 }
 
+/* safe_parse_maxint: decimal, hex after 0x, never octal, no sign. */
+static void maxint_table(void)
+{
+	static const struct {
+		const char *in;
+		int err, value, used;	/* used: characters consumed */
+	} t[] = {
+		{ "0", 0, 0, 1 }, { "8", 0, 8, 1 }, { "08", 0, 8, 2 },
+		{ "010", 0, 10, 3 }, { "0x10", 0, 16, 4 }, { "0X1f", 0, 31, 4 },
+		{ "12abc", 0, 12, 2 }, { "3 4", 0, 3, 1 }, { "0x", 23, 0, 0 },
+		{ "0xg", 23, 0, 0 }, { "", 23, 0, 0 }, { "-1", 23, 0, 0 },
+		{ "+1", 23, 0, 0 }, { " 1", 23, 0, 0 }, { "saved", 23, 0, 0 },
+		{ "2147483647", 0, 2147483647, 10 }, { "2147483648", 35, 0, 0 },
+		{ "0x7fffffff", 0, 2147483647, 10 }, { "0x80000000", 35, 0, 0 },
+		{ "99999999999", 35, 0, 0 },
+	};
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *p = t[i].in;
+		int v = -7, err = grub_parse_maxint(&p, &v);
+
+		snprintf(what, sizeof(what), "safe_parse_maxint \"%s\"", t[i].in);
+		verdict(err == t[i].err && (err ? v == -7 && p == t[i].in
+					   : v == t[i].value && p == t[i].in + t[i].used),
+			what);
+	}
+}
+
+/* set_device: "(hdN[,M[,x]])" with safe_parse_maxint's numbers. */
+static void device_table(void)
+{
+	static const struct {
+		const char *in;
+		int err, drive, part;
+		const char *rest;
+	} t[] = {
+		{ "(hd0)", 0, 0, -1, "" }, { "(hd0,0)/x", 0, 0, 0, "/x" },
+		{ "(hd1,4)", 0, 1, 4, "" }, { "(hd010,08)", 0, 10, 8, "" },
+		{ "(hd0x1,0x2)", 0, 1, 2, "" }, { "(,1)+1", 0, -2, 1, "+1" },
+		{ "(hd0,1,a)", 0, 0, 1, "" }, { "(fd0)", 0, -1, -1, "" },
+		{ "(fd0,1)", 11, 0, 0, NULL }, { "(hd0,254)", 0, 0, 254, "" },
+		{ "(hd0,255)", 11, 0, 0, NULL }, { "(hd)", 23, 0, 0, NULL },
+		{ "(hd0,)", 11, 0, 0, NULL }, { "(hd0,-1)", 11, 0, 0, NULL },
+		{ "(hd0", 11, 0, 0, NULL }, { "(sd0)", 11, 0, 0, NULL },
+		{ "hd0", 11, 0, 0, NULL }, { "(hd0,1", 11, 0, 0, NULL },
+	};
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *rest = NULL;
+		int drive, part, err = grub_parse_device(t[i].in, &drive, &part, &rest);
+
+		snprintf(what, sizeof(what), "set_device \"%s\"", t[i].in);
+		verdict(err == t[i].err &&
+			(err || (drive == t[i].drive && part == t[i].part &&
+				 strcmp(rest, t[i].rest) == 0)), what);
+	}
+}
+
+/* default_func: "saved" exactly, else safe_parse_maxint; fallback_func. */
+static void default_table(void)
+{
+	static const struct {
+		const char *in;
+		int err;
+		bool saved;
+		int entry;	/* -1: left alone */
+	} t[] = {
+		{ "saved", 0, true, -1 }, { "08", 0, false, 8 }, { "0x3", 0, false, 3 },
+		{ "1 # one", 0, false, 1 }, { "saved ", 23, false, -1 },
+		{ "savedx", 23, false, -1 }, { "Saved", 23, false, -1 },
+		{ "-1", 23, false, -1 }, { "", 23, false, -1 },
+	};
+	static const struct {
+		const char *in;
+		int n, v[3];
+	} f[] = {
+		{ "1 2", 2, { 1, 2 } }, { "1 1 2", 2, { 1, 2 } }, { "010", 1, { 10 } },
+		{ "x 1", 0, { 0 } }, { "1   x 2", 1, { 1 } },
+	};
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		bool saved = false;
+		int entry = -1, err = grub_default_arg(t[i].in, &saved, &entry);
+
+		snprintf(what, sizeof(what), "default_func \"%s\"", t[i].in);
+		verdict(err == t[i].err && saved == t[i].saved && entry == t[i].entry,
+			what);
+	}
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		int v[MAX_FALLBACK_ENTRIES], n = grub_fallback_args(f[i].in, v);
+
+		snprintf(what, sizeof(what), "fallback_func \"%s\"", f[i].in);
+		verdict(n == f[i].n && memcmp(v, f[i].v, n * sizeof(int)) == 0, what);
+	}
+}
+
+/* cmain reads "default": safe_parse_maxint on its first 9 bytes. */
+static void default_file_table(void)
+{
+	static const struct {
+		const char *in;
+		int entry;
+	} t[] = {
+		{ "1\n", 1 }, { "08\n", 8 }, { "0x2\n", 2 }, { "", 0 }, { "x", 0 },
+		{ "123456789", 123456789 }, { "1234567890", 123456789 },
+		{ " 3", 0 },
+	};
+	char what[96];
+	size_t len;
+	char *text = default_file_text(12, &len);
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		snprintf(what, sizeof(what), "the file default \"%.*s\"",
+			 (int)strcspn(t[i].in, "\n"), t[i].in);
+		verdict(default_file_entry((const uint8_t *)t[i].in,
+					   strlen(t[i].in)) == t[i].entry, what);
+	}
+	verdict(text && len >= DEFAULT_FILE_MIN && strlen(text) == len &&
+		default_file_entry((uint8_t *)text, len) == 12,
+		"the file default as written reads back, longer than savedefault writes");
+	free(text);
+}
+
+struct seen {
+	char s[512];
+};
+
+static void seen_line(void *ctx, const struct menu_line *l)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->s);
+
+	snprintf(s->s + n, sizeof(s->s) - n, "%d%c%s|", l->line,
+		 "GIUTE"[l->kind], l->text);
+}
+
+/* get_line_from_config and cmain's states, with line numbers. */
+static void lexer_table(void)
+{
+	static const struct {
+		const char *in, *out;
+	} t[] = {
+		{ "timeout=5\n", "1Gtimeout=5|" },
+		{ "  # c\n\tdefault 1\r\n", "2Gdefault 1|" },
+		{ "root (hd0,0)\ntitle a\nroot (hd0,0)\n", "1Iroot (hd0,0)|2Ttitle a|3Eroot (hd0,0)|" },
+		{ "title a\n kernel /k \\\n ro\n", "1Ttitle a|2Ekernel /k   ro|" },
+		{ "title a\nfoo x\n#kernel\ntimeout 1\n", "1Ttitle a|2Ufoo x|4Etimeout 1|" },
+		{ "title a # not a comment\n", "1Ttitle a # not a comment|" },
+	};
+	char what[96];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct seen s = { "" };
+
+		menu_read((const uint8_t *)t[i].in, strlen(t[i].in), seen_line, &s);
+		snprintf(what, sizeof(what), "menu lines of case %zu", i);
+		verdict(strcmp(s.s, t[i].out) == 0, what);
+		if (strcmp(s.s, t[i].out))
+			fprintf(stderr, "case %zu: %s\n", i, s.s);
+	}
+}
+
 int main(void)
 {
+	maxint_table();
+	device_table();
+	default_table();
+	default_file_table();
+	lexer_table();
 	blocklist_roundtrip();
 	blocklist_long_run();
 	stage1_roundtrip();
