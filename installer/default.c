@@ -153,7 +153,7 @@ static bool is_default_line(const struct menu_layout *m, int line)
  * its kernel does not stay the default; after the entry's own
  * savedefault if it has one, which would otherwise win.  */
 static void rewrite(struct install *inst, const struct lines *l,
-		    const struct menu_layout *m, int back, struct menu_text *out)
+		    const struct menu_layout *m, int back, struct gi_text *out)
 {
 	int once = inst->opts->once;
 	int after = once < 0 || once == back ? 0
@@ -164,14 +164,14 @@ static void rewrite(struct install *inst, const struct lines *l,
 	for (int i = 1; i <= l->n; i++) {
 		if (is_default_line(m, i) || (!m->ndefault && i == m->first_title)) {
 			if (!saved)
-				menu_text_add(out, "default saved\n");
+				gi_text_add(out, "default saved\n");
 			saved = true;
 			if (m->ndefault)
 				continue;
 		}
-		menu_text_add(out, "%s\n", l->line[i - 1]);
+		gi_text_add(out, "%s\n", l->line[i - 1]);
 		if (i == after)
-			menu_text_add(out, "\t" ONCE_MARK " back to entry %d after "
+			gi_text_add(out, "\t" ONCE_MARK " back to entry %d after "
 				      "one boot\n\tsavedefault %d\n", back, back);
 	}
 }
@@ -204,10 +204,10 @@ static void report(struct install *inst, int base)
 			 "entry %d (\"default saved\", %s)", base, inst->paths.deflt);
 }
 
-int default_apply(struct install *inst, struct menu_text *t)
+int default_apply(struct install *inst, struct gi_text *t)
 {
 	struct lines l = { 0 };
-	struct menu_text out = { 0 };
+	struct gi_text out = { 0 };
 	struct menu_layout m;
 	int back, base, rc;
 
@@ -217,7 +217,7 @@ int default_apply(struct install *inst, struct menu_text *t)
 	}
 	drop_once(&l, &back);
 	for (int i = 0; i < l.n; i++)
-		menu_text_add(&out, "%s\n", l.line[i]);
+		gi_text_add(&out, "%s\n", l.line[i]);
 	menu_layout_read((const uint8_t *)(out.s ? out.s : ""), out.len, &m);
 	out.len = 0;
 	base = base_default(inst, &m, back);

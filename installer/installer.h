@@ -115,24 +115,13 @@ void kernels_free(struct kernel_list *kl);
 void kernels_path(const struct install *inst, const char *name, char *buf,
 		  size_t size);
 
-/* config.c: can S go on a menu line (no control character, and with
- * BLANKS false no blank, where GRUB ends a file name)?  */
-bool menu_fits(const char *s, bool blanks);
-
-/* A menu's text as it is built. */
-struct menu_text {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-void menu_text_add(struct menu_text *t, const char *fmt, ...) GI_PRINTF(2, 3);
 
 /* rootspec.c: inst->root_arg for a generated menu's kernel lines. */
 int rootspec_prepare(struct install *inst);
 
 /* default.c: --set-default and --once: "default saved" in the menu T,
  * "savedefault" in the entry booted once, and the file "default".  */
-int default_apply(struct install *inst, struct menu_text *t);
+int default_apply(struct install *inst, struct gi_text *t);
 
 int target_open(struct install *inst);
 int target_check_filesystem(struct install *inst);

@@ -46,7 +46,7 @@ static int collect_name(struct ext2_dir_entry *de, int offset, int blocksize,
 		return 0;
 	memcpy(name, de->name, len);
 	name[len] = '\0';
-	if (!is_kernel_name(name) || !menu_fits(name, false))
+	if (!is_kernel_name(name) || !grub_menu_line_fits(name, false))
 		return 0;
 	if (add_name(kl, name, (size_t)len)) {
 		kl->oom = true;

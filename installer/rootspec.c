@@ -67,7 +67,7 @@ static int by_label(struct install *inst, const struct partition *p,
 
 	snprintf(label, sizeof(label), "%.*s", EXT2_LABEL_LEN,
 		 (const char *)sb->s_volume_name);
-	if (label[0] && menu_fits(label, false)) {
+	if (label[0] && grub_menu_line_fits(label, false)) {
 		snprintf(out, size, "root=LABEL=%s", label);
 		return 0;
 	}

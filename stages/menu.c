@@ -467,3 +467,11 @@ char *default_file_text(int entry, size_t *len)
 	*len = (size_t)n;
 	return s;
 }
+
+bool grub_menu_line_fits(const char *s, bool blanks)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || (!blanks && *s == ' '))
+			return false;
+	return true;
+}

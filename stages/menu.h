@@ -28,6 +28,11 @@ enum {
 
 /* ---- numbers and devices ---- */
 
+/* Can S go on a menu line: no control character (a newline would start
+ * another line) and, with BLANKS false, no blank, where GRUB ends a file
+ * name?  */
+bool grub_menu_line_fits(const char *s, bool blanks);
+
 /* safe_parse_maxint: decimal, or hexadecimal after "0x"/"0X"; no sign,
  * no octal ("08" is 8).  Moves *S past the digits and returns 0, or
  * returns GRUB_ERR_NUMBER_PARSING (no digit) or GRUB_ERR_NUMBER_OVERFLOW
