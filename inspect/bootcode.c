@@ -82,18 +82,18 @@ static void report_stage1(struct inspect *in, const char *where)
 		s->p.force_lba ? ", LBA forced" : "");
 	if (s->drive != GRUB_SAME_DRIVE && s->drive != 0x80)
 		finding(in, FAIL, AREA_BOOTCODE, "stage1-drive",
-			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 reads from BIOS drive 0x%02x, not the disk the "
 			"BIOS booted (0x80): it loads nothing useful", s->drive);
 	if (address != STAGE1_5_LOAD_ADDRESS && address != STAGE2_LOAD_ADDRESS)
 		finding(in, FAIL, AREA_BOOTCODE, "stage1-address",
-			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads to 0x%x; GRUB needs 0x2000 (stage1.5) or "
 			"0x8000 (stage2): the jump lands in garbage and the "
 			"machine hangs", address);
 	else if (s->segment != address >> 4)
 		finding(in, FAIL, AREA_BOOTCODE, "stage1-segment",
-			NOTE(AT(in->stage1_sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads to segment 0x%x but jumps to 0x%x: the "
 			"machine hangs", s->segment, address);
 }
@@ -118,7 +118,7 @@ static int follow_active(struct inspect *in)
 
 	if (in->boot.needs_gpt) {
 		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign",
-			NOTE(AT(0), .fix = "grubinst IMAGE"),
+			NOTE(AT(0), INSTALL_FIX("grubinst IMAGE")),
 			"sector 0 holds %s, which boots only GPT disks: on this "
 			"MBR disk it stops with an error", in->boot.name);
 		return 0;
@@ -133,7 +133,7 @@ static int follow_active(struct inspect *in)
 	}
 	if (!in->boot.chains_active && n != 1) {
 		finding(in, FAIL, AREA_BOOTCODE, "chain-no-active",
-			NOTE(AT(0), .fix = "grubinst IMAGE"),
+			NOTE(AT(0), INSTALL_FIX("grubinst IMAGE")),
 			"sector 0 holds %s, set to boot partition %d, which does "
 			"not exist: it stops with an error message",
 			in->boot.name, in->boot.chains_partition);
@@ -155,7 +155,7 @@ static int follow_active(struct inspect *in)
 	    vb.kind != BOOT_GRUB_LEGACY) {
 		finding(in, FAIL, AREA_BOOTCODE, "vbr-not-grub",
 			NOTE(AT(act->start),
-			     .fix = "grubinst --target partition IMAGE"),
+			     INSTALL_FIX("grubinst --target partition IMAGE")),
 			"sector 0 holds %s, which boots partition %d; that "
 			"partition's first sector holds %s%s, not GRUB Legacy's "
 			"stage1", in->boot.name, act->number, vb.name,
@@ -203,13 +203,13 @@ int check_bootcode(struct inspect *in)
 		in->stage1_sector = 0;
 		break;
 	case BOOT_EMPTY:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-empty", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-empty", NOTE(AT(0), INSTALL_FIX(fix)),
 			"sector 0 has a 55 AA signature but its code area "
 			"(bytes 0..439) is all zeros: the BIOS runs zeros and "
 			"the machine hangs with nothing on the screen");
 		return 0;
 	case BOOT_GRUB2:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0), INSTALL_FIX(fix)),
 			"sector 0 holds GRUB 2's boot.img (it loads sector %llu "
 			"as GRUB 2's core.img; that sector holds %s), not GRUB "
 			"Legacy: GRUB 0.97's chain, menu.lst and stage files are "
@@ -220,7 +220,7 @@ int check_bootcode(struct inspect *in)
 	case BOOT_DOS:
 		return follow_active(in);
 	case BOOT_UNKNOWN:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign", NOTE(AT(0), .fix = fix),
+		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign", NOTE(AT(0), INSTALL_FIX(fix)),
 			"sector 0 holds boot code that is neither GRUB Legacy's "
 			"stage1 nor a known MBR: GRUB Legacy is not installed");
 		return 0;

@@ -127,7 +127,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 
 	l->sector = b->stage1.p.load_sector;
 	if (l->sector == 0 || l->sector == in->stage1_sector) {
-		finding(in, FAIL, AREA_CHAIN, "chain-self", NOTE(AT(l->sector), .fix = fix),
+		finding(in, FAIL, AREA_CHAIN, "chain-self", NOTE(AT(l->sector), INSTALL_FIX(fix)),
 			"stage1 loads sector %llu, itself: it was never "
 			"installed (a pristine stage1?) and the machine hangs",
 			(unsigned long long)l->sector);
@@ -136,7 +136,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 	rc = read_sectors(in, l->sector, l->image, 1);
 	if (rc > 0)
 		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
-			NOTE(AT(l->sector), .fix = fix),
+			NOTE(AT(l->sector), INSTALL_FIX(fix)),
 			"stage1 loads sector %llu, past the end of the image "
 			"(%llu sectors): stage1 prints \"Read Error\"",
 			(unsigned long long)l->sector,
@@ -203,7 +203,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	describe_place(l, place, sizeof(place));
 	if (l->bl.n == 0 || l->bl.overflow || l->bl.bad_segment) {
 		finding(in, FAIL, AREA_CHAIN, code,
-			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
+			NOTE(AT(l->sector), INSTALL_FIX(fix), .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (now %s), which holds no "
 			"valid block list: it is not the start of a GRUB stage "
 			"(%s), so stage1 runs garbage: the machine hangs after "
@@ -216,7 +216,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	rc = read_sectors(in, l->bl.run[0].start, l->image + SECTOR_SIZE, 1);
 	if (rc > 0) {
 		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
-			NOTE(AT(l->bl.run[0].start), .fix = fix),
+			NOTE(AT(l->bl.run[0].start), INSTALL_FIX(fix)),
 			"the block list of sector %llu names sector %llu, past "
 			"the end of the image: the loader prints \"Read Error\"",
 			(unsigned long long)l->sector,
@@ -227,7 +227,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 		return rc;
 	if (!stage_second_sector(l->image + SECTOR_SIZE)) {
 		finding(in, FAIL, AREA_CHAIN, code,
-			NOTE(AT(l->sector), .fix = fix, .path = l->owner_path[0] ? l->owner_path : NULL),
+			NOTE(AT(l->sector), INSTALL_FIX(fix), .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (%s); its block list leads to "
 			"sector %llu, which is not the second sector of a GRUB "
 			"0.97 stage (no COMPAT_VERSION 3.2): the loaded code is "
@@ -247,18 +247,18 @@ static void check_kind(struct inspect *in, struct loaded *l)
 
 	if (want15 && l->id == STAGE2_ID_STAGE2)
 		finding(in, FAIL, AREA_CHAIN, "chain-address",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads stage2 to 0x2000, where only a stage1.5 "
 			"runs: the machine hangs");
 	else if (!want15 && l->id != STAGE2_ID_STAGE2)
 		finding(in, FAIL, AREA_CHAIN, "chain-address",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads a stage1.5 to 0x8000, where only stage2 "
 			"runs: the machine hangs");
 	else if (l->id != STAGE2_ID_STAGE2 && l->id != STAGE2_ID_E2FS)
 		finding(in, FAIL, AREA_CHAIN, "stage1_5-not-ext2",
 			NOTE(AT(l->sector), .grub_error = GERR_FSYS_MOUNT,
-			     .fix = "grubinst IMAGE"),
+			     INSTALL_FIX("grubinst IMAGE")),
 			"the stage1.5 loaded (id %d) reads another filesystem "
 			"type, not ext2: it cannot find stage2 (\"Error 17\")",
 			l->id);
@@ -274,7 +274,7 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		if (r->start + r->count <= end)
 			continue;
 		finding(in, FAIL, AREA_CHAIN, "embed-overlap",
-			NOTE(AT(r->start), .fix = "grubinst IMAGE"),
+			NOTE(AT(r->start), INSTALL_FIX("grubinst IMAGE")),
 			"the embedded stage1.5 lists sectors %llu..%llu, but "
 			"sector %llu already belongs to a partition: a "
 			"filesystem write there corrupts the stage1.5",
@@ -359,7 +359,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	ino = expected_file(l, path, sizeof(path));
 	if (!ino) {
 		finding(in, FAIL, AREA_CHAIN, "chain-stale",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads sector %llu, now in %s, and %s is gone: "
 			"the %s stage1 was installed for was deleted",
 			(unsigned long long)l->sector, place, path, l->kind);
@@ -384,7 +384,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	if (same < 0)
 		return -1;
 	finding(in, same ? WARN : FAIL, AREA_CHAIN, "chain-stale",
-		NOTE(AT(l->sector), .path = path, .fix = "grubinst IMAGE"),
+		NOTE(AT(l->sector), .path = path, INSTALL_FIX("grubinst IMAGE")),
 		"%s was rewritten after the install: stage1 still loads sector "
 		"%llu (now %s) and the block list found there, not the file's "
 		"sectors; %s", path, (unsigned long long)l->sector,
@@ -432,7 +432,7 @@ static void compare_build(struct inspect *in, const uint8_t *data, size_t len,
 	if (at < b->len)
 		finding(in, FAIL, AREA_CHAIN, "stage-corrupt",
 			NOTE(.path = name, .sector_plus1 = sector >= 0 ? sector + 1 : 0,
-			     .fix = "grubinst IMAGE"),
+			     INSTALL_FIX("grubinst IMAGE")),
 			"%s differs from the %s it was installed from at byte %zu "
 			"(and maybe further), beyond what an install patches: it "
 			"was damaged after the install; the machine resets or "
@@ -466,7 +466,7 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 
 	if (!p) {
 		finding(in, FAIL, AREA_CHAIN, "chain-partition",
-			NOTE(.grub_error = GERR_NO_PART, .fix = "grubinst IMAGE"),
+			NOTE(.grub_error = GERR_NO_PART, INSTALL_FIX("grubinst IMAGE")),
 			"%s names %s, which does not exist on this disk: "
 			"\"Error 22: No such partition\"", who,
 			part == 0xff ? "the whole disk, not a partition"
@@ -499,7 +499,7 @@ static bool read_stage2_config(struct inspect *in, const uint8_t *image,
 	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
 			 &err)) {
 		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
-			NOTE(.path = name, .fix = "grubinst IMAGE"), "%s", err.text);
+			NOTE(.path = name, INSTALL_FIX("grubinst IMAGE")), "%s", err.text);
 		return false;
 	}
 	stage2_read_config(image, &info, c);
@@ -548,7 +548,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	if (stage2_check(l->image, sizeof(l->image), l->id, loaded_name(l),
 			 &info, &err)) {
 		finding(in, FAIL, AREA_CHAIN, "stage1_5-invalid",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"), "%s", err.text);
+			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")), "%s", err.text);
 		return 0;
 	}
 	text_copy(in->stage1_5_version, sizeof(in->stage1_5_version), info.version);
@@ -558,7 +558,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	device = c.device;
 	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
 		finding(in, FAIL, AREA_CHAIN, "stage1_5-drive",
-			NOTE(AT(l->sector), .fix = "grubinst IMAGE"),
+			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"%s looks for stage2 on BIOS drive 0x%02x, not this disk",
 			loaded_name(l), device >> 24);
 		return 0;
@@ -570,7 +570,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	if (!w.ino) {
 		finding(in, FAIL, AREA_CHAIN, "stage2-missing",
 			NOTE(.path = path, .grub_error = w.error,
-			     .fix = "grubinst IMAGE"),
+			     INSTALL_FIX("grubinst IMAGE")),
 			"%s looks for (hd0,%d)%s: %s; it prints \"Error %d\" "
 			"and stops", loaded_name(l), partno - 1, path, w.why,
 			w.error);
@@ -598,7 +598,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	in->root_partno = partno;	/* chain_stage2 passes it on */
 	if (got < sizeof(head)) {
 		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
-			NOTE(.path = path, .fix = "grubinst IMAGE"),
+			NOTE(.path = path, INSTALL_FIX("grubinst IMAGE")),
 			"%s is %zu bytes, too short for stage2", path, got);
 		return 0;
 	}
@@ -644,7 +644,7 @@ static void check_direct_is_current(struct inspect *in, struct loaded *l)
 	walk_path(l->pfs, path, WALK_GRUB, &w);
 	if (w.ino && w.ino != l->owner)
 		finding(in, WARN, AREA_CHAIN, "stage2-other",
-			NOTE(.path = l->owner_path, .fix = "grubinst IMAGE"),
+			NOTE(.path = l->owner_path, INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads %s, not the current %s: a new stage2 was "
 			"installed there but stage1 was not updated",
 			l->owner_path, path);

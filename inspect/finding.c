@@ -40,6 +40,7 @@ static void hold(struct inspect *in, enum grubinst_severity sev,
 		.grub_error = n->grub_error,
 		.scope = n->scope ? n->scope : in->check_scope,
 		.refuses_install = n->refuses_install,
+		.fix_installs = n->fix_installs,
 	};
 	if (!h->msg || (n->fix && !h->fix) || (n->path && !h->path)) {
 		free(h->msg);
@@ -76,11 +77,6 @@ void finding(struct inspect *in, enum grubinst_severity sev, enum grubinst_area 
 	hold(in, sev, area, code, &n, msg);
 }
 
-static bool suggests_grubinst(const char *fix)
-{
-	return fix && (strncmp(fix, "grubinst ", 9) == 0 || strstr(fix, "&& grubinst "));
-}
-
 /* The first finding the installer refuses the image for. */
 static const struct held *install_blocker(const struct inspect *in)
 {
@@ -100,7 +96,7 @@ static const char *runnable_fix(const struct inspect *in, const struct held *h,
 
 	if (!fix)
 		return NULL;
-	if (blocker && blocker != h && suggests_grubinst(fix)) {
+	if (blocker && blocker != h && h->fix_installs) {
 		if (!blocker->fix)
 			return NULL;
 		snprintf(joined, sizeof(joined), "%s && %s", blocker->fix, fix);
@@ -163,7 +159,8 @@ void finding_verdict(struct inspect *in, enum grubinst_area area,
 		     .grub_error = v->grub_error,
 		     .sector_plus1 = v->sector == UINT64_MAX ? 0 : note_sector(v->sector),
 		     .scope = v->refuse ? SCOPE_REFUSE : SCOPE_CHECK,
-		     .refuses_install = v->refuse && v->severity != GRUBINST_SEV_OK),
+		     .refuses_install = v->refuse && v->severity != GRUBINST_SEV_OK,
+		     .fix_installs = v->fix_installs),
 		"%s", v->message);
 }
 

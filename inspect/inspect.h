@@ -75,12 +75,18 @@ enum scope { SCOPE_CHECK = 0, SCOPE_GRUB, SCOPE_LINUX, SCOPE_REFUSE };
 struct note {
 	const char *path;
 	const char *fix;
+	bool fix_installs;	/* FIX runs an install, which the installer
+				   refuses while a finding refuses it
+				   (INSTALL_FIX) */
 	int grub_error;
 	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
 	enum scope scope;
 	bool refuses_install;	/* grubinst refuses to install until it is fixed */
 };
 #define AT(s) .sector_plus1 = note_sector(s)
+/* The fix CMD is an install ("grubinst IMAGE"): while the installer
+ * refuses the image, the refusal's own fix must come first.  */
+#define INSTALL_FIX(cmd) .fix = (cmd), .fix_installs = true
 
 /* Sectors past LLONG_MAX come from damaged metadata: name none. */
 static inline long long note_sector(uint64_t s)
@@ -255,6 +261,7 @@ struct held {
 	int grub_error;
 	enum scope scope;
 	bool refuses_install;
+	bool fix_installs;
 };
 
 struct inspect {

@@ -558,7 +558,7 @@ static void root_probe_order(struct inspect *in, const char *root, int ref)
 
 	stable_root(in, ref, stable, sizeof(stable));
 	finding(in, WARN, AREA_MENU, "root-probe-order",
-		NOTE(.path = in->menu.path, .fix = root_fix(in, ref, stable)),
+		NOTE(.path = in->menu.path, INSTALL_FIX(root_fix(in, ref, stable))),
 		"kernel line root=%s: partition %d of %s when Linux names the "
 		"disks in the BIOS's order, but with %d disks the names follow "
 		"the order the kernel finds them in, which changes from boot to "
@@ -653,7 +653,7 @@ static void root_hd(struct inspect *in, const char *root,
 		snprintf(name, sizeof(name), "/dev/sd%c%d",
 			 'a' + (r->disk < 26 ? r->disk : 25), r->part);
 	finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, AREA_MENU,
-		"root-hd", NOTE(.path = in->menu.path, .fix = root_fix(in, ref, name)),
+		"root-hd", NOTE(.path = in->menu.path, INSTALL_FIX(root_fix(in, ref, name))),
 		"kernel line root=%s: %s; libata names this disk sd%c, so "
 		"the kernel waits for a device that never appears (\"VFS: "
 		"Unable to mount root fs\"); %s%s%s", root,

@@ -250,7 +250,7 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
 	finding(in, FAIL, AREA_MENU, code,
 		NOTE(.path = m->path,
-		     .fix = linked > 0 || kernels ? "grubinst IMAGE" : NULL),
+		     INSTALL_FIX(linked > 0 || kernels ? "grubinst IMAGE" : NULL)),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
 		"\"grub>\" command line instead of booting (internally Error "
 		"%d; GRUB prints no message for the menu)%s",
@@ -486,7 +486,7 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 
 		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
 						   : "menu-initrd-missing",
-			NOTE(.path = path, .grub_error = w->error, .fix = fix),
+			NOTE(.path = path, .grub_error = w->error, INSTALL_FIX(fix)),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
 			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
 			part_ref_number(partno) - 1, path, w->why, w->error, others);
@@ -690,7 +690,7 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 	if (!w.ino || EXT2_I_SIZE(&w.inode) < 10) {
 		finding(in, sev, AREA_MENU, "menu-savedefault",
 			NOTE(.path = path, .grub_error = w.ino ? GERR_READ : w.error,
-			     .fix = "grubinst --set-default 0 IMAGE"),
+			     INSTALL_FIX("grubinst --set-default 0 IMAGE")),
 			"entry \"%s\" runs savedefault, which rewrites %s in "
 			"place: %s, so GRUB stops with \"Error %d\" and waits for "
 			"a key", e->title, path,
@@ -893,7 +893,7 @@ static void check_globals(struct inspect *in)
 	if (m->timeout < 0)
 		finding(in, FAIL, AREA_MENU, "menu-no-timeout",
 			NOTE(.path = m->path,
-			     .fix = "grubinst --replace-menu --timeout 5 IMAGE"),
+			     INSTALL_FIX("grubinst --replace-menu --timeout 5 IMAGE")),
 			"%s has no \"timeout\": GRUB shows the menu and waits for "
 			"a key forever, so an unattended machine never boots "
 			"(add \"timeout 5\" to it, or let the fix write a new "
@@ -1045,7 +1045,7 @@ void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
 	if (in->menu.nentries == 0) {
 		finding(in, FAIL, AREA_MENU, "menu-no-entries",
 			NOTE(.path = in->menu.path,
-			     .fix = "grubinst --replace-menu IMAGE"),
+			     INSTALL_FIX("grubinst --replace-menu IMAGE")),
 			"%s has no usable entry (no title with commands): GRUB "
 			"shows the \"grub>\" command line", in->menu.path);
 		return;

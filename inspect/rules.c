@@ -38,6 +38,7 @@ static bool verdict(struct verdict *v, enum grubinst_severity sev,
 	vsnprintf(v->message, sizeof(v->message), fmt, ap);
 	va_end(ap);
 	v->fix[0] = '\0';
+	v->fix_installs = false;
 	return true;
 }
 
@@ -533,6 +534,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 			"back, the filesystem and the boot code may be half "
 			"written", u->path, (unsigned long long)u->sectors);
 		fix(v, "grubinst IMAGE");
+		v->fix_installs = true;
 		return true;
 	case UNDO_UNREADABLE:
 		verdict(v, GRUBINST_SEV_FAIL, "install-interrupted", 0, true,
@@ -542,6 +544,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 			"half written until grubinst, run as the user who ran "
 			"the install, puts the old contents back", u->path, u->why);
 		fix(v, "grubinst IMAGE");
+		v->fix_installs = true;
 		return true;
 	case UNDO_INVALID:
 		verdict(v, GRUBINST_SEV_FAIL, "undo-invalid", 0, true, UINT64_MAX,

@@ -23,6 +23,7 @@ struct verdict {
 	uint64_t sector;	/* the sector concerned; UINT64_MAX for none */
 	char message[1024];
 	char fix[640];		/* "" for none; IMAGE stands for the image */
+	bool fix_installs;	/* FIX runs an install (struct note) */
 };
 
 /* What a rule looks at. */
