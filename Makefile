@@ -32,7 +32,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	stages/menu.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
-	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c \
+	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c disk/listing.c \
 	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \
 	inspect/bootcode.c inspect/chain.c inspect/grubpath.c inspect/blocks.c \
 	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \

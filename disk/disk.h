@@ -339,6 +339,25 @@ int fs_touch(struct fs *fs, const char *path, struct gi_err *err);
 /* Removes PATH if it exists (a file or a symlink), freeing its blocks. */
 int fs_remove(struct fs *fs, const char *path, struct gi_err *err);
 
+/* ---- listing.c: a directory read once ---- */
+
+struct fs_dirent {
+	char name[EXT2_NAME_LEN + 1];
+	ext2_ino_t ino;
+	int type;		/* EXT2_FT_*, EXT2_FT_UNKNOWN without filetype */
+};
+struct fs_listing {
+	struct fs_dirent *e;	/* sorted by name */
+	size_t n, cap;
+};
+/* Every entry of directory DIR (an inode number). */
+int fs_list_dir(struct fs *fs, ext2_ino_t dir, struct fs_listing *l,
+		struct gi_err *err);
+/* The entry NAME of L, or NULL. */
+const struct fs_dirent *fs_listing_find(const struct fs_listing *l,
+					const char *name);
+void fs_listing_free(struct fs_listing *l);
+
 /* ---- quota.c ---- */
 
 /* Adds the usage changes of the inodes journal J changes (against the

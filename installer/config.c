@@ -50,9 +50,10 @@ static bool exists(struct install *inst, const char *path)
 	return fs_resolve(&inst->fs, path, &ino, inst->err) == 0 && ino != 0;
 }
 
-/* The initrd that goes with vmlinuz-VER, as distributions name it. */
-static bool find_initrd(struct install *inst, const char *kernel, char *out,
-			size_t size)
+/* The initrd that goes with vmlinuz-VER, as distributions name it: by
+ * the listing of the kernels' directory KL, a link followed by path.  */
+static bool find_initrd(struct install *inst, const struct kernel_list *kl,
+			const char *kernel, char *out, size_t size)
 {
 	const char *ver = kernel + 7;	/* after "vmlinuz" and the like */
 	static const char *const pats[] = {
@@ -61,9 +62,12 @@ static bool find_initrd(struct install *inst, const char *kernel, char *out,
 	char name[KERNEL_NAME_MAX + 16];
 
 	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		int has;
+
 		snprintf(name, sizeof(name), pats[i], ver);
+		has = kernels_has_initrd(kl, name);
 		kernels_path(inst, name, out, size);
-		if (exists(inst, out))
+		if (has > 0 || (has < 0 && exists(inst, out)))
 			return true;
 	}
 	return false;
@@ -135,7 +139,7 @@ static int menu_of_kernels(struct install *inst, struct gi_text *t)
 		kernels_path(inst, kl.k[i].name, path, sizeof(path));
 		add_entry(inst, t, path,
 			  o->initrd ? o->initrd
-				    : find_initrd(inst, kl.k[i].name, initrd,
+				    : find_initrd(inst, &kl, kl.k[i].name, initrd,
 						  sizeof(initrd)) ? initrd : NULL);
 	}
 	snprintf(inst->config_origin, sizeof(inst->config_origin),

@@ -6,6 +6,7 @@
  * them (ext2fs_fallocate, through the journal like every other write) in
  * the files of the boot partition, and the report names the files.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,43 @@
 struct filling {
 	struct install *inst;
 	int rc;
+	/* The directory of the last file looked up, read once: the menu of
+	 * thousands of kernels in /boot names them one by one.  */
+	bool listed;
+	char dir[PATH_MAX];
+	struct fs_listing listing;
 };
+
+/* PATH's inode when it is a regular file the directory listing names;
+ * else a lookup by path, which follows links.  */
+static int find_file(struct filling *f, const char *path, ext2_ino_t *ino)
+{
+	struct install *inst = f->inst;
+	const char *slash = strrchr(path, '/');
+	const struct fs_dirent *d = NULL;
+	ext2_ino_t dir = 0;
+
+	*ino = 0;
+	if (slash && (size_t)(slash - path) < sizeof(f->dir)) {
+		if (!f->listed || strncmp(f->dir, path, (size_t)(slash - path)) ||
+		    f->dir[slash - path]) {
+			struct gi_err probe = { 0 };
+
+			fs_listing_free(&f->listing);
+			f->listed = true;
+			snprintf(f->dir, sizeof(f->dir), "%.*s", (int)(slash - path), path);
+			if (fs_lookup(&inst->fs, f->dir[0] ? f->dir : "/", &dir, &probe) ||
+			    !dir || fs_list_dir(&inst->fs, dir, &f->listing, &probe))
+				fs_listing_free(&f->listing);
+		}
+		d = fs_listing_find(&f->listing, slash + 1);
+	}
+	if (d && d->type == EXT2_FT_REG_FILE) {
+		*ino = d->ino;
+		return 0;
+	}
+	return fs_resolve(&inst->fs, path, ino, inst->err);
+}
 
 static void fill_one(void *ctx, int grub_part, const char *path)
 {
@@ -30,7 +67,7 @@ static void fill_one(void *ctx, int grub_part, const char *path)
 	/* Only the partition the install writes into. */
 	if (f->rc || (grub_part >= 0 && grub_part != partition_grub_index(inst->boot)))
 		return;
-	if (fs_resolve(&inst->fs, path, &ino, inst->err) || !ino) {
+	if (find_file(f, path, &ino) || !ino) {
 		/* A missing file is the check of the result's to report. */
 		memset(inst->err, 0, sizeof(*inst->err));
 		return;
@@ -76,7 +113,7 @@ static int menu_text(struct install *inst, uint8_t **data, size_t *len)
 
 int holes_fill(struct install *inst)
 {
-	struct filling f = { inst, 0 };
+	struct filling f = { .inst = inst };
 	uint8_t *data;
 	size_t len;
 
@@ -84,6 +121,7 @@ int holes_fill(struct install *inst)
 		return inst->err->code;
 	if (data)
 		menu_list_files(data, len, fill_one, &f);
+	fs_listing_free(&f.listing);
 	free(data);
 	return f.rc;
 }

@@ -108,7 +108,14 @@ struct kernel_list {
 	struct kernel *k;
 	int count, cap;
 	bool oom;
+	/* The initrds of the same listing (initrd*, initramfs*), sorted by
+	 * name; LINK set for a name that is not a regular file.  */
+	struct kernel *initrd;
+	size_t ninitrd, initrd_cap;
 };
+/* Is NAME a file of the kernels' directory by the listing KL: 1 a regular
+ * file, 0 none, -1 a link or another kind to look at by path.  */
+int kernels_has_initrd(const struct kernel_list *kl, const char *name);
 int kernels_list(struct install *inst, struct kernel_list *kl);
 void kernels_free(struct kernel_list *kl);
 /* NAME in the kernels' directory, as GRUB and the menu name it. */

@@ -9,6 +9,28 @@
 
 #include "installer/installer.h"
 
+static bool is_initrd_name(const char *name)
+{
+	return strncmp(name, "initrd", 6) == 0 || strncmp(name, "initramfs", 9) == 0;
+}
+
+/* An initrd a generated menu may pair with a kernel: found by name later
+ * (find_initrd() in config.c), without a lookup in the directory each.  */
+static int add_initrd(struct kernel_list *kl, const struct ext2_dir_entry *de,
+		      const char *name)
+{
+	struct kernel *k;
+
+	if (gi_grow(&kl->initrd, &kl->initrd_cap, kl->ninitrd, sizeof(*kl->initrd), 16))
+		return -1;
+	k = &kl->initrd[kl->ninitrd++];
+	memset(k, 0, sizeof(*k));
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->ino = de->inode;
+	k->link = ext2fs_dirent_file_type(de) != EXT2_FT_REG_FILE;
+	return 0;
+}
+
 static bool is_kernel_name(const char *name)
 {
 	return strncmp(name, "vmlinuz", 7) == 0 || strncmp(name, "vmlinux", 7) == 0 ||
@@ -46,6 +68,10 @@ static int collect_name(struct ext2_dir_entry *de, int offset, int blocksize,
 		return 0;
 	memcpy(name, de->name, len);
 	name[len] = '\0';
+	if (is_initrd_name(name) && add_initrd(kl, de, name)) {
+		kl->oom = true;
+		return DIRENT_ABORT;
+	}
 	if (!is_kernel_name(name) || !grub_menu_line_fits(name, false))
 		return 0;
 	if (add_name(kl, name, (size_t)len)) {
@@ -246,6 +272,8 @@ int kernels_list(struct install *inst, struct kernel_list *kl)
 	if (rc)
 		return fs_fail(&inst->fs, rc, "cannot list the kernels' directory",
 			       inst->err);
+	if (kl->ninitrd > 1)
+		qsort(kl->initrd, kl->ninitrd, sizeof(kl->initrd[0]), by_name);
 	keep_bootable(inst, kl);
 	if (kl->oom)
 		return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
@@ -257,8 +285,21 @@ int kernels_list(struct install *inst, struct kernel_list *kl)
 	return 0;
 }
 
+int kernels_has_initrd(const struct kernel_list *kl, const char *name)
+{
+	struct kernel key;
+	const struct kernel *k;
+
+	if (strlen(name) >= sizeof(key.name) || !kl->ninitrd)
+		return 0;
+	strcpy(key.name, name);
+	k = bsearch(&key, kl->initrd, kl->ninitrd, sizeof(*k), by_name);
+	return !k ? 0 : k->link ? -1 : 1;
+}
+
 void kernels_free(struct kernel_list *kl)
 {
 	free(kl->k);
+	free(kl->initrd);
 	memset(kl, 0, sizeof(*kl));
 }
