@@ -1,10 +1,20 @@
 /*
  * Disk and filesystem access: the only place that touches the image.
- * image.c   raw sectors of the image file or block device
- * ptable.c  the MBR partition table, read with libfdisk
- * fs.c      the ext2/3/4 filesystem of a partition, through libext2fs
- * fstime.c  the times written into the filesystem
- * groups.c  its allocation bitmaps, read one block group at a time
+ * image.c       raw sectors of the image file or block device, its lock
+ * mounts.c      the kernel's mounts of it, the file behind a loop device
+ * ptable.c      the MBR partition table, read with libfdisk
+ * probe.c       what else a partition holds, named by libblkid
+ * fs.c          the ext2/3/4 filesystem of a partition, through libext2fs
+ * fstime.c      the times written into the filesystem
+ * groups.c      its allocation bitmaps, read one block group at a time
+ * descriptors.c its group descriptors, checked in one pass
+ * listing.c     a directory read once, looked up by name
+ * jbd.c         its journal's log, not yet replayed
+ * mmp.c         multiple mount protection
+ * quota.c       quota usage kept right as an install changes inodes
+ * journal.c     an install's writes, held until the commit
+ * capture.c     libext2fs' writes into that journal, and reads through it
+ * undo.c        the undo record of the writes being committed
  */
 #ifndef GRUBINST_DISK_H
 #define GRUBINST_DISK_H

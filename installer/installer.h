@@ -3,10 +3,16 @@
  *   paths.c    where GRUB's files go (/boot/grub or --boot-dir)
  *   target.c   open the image, choose the boot partition, refuse what
  *              cannot boot (filesystem overhang, unreadable features)
- *   config.c   keep, install or generate grub.conf and the menu.lst link
+ *   config.c   keep, install or generate grub.conf and the menu.lst link,
+ *              with kernels.c (the kernels a generated menu offers),
+ *              rootspec.c (its root=) and default.c (--set-default,
+ *              --once)
  *   files.c    place the stage files in /boot/grub, contiguous
+ *   holes.c    zeros for the holes of the files GRUB loads
  *   embed.c    decide whether stage1.5 fits after the MBR, and write it
  *   bootsector.c  write stage1 into the boot sector: always the last write
+ *   result.c   the image as the install leaves it, checked by the
+ *              inspector before anything is written
  *   install.c  grubinst_install(): the order above and the report
  */
 #ifndef GRUBINST_INSTALLER_H
