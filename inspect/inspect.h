@@ -1,7 +1,8 @@
 /*
  * The inspector: grubinst_verify() reads an image (never writes it) and
  * predicts its boot as the BIOS, GRUB 0.97 and Linux will see it.
- * pipeline.c runs the checks in boot order, one file each:
+ * pipeline.c runs the checks in boot order, one file each, the boot
+ * loader's between the shared ones (loaders.c: a row per loader):
  *   partitions.c  MBR signature and partition table
  *   bootcode.c    what code sector 0 (or the active partition's) holds
  *   chain.c       stage1 -> stage1.5 -> stage2 -> menu, block lists, paths
@@ -293,6 +294,9 @@ struct inspect {
 	struct pfs pfs[PTABLE_MAX];
 	struct other_disk *other[GRUBINST_MAX_DISKS];	/* partitions.c */
 
+	/* pipeline.c: the loader whose rows run (loaders.c) */
+	const struct verify_loader *loader;
+
 	/* check_bootcode() */
 	struct bootcode boot;		/* the GRUB stage1 in use, once found */
 	const char *mbr_code;		/* bootcode.c: what sector 0 holds */
@@ -378,6 +382,28 @@ int inspect_image(grubinst *g, struct image *img,
 
 /* The checks: each adds its findings; a negative return means the image
  * could not be read and IN->fatal says why.  */
+/* pipeline.c runs checks from tables of rows: the shared ones before and
+ * after, and between them the rows of the boot loader in use. */
+struct check {
+	const char *name;
+	int (*run)(struct inspect *in);
+	bool map;		/* grubinst_map() draws what it learns */
+	enum scope scope;	/* who its failures stop (a finding may say) */
+};
+
+/* loaders.c: a boot loader --verify follows, one row each. */
+struct verify_loader {
+	const char *name;		/* "grub-legacy" */
+	enum boot_kind kind;		/* its boot code, as bootcode.c names it */
+	const struct check *checks;	/* from its boot code to the entry
+					   that boots, in boot order */
+	size_t nchecks;
+};
+/* The row of the loader whose boot code the BIOS runs (check_bootcode()
+ * found it); GRUB Legacy's when that code is no loader's row: it is what
+ * an install puts there, and its menu is checked as if it ran.  */
+const struct verify_loader *verify_loader_of(enum boot_kind kind);
+
 int check_partitions(struct inspect *in);
 int check_bootcode(struct inspect *in);
 int check_chain(struct inspect *in);

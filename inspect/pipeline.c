@@ -1,26 +1,26 @@
 /*
- * grubinst_verify(): the checks in boot order, one row each.  A check
- * reads the image through the state of context.c and what the rows
- * before it learned (struct inspect says which row writes which field),
- * and reports findings as it goes.  A new check is a row here, a file,
- * a test and a line in docs/verify.md (docs/HACKING.md).
+ * grubinst_verify(): the checks in boot order, one row each: the disk and
+ * the boot code, then the rows of the boot loader in use (loaders.c),
+ * then Linux's.  A check reads the image through the state of context.c
+ * and what the rows before it learned (struct inspect says which row
+ * writes which field), and reports findings as it goes.  A new check is a
+ * row here or in its loader's table, a file, a test and a line in
+ * docs/verify.md (docs/HACKING.md).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "inspect/inspect.h"
 
-static const struct check {
-	const char *name;
-	int (*run)(struct inspect *in);
-	bool map;		/* grubinst_map() draws what it learns */
-	enum scope scope;	/* who its failures stop (a finding may say) */
-} checks[] = {
+/* What every boot goes through before its loader: the disk, and the
+ * code the BIOS runs.  */
+static const struct check before[] = {
 	{ "partitions", check_partitions, true, SCOPE_GRUB },	/* partitions.c */
 	{ "bootcode", check_bootcode, true, SCOPE_GRUB },	/* bootcode.c */
-	{ "chain", check_chain, true, SCOPE_GRUB },		/* chain.c */
-	{ "fsfeatures", check_fs_features, false, SCOPE_GRUB },	/* fsfeatures.c */
-	{ "menu", check_menu, false, SCOPE_GRUB },		/* menu.c */
+};
+
+/* ...and after it, once a kernel is loaded: Linux's part. */
+static const struct check after[] = {
 	{ "kernel", check_kernel, false, SCOPE_LINUX },		/* kernel.c */
 	{ "root", check_root, false, SCOPE_LINUX },		/* kernel.c */
 	/* After root: whether Linux mounts a filesystem decides how bad
@@ -29,21 +29,35 @@ static const struct check {
 	{ "userspace", check_userspace, false, SCOPE_LINUX },	/* userspace.c */
 };
 
-/* Runs the checks in order (only those the map needs when MAP_ONLY) until
+/* Runs N checks of C in order (only those the map needs when MAP_ONLY):
+ * -1 when one finds that the image cannot be read.  */
+static int run_checks(struct inspect *in, const struct check *c, size_t n,
+		      bool map_only)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (map_only && !c[i].map)
+			continue;
+		in->check_scope = c[i].scope;
+		if (c[i].run(in) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The checks in boot order, the loader's between the shared ones, until
  * one finds that the image cannot be read: -1, and IN->fatal says why.  */
 int inspect_run(struct inspect *in, bool map_only)
 {
-	int rc = 0;
+	const struct verify_loader *l;
+	int rc = run_checks(in, before, sizeof(before) / sizeof(before[0]), map_only);
 
-	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
-		if (map_only && !checks[i].map)
-			continue;
-		in->check_scope = checks[i].scope;
-		if (checks[i].run(in) < 0) {
-			rc = -1;
-			break;
-		}
+	if (!rc) {
+		l = verify_loader_of(in->boot.kind);
+		in->loader = l;
+		rc = run_checks(in, l->checks, l->nchecks, map_only);
 	}
+	if (!rc)
+		rc = run_checks(in, after, sizeof(after) / sizeof(after[0]), map_only);
 	findings_deliver(in);
 	return rc;
 }
