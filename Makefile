@@ -41,6 +41,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	installer/paths.c installer/target.c installer/config.c installer/kernels.c \
 	installer/rootspec.c installer/default.c installer/files.c \
 	installer/embed.c installer/bootsector.c installer/holes.c installer/result.c \
+	installer/legacy.c installer/loaders.c \
 	installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o

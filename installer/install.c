@@ -1,98 +1,17 @@
 /* grubinst_install(): check everything, then write in an order that keeps
  * the image bootable (or untouched) if we stop half way:
  *   1. files in the filesystem, flushed and closed;
- *   2. the embedded stage1.5 in sectors 1..N;
- *   3. stage1 in the boot sector.
+ *   2. what the boot loader keeps outside it (GRUB Legacy: the embedded
+ *      stage1.5 in sectors 1..N);
+ *   3. the boot sector.
  * The three are queued in a journal and committed together (disk/journal.c):
  * a failure puts the old contents back, an interrupted process leaves an
- * undo record that the next install rolls back first.  */
+ * undo record that the next install rolls back first.  What a loader
+ * plans, queues and reports is its row (loaders.c); the rest is here.  */
 #include <stdio.h>
 #include <string.h>
 
 #include "installer/installer.h"
-
-static const char *chain_name(const struct install *inst, char *buf,
-			      size_t size)
-{
-	switch (inst->chain) {
-	case CHAIN_EMBEDDED:
-		return "stage1 -> embedded stage1.5 -> stage2";
-	case CHAIN_STAGE1_5_FILE:
-		snprintf(buf, size, "stage1 -> %s -> stage2", inst->paths.stage1_5);
-		return buf;
-	case CHAIN_STAGE2:
-		snprintf(buf, size, "stage1 -> %s", inst->paths.stage2);
-		return buf;
-	}
-	return "?";
-}
-
-static void report_file(struct install *inst, const struct placed_file *f)
-{
-	uint64_t nblk = (f->len + fs_block_size(&inst->fs) - 1) /
-			fs_block_size(&inst->fs);
-	uint64_t sect = placed_sector(inst, f);
-	char more[48] = "";
-
-	/* A file kept where it is, in several runs: its first one. */
-	if (f->nruns > 1) {
-		nblk = f->runs[0].len;
-		snprintf(more, sizeof(more), " (+%zu more runs)", f->nruns - 1);
-	}
-	gi_report(&inst->g->rep,
-		  "%-24s %6zu bytes  blocks %llu..%llu%s  sectors %llu..%llu%s",
-		  f->path, f->len, (unsigned long long)f->first_block,
-		  (unsigned long long)(f->first_block + nblk - 1), more,
-		  (unsigned long long)sect,
-		  (unsigned long long)(f->nruns > 1
-			? sect + nblk * (fs_block_size(&inst->fs) / SECTOR_SIZE) - 1
-			: sect + (f->len + SECTOR_SIZE - 1) / SECTOR_SIZE - 1),
-		  f->unchanged ? "  (unchanged)" : f->reuse ? "  (rewritten in place)" : "");
-}
-
-static void report_plan(struct install *inst)
-{
-	const struct gi_reporter *r = &inst->g->rep;
-	const struct partition *p = inst->boot;
-	const char *verb = inst->opts->dry_run ? "would install" : "installed";
-	char chain[96];
-
-	gi_report(r, "%s: boot partition %d = (hd0,%d), sectors %llu..%llu, "
-		  "%s filesystem of %llu blocks of %u bytes",
-		  inst->img.path, p->number, partition_grub_index(p),
-		  (unsigned long long)p->start,
-		  (unsigned long long)(p->start + p->size - 1), inst->fs_kind,
-		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
-	gi_report(r, "stage files: %s, %s, %s", inst->stages.stage1.origin,
-		  inst->stages.stage1_5.origin, inst->stages.stage2.origin);
-	report_file(inst, &inst->stage1);
-	report_file(inst, &inst->stage1_5);
-	report_file(inst, &inst->stage2);
-	if (inst->write_config)
-		report_file(inst, &inst->config);
-	if (inst->write_default)
-		report_file(inst, &inst->deflt);
-	gi_report(r, "menu: %s%s", inst->config_origin,
-		  inst->link_menu ? "; menu.lst -> grub.conf" : "");
-	if (inst->write_default)
-		gi_report(r, "default: %s", inst->default_report);
-	if (inst->filled[0])
-		gi_report(r, "holes %s with zeros (GRUB cannot read across them): %s",
-			  inst->opts->dry_run ? "would be filled" : "filled",
-			  inst->filled);
-	if (inst->chain == CHAIN_EMBEDDED)
-		gi_report(r, "embedded stage1.5: sectors 1..%u (%u sectors)",
-			  inst->embed_sectors, inst->embed_sectors);
-	else if (inst->chain == CHAIN_STAGE1_5_FILE)
-		gi_report(r, "stage1.5 not embedded: %s", inst->no_embed_reason);
-	gi_report(r, "stage1 %s in %s (sector %llu), loads sector %llu%s",
-		  verb, inst->boot_sector ? "the partition boot sector" : "the MBR",
-		  (unsigned long long)inst->boot_sector,
-		  (unsigned long long)le32(inst->boot_code + STAGE1_STAGE2_SECTOR),
-		  inst->opts->force_lba ? ", LBA forced" : "");
-	gi_report(r, "boot chain: %s -> %s", chain_name(inst, chain, sizeof(chain)),
-		  inst->paths.menu);
-}
 
 static int check_timestamp(struct install *inst)
 {
@@ -103,31 +22,26 @@ static int check_timestamp(struct install *inst)
 			  "a number of seconds since 1970-01-01");
 }
 
-/* Everything that can be decided without writing. */
+/* Everything that can be decided without writing: the image and its boot
+ * partition judged by the rules every loader shares, then the loader's
+ * own plan.  */
 static int prepare(struct install *inst)
 {
-	if (check_timestamp(inst) || paths_set(inst) || target_open(inst) || target_check_filesystem(inst) ||
-	    stage_set_load(&inst->stages, inst->opts->stage_dir, inst->err) ||
-	    config_prepare(inst))
+	if (check_timestamp(inst) || paths_set(inst) || target_open(inst) ||
+	    target_check_filesystem(inst) || inst->loader->plan(inst))
 		return inst->err->code;
-	embed_decide(inst);
-	if (embed_prepare(inst) || files_place(inst) || files_patch(inst))
-		return inst->err->code;
-	bootsector_build(inst);
 	return 0;
 }
 
-/* Every write, queued in the journal; nothing reaches the image yet. */
+/* Every write, queued in the journal; nothing reaches the image yet: the
+ * loader's files, the quota files that follow them (every inode the
+ * install changes is written by now: libext2fs writes them through),
+ * the filesystem closed, then what the loader writes outside it.  */
 static int stage(struct install *inst)
 {
-	/* Every inode the install changes is written by now (libext2fs
-	 * writes them through): the quota files follow them, then closing
-	 * writes the bitmaps and counts.  */
-	if (holes_fill(inst) || files_write(inst) ||
+	if (inst->loader->queue_files(inst) ||
 	    fs_quota_update(&inst->fs, &inst->img, &inst->journal, inst->err) ||
-	    fs_close(&inst->fs, inst->err))
-		return inst->err->code;
-	if (embed_write(inst) || bootsector_write(inst))
+	    fs_close(&inst->fs, inst->err) || inst->loader->queue_boot(inst))
 		return inst->err->code;
 	return 0;
 }
@@ -175,6 +89,7 @@ GI_API int grubinst_install(grubinst *g)
 	inst.opts = &g->opts;
 	inst.img.fd = -1;
 
+	inst.loader = install_loaders[0];
 	rc = prepare(&inst);
 	if (!rc)
 		rc = stage(&inst);
@@ -183,7 +98,7 @@ GI_API int grubinst_install(grubinst *g)
 	if (!rc && !g->opts.dry_run)
 		rc = journal_commit(&inst.journal, &inst.img, inst.err);
 	if (!rc) {
-		report_plan(&inst);
+		inst.loader->report(&inst);
 		rc = not_bootable_yet(&inst);
 	}
 	if (rc == GRUBINST_REFUSED)

@@ -13,7 +13,9 @@
  *   bootsector.c  write stage1 into the boot sector: always the last write
  *   result.c   the image as the install leaves it, checked by the
  *              inspector before anything is written
- *   install.c  grubinst_install(): the order above and the report
+ *   legacy.c   GRUB Legacy's row: the plan, the writes and the report
+ *              of the files above (loaders.c: one row per loader)
+ *   install.c  grubinst_install(): the order of it all
  */
 #ifndef GRUBINST_INSTALLER_H
 #define GRUBINST_INSTALLER_H
@@ -33,6 +35,28 @@ struct grub_paths {
 	char stage1_5_field[112];	/* the stage1.5's stage2 path field */
 	char direct_menu_field[64];	/* stage2's menu field, loaded by stage1 */
 };
+
+struct install;
+
+/* A boot loader as an install puts it in: the OpenBSD installboot way, a
+ * few functions each loader has, called by install.c in its order.  */
+struct install_loader {
+	const char *name;		/* as --verify's row names it */
+	/* Everything decided before a write, after the image and its boot
+	 * partition passed the rules every loader shares (target.c).  */
+	int (*plan)(struct install *inst);
+	/* Its writes into the boot partition's filesystem, queued. */
+	int (*queue_files)(struct install *inst);
+	/* Its writes outside it (sectors after the MBR, the boot sector),
+	 * queued: committed after the filesystem's, the boot sector last.  */
+	int (*queue_boot)(struct install *inst);
+	/* The report lines of what was (or would be) installed. */
+	void (*report)(struct install *inst);
+};
+/* loaders.c: the rows, NULL after the last; the first is the default. */
+extern const struct install_loader *const install_loaders[];
+/* legacy.c */
+extern const struct install_loader grub_legacy_install;
 
 /* How stage1 reaches stage2. */
 enum chain {
@@ -58,6 +82,7 @@ struct placed_file {
 
 struct install {
 	grubinst *g;
+	const struct install_loader *loader;	/* install.c: whose install */
 	struct gi_err *err;
 	const struct grubinst_options *opts;
 	struct image img;
