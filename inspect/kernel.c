@@ -333,10 +333,13 @@ static int disk_count(const struct inspect *in)
 	return n;
 }
 
-static void fs_id_text(const struct pfs *p, const char *key, char *text,
+/* What names a filesystem on root=: its UUID or its label. */
+enum fs_id { FS_ID_UUID, FS_ID_LABEL };
+
+static void fs_id_text(const struct pfs *p, enum fs_id id, char *text,
 		       size_t size)
 {
-	if (strcmp(key, "UUID") == 0 && size >= 37)
+	if (id == FS_ID_UUID && size >= 37)
 		uuid_unparse(p->fs.e2->super->s_uuid, text);
 	else
 		snprintf(text, size, "%.*s", EXT2_LABEL_LEN,
@@ -346,7 +349,7 @@ static void fs_id_text(const struct pfs *p, const char *key, char *text,
 /* A filesystem by UUID= or LABEL=, on any disk of the machine: its
  * partition reference (PART_REF), the first one found, or 0; *MATCHES
  * counts them all.  */
-static int fs_by_id(struct inspect *in, const char *key, const char *val,
+static int fs_by_id(struct inspect *in, enum fs_id id, const char *val,
 		    int *matches)
 {
 	int found = 0;
@@ -362,7 +365,7 @@ static int fs_by_id(struct inspect *in, const char *key, const char *val,
 
 			if (!p || !p->ok)
 				continue;
-			fs_id_text(p, key, text, sizeof(text));
+			fs_id_text(p, id, text, sizeof(text));
 			if (strcasecmp(text, val))
 				continue;
 			found = found ? found : ref;
@@ -434,8 +437,8 @@ static void stable_root(struct inspect *in, int ref, char *out, size_t size)
 	}
 	if (!p || !p->ok || !in->entry.has_initrd)
 		return;
-	fs_id_text(p, "UUID", uuid, sizeof(uuid));
-	if (fs_by_id(in, "UUID", uuid, &matches) == ref && matches == 1)
+	fs_id_text(p, FS_ID_UUID, uuid, sizeof(uuid));
+	if (fs_by_id(in, FS_ID_UUID, uuid, &matches) == ref && matches == 1)
 		snprintf(out, size, "UUID=%s", uuid);
 }
 
@@ -575,7 +578,7 @@ static void root_by_id(struct inspect *in, const char *root,
 	struct boot_entry *e = &in->entry;
 	int matches, part;
 
-	part = fs_by_id(in, r->kind == ROOT_UUID ? "UUID" : "LABEL", r->value,
+	part = fs_by_id(in, r->kind == ROOT_UUID ? FS_ID_UUID : FS_ID_LABEL, r->value,
 			&matches);
 	if (part && e->has_initrd && matches > 1) {
 		finding(in, WARN, AREA_MENU, "root-probe-order",
@@ -771,7 +774,7 @@ int root_partition(struct inspect *in)
 	switch (r.kind) {
 	case ROOT_UUID:
 	case ROOT_LABEL:
-		return fs_by_id(in, r.kind == ROOT_UUID ? "UUID" : "LABEL", r.value,
+		return fs_by_id(in, r.kind == ROOT_UUID ? FS_ID_UUID : FS_ID_LABEL, r.value,
 				&matches);
 	case ROOT_PARTUUID:
 		return partuuid(in, r.value, &matches);

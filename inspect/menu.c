@@ -450,14 +450,25 @@ static const char *kernels_beside(struct inspect *in, struct pfs *p,
 		    strcmp(dir, "/") ? dir : "", k.best);
 }
 
+/* What an entry loads by name. */
+enum loaded_file { LOADED_KERNEL, LOADED_INITRD };
+
+static const struct {
+	const char *what;	/* the command's name, for messages */
+	const char *missing;	/* the finding of a name that is not there */
+} loaded_files[] = {
+	[LOADED_KERNEL] = { "kernel", "menu-kernel-missing" },
+	[LOADED_INITRD] = { "initrd", "menu-initrd-missing" },
+};
+
 /* A kernel or initrd file by name, as GRUB's ext2 reader opens it. */
 static int open_file(struct inspect *in, const struct menu_entry *e,
-		     const char *what, int partno, const char *path,
+		     enum loaded_file which, int partno, const char *path,
 		     enum grubinst_severity sev, struct walk *w, struct pfs **pp)
 {
 	const struct partition *part = part_of_ref(in, partno);
 	struct pfs *p = pfs_get(in, partno);
-	bool kernel = strcmp(what, "kernel") == 0;
+	const char *what = loaded_files[which].what;
 
 	*pp = p;
 	if (part && p && p->ok && !grub_mounts_type(part->type)) {
@@ -479,13 +490,13 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 	walk_path(p, path, WALK_GRUB, w);
 	if (!w->ino) {
 		char others[300] = "";
-		const char *fix = kernel && w->error == GERR_FILE_NOT_FOUND &&
+		const char *fix = which == LOADED_KERNEL &&
+				  w->error == GERR_FILE_NOT_FOUND &&
 				  part_ref_disk(partno) == 0
 				  ? kernels_beside(in, p, path, others, sizeof(others))
 				  : NULL;
 
-		finding(in, sev, AREA_MENU, kernel ? "menu-kernel-missing"
-						   : "menu-initrd-missing",
+		finding(in, sev, AREA_MENU, loaded_files[which].missing,
 			NOTE(.path = path, .grub_error = w->error, INSTALL_FIX(fix)),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
 			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
@@ -618,7 +629,7 @@ static int load_kernel(struct inspect *in, const struct menu_entry *e,
 	err = entry_file(in, e, "kernel", args, be->partno, sev, &partno, path,
 			 sizeof(path));
 	if (!err && !isdigit((unsigned char)path[0]) && path[0] != '+')
-		err = open_file(in, e, "kernel", partno, path, sev, &w, &p);
+		err = open_file(in, e, LOADED_KERNEL, partno, path, sev, &w, &p);
 	else if (!err)
 		return 0;	/* a block list: not checked further */
 	if (err)
@@ -801,7 +812,7 @@ static enum outcome run_entry(struct inspect *in, int idx,
 
 				if (entry_file(in, e, "initrd", args, be->partno, sev,
 					       &partno, path, sizeof(path)) ||
-				    open_file(in, e, "initrd", partno, path, sev, &w, &p))
+				    open_file(in, e, LOADED_INITRD, partno, path, sev, &w, &p))
 					return RUN_FAILS;
 				text_copy(be->initrd, sizeof(be->initrd), path);
 				be->has_initrd = true;
@@ -1066,7 +1077,7 @@ int check_menu(struct inspect *in)
 			in->menu.root = guess_root(in);
 		if (!in->menu.root)
 			return 0;
-		menu_path = "/boot/grub/menu.lst";
+		menu_path = GRUB_LEGACY_DIR "/menu.lst";
 		finding(in, WARN, AREA_MENU, "menu-assumed", NOTE(0),
 			"the boot chain does not reach stage2: checking "
 			"(hd0,%d)%s as if it did", in->menu.root - 1, menu_path);
