@@ -199,7 +199,7 @@ static int print_json(grubinst *g, bool with_map)
 		return 2;
 	}
 	fputs(doc, stdout);
-	free(doc);
+	grubinst_free(doc);
 	return exit_status(rc);
 }
 

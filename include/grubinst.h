@@ -252,11 +252,18 @@ int grubinst_verify(grubinst *g, grubinst_finding_fn fn, void *ctx);
 
 /* The report of grubinst_verify() as the JSON document of `grubinst
  * --verify --json` (its schema is in docs/verify.md), in *JSON, which
- * the caller frees; with GRUBINST_JSON_MAP it has the disk map too.
+ * the caller frees with grubinst_free(); with GRUBINST_JSON_MAP it has
+ * the disk map too.
  * Returns what grubinst_verify() returns; *JSON is NULL only when out of
  * memory (GRUBINST_ENOMEM).  */
 #define GRUBINST_JSON_MAP 1u
 int grubinst_verify_json(grubinst *g, unsigned flags, char **json);
+
+/* Frees what the library allocated for the caller (grubinst_verify_json()'s
+ * document), with the library's own allocator: a program in another
+ * language, or linked with another C library, need not know it.  NULL
+ * is nothing to free.  */
+void grubinst_free(void *p);
 
 /* GRUB 0.97's "Error N" text, then what it means and its usual causes in
  * a disk image, as several lines; NULL if N is not a GRUB 0.97 error

@@ -195,6 +195,11 @@ int gi_start(grubinst *g)
 	return 0;
 }
 
+GI_API void grubinst_free(void *p)
+{
+	free(p);
+}
+
 GI_API void grubinst_close(grubinst *g)
 {
 	if (!g)

@@ -370,7 +370,7 @@ static void uninitialised_options(const char *dir)
 	verdict(g && grubinst_verify_json(g, 0, &json) == GRUBINST_EUSAGE && json &&
 			strstr(json, "\"status\": \"error\""),
 		"...and the JSON report says so");
-	free(json);
+	grubinst_free(json);
 	grubinst_close(g);
 }
 
@@ -389,7 +389,8 @@ static void json_report(const char *dir)
 			(rc == GRUBINST_OK || rc == GRUBINST_WONT_BOOT),
 		"grubinst_verify_json: a document with findings and the map (%s)",
 		grubinst_status_name(rc));
-	free(json);
+	grubinst_free(json);
+	grubinst_free(NULL);
 	grubinst_close(g);
 }
 
