@@ -91,60 +91,8 @@ static void sort_by_area(struct list *l)
 
 /* ---- people ---- */
 
-/* The length of the UTF-8 character at P and its code point; 0 for a
- * byte that starts none.  */
-static size_t utf8_char(const unsigned char *p, unsigned long *cp)
-{
-	static const unsigned long least[] = { 0, 0x80, 0x800, 0x10000 };
-	unsigned extra = p[0] >= 0xf0 ? 3 : p[0] >= 0xe0 ? 2 : 1;
-
-	*cp = p[0];
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return 0;
-	*cp = p[0] & (0x3f >> extra);
-	for (unsigned i = 1; i <= extra; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (p[i] & 0x3f);
-	}
-	if (*cp < least[extra] || (*cp >= 0xd800 && *cp < 0xe000) || *cp > 0x10ffff)
-		return 0;
-	return extra + 1;
-}
-
-/* What the library's messages show as '?' (lib/error.c): controls, the
- * bidirectional controls and the line and paragraph separators.  */
-static bool is_control(unsigned long cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/* The image's name as the report's first line: one line whatever it
- * holds (a newline, an escape sequence, U+202E); each such character
- * reads '?', as the library writes them in its messages.  */
-static void print_name(const char *image)
-{
-	const unsigned char *p = (const unsigned char *)image;
-
-	while (*p) {
-		unsigned long cp;
-		size_t n = utf8_char(p, &cp);
-
-		if (!n || is_control(cp)) {
-			putchar('?');
-			p += n ? n : 1;
-			continue;
-		}
-		fwrite(p, 1, n, stdout);
-		p += n;
-	}
-	putchar('\n');
-}
-
+/* IMAGE is the image's name as the library's messages show it: one line
+ * whatever it holds (grubinst_name()).  */
 static void print_human(const char *image, const struct list *l, int rc,
 			bool quiet)
 {
@@ -153,7 +101,7 @@ static void print_human(const char *image, const struct list *l, int rc,
 	/* An unreadable image: the one message goes to stderr. */
 	if (rc != GRUBINST_OK && rc != GRUBINST_WONT_BOOT && l->n == 0)
 		return;
-	print_name(image);
+	printf("%s\n", image);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct grubinst_finding *f = &l->item[i].f;
 
@@ -209,7 +157,7 @@ static void print_map_line(void *ctx, const char *line)
 	printf("%s\n", line);
 }
 
-int verify_main(grubinst *g, const char *image, const struct show *how)
+int verify_main(grubinst *g, const struct show *how)
 {
 	struct list l = { 0 };
 	int rc;
@@ -233,7 +181,7 @@ int verify_main(grubinst *g, const char *image, const struct show *how)
 		return 2;
 	}
 	sort_by_area(&l);
-	print_human(image, &l, rc, how->quiet);
+	print_human(grubinst_name(g), &l, rc, how->quiet);
 	free_list(&l);
 	if (rc != GRUBINST_OK && rc != GRUBINST_WONT_BOOT)
 		fprintf(stderr, "grubinst: %s\n", grubinst_error(g));

@@ -16,7 +16,7 @@ struct show {
 
 /* --verify, --map: 0 bootable (or map drawn), 1 will not boot, 2 the
  * image cannot be read.  */
-int verify_main(grubinst *g, const char *image, const struct show *how);
+int verify_main(grubinst *g, const struct show *how);
 /* --explain N: 0, or 2 if N is not a GRUB 0.97 error number. */
 int explain_main(const char *arg);
 

@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	rc = c.action == ACT_INSTALL ? install_main(g)
-				     : verify_main(g, argv[optind], &c.show);
+				     : verify_main(g, &c.show);
 	grubinst_close(g);
 	return rc;
 }

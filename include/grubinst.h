@@ -190,6 +190,11 @@ grubinst *grubinst_open_fd(int fd, const char *name,
  * is rolled back by the next call before it installs.  */
 int grubinst_install(grubinst *g);
 
+/* The image's name as the messages show it: one line, whatever the path
+ * holds (a control character, an escape sequence, a bidirectional
+ * control reads '?').  NULL only for a NULL handle.  */
+const char *grubinst_name(const grubinst *g);
+
 /* The message of the last failure: one line naming the image and the cause. */
 const char *grubinst_error(const grubinst *g);
 

@@ -126,7 +126,11 @@ static grubinst *new_handle(const char *name,
 	}
 	g->fd = -1;
 	g->path = strdup(name);
-	if (!g->path || copy_options(&g->opts, opts, &g->options_valid) < 0) {
+	g->shown = strdup(name);
+	if (g->shown)
+		gi_printable(g->shown);
+	if (!g->path || !g->shown ||
+	    copy_options(&g->opts, opts, &g->options_valid) < 0) {
 		grubinst_close(g);
 		return NULL;
 	}
@@ -160,6 +164,11 @@ GI_API grubinst *grubinst_open_fd(int fd, const char *name,
 		g->fd = fd;
 	}
 	return g;
+}
+
+GI_API const char *grubinst_name(const grubinst *g)
+{
+	return g ? g->shown : NULL;
 }
 
 GI_API const char *grubinst_error(const grubinst *g)
@@ -206,5 +215,6 @@ GI_API void grubinst_close(grubinst *g)
 		return;
 	free_option_strings(&g->opts);
 	free(g->path);
+	free(g->shown);
 	free(g);
 }

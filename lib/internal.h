@@ -96,6 +96,7 @@ void gi_report(const struct gi_reporter *r, const char *fmt, ...) GI_PRINTF(2, 3
 
 struct grubinst {
 	char *path;		/* the image's path, or the name given with fd */
+	char *shown;		/* ...as messages show it (gi_printable) */
 	bool by_fd;		/* opened by grubinst_open_fd() on fd */
 	bool unnamed;		/* ...without a name: no undo record file */
 	int fd;

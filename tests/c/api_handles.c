@@ -643,6 +643,13 @@ static int by_name(void)
 	rc = set(&o, "force-lba", "yes", why, sizeof(why));
 	verdict(rc == GRUBINST_EUSAGE && !o.force_lba,
 		"a flag given a value is refused (%s)", why);
+	{
+		grubinst *g = grubinst_open("a\nb\x1b[31m\xe2\x80\xae.img", NULL);
+
+		verdict(g && strcmp(grubinst_name(g), "a?b?[31m?.img") == 0,
+			"grubinst_name(): one line, controls and bidi as '?'");
+		grubinst_close(g);
+	}
 	return failures ? 1 : 0;
 }
 
