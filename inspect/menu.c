@@ -453,12 +453,10 @@ static const char *kernels_beside(struct inspect *in, struct pfs *p,
 /* What an entry loads by name. */
 enum loaded_file { LOADED_KERNEL, LOADED_INITRD };
 
-static const struct {
-	const char *what;	/* the command's name, for messages */
-	const char *missing;	/* the finding of a name that is not there */
-} loaded_files[] = {
-	[LOADED_KERNEL] = { "kernel", "menu-kernel-missing" },
-	[LOADED_INITRD] = { "initrd", "menu-initrd-missing" },
+/* The command's name, for messages. */
+static const char *const loaded_files[] = {
+	[LOADED_KERNEL] = "kernel",
+	[LOADED_INITRD] = "initrd",
 };
 
 /* A kernel or initrd file by name, as GRUB's ext2 reader opens it. */
@@ -468,7 +466,7 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 {
 	const struct partition *part = part_of_ref(in, partno);
 	struct pfs *p = pfs_get(in, partno);
-	const char *what = loaded_files[which].what;
+	const char *what = loaded_files[which];
 
 	*pp = p;
 	if (part && p && p->ok && !grub_mounts_type(part->type)) {
@@ -495,8 +493,10 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 				  part_ref_disk(partno) == 0
 				  ? kernels_beside(in, p, path, others, sizeof(others))
 				  : NULL;
+		const char *code = which == LOADED_KERNEL ? "menu-kernel-missing"
+							  : "menu-initrd-missing";
 
-		finding(in, sev, AREA_MENU, loaded_files[which].missing,
+		finding(in, sev, AREA_MENU, code,
 			NOTE(.path = path, .grub_error = w->error, INSTALL_FIX(fix)),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
 			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
