@@ -196,6 +196,10 @@ struct menu {
 	int nfallback;
 	bool serial, terminal_serial;
 	bool password;		/* a global "password": "lock" stops entries */
+	/* hide, unhide, parttype: a partition's type as GRUB's table says
+	 * after them, 0x100 + the type; 0 for unchanged (this disk's, by
+	 * partition number) */
+	int retyped[PTABLE_MAX + 1];
 	int depth;		/* menus loaded by configfile before this one */
 	struct menu_entry entry[MENU_MAX_ENTRIES];
 	int nentries;

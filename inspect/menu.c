@@ -14,6 +14,58 @@
 #include "inspect/inspect.h"
 
 #define MENU_MAX_BYTES (1024 * 1024)
+/* ---- the partition table as the menu changes it ---- */
+
+/* hide, unhide and parttype write the partition table as GRUB runs them
+ * (builtins.c: set_partition_hidden_flag() sets or clears 0x10 in the
+ * type, parttype_func() writes the type given), before the menu's first
+ * title as it is read, or in an entry as it runs: GRUB's next mount of
+ * that partition sees the new type (0x93 for a hidden 0x83 is "Error
+ * 17").  The other disks are not followed.  */
+static void retype(struct inspect *in, const char *name, const char *args)
+{
+	const struct partition *p;
+	const char *rest;
+	int drive, part, type;
+
+	if (grub_parse_device(args, &drive, &part, &rest) || drive > 0 || part < 0)
+		return;
+	p = part_by_grub_on(in, 0, part);
+	if (!p || p->number > PTABLE_MAX)
+		return;
+	type = in->menu.retyped[p->number] ? in->menu.retyped[p->number] & 0xff
+					    : (int)p->type;
+	if (strcmp(name, "hide") == 0) {
+		type |= 0x10;
+	} else if (strcmp(name, "unhide") == 0) {
+		type &= ~0x10;
+	} else {
+		rest = grub_next_word(args);
+		if (grub_parse_maxint(&rest, &type) || type > 0xff)
+			return;
+	}
+	in->menu.retyped[p->number] = 0x100 | type;
+}
+
+static bool changes_table(const char *name)
+{
+	return strcmp(name, "hide") == 0 || strcmp(name, "unhide") == 0 ||
+	       strcmp(name, "parttype") == 0;
+}
+
+/* The type of PART (partition reference PARTNO) as GRUB's table says
+ * now.  */
+static unsigned grub_type_of(const struct inspect *in, int partno,
+			     const struct partition *part)
+{
+	int n = part_ref_number(partno);
+
+	if (part_ref_disk(partno) == 0 && n > 0 && n <= PTABLE_MAX &&
+	    in->menu.retyped[n])
+		return (unsigned)in->menu.retyped[n] & 0xff;
+	return part->type;
+}
+
 /* ---- global commands ---- */
 
 static void run_global(struct inspect *in, const char *name, const char *args,
@@ -38,6 +90,8 @@ static void run_global(struct inspect *in, const char *name, const char *args,
 		m->nfallback = grub_fallback_args(args, m->fallback);
 	} else if (strcmp(name, "password") == 0) {
 		m->password = true;
+	} else if (changes_table(name)) {
+		retype(in, name, args);
 	} else if (strcmp(name, "serial") == 0) {
 		m->serial = true;
 	} else if (strcmp(name, "terminal") == 0) {
@@ -469,7 +523,20 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 	const char *what = loaded_files[which];
 
 	*pp = p;
-	if (part && p && p->ok && !grub_mounts_type(part->type)) {
+	if (part && p && p->ok && grub_mounts_type(part->type) &&
+	    !grub_mounts_type(grub_type_of(in, partno, part))) {
+		finding(in, sev, AREA_MENU, "part-type",
+			NOTE(.path = in->menu.path, .grub_error = GERR_FSYS_MOUNT),
+			"entry \"%s\": %s (hd%d,%d)%s: the menu's hide or parttype "
+			"wrote type 0x%02x for partition %d into the partition "
+			"table, which GRUB 0.97 does not mount: \"Error 17: Cannot "
+			"mount selected partition\" (this boot and the next ones)",
+			e->title, what, part_ref_disk(partno),
+			part_ref_number(partno) - 1, path,
+			grub_type_of(in, partno, part), part_ref_number(partno));
+		return GERR_FSYS_MOUNT;
+	}
+	if (part && p && p->ok && !grub_mounts_type(grub_type_of(in, partno, part))) {
 		struct rule_target t;
 		struct verdict v;
 
@@ -762,8 +829,8 @@ static enum outcome stops(struct inspect *in, const struct menu_entry *e,
 
 /* Runs an entry's commands the way run_script would, without booting;
  * its findings at SEV.  */
-static enum outcome run_entry(struct inspect *in, int idx,
-			      enum grubinst_severity sev, struct boot_entry *be)
+static enum outcome run_commands(struct inspect *in, int idx,
+				 enum grubinst_severity sev, struct boot_entry *be)
 {
 	const struct menu_entry *e = &in->menu.entry[idx];
 	bool kernel = false;
@@ -817,6 +884,8 @@ static enum outcome run_entry(struct inspect *in, int idx,
 				text_copy(be->initrd, sizeof(be->initrd), path);
 				be->has_initrd = true;
 			}
+		} else if (changes_table(name)) {
+			retype(in, name, args);
 		} else if (strcmp(name, "savedefault") == 0) {
 			if (savedefault(in, e, idx, args, sev, be))
 				return RUN_FAILS;
@@ -849,6 +918,20 @@ static enum outcome run_entry(struct inspect *in, int idx,
 	}
 	be->valid = true;
 	return RUN_BOOTS;
+}
+
+/* What an entry writes into the partition table (hide, parttype) holds
+ * for its own run: each entry is judged from the table the menu left.  */
+static enum outcome run_entry(struct inspect *in, int idx,
+			      enum grubinst_severity sev, struct boot_entry *be)
+{
+	int saved[PTABLE_MAX + 1];
+	enum outcome o;
+
+	memcpy(saved, in->menu.retyped, sizeof(saved));
+	o = run_commands(in, idx, sev, be);
+	memcpy(in->menu.retyped, saved, sizeof(saved));
+	return o;
 }
 
 /* "default saved": the number in "default" beside the menu file

@@ -31,8 +31,11 @@
  *     splashimage, pager, setkey, terminfo, print   the screen only
  *     password                     locks the menu and "lock"ed entries:
  *                                  modelled (an entry with "lock" stops)
- *     hide, unhide, partnew, parttype   change the partition table as
- *                                  the menu loads (not followed)
+ *     hide, unhide, parttype       write a partition's type into the
+ *                                  table as the menu loads: modelled
+ *                                  (GRUB's next mount of it sees it)
+ *     partnew                      writes a new partition entry (not
+ *                                  followed)
  *   in an entry (BUILTIN_CMDLINE), in the order it runs:
  *     root, rootnoverify, kernel, initrd, savedefault, chainloader, boot
  *                                  modelled
@@ -48,7 +51,8 @@
  *     savedefault                  rewrites "default": modelled
  *     module, modulenounzip        load files for a Multiboot kernel
  *                                  (not followed)
- *     map, makeactive, hide, unhide, partnew, parttype, setup, install,
+ *     hide, unhide, parttype       as before the first title: modelled
+ *     map, makeactive, partnew, setup, install,
  *     embed, uppermem, geometry, md5crypt, cat, find, cmp, read, blocklist,
  *     displaymem, displayapm, impsprobe, ioprobe, testload, testvbe,
  *     vbeprobe, fstest, debug, help, clear   no effect on which kernel
