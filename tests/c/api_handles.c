@@ -532,12 +532,28 @@ static void borrowed_verify(const char *img, const char *disk)
 	grubinst_close(g);
 }
 
+/* A dry-run install from options whose strings are freed as soon as
+ * the handle is open: the handle must hold its own copies. */
+static void install_borrowed(const char *img, const struct grubinst_options *o,
+			     struct lent *l, int n, const char *what)
+{
+	grubinst *g = grubinst_open(img, o);
+	int rc;
+
+	take_back(l, n);
+	rc = grubinst_install(g);
+	verdict(rc == GRUBINST_OK,
+		"dry-run install of %s after grubinst_open(): %s%s%s", what,
+		grubinst_status_name(rc), rc ? ": " : "",
+		rc ? grubinst_error(g) : "");
+	grubinst_close(g);
+}
+
 static void borrowed_install(const char *img, const char *config)
 {
 	struct grubinst_options o;
 	struct lent l[16];
-	int n = 0, rc;
-	grubinst *g;
+	int n = 0;
 
 	grubinst_options_init(&o);
 	o.dry_run = true;
@@ -548,27 +564,13 @@ static void borrowed_install(const char *img, const char *config)
 	lend(l, &n, &o.title, "borrowed title");
 	lend(l, &n, &o.serial, "");
 	lend(l, &n, &o.boot_dir, "/boot/grub");
-	g = grubinst_open(img, &o);
-	take_back(l, n);
-	rc = grubinst_install(g);
-	verdict(rc == GRUBINST_OK,
-		"dry-run install of a generated menu with its strings freed "
-		"after grubinst_open(): %s%s%s", grubinst_status_name(rc),
-		rc ? ": " : "", rc ? grubinst_error(g) : "");
-	grubinst_close(g);
+	install_borrowed(img, &o, l, n, "a generated menu with its strings freed");
 
 	grubinst_options_init(&o);
 	o.dry_run = true;
 	n = 0;
 	lend(l, &n, &o.config, config);
-	g = grubinst_open(img, &o);
-	take_back(l, n);
-	rc = grubinst_install(g);
-	verdict(rc == GRUBINST_OK,
-		"dry-run install of a config file whose name was freed after "
-		"grubinst_open(): %s%s%s", grubinst_status_name(rc),
-		rc ? ": " : "", rc ? grubinst_error(g) : "");
-	grubinst_close(g);
+	install_borrowed(img, &o, l, n, "a config file whose name was freed");
 }
 
 static int borrowed(const char *img, const char *disk, const char *config)
