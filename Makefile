@@ -3,7 +3,7 @@
 # `make install` / `make uninstall` (PREFIX, DESTDIR): see install.mk.
 
 CC      ?= cc
-PKGS    := ext2fs com_err fdisk blkid uuid zlib
+PKGS    := ext2fs com_err fdisk blkid uuid zlib liblzma
 # The GRUB stage files, built into the binary zlib-compressed: Debian's
 # grub-legacy package where it ships them (Debian 12 and older), else
 # GRUB_BUILD, made by tools/build-stages (Debian 13's grub-legacy is a
@@ -30,6 +30,7 @@ SOVERSION := 1
 LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/file.c \
 	stages/stage1.c stages/stage2.c stages/gap.c stages/blocklist.c stages/source.c \
 	stages/menu.c \
+	grub2/bootimg.c grub2/core.c grub2/module.c grub2/cfg.c \
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
 	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c disk/listing.c \
