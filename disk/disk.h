@@ -179,6 +179,7 @@ struct partition {
 	bool active;
 	bool logical;
 	bool container;		/* an extended partition */
+	char guid_type[40];	/* GPT: its type GUID, upper case; "" on MBR */
 };
 
 struct ptable {
@@ -188,10 +189,20 @@ struct ptable {
 	int loop_after;		/* 0, or the last logical partition before
 				   the chain of extended boot records links
 				   back to an earlier one */
+	bool gpt;		/* a GPT (ptable_read_any()) */
 };
 
-/* Reads the MBR partition table of an opened image. */
+/* Reads the MBR partition table of an opened image; a GPT is refused
+ * (GI_CAUSE_GPT: GRUB Legacy reads MBRs only).  */
 int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err);
+/* ...or a GPT too, for a loader that reads it (GRUB 2). */
+int ptable_read_any(struct image *img, struct ptable *pt, struct gi_err *err);
+/* The refusal ptable_read() gives a GPT disk, for a caller of
+ * ptable_read_any() whose loader does not read it.  */
+int ptable_refuse_gpt(const struct image *img, struct gi_err *err);
+
+/* The GPT type of a BIOS boot partition, where GRUB 2 embeds core.img. */
+#define GPT_BIOS_BOOT "21686148-6449-6E6F-744E-656564454649"
 
 /* GRUB's number for a partition: (hd0,0) is partition 1, (hd0,4) is 5. */
 static inline int partition_grub_index(const struct partition *p)

@@ -1,4 +1,4 @@
-/* The MBR partition table, read with libfdisk. */
+/* The partition table, MBR or GPT, read with libfdisk. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,9 @@ static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 	p->start = fdisk_partition_has_start(fp) ? fdisk_partition_get_start(fp) : 0;
 	p->size = fdisk_partition_has_size(fp) ? fdisk_partition_get_size(fp) : 0;
 	p->type = type ? fdisk_parttype_get_code(type) : 0;
+	if (type && fdisk_parttype_get_string(type))
+		snprintf(p->guid_type, sizeof(p->guid_type), "%s",
+			 fdisk_parttype_get_string(type));
 	p->active = fdisk_partition_is_bootable(fp);
 	p->container = fdisk_partition_is_container(fp);
 	p->logical = p->number > 4;
@@ -79,7 +82,14 @@ static uint32_t disk_id(struct fdisk_context *cxt)
 	return v;
 }
 
-int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
+int ptable_refuse_gpt(const struct image *img, struct gi_err *err)
+{
+	return gi_refuse(err, GI_CAUSE_GPT, img->path, "has a gpt partition table; "
+			 "GRUB Legacy boots only from MBR (dos) disks");
+}
+
+static int read_label(struct image *img, struct ptable *pt, bool gpt_too,
+		      struct gi_err *err)
 {
 	struct fdisk_context *cxt;
 	int rc;
@@ -108,23 +118,37 @@ int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
 	if (!fdisk_has_label(cxt)) {
 		rc = gi_refuse(err, GI_CAUSE_NO_LABEL, img->path,
 			       "no partition table found");
-	} else if (!fdisk_is_labeltype(cxt, FDISK_DISKLABEL_DOS)) {
+	} else if (fdisk_is_labeltype(cxt, FDISK_DISKLABEL_GPT) && !gpt_too) {
+		rc = ptable_refuse_gpt(img, err);
+	} else if (!fdisk_is_labeltype(cxt, FDISK_DISKLABEL_DOS) &&
+		   !fdisk_is_labeltype(cxt, FDISK_DISKLABEL_GPT)) {
 		struct fdisk_label *lb = fdisk_get_label(cxt, NULL);
-		bool gpt = fdisk_is_labeltype(cxt, FDISK_DISKLABEL_GPT);
 
-		rc = gi_refuse(err, gpt ? GI_CAUSE_GPT : GI_CAUSE_OTHER_LABEL,
-			       img->path, "has a %s partition table; GRUB Legacy "
-			       "boots only from MBR (dos) disks",
-			       lb ? fdisk_label_get_name(lb) : "non-MBR");
+		rc = gi_refuse(err, GI_CAUSE_OTHER_LABEL, img->path, "has a %s "
+			       "partition table; GRUB Legacy boots only from MBR "
+			       "(dos) disks", lb ? fdisk_label_get_name(lb) : "non-MBR");
 	} else {
+		pt->gpt = fdisk_is_labeltype(cxt, FDISK_DISKLABEL_GPT);
 		rc = read_partitions(cxt, pt, img->path, err);
-		if (!rc)
+		for (int i = 0; pt->gpt && i < pt->count; i++)
+			pt->part[i].logical = false;	/* GPT has no EBRs */
+		if (!rc && !pt->gpt)
 			pt->disk_id = disk_id(cxt);
 	}
 	/* The descriptor is ours: fdisk_unref_context() lets go of it
 	 * without the fsync() of fdisk_deassign_device().  */
 	fdisk_unref_context(cxt);
 	return rc;
+}
+
+int ptable_read(struct image *img, struct ptable *pt, struct gi_err *err)
+{
+	return read_label(img, pt, false, err);
+}
+
+int ptable_read_any(struct image *img, struct ptable *pt, struct gi_err *err)
+{
+	return read_label(img, pt, true, err);
 }
 
 const struct partition *ptable_find(const struct ptable *pt, int number)
