@@ -203,6 +203,8 @@ int ptable_refuse_gpt(const struct image *img, struct gi_err *err);
 
 /* The GPT type of a BIOS boot partition, where GRUB 2 embeds core.img. */
 #define GPT_BIOS_BOOT "21686148-6449-6E6F-744E-656564454649"
+/* A GPT's header (sector 1) and its 128 entries of 128 bytes end here. */
+#define GPT_FIRST_USABLE 34
 
 /* GRUB's number for a partition: (hd0,0) is partition 1, (hd0,4) is 5. */
 static inline int partition_grub_index(const struct partition *p)

@@ -1,6 +1,7 @@
 /* What the BIOS runs: the code in sector 0, and when that code chains the
  * active partition (syslinux's mbr.bin, DOS), that partition's sector 0.
- * Only a GRUB Legacy stage1 leads on to the chain checked after this.  */
+ * GRUB Legacy's stage1 and GRUB 2's boot.img lead on to their loader's
+ * row (loaders.c).  */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,9 +23,6 @@ static bool all_zero(const uint8_t *s, size_t n)
 	return true;
 }
 
-/* GRUB 2's boot.S: kernel_sector (u64) at 0x5c after a jump over the BPB. */
-#define GRUB2_KERNEL_SECTOR 0x5c
-
 void identify_bootcode(const uint8_t s[SECTOR_SIZE], struct bootcode *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -37,12 +35,13 @@ void identify_bootcode(const uint8_t s[SECTOR_SIZE], struct bootcode *b)
 		b->kind = BOOT_GRUB_LEGACY;
 		b->name = "GRUB Legacy stage1";
 		stage1_parse(s, &b->stage1);
-	} else if (HAS(s, "GRUB \0Geom")) {
-		/* Same messages, no COMPAT_VERSION: GRUB 2's boot.img. */
+	} else if (grub2_boot_recognise(s)) {
+		struct grub2_boot g;
+
+		grub2_boot_parse(s, &g);
 		b->kind = BOOT_GRUB2;
 		b->name = "GRUB 2 boot.img";
-		b->grub2_sector = (uint64_t)le32(s + GRUB2_KERNEL_SECTOR) |
-				  (uint64_t)le32(s + GRUB2_KERNEL_SECTOR + 4) << 32;
+		b->grub2_sector = g.kernel_sector;
 	} else if (HAS(s, "!GPT")) {
 		b->kind = BOOT_SYSLINUX;
 		b->name = "syslinux gptmbr.bin (for GPT disks)";
@@ -175,20 +174,6 @@ static int follow_active(struct inspect *in)
 	return 0;
 }
 
-/* What the sector boot.img loads holds, in words. */
-static const char *grub2_target(struct inspect *in)
-{
-	uint8_t s[2 * SECTOR_SIZE];
-	int rc = read_sectors(in, in->boot.grub2_sector, s, 2);
-
-	if (rc)
-		rc = read_sectors(in, in->boot.grub2_sector, s, 1);
-	if (rc)
-		return rc > 0 ? "nothing: it lies past the end of the image"
-			      : "what could not be read";
-	return gap_kind_name(gap_classify(s, 2));
-}
-
 int check_bootcode(struct inspect *in)
 {
 	const char *fix = "grubinst IMAGE";
@@ -209,12 +194,10 @@ int check_bootcode(struct inspect *in)
 			"the machine hangs with nothing on the screen");
 		return 0;
 	case BOOT_GRUB2:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0), INSTALL_FIX(fix)),
-			"sector 0 holds GRUB 2's boot.img (it loads sector %llu "
-			"as GRUB 2's core.img; that sector holds %s), not GRUB "
-			"Legacy: GRUB 0.97's chain, menu.lst and stage files are "
-			"not used", (unsigned long long)in->boot.grub2_sector,
-			grub2_target(in));
+		/* GRUB 2's row follows it (loaders.c, grub2.c). */
+		finding(in, OK, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0)),
+			"sector 0: GRUB 2's boot.img: loads core.img from sector %llu",
+			(unsigned long long)in->boot.grub2_sector);
 		return 0;
 	case BOOT_SYSLINUX:
 	case BOOT_DOS:

@@ -9,6 +9,9 @@
  *   blocks.c      every block of every inode against the partition end
  *   fsfeatures.c  filesystem features and per-file storage GRUB cannot read
  *   menu.c        menu.lst as GRUB parses it, entry by entry
+ *   grub2.c       GRUB 2's row instead of chain.c..menu.c: boot.img ->
+ *                 core.img -> normal.mod (grub2env.c: its environment,
+ *                 files and modules), then grub2cfg.c: grub.cfg
  *   kernel.c      the kernel image (bzImage / multiboot) and its command line
  *   userspace.c   root filesystem, init, libraries, /dev/console
  * on the state of context.c (the image, partitions, filesystems), with
@@ -26,6 +29,7 @@
 #include <stdint.h>
 
 #include "disk/disk.h"
+#include "grub2/grub2.h"
 #include "stages/menu.h"
 #include "stages/stage.h"
 #include "inspect/rules.h"
@@ -234,6 +238,44 @@ struct boot_entry {
 	struct kernel_info k;
 };
 
+/* ---- GRUB 2 (i386-pc), as grub2.c and grub2cfg.c follow it ---- */
+
+#define G2_LOADED_MAX 96
+#define G2_VARS_MAX 48
+
+/* A module GRUB 2 has linked: built into core.img or loaded from the
+ * prefix's i386-pc directory.  */
+struct g2_loaded {
+	struct grub2_module mod;
+	uint8_t *owned;		/* its bytes when read from a file */
+};
+
+struct g2_var {
+	char name[32];
+	char value[256];
+	bool unknown;		/* set from what only the boot knows */
+};
+
+struct g2_state {
+	struct grub2_boot boot;
+	struct grub2_core core;		/* grub2.c: core.img, once read */
+	bool core_ok;
+	unsigned core_sectors;		/* what diskboot.img loads, itself too */
+	struct sector_run runs[GRUB2_LISTS_MAX + 1];	/* ...where: its own
+							   sector, then the list */
+	int nruns;
+	struct g2_loaded loaded[G2_LOADED_MAX];
+	int nloaded;
+	struct g2_var var[G2_VARS_MAX];	/* the environment: root, prefix... */
+	int nvars;
+	bool normal;			/* normal.mod linked: grub.cfg runs */
+	char cfg_path[256];		/* grub2cfg.c: the config read, as
+					   GRUB names it */
+	int depth;			/* grub2cfg.c: configfile and source
+					   files open */
+};
+
+
 /* Each field is written by one check only: the comment names it. */
 /* A finding with who it stops (the installer's view). */
 typedef void (*inspect_scoped_fn)(void *ctx, const struct grubinst_finding *f,
@@ -315,6 +357,9 @@ struct inspect {
 	bool chain_ok;			/* stage2 will run */
 	unsigned embedded_sectors;	/* stage1.5 in the gap (for the map) */
 	char stage1_5_version[16];	/* "" when stage1 loads stage2 */
+
+	/* GRUB 2's checks (grub2.c, grub2cfg.c), allocated by the first */
+	struct g2_state *g2;
 
 	/* check_menu() */
 	struct menu menu;
@@ -402,6 +447,8 @@ struct verify_loader {
 	const struct check *checks;	/* from its boot code to the entry
 					   that boots, in boot order */
 	size_t nchecks;
+	void (*done)(struct inspect *in);	/* after every check, or NULL:
+						   frees what its checks kept */
 };
 /* The row of the loader whose boot code the BIOS runs (check_bootcode()
  * found it); GRUB Legacy's when that code is no loader's row: it is what
@@ -416,6 +463,27 @@ int check_fs_features(struct inspect *in);
 int check_menu(struct inspect *in);
 int check_kernel(struct inspect *in);
 int check_root(struct inspect *in);
+
+/* grub2.c: the environment, files as GRUB 2 names them, modules. */
+const char *g2_get(struct inspect *in, const char *name);
+void g2_set(struct inspect *in, const char *name, const char *value, bool unknown);
+/* The partition (PART_REF) and path of a GRUB 2 file name, "(hd0,msdos1)/x"
+ * or "/x" on $root: 0 and *WHY set when GRUB cannot open it. */
+int g2_file(struct inspect *in, const char *name, const char **path, const char **why);
+/* Links module NAME with what it needs, as grub_dl_load does: false,
+ * after a finding at SEV, when GRUB cannot.  */
+bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity sev);
+bool g2_module_loaded(const struct inspect *in, const char *name);
+/* "msdos" or "gpt": the partition map of BIOS drive DRIVE. */
+const char *g2_map_name(const struct inspect *in, int drive);
+/* grub2cfg.c: runs the script TEXT at top level, as normal.mod or the
+ * kernel's embedded config runs it.  */
+void g2_run_script(struct inspect *in, const char *text, size_t len, bool embedded);
+/* Frees what GRUB 2's checks kept (its row's done).  */
+void g2_free(struct inspect *in);
+int check_grub2_core(struct inspect *in);
+int check_grub2_normal(struct inspect *in);
+int check_grub2_cfg(struct inspect *in);
 /* kernel.c: does H (the first LEN bytes of a file) start like a Linux
  * kernel image that GRUB loads: 55 AA at 0x1fe and "HdrS" at 0x202?  An
  * ELF vmlinux does not.  */

@@ -129,6 +129,8 @@ static void render(struct gi_text *out, const grubinst *g, int rc, struct report
 	gi_text_add(out, "  \"error\": ");
 	put_string(out, rc == GRUBINST_OK || rc == GRUBINST_WONT_BOOT
 				? NULL : grubinst_error(g));
+	gi_text_add(out, ",\n  \"loader\": ");
+	put_string(out, g->verified_loader);
 	gi_text_add(out, ",\n  \"fails\": %d,\n  \"warnings\": %d,\n  \"findings\": [",
 	    r->fails, r->warns);
 	for (int a = 0; a < GRUBINST_AREA_COUNT; a++) {

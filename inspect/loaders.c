@@ -18,9 +18,20 @@ static const struct check grub_legacy_checks[] = {
 	{ "menu", check_menu, false, SCOPE_GRUB },		/* menu.c */
 };
 
+/* GRUB 2 (i386-pc): boot.img -> diskboot.img -> core.img, its prefix,
+ * normal.mod and the modules it needs, then grub.cfg as normal.mod runs
+ * it.  */
+static const struct check grub2_checks[] = {
+	{ "grub2-core", check_grub2_core, true, SCOPE_GRUB },	/* grub2.c */
+	{ "grub2-normal", check_grub2_normal, false, SCOPE_GRUB },	/* grub2.c */
+	{ "grub2-cfg", check_grub2_cfg, false, SCOPE_GRUB },	/* grub2cfg.c */
+};
+
 static const struct verify_loader loaders[] = {
 	{ "grub-legacy", BOOT_GRUB_LEGACY, grub_legacy_checks,
-	  sizeof(grub_legacy_checks) / sizeof(grub_legacy_checks[0]) },
+	  sizeof(grub_legacy_checks) / sizeof(grub_legacy_checks[0]), NULL },
+	{ "grub2", BOOT_GRUB2, grub2_checks,
+	  sizeof(grub2_checks) / sizeof(grub2_checks[0]), g2_free },
 };
 
 const struct verify_loader *verify_loader_of(enum boot_kind kind)

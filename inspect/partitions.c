@@ -105,8 +105,17 @@ static int read_mbr(struct inspect *in)
 static int read_table(struct inspect *in)
 {
 	struct gi_err err = { 0 };
+	struct bootcode code;
+	int rc = ptable_read_any(&in->img, &in->pt, &err);
 
-	if (ptable_read(&in->img, &in->pt, &err) == 0) {
+	/* A GPT is read for a loader that reads it: GRUB 2, by its boot.img
+	 * (bootcode.c follows); for GRUB Legacy's it is no table at all.  */
+	identify_bootcode(in->mbr, &code);
+	if (rc == 0 && in->pt.gpt && code.kind != BOOT_GRUB2) {
+		memset(&in->pt, 0, sizeof(in->pt));
+		rc = ptable_refuse_gpt(&in->img, &err);
+	}
+	if (rc == 0) {
 		in->have_table = true;
 		return 0;
 	}
@@ -226,6 +235,16 @@ static void check_partition(struct inspect *in, const struct partition *p)
 			(unsigned long long)image_sectors(&in->img));
 	f = pfs_get(in, p->number);
 	describe_fs(f, fsdesc, sizeof(fsdesc));
+	if (in->pt.gpt) {
+		/* GPT types are GUIDs, and no rule of GRUB 0.97's applies. */
+		finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
+			"partition %d = (hd0,gpt%d): sectors %llu..%llu, type %s%s, %s",
+			p->number, p->number, (unsigned long long)p->start,
+			(unsigned long long)(end - 1), p->guid_type,
+			strcasecmp(p->guid_type, GPT_BIOS_BOOT) ? "" : " (BIOS boot)",
+			fsdesc);
+		return;
+	}
 	finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
 		"partition %d = (hd0,%d): sectors %llu..%llu, type 0x%02x%s, %s",
 		p->number, partition_grub_index(p), (unsigned long long)p->start,
@@ -258,9 +277,29 @@ static int boot_candidate(const struct inspect *in)
 	return p ? p->number : 1;
 }
 
+/* A GPT disk's MBR holds one protective partition of type 0xee; some
+ * BIOSes boot only a disk whose MBR has an active partition.  */
+static void check_protective_active(struct inspect *in)
+{
+	const uint8_t *e = in->mbr + MBR_TABLE;
+
+	if (e[0] == 0x80)
+		return;
+	finding(in, WARN, AREA_DISK, "gpt-pmbr-no-active",
+		NOTE(AT(0), .fix = "printf '\\200' | dd of=IMAGE bs=1 seek=446 conv=notrunc"),
+		"the protective MBR entry of this GPT disk is not marked active: "
+		"SeaBIOS and most BIOSes boot it, but some skip a disk whose MBR "
+		"has no active partition");
+}
+
 static void check_active(struct inspect *in)
 {
 	int active = 0, primaries = 0;
+
+	if (in->pt.gpt) {
+		check_protective_active(in);
+		return;
+	}
 
 	for (int i = 0; i < in->pt.count; i++) {
 		if (in->pt.part[i].number > 4)

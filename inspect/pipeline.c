@@ -54,10 +54,14 @@ int inspect_run(struct inspect *in, bool map_only)
 	if (!rc) {
 		l = verify_loader_of(in->boot.kind);
 		in->loader = l;
+		if (in->g)
+			in->g->verified_loader = l->kind == in->boot.kind ? l->name : NULL;
 		rc = run_checks(in, l->checks, l->nchecks, map_only);
 	}
 	if (!rc)
 		rc = run_checks(in, after, sizeof(after) / sizeof(after[0]), map_only);
+	if (in->loader && in->loader->done)
+		in->loader->done(in);
 	findings_deliver(in);
 	return rc;
 }

@@ -197,6 +197,7 @@ GI_API const char *grubinst_version(void)
 int gi_start(grubinst *g)
 {
 	memset(&g->err, 0, sizeof(g->err));
+	g->verified_loader = NULL;
 	if (!g->options_valid)
 		return gi_fail_as(&g->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, g->path,
 				  "the options were not set up with "

@@ -104,6 +104,9 @@ struct grubinst {
 	bool options_valid;	/* the caller's came from grubinst_options_init() */
 	struct gi_reporter rep;
 	struct gi_err err;
+	/* The boot loader the last verify found in sector 0 ("grub-legacy",
+	 * "grub2"), or NULL: --json says which (inspect/pipeline.c).  */
+	const char *verified_loader;
 };
 
 /* What every entry point does first: clears the last failure, and fails
