@@ -192,11 +192,13 @@ int explain_main(const char *arg)
 {
 	char *end;
 	long n = strtol(arg, &end, 10);
-	const char *text = *arg && !*end ? grubinst_explain((int)n) : NULL;
+	bool number = *arg && !*end;
+	const char *text = number ? grubinst_explain((int)n) : grubinst_explain_grub2(arg);
 
 	if (!text) {
 		fprintf(stderr, "grubinst: --explain takes a GRUB 0.97 error "
-				"number, 1..35, not %s\n", arg);
+				"number, 1..35, or words of a GRUB 2 message, not "
+				"%s\n", arg);
 		return 2;
 	}
 	printf("%s\n", text);

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* The version of this header; grubinst_version() gives the library's. */
-#define GRUBINST_VERSION "0.2.0"
+#define GRUBINST_VERSION "0.3.0"
 
 /* Results.  GRUBINST_REFUSED means the image was read but cannot take an
  * install (the message explains why); nothing was written.
@@ -208,7 +208,7 @@ const char *grubinst_error_code(const grubinst *g);
 /* A short name of a status code, e.g. "refused". */
 const char *grubinst_status_name(int status);
 
-/* The library's version, e.g. "0.2.0" (GRUBINST_VERSION is the header's). */
+/* The library's version, e.g. "0.3.0" (GRUBINST_VERSION is the header's). */
 const char *grubinst_version(void);
 
 void grubinst_close(grubinst *g);
@@ -274,6 +274,12 @@ void grubinst_free(void *p);
  * a disk image, as several lines; NULL if N is not a GRUB 0.97 error
  * number (1..35).  */
 const char *grubinst_explain(int grub_error);
+
+/* The same for a GRUB 2 (i386-pc) message, given as the user saw it or
+ * a part of it ("unknown filesystem", "symbol `grub_calloc' not found"):
+ * the message, what it means and its usual causes; NULL when none is
+ * known.  */
+const char *grubinst_explain_grub2(const char *message);
 
 /* The disk layout as text lines with sector numbers: MBR, the gap and any
  * embedded stage1.5, partitions, each filesystem's extent and any part of

@@ -2,8 +2,11 @@
  * GRUB 0.97's error messages (err_list in stage2/common.c, numbered by
  * grub_error_t in stage2/shared.h), with what they mean when booting a
  * disk image.  stage1.5 prints only "Error N"; stage2 prints the text.
+ * GRUB 2's messages have no numbers: they are looked up by their words.
  */
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #include "inspect/inspect.h"
 
@@ -130,4 +133,81 @@ GI_API const char *grubinst_explain(int grub_error)
 	if (grub_error < 1 || grub_error > GERR_MAX)
 		return NULL;
 	return explanations[grub_error];
+}
+
+/* GRUB 2 (i386-pc): the words of a message, all of which must be in what
+ * the user gives (in this order of the table: the most specific first),
+ * and what it means in a disk image.  */
+static const struct {
+	const char *words[2];
+	const char *text;
+} grub2_explanations[] = {
+	{ { "symbol", "not found" },
+	  "GRUB 2: error: symbol `NAME' not found.\n"
+	  "A module from $prefix/i386-pc needs a symbol that neither core.img's\n"
+	  "kernel nor a module loaded before it has: the modules and core.img come\n"
+	  "from different GRUB builds (a grub-pc-bin upgraded after core.img was\n"
+	  "made, or modules copied from another distribution).  Make core.img\n"
+	  "again with the grub-mkimage of the build the modules come from, or copy\n"
+	  "that build's modules.  grubinst --verify names the module and symbol." },
+	{ { "normal.mod", NULL },
+	  "GRUB 2: error: file `/boot/grub/i386-pc/normal.mod' not found.\n"
+	  "core.img runs but cannot load normal mode from $prefix/i386-pc: the\n"
+	  "modules were not copied there, or the prefix built into core.img names\n"
+	  "another partition or directory.  GRUB 2 then stops at grub rescue>." },
+	{ { "unknown filesystem", NULL },
+	  "GRUB 2: error: unknown filesystem.\n"
+	  "The device $root or $prefix names holds no filesystem core.img can read:\n"
+	  "the ext2 module is not built into core.img, the name is a whole disk\n"
+	  "(a prefix without a partition, a search that found nothing), or the\n"
+	  "filesystem was overwritten (a core.img too big for the gap before the\n"
+	  "first partition)." },
+	{ { "no such partition", NULL },
+	  "GRUB 2: error: no such partition.\n"
+	  "$root or $prefix names a partition the disk does not have, or one of a\n"
+	  "partition map whose module (part_msdos, part_gpt) core.img lacks." },
+	{ { "no such device", NULL },
+	  "GRUB 2: error: no such device: KEY.\n"
+	  "A search --fs-uuid, --label or --file found no filesystem with it,\n"
+	  "usually because the filesystem was made again after grub.cfg (or\n"
+	  "core.img's embedded config) was written.  The variable keeps its old\n"
+	  "value; what is opened with it next decides whether the boot goes on." },
+	{ { "load the kernel first", NULL },
+	  "GRUB 2: error: you need to load the kernel first.\n"
+	  "The entry's linux command failed (its own error is printed before), or\n"
+	  "there is none; an initrd before linux gives it too." },
+	{ { "file", "not found" },
+	  "GRUB 2: error: file `PATH' not found.\n"
+	  "A linux, initrd, source or configfile path names no file on $root, the\n"
+	  "partition the entry set (set root, search), not the one grub.cfg is on." },
+	{ { "invalid magic number", NULL },
+	  "GRUB 2: error: invalid magic number.\n"
+	  "linux was given a file that is not a Linux bzImage (an ELF vmlinux, an\n"
+	  "initrd, a compressed image)." },
+	{ { "can't find command", NULL },
+	  "GRUB 2: error: can't find command `NAME'.\n"
+	  "No module has the command (a typo, a GRUB Legacy word), or it is used in\n"
+	  "core.img's embedded config, where only built-in modules' commands exist." },
+	{ { "outside of disk", NULL },
+	  "GRUB 2: error: attempt to read or write outside of disk `hd0'.\n"
+	  "A file's blocks lie past what the BIOS reports for the disk, or past the\n"
+	  "end of the image (a truncated image, a partition past its end)." },
+	{ { "grub rescue", NULL },
+	  "GRUB 2: grub rescue>\n"
+	  "core.img ran but could not load normal.mod; the error before the prompt\n"
+	  "says why (unknown filesystem, no such partition, file not found, symbol\n"
+	  "not found).  Run grubinst --verify on the image." },
+};
+
+GI_API const char *grubinst_explain_grub2(const char *message)
+{
+	if (!message)
+		return NULL;
+	for (size_t i = 0; i < sizeof(grub2_explanations) / sizeof(grub2_explanations[0]); i++) {
+		const char *const *w = grub2_explanations[i].words;
+
+		if (strcasestr(message, w[0]) && (!w[1] || strcasestr(message, w[1])))
+			return grub2_explanations[i].text;
+	}
+	return NULL;
 }

@@ -574,7 +574,7 @@ static void run_range(struct run *r, const char *text, size_t start, size_t end,
 {
 	struct grub2_lexer lx;
 	struct grub2_cmd c;
-	int rc;
+	int rc = 0;
 
 	grub2_lexer_init(&lx, text, end);
 	lx.pos = start;
