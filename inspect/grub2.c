@@ -108,6 +108,7 @@ static void link_builtins(struct inspect *in)
 	for (int i = 0; i < g->core.nmodules && g->nloaded < G2_LOADED_MAX; i++)
 		grub2_module_parse(g->core.module_data[i], g->core.module_size[i],
 				   &g->loaded[g->nloaded++].mod);
+	g->nbuiltin = g->nloaded;
 }
 
 /* The first sector of RUN inside partition P, or UINT64_MAX. */

@@ -647,18 +647,36 @@ static int default_entry(struct run *r)
 	return 0;
 }
 
+/* The fix that appends LINE to the config R runs (the last "set" wins:
+ * the menu shows once the whole file has run), through debugfs; NULL
+ * when the file is not on the image or its name is not plain.  */
+static const char *append_fix(struct run *r, const char *line)
+{
+	const char *fspath, *why;
+	int ref = g2_file(r->in, r->path, &fspath, &why);
+	const struct partition *p = ref ? part_of_ref(r->in, ref) : NULL;
+	unsigned long long off;
+
+	if (!p || part_ref_disk(ref) || !g2_plain_path(fspath))
+		return NULL;
+	off = (unsigned long long)p->start * SECTOR_SIZE;
+	return fixf(r->in, "t=$(mktemp) && debugfs -R 'cat %s' 'IMAGE?offset=%llu' "
+		    ">\"$t\" 2>/dev/null && echo '%s' >>\"$t\" && printf 'rm %s\\n"
+		    "write %%s %s\\n' \"$t\" | debugfs -w -f - 'IMAGE?offset=%llu' && "
+		    "rm \"$t\"", fspath, off, line, fspath, fspath, off);
+}
+
 static void judge_timeout(struct run *r)
 {
 	const char *t = g2_get(r->in, "timeout");
 
-	if (!t || !*t)
-		finding(r->in, FAIL, AREA_MENU, "grub2-timeout", NOTE(.path = r->path),
-			"%s sets no timeout: GRUB 2 shows its menu and waits for a "
-			"key; add \"set timeout=5\"", r->path);
-	else if (!strcmp(t, "-1"))
-		finding(r->in, FAIL, AREA_MENU, "grub2-timeout", NOTE(.path = r->path),
-			"%s sets timeout=-1: GRUB 2 shows its menu and waits for a key",
-			r->path);
+	if (t && *t && strcmp(t, "-1"))
+		return;
+	finding(r->in, FAIL, AREA_MENU, "grub2-timeout",
+		NOTE(.path = r->path, .fix = append_fix(r, "set timeout=5")),
+		"%s sets %s: GRUB 2 shows its menu and waits for a key; the fix "
+		"adds \"set timeout=5\" at its end", r->path,
+		t && *t ? "timeout=-1" : "no timeout");
 }
 
 /* The top level, then the default entry. */

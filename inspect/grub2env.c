@@ -149,7 +149,16 @@ int g2_file(struct inspect *in, const char *name, const char **path, const char 
 	return ref;
 }
 
+bool g2_plain_path(const char *path)
+{
+	return *path == '/' && strspn(path, "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/+-") ==
+				      strlen(path);
+}
+
 /* ---- modules ---- */
+
+static const char *modules_fix(struct inspect *in, const char *name);
 
 bool g2_module_loaded(const struct inspect *in, const char *name)
 {
@@ -177,7 +186,8 @@ static bool link_module(struct inspect *in, struct g2_loaded *l, const char *pat
 			enum grubinst_severity sev)
 {
 	if (l->mod.error) {
-		finding(in, sev, AREA_CHAIN, "grub2-module-format", NOTE(.path = path),
+		finding(in, sev, AREA_CHAIN, "grub2-module-format",
+			NOTE(.path = path, .fix = modules_fix(in, l->mod.name)),
 			"%s is not a module GRUB 2 loads: GRUB stops with \"error: %s\"",
 			path, l->mod.error);
 		return false;
@@ -187,7 +197,8 @@ static bool link_module(struct inspect *in, struct g2_loaded *l, const char *pat
 			return false;
 	for (int s = 0; s < l->mod.nneeds; s++)
 		if (!symbol_known(in, l->mod.needs[s])) {
-			finding(in, sev, AREA_CHAIN, "grub2-module-symbol", NOTE(.path = path),
+			finding(in, sev, AREA_CHAIN, "grub2-module-symbol",
+				NOTE(.path = path, .fix = modules_fix(in, l->mod.name)),
 				"%s needs symbol %s, which neither core.img's kernel "
 				"nor a module loaded before it has: the module comes "
 				"from another GRUB 2 build than core.img, and GRUB "
@@ -197,6 +208,20 @@ static bool link_module(struct inspect *in, struct g2_loaded *l, const char *pat
 				l->mod.needs[s]);
 			return false;
 		}
+	return true;
+}
+
+/* NAME.mod of the machine's directory g2->module_dir into L. */
+static bool read_machine_module(struct inspect *in, const char *name, struct g2_loaded *l)
+{
+	char path[512];
+	struct gi_file f;
+
+	snprintf(path, sizeof(path), "%s/%s.mod", in->g2->module_dir, name);
+	if (gi_read_file(path, 16u << 20, &f))
+		return false;
+	l->owned = f.data;
+	grub2_module_parse(f.data, f.len, &l->mod);
 	return true;
 }
 
@@ -211,6 +236,8 @@ static bool read_module(struct inspect *in, const char *name, struct g2_loaded *
 	size_t len;
 	int ref;
 
+	if (in->g2->module_dir)
+		return read_machine_module(in, name, l);
 	snprintf(path, size, "%s/i386-pc/%s.mod", prefix ? prefix : "", name);
 	ref = g2_file(in, path, &fspath, &why);
 	if (!ref) {
@@ -222,14 +249,15 @@ static bool read_module(struct inspect *in, const char *name, struct g2_loaded *
 	walk_path(pfs_get(in, ref), fspath, WALK_GRUB, &w);
 	if (!w.ino) {
 		finding(in, sev, AREA_CHAIN, "grub2-module-missing",
-			NOTE(.path = fspath),
+			NOTE(.path = fspath, .fix = modules_fix(in, name)),
 			"%s is not there: GRUB 2 stops with \"error: file `%s' "
 			"not found.\"%s", fspath, fspath,
 			strcmp(name, "normal") ? "" : ", then " RESCUE);
 		return false;
 	}
 	if (fs_read_file(&pfs_get(in, ref)->fs, w.ino, 16u << 20, &l->owned, &len, &err)) {
-		finding(in, sev, AREA_CHAIN, "grub2-module-missing", NOTE(.path = fspath),
+		finding(in, sev, AREA_CHAIN, "grub2-module-missing",
+			NOTE(.path = fspath, .fix = modules_fix(in, name)),
 			"%s cannot be read: %s", fspath, err.msg);
 		return false;
 	}
@@ -266,4 +294,65 @@ bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity
 		return false;
 	}
 	return true;
+}
+
+/* ---- the fix: another build's modules ---- */
+
+/* This machine's GRUB 2 modules, which a fix may copy into the image. */
+#define MACHINE_GRUB2_DIR "/usr/lib/grub/i386-pc"
+
+bool g2_dir_links(struct inspect *in, const char *dir, const char *name)
+{
+	struct g2_state *real = in->g2, *try = calloc(1, sizeof(*try));
+	bool ok;
+
+	if (!try)
+		return false;
+	/* A state of its own with only core.img's modules linked: the
+	 * directory's are the ones the image would then have, and the
+	 * loading under way in REAL is left as it is.  */
+	try->core = real->core;
+	memcpy(try->loaded, real->loaded, (size_t)real->nbuiltin * sizeof(try->loaded[0]));
+	try->nloaded = try->nbuiltin = real->nbuiltin;
+	try->module_dir = dir;
+	in->g2 = try;
+	in->mute++;
+	ok = g2_load_module(in, "normal", FAIL) && g2_load_module(in, name, FAIL);
+	in->mute--;
+	in->g2 = real;
+	for (int i = try->nbuiltin; i < try->nloaded; i++)
+		free(try->loaded[i].owned);
+	free(try);	/* not its core: REAL's */
+	return ok;
+}
+
+/* The fix of a module GRUB 2 cannot load: this machine's modules (and
+ * lists) copied into $prefix/i386-pc with debugfs, when they link
+ * against core.img as NAME needs; NULL otherwise.  */
+static const char *modules_fix(struct inspect *in, const char *name)
+{
+	const char *prefix = g2_get(in, "prefix"), *fspath, *why;
+	char dir[300], mkdir[320] = "";
+	int ref;
+	const struct partition *p;
+	struct gi_err err = { 0 };
+	ext2_ino_t dino = 0;
+
+	if (in->g2->module_dir || !prefix)
+		return NULL;	/* trying a directory: no fix of a fix */
+	text_printf(dir, sizeof(dir), "%s/i386-pc", prefix);
+	ref = g2_file(in, dir, &fspath, &why);
+	p = ref ? part_of_ref(in, ref) : NULL;
+	if (!p || part_ref_disk(ref) || !g2_plain_path(fspath) ||
+	    !g2_dir_links(in, MACHINE_GRUB2_DIR, name))
+		return NULL;
+	/* debugfs's mkdir of a name that is there leaves an inode behind
+	 * (e2fsprogs 1.47): only for a directory that is missing.  */
+	if (fs_lookup(&pfs_get(in, ref)->fs, fspath, &dino, &err) || !dino)
+		text_printf(mkdir, sizeof(mkdir), "mkdir %s\\n", fspath);
+	return fixf(in, "{ printf '%s'; for f in " MACHINE_GRUB2_DIR "/*.mod "
+		    MACHINE_GRUB2_DIR "/*.lst; do printf 'rm %s/%%s\\nwrite %%s %s/%%s\\n' "
+		    "\"${f##*/}\" \"$f\" \"${f##*/}\"; done; } | debugfs -w -f - "
+		    "'IMAGE?offset=%llu'", mkdir, fspath, fspath,
+		    (unsigned long long)p->start * SECTOR_SIZE);
 }

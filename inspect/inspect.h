@@ -269,6 +269,10 @@ struct g2_state {
 	struct g2_var var[G2_VARS_MAX];	/* the environment: root, prefix... */
 	int nvars;
 	bool normal;			/* normal.mod linked: grub.cfg runs */
+	int nbuiltin;			/* loaded[0..nbuiltin): core.img's */
+	const char *module_dir;		/* while set: modules are read from this
+					   directory of the machine, not the
+					   image (g2_dir_links()) */
 	char cfg_path[256];		/* grub2cfg.c: the config read, as
 					   GRUB names it */
 	int depth;			/* grub2cfg.c: configfile and source
@@ -470,10 +474,16 @@ void g2_set(struct inspect *in, const char *name, const char *value, bool unknow
 /* The partition (PART_REF) and path of a GRUB 2 file name, "(hd0,msdos1)/x"
  * or "/x" on $root: 0 and *WHY set when GRUB cannot open it. */
 int g2_file(struct inspect *in, const char *name, const char **path, const char **why);
+/* Is PATH absolute and made only of characters a fix line can hold
+ * unquoted inside debugfs's commands?  */
+bool g2_plain_path(const char *path);
 /* Links module NAME with what it needs, as grub_dl_load does: false,
  * after a finding at SEV, when GRUB cannot.  */
 bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity sev);
 bool g2_module_loaded(const struct inspect *in, const char *name);
+/* Would normal.mod and NAME link, read from DIR of this machine instead
+ * of the image (the modules of core.img's build)?  */
+bool g2_dir_links(struct inspect *in, const char *dir, const char *name);
 /* "msdos" or "gpt": the partition map of BIOS drive DRIVE. */
 const char *g2_map_name(const struct inspect *in, int drive);
 /* grub2cfg.c: runs the script TEXT at top level, as normal.mod or the
