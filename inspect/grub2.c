@@ -42,7 +42,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 
 	if (n < 0) {
 		finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
-			NOTE(AT(in->g2->boot.kernel_sector)),
+			NOTE(AT(in->g2->boot.kernel_sector), .fix = g2_core_fix(in)),
 			"diskboot.img's block list has no end: it reads on into its "
 			"own code and GRUB 2 hangs after \"GRUB loading\"");
 		return 1;
@@ -51,7 +51,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 		total += bl[i].len;
 	if (total * SECTOR_SIZE > GRUB2_DECOMPRESSOR_MAX + 0x78000u) {
 		finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
-			NOTE(AT(in->g2->boot.kernel_sector)),
+			NOTE(AT(in->g2->boot.kernel_sector), .fix = g2_core_fix(in)),
 			"diskboot.img loads %llu sectors, more than fit below "
 			"GRUB 2's stack: it hangs after \"GRUB loading\"",
 			(unsigned long long)total);
@@ -70,7 +70,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 	for (int i = 0; i < n; i++, at += (size_t)bl[i - 1].len * SECTOR_SIZE)
 		if (read_sectors(in, bl[i].start, *data + at, bl[i].len)) {
 			finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
-				NOTE(AT(bl[i].start)),
+				NOTE(AT(bl[i].start), .fix = g2_core_fix(in)),
 				"diskboot.img loads sectors %llu..%llu, past the end "
 				"of the disk: the BIOS read fails and GRUB 2 stops "
 				"with \"Read Error\"", (unsigned long long)bl[i].start,
@@ -174,7 +174,8 @@ static int judge_core(struct inspect *in, const uint8_t *data, size_t len)
 	}
 	if (st) {
 		finding(in, g->core.rs_redundancy ? WARN : FAIL, AREA_CHAIN,
-			"grub2-core-corrupt", NOTE(AT(g->boot.kernel_sector)),
+			"grub2-core-corrupt", NOTE(AT(g->boot.kernel_sector),
+			.fix = g->core.rs_redundancy ? NULL : g2_core_fix(in)),
 			"the %u sectors diskboot.img loads from sector %llu are not "
 			"a core.img GRUB 2 can run: %s%s", g->core_sectors,
 			(unsigned long long)g->boot.kernel_sector,
@@ -208,7 +209,8 @@ int check_grub2_core(struct inspect *in)
 
 		if (!past)
 			read_sectors(in, in->g2->boot.kernel_sector, two, 2);
-		finding(in, FAIL, AREA_CHAIN, "grub2-core-missing", NOTE(AT(0)),
+		finding(in, FAIL, AREA_CHAIN, "grub2-core-missing",
+			NOTE(AT(0), .fix = g2_core_fix(in)),
 			"sector 0 holds GRUB 2's boot.img, which loads sector %llu as "
 			"core.img; that sector holds %s: GRUB 2 stops after \"GRUB \"",
 			(unsigned long long)in->g2->boot.kernel_sector,
@@ -247,14 +249,17 @@ static void set_prefix_and_root(struct inspect *in)
 int check_grub2_normal(struct inspect *in)
 {
 	struct g2_state *g = in->g2;
+	struct g2_load_error e = { 0 };
 
 	if (!g || !g->core_ok)
 		return 0;
 	set_prefix_and_root(in);
 	if (g->core.config)
 		g2_run_script(in, g->core.config, g->core.config_size, true);
-	if (!g2_load_module(in, "normal", FAIL))
+	if (!g2_load_module(in, "normal", &e)) {
+		g2_report_load(in, &e, FAIL);
 		return 0;
+	}
 	g->normal = true;
 	finding(in, OK, AREA_CHAIN, "grub2-normal", NOTE(.path = g2_get(in, "prefix")),
 		"GRUB 2 loads normal.mod and the modules it needs from %s/i386-pc "

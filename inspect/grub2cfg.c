@@ -103,6 +103,17 @@ static bool command_module(struct inspect *in, const char *command, char *mod,
 	return found;
 }
 
+/* Loads module NAME; a failure is a finding at SEV. */
+static bool load(struct run *r, const char *name, enum grubinst_severity sev)
+{
+	struct g2_load_error e = { 0 };
+
+	if (g2_load_module(r->in, name, &e))
+		return true;
+	g2_report_load(r->in, &e, sev);
+	return false;
+}
+
 /* The commands of core.img's embedded config, which runs before normal
  * mode reads command.lst: only what a built-in module registers.  */
 static bool builtin_command(const char *command, char *mod, size_t size)
@@ -148,7 +159,7 @@ static bool command_ready(struct run *r, const struct grub2_cmd *c, enum grubins
 			c->line, c->argv[0], c->argv[0]);
 		return false;
 	}
-	return !mod[0] || g2_load_module(r->in, mod, sev);
+	return !mod[0] || load(r, mod, sev);
 }
 
 /* ---- the commands that change what boots ---- */
@@ -553,7 +564,7 @@ static void run_command(struct run *r, const struct grub2_cmd *c, struct grub2_l
 	if (!strcmp(name, "set") && c->argc > 1)
 		assign(r, c->argv[1], c->unknown_var);
 	else if (!strcmp(name, "insmod") && c->argc > 1)
-		g2_load_module(r->in, c->argv[1], WARN);
+		load(r, c->argv[1], WARN);
 	else if (!strcmp(name, "load_env"))
 		load_env(r, c);
 	else if (!strcmp(name, "source"))

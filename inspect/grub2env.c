@@ -12,9 +12,6 @@
 
 #include "inspect/inspect.h"
 
-/* GRUB 2's prompt once it cannot load normal.mod. */
-#define RESCUE "\"grub rescue>\""
-
 /* ---- the environment ---- */
 
 static struct g2_var *g2_find(struct inspect *in, const char *name)
@@ -27,9 +24,15 @@ static struct g2_var *g2_find(struct inspect *in, const char *name)
 
 const char *g2_get(struct inspect *in, const char *name)
 {
-	struct g2_var *v = g2_find(in, name);
+	return g2_get_from(in->g2, name);
+}
 
-	return v ? v->value : NULL;
+const char *g2_get_from(const struct g2_state *g, const char *name)
+{
+	for (int i = 0; i < g->nvars; i++)
+		if (!strcmp(g->var[i].name, name))
+			return g->var[i].value;
+	return NULL;
 }
 
 void g2_set(struct inspect *in, const char *name, const char *value, bool unknown)
@@ -158,8 +161,6 @@ bool g2_plain_path(const char *path)
 
 /* ---- modules ---- */
 
-static const char *modules_fix(struct inspect *in, const char *name);
-
 bool g2_module_loaded(const struct inspect *in, const char *name)
 {
 	for (int i = 0; in->g2 && i < in->g2->nloaded; i++)
@@ -182,32 +183,30 @@ static bool symbol_known(struct inspect *in, const char *name)
 	return false;
 }
 
-static bool link_module(struct inspect *in, struct g2_loaded *l, const char *path,
-			enum grubinst_severity sev)
+/* Why a load failed, the first failure only. */
+static bool failed(struct g2_load_error *e, enum g2_load_failure what, const char *module,
+		   const char *path, const char *detail)
 {
-	if (l->mod.error) {
-		finding(in, sev, AREA_CHAIN, "grub2-module-format",
-			NOTE(.path = path, .fix = modules_fix(in, l->mod.name)),
-			"%s is not a module GRUB 2 loads: GRUB stops with \"error: %s\"",
-			path, l->mod.error);
-		return false;
+	if (e->what == G2_LOAD_OK) {
+		e->what = what;
+		text_copy(e->module, sizeof(e->module), module);
+		text_copy(e->path, sizeof(e->path), path);
+		text_copy(e->detail, sizeof(e->detail), detail);
 	}
+	return false;
+}
+
+static bool link_module(struct inspect *in, struct g2_loaded *l, const char *path,
+			struct g2_load_error *e)
+{
+	if (l->mod.error)
+		return failed(e, G2_LOAD_FORMAT, l->mod.name, path, l->mod.error);
 	for (int d = 0; d < l->mod.ndeps; d++)
-		if (!g2_load_module(in, l->mod.deps[d], sev))
+		if (!g2_load_module(in, l->mod.deps[d], e))
 			return false;
 	for (int s = 0; s < l->mod.nneeds; s++)
-		if (!symbol_known(in, l->mod.needs[s])) {
-			finding(in, sev, AREA_CHAIN, "grub2-module-symbol",
-				NOTE(.path = path, .fix = modules_fix(in, l->mod.name)),
-				"%s needs symbol %s, which neither core.img's kernel "
-				"nor a module loaded before it has: the module comes "
-				"from another GRUB 2 build than core.img, and GRUB "
-				"stops with \"error: symbol `%s' not found\"; make "
-				"core.img again with the grub-mkimage of the build "
-				"the modules come from", path, l->mod.needs[s],
-				l->mod.needs[s]);
-			return false;
-		}
+		if (!symbol_known(in, l->mod.needs[s]))
+			return failed(e, G2_LOAD_SYMBOL, l->mod.name, path, l->mod.needs[s]);
 	return true;
 }
 
@@ -225,10 +224,10 @@ static bool read_machine_module(struct inspect *in, const char *name, struct g2_
 	return true;
 }
 
-/* Reads $prefix/i386-pc/NAME.mod into the next slot; false after a
- * finding when GRUB cannot.  */
+/* Reads $prefix/i386-pc/NAME.mod into the next slot; false, E says why,
+ * when GRUB cannot.  */
 static bool read_module(struct inspect *in, const char *name, struct g2_loaded *l,
-			char *path, size_t size, enum grubinst_severity sev)
+			char *path, size_t size, struct g2_load_error *e)
 {
 	const char *fspath, *why, *prefix = g2_get(in, "prefix");
 	struct gi_err err = { 0 };
@@ -236,36 +235,23 @@ static bool read_module(struct inspect *in, const char *name, struct g2_loaded *
 	size_t len;
 	int ref;
 
-	if (in->g2->module_dir)
-		return read_machine_module(in, name, l);
 	snprintf(path, size, "%s/i386-pc/%s.mod", prefix ? prefix : "", name);
+	if (in->g2->module_dir)
+		return read_machine_module(in, name, l) ||
+		       failed(e, G2_LOAD_MISSING, name, path, "not on this machine");
 	ref = g2_file(in, path, &fspath, &why);
-	if (!ref) {
-		finding(in, sev, AREA_CHAIN, "grub2-prefix", NOTE(.path = path),
-			"GRUB 2 cannot open %s: \"error: %s.\", then " RESCUE,
-			path, why);
-		return false;
-	}
+	if (!ref)
+		return failed(e, G2_LOAD_PREFIX, name, path, why);
 	walk_path(pfs_get(in, ref), fspath, WALK_GRUB, &w);
-	if (!w.ino) {
-		finding(in, sev, AREA_CHAIN, "grub2-module-missing",
-			NOTE(.path = fspath, .fix = modules_fix(in, name)),
-			"%s is not there: GRUB 2 stops with \"error: file `%s' "
-			"not found.\"%s", fspath, fspath,
-			strcmp(name, "normal") ? "" : ", then " RESCUE);
-		return false;
-	}
-	if (fs_read_file(&pfs_get(in, ref)->fs, w.ino, 16u << 20, &l->owned, &len, &err)) {
-		finding(in, sev, AREA_CHAIN, "grub2-module-missing",
-			NOTE(.path = fspath, .fix = modules_fix(in, name)),
-			"%s cannot be read: %s", fspath, err.msg);
-		return false;
-	}
+	if (!w.ino)
+		return failed(e, G2_LOAD_MISSING, name, fspath, "");
+	if (fs_read_file(&pfs_get(in, ref)->fs, w.ino, 16u << 20, &l->owned, &len, &err))
+		return failed(e, G2_LOAD_MISSING, name, fspath, err.msg);
 	grub2_module_parse(l->owned, len, &l->mod);
 	return true;
 }
 
-bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity sev)
+bool g2_load_module(struct inspect *in, const char *name, struct g2_load_error *e)
 {
 	struct g2_state *g = in->g2;
 	struct g2_loaded *l;
@@ -278,7 +264,7 @@ bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity
 		return true;	/* more than any boot links: not judged */
 	l = &g->loaded[g->nloaded];
 	memset(l, 0, sizeof(*l));
-	if (!read_module(in, name, l, path, sizeof(path), sev)) {
+	if (!read_module(in, name, l, path, sizeof(path), e)) {
 		free(l->owned);
 		return false;
 	}
@@ -286,7 +272,7 @@ bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity
 	 * names itself again is not loaded twice; on a failure it goes
 	 * (grub_dl_unload) and the dependencies loaded for it stay.  */
 	idx = g->nloaded++;
-	if (!link_module(in, l, path, sev)) {
+	if (!link_module(in, l, path, e)) {
 		free(g->loaded[idx].owned);
 		memmove(&g->loaded[idx], &g->loaded[idx + 1],
 			(size_t)(g->nloaded - idx - 1) * sizeof(g->loaded[0]));
@@ -298,61 +284,56 @@ bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity
 
 /* ---- the fix: another build's modules ---- */
 
-/* This machine's GRUB 2 modules, which a fix may copy into the image. */
-#define MACHINE_GRUB2_DIR "/usr/lib/grub/i386-pc"
 
-bool g2_dir_links(struct inspect *in, const char *dir, const char *name)
+/* Links the trial's built-in modules: T's names read from T's directory,
+ * or REAL's.  */
+static bool trial_builtins(struct g2_state *try, const struct g2_state *real,
+			   const struct g2_trial *t)
+{
+	char path[512];
+	struct gi_file f;
+
+	if (!t->builtin_dir) {
+		memcpy(try->loaded, real->loaded, (size_t)real->nbuiltin * sizeof(try->loaded[0]));
+		try->nloaded = real->nbuiltin;
+		return true;
+	}
+	for (int i = 0; t->builtins[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s.mod", t->builtin_dir, t->builtins[i]);
+		if (gi_read_file(path, 16u << 20, &f))
+			return false;
+		try->loaded[try->nloaded].owned = f.data;
+		grub2_module_parse(f.data, f.len, &try->loaded[try->nloaded++].mod);
+	}
+	return true;
+}
+
+bool g2_trial_links(struct inspect *in, const struct g2_trial *t, const char *name)
 {
 	struct g2_state *real = in->g2, *try = calloc(1, sizeof(*try));
+	struct g2_load_error e = { 0 };
+	const char *prefix = t->prefix ? t->prefix : g2_get_from(real, "prefix");
 	bool ok;
 
 	if (!try)
 		return false;
-	/* A state of its own with only core.img's modules linked: the
-	 * directory's are the ones the image would then have, and the
-	 * loading under way in REAL is left as it is.  */
+	/* A state of its own: the loading under way in REAL is left as it
+	 * is, and only the trial's core.img modules are linked.  */
 	try->core = real->core;
-	memcpy(try->loaded, real->loaded, (size_t)real->nbuiltin * sizeof(try->loaded[0]));
-	try->nloaded = try->nbuiltin = real->nbuiltin;
-	try->module_dir = dir;
+	if (t->kernel) {
+		try->core.kernel = (uint8_t *)t->kernel;
+		try->core.kernel_size = t->kernel_size;
+	}
+	try->module_dir = t->module_dir;
 	in->g2 = try;
-	in->mute++;
-	ok = g2_load_module(in, "normal", FAIL) && g2_load_module(in, name, FAIL);
-	in->mute--;
+	ok = trial_builtins(try, real, t);
+	try->nbuiltin = try->nloaded;
+	if (prefix)
+		g2_set(in, "prefix", prefix, false);
+	ok = ok && g2_load_module(in, "normal", &e) && g2_load_module(in, name, &e);
 	in->g2 = real;
-	for (int i = try->nbuiltin; i < try->nloaded; i++)
+	for (int i = t->builtin_dir ? 0 : real->nbuiltin; i < try->nloaded; i++)
 		free(try->loaded[i].owned);
 	free(try);	/* not its core: REAL's */
 	return ok;
-}
-
-/* The fix of a module GRUB 2 cannot load: this machine's modules (and
- * lists) copied into $prefix/i386-pc with debugfs, when they link
- * against core.img as NAME needs; NULL otherwise.  */
-static const char *modules_fix(struct inspect *in, const char *name)
-{
-	const char *prefix = g2_get(in, "prefix"), *fspath, *why;
-	char dir[300], mkdir[320] = "";
-	int ref;
-	const struct partition *p;
-	struct gi_err err = { 0 };
-	ext2_ino_t dino = 0;
-
-	if (in->g2->module_dir || !prefix)
-		return NULL;	/* trying a directory: no fix of a fix */
-	text_printf(dir, sizeof(dir), "%s/i386-pc", prefix);
-	ref = g2_file(in, dir, &fspath, &why);
-	p = ref ? part_of_ref(in, ref) : NULL;
-	if (!p || part_ref_disk(ref) || !g2_plain_path(fspath) ||
-	    !g2_dir_links(in, MACHINE_GRUB2_DIR, name))
-		return NULL;
-	/* debugfs's mkdir of a name that is there leaves an inode behind
-	 * (e2fsprogs 1.47): only for a directory that is missing.  */
-	if (fs_lookup(&pfs_get(in, ref)->fs, fspath, &dino, &err) || !dino)
-		text_printf(mkdir, sizeof(mkdir), "mkdir %s\\n", fspath);
-	return fixf(in, "{ printf '%s'; for f in " MACHINE_GRUB2_DIR "/*.mod "
-		    MACHINE_GRUB2_DIR "/*.lst; do printf 'rm %s/%%s\\nwrite %%s %s/%%s\\n' "
-		    "\"${f##*/}\" \"$f\" \"${f##*/}\"; done; } | debugfs -w -f - "
-		    "'IMAGE?offset=%llu'", mkdir, fspath, fspath,
-		    (unsigned long long)p->start * SECTOR_SIZE);
 }

@@ -11,7 +11,8 @@
  *   menu.c        menu.lst as GRUB parses it, entry by entry
  *   grub2.c       GRUB 2's row instead of chain.c..menu.c: boot.img ->
  *                 core.img -> normal.mod (grub2env.c: its environment,
- *                 files and modules), then grub2cfg.c: grub.cfg
+ *                 files and modules; grub2fix.c: failures and their
+ *                 fixes), then grub2cfg.c: grub.cfg
  *   kernel.c      the kernel image (bzImage / multiboot) and its command line
  *   userspace.c   root filesystem, init, libraries, /dev/console
  * on the state of context.c (the image, partitions, filesystems), with
@@ -272,7 +273,7 @@ struct g2_state {
 	int nbuiltin;			/* loaded[0..nbuiltin): core.img's */
 	const char *module_dir;		/* while set: modules are read from this
 					   directory of the machine, not the
-					   image (g2_dir_links()) */
+					   image (g2_trial_links()) */
 	char cfg_path[256];		/* grub2cfg.c: the config read, as
 					   GRUB names it */
 	int depth;			/* grub2cfg.c: configfile and source
@@ -477,13 +478,47 @@ int g2_file(struct inspect *in, const char *name, const char **path, const char 
 /* Is PATH absolute and made only of characters a fix line can hold
  * unquoted inside debugfs's commands?  */
 bool g2_plain_path(const char *path);
+/* Why GRUB 2 could not load a module: the first failure. */
+enum g2_load_failure {
+	G2_LOAD_OK,
+	G2_LOAD_PREFIX,		/* $prefix's device: DETAIL is GRUB's words */
+	G2_LOAD_MISSING,	/* no such file (DETAIL: or why unreadable) */
+	G2_LOAD_FORMAT,		/* not a module GRUB loads (DETAIL: why) */
+	G2_LOAD_SYMBOL,		/* DETAIL: the symbol nothing exports */
+};
+struct g2_load_error {
+	enum g2_load_failure what;
+	char module[GRUB2_NAME_MAX];	/* the module that failed */
+	char path[512];			/* its file */
+	char detail[256];
+};
 /* Links module NAME with what it needs, as grub_dl_load does: false,
- * after a finding at SEV, when GRUB cannot.  */
-bool g2_load_module(struct inspect *in, const char *name, enum grubinst_severity sev);
+ * E saying why, when GRUB cannot.  */
+bool g2_load_module(struct inspect *in, const char *name, struct g2_load_error *e);
+/* grub2fix.c: that failure as a finding at SEV, with its fix. */
+void g2_report_load(struct inspect *in, const struct g2_load_error *e,
+		    enum grubinst_severity sev);
+/* grub2fix.c: the fix of a core.img GRUB 2 cannot run or that cannot
+ * reach its modules, or NULL.  */
+const char *g2_core_fix(struct inspect *in);
 bool g2_module_loaded(const struct inspect *in, const char *name);
-/* Would normal.mod and NAME link, read from DIR of this machine instead
- * of the image (the modules of core.img's build)?  */
-bool g2_dir_links(struct inspect *in, const char *dir, const char *name);
+/* A trial of other GRUB 2 files, for a fix: would normal.mod and a module
+ * link with another kernel and built-in modules (a core.img this
+ * machine's grub-mkimage makes), or read from a directory of this
+ * machine instead of the image (its modules)?  Each field NULL: the
+ * image's.  */
+struct g2_trial {
+	const uint8_t *kernel;		/* kernel.img's bytes */
+	size_t kernel_size;
+	const char *builtin_dir;	/* ...and BUILTINS from there */
+	const char *const *builtins;	/* NULL-terminated */
+	const char *module_dir;		/* modules from here */
+	const char *prefix;		/* $prefix */
+};
+bool g2_trial_links(struct inspect *in, const struct g2_trial *t, const char *name);
+const char *g2_get_from(const struct g2_state *g, const char *name);
+/* This machine's GRUB 2 (i386-pc) files, which a fix may use. */
+#define MACHINE_GRUB2_DIR "/usr/lib/grub/i386-pc"
 /* "msdos" or "gpt": the partition map of BIOS drive DRIVE. */
 const char *g2_map_name(const struct inspect *in, int drive);
 /* grub2cfg.c: runs the script TEXT at top level, as normal.mod or the
