@@ -185,6 +185,12 @@ static int judge_core(struct inspect *in, const uint8_t *data, size_t len)
 		return 0;
 	}
 	g->core_ok = true;
+	/* For the map: core.img where boot.img loads it, when one run. */
+	if (g->nruns == 2 && g->runs[1].start == g->runs[0].start + 1) {
+		in->embedded_first = g->runs[0].start;
+		in->embedded_sectors = g->core_sectors;
+		in->embedded_name = "GRUB 2 core.img";
+	}
 	report_core(in);
 	link_builtins(in);
 	return 0;

@@ -361,6 +361,9 @@ struct inspect {
 	char menu_path[256];
 	bool chain_ok;			/* stage2 will run */
 	unsigned embedded_sectors;	/* stage1.5 in the gap (for the map) */
+	uint64_t embedded_first;	/* ...from this sector (0: sector 1) */
+	const char *embedded_name;	/* ...what it is (NULL: a stage1.5;
+					   grub2.c: GRUB 2's core.img) */
 	char stage1_5_version[16];	/* "" when stage1 loads stage2 */
 
 	/* GRUB 2's checks (grub2.c, grub2cfg.c), allocated by the first */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inspect/inspect.h"
 
@@ -78,10 +79,22 @@ static void add_partitions(struct inspect *in, struct layout *l)
 
 		if (!p->size)
 			continue;
-		add(l, p->start, p->start + p->size - 1, depth,
-		    "partition %d%s (hd0,%d), type 0x%02x%s", p->number,
-		    p->container ? " extended" : "", partition_grub_index(p),
-		    p->type, p->active ? ", active" : "");
+		if (in->pt.gpt)
+			add(l, p->start, p->start + p->size - 1, depth,
+			    "partition %d (hd0,gpt%d), type %s", p->number, p->number,
+			    strcasecmp(p->guid_type, GPT_BIOS_BOOT) ? p->guid_type
+								   : "BIOS boot");
+		else
+			add(l, p->start, p->start + p->size - 1, depth,
+			    "partition %d%s (hd0,%d), type 0x%02x%s", p->number,
+			    p->container ? " extended" : "", partition_grub_index(p),
+			    p->type, p->active ? ", active" : "");
+		if (in->embedded_name && in->embedded_sectors &&
+		    in->embedded_first >= p->start &&
+		    in->embedded_first < p->start + p->size)
+			add(l, in->embedded_first, in->embedded_first + in->embedded_sectors - 1,
+			    depth + 1, "%s (%u sectors)", in->embedded_name,
+			    in->embedded_sectors);
 		if (f && f->ok)
 			add_filesystem(l, f, depth + 1);
 	}
@@ -90,17 +103,30 @@ static void add_partitions(struct inspect *in, struct layout *l)
 static void add_boot_area(struct inspect *in, struct layout *l)
 {
 	uint64_t first = image_sectors(&in->img);
+	uint64_t from = in->embedded_first ? in->embedded_first : 1;
+	uint64_t to = from + in->embedded_sectors - 1;
 
 	add(l, 0, 0, 0, "MBR: %s%s", in->have_mbr ? in->mbr_code ? in->mbr_code
 						    : "boot sector" : "?",
-	    in->have_table ? " + partition table" : "");
+	    !in->have_table ? "" : in->pt.gpt ? " + protective partition table"
+					       : " + partition table");
+	if (in->have_table && in->pt.gpt && first > GPT_FIRST_USABLE) {
+		add(l, 1, GPT_FIRST_USABLE - 1, 0, "GPT header and partition entries");
+		for (int i = 0; i < in->pt.count; i++)
+			if (in->pt.part[i].size && in->pt.part[i].start < first)
+				first = in->pt.part[i].start;
+		add(l, GPT_FIRST_USABLE, first - 1, 0, "gap (unused)");
+		return;
+	}
 	for (int i = 0; in->have_table && i < in->pt.count; i++)
 		if (in->pt.part[i].size && in->pt.part[i].start < first)
 			first = in->pt.part[i].start;
-	if (in->embedded_sectors > 1 && in->embedded_sectors < first) {
-		add(l, 1, in->embedded_sectors, 0, "embedded stage1.5 (%u sectors)",
+
+	if (in->embedded_sectors > 1 && from == 1 && to < first) {
+		add(l, 1, to, 0, "embedded %s (%u sectors)",
+		    in->embedded_name ? in->embedded_name : "stage1.5",
 		    in->embedded_sectors);
-		add(l, in->embedded_sectors + 1, first - 1, 0, "gap (unused)");
+		add(l, to + 1, first - 1, 0, "gap (unused)");
 	} else if (first > 1) {
 		add(l, 1, first - 1, 0, "gap after the MBR (no stage1.5 embedded)");
 	}
