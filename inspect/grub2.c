@@ -252,6 +252,23 @@ static void set_prefix_and_root(struct inspect *in)
 	g2_set(in, "root", dev, false);
 }
 
+/* What normal.mod sets as it starts (normal/main.c GRUB_MOD_INIT): the
+ * features grub-mkconfig's scripts test, the platform.  */
+static void set_normal_variables(struct inspect *in)
+{
+	static const char *const features[] = {
+		"feature_chainloader_bpb", "feature_ntldr", "feature_platform_search_hint",
+		"feature_default_font_path", "feature_all_video_module",
+		"feature_menuentry_id", "feature_menuentry_options", "feature_200_final",
+		"feature_nativedisk_cmd", "feature_timeout_style",
+	};
+
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		g2_set(in, features[i], "y", false);
+	g2_set(in, "grub_cpu", "i386", false);
+	g2_set(in, "grub_platform", "pc", false);
+}
+
 int check_grub2_normal(struct inspect *in)
 {
 	struct g2_state *g = in->g2;
@@ -267,6 +284,7 @@ int check_grub2_normal(struct inspect *in)
 		return 0;
 	}
 	g->normal = true;
+	set_normal_variables(in);
 	finding(in, OK, AREA_CHAIN, "grub2-normal", NOTE(.path = g2_get(in, "prefix")),
 		"GRUB 2 loads normal.mod and the modules it needs from %s/i386-pc "
 		"(each links against core.img's kernel)", g2_get(in, "prefix"));

@@ -26,6 +26,7 @@ struct g2_entry {
 	int line;
 	const char *text;	/* the file it is in */
 	size_t start, end;	/* its body there */
+	bool submenu;		/* a submenu: its entries are not followed */
 };
 
 /* One script being run: the text, what it defines. */
@@ -41,17 +42,20 @@ struct run {
 	char *texts[DEPTH_MAX];	/* files "source" read, kept for their entries */
 	int ntexts;
 	bool dynamic_said;
+	char functions[16][32];	/* "function NAME { }": commands to call */
+	int nfunctions;
 	bool kernel;		/* the entry run so far loaded a kernel */
 	bool linux_failed;	/* ...or tried and failed to */
 };
 
+/* $cmdpath (where core.img was read from, as firmware names it) is the
+ * one variable GRUB 2 sets that a reading of the image cannot know.  */
 static const char *var_of(void *ctx, const char *name, bool *unknown)
 {
 	struct run *r = ctx;
 	const char *v = g2_get(r->in, name);
 
-	if (!v && (!strcmp(name, "cmdpath") || !strcmp(name, "grub_cpu") ||
-		   !strcmp(name, "grub_platform")))
+	if (!v && !strcmp(name, "cmdpath"))
 		*unknown = true;
 	return v;
 }
@@ -302,9 +306,10 @@ static void record_entry(struct run *r, const struct grub2_cmd *c, struct grub2_
 			c->argv[0]);
 		return;
 	}
-	if (r->nentries == ENTRIES_MAX || !strcmp(c->argv[0], "submenu"))
+	if (r->nentries == ENTRIES_MAX)
 		return;
 	e = &r->entry[r->nentries++];
+	e->submenu = !strcmp(c->argv[0], "submenu");
 	text_copy(e->title, sizeof(e->title), c->argc > 1 ? c->argv[1] : "");
 	e->id[0] = 0;
 	for (int i = 2; i + 1 < c->argc; i++)
@@ -316,13 +321,15 @@ static void record_entry(struct run *r, const struct grub2_cmd *c, struct grub2_
 	e->end = end;
 }
 
-/* if/for/while/function: skipped as a whole, said once. */
-static void dynamic(struct run *r, const struct grub2_cmd *c, struct grub2_lexer *lx)
+static void run_command(struct run *r, struct grub2_cmd *c, struct grub2_lexer *lx,
+			bool in_entry);
+
+/* A loop, or a condition that cannot be decided here: skipped as a
+ * whole, up to its closing word, and said once.  */
+static void undecided(struct run *r, const struct grub2_cmd *c, struct grub2_lexer *lx,
+		      const char *open, const char *close)
 {
-	static const char *const closer[][2] = { { "if", "fi" }, { "for", "done" },
-						 { "while", "done" }, { "until", "done" } };
 	struct grub2_cmd w;
-	size_t start, end;
 	int depth = 1;
 
 	if (!r->dynamic_said)
@@ -330,18 +337,183 @@ static void dynamic(struct run *r, const struct grub2_cmd *c, struct grub2_lexer
 			"%s line %d: \"%s\" is decided when GRUB 2 runs; its commands "
 			"are not followed here", r->path, c->line, c->argv[0]);
 	r->dynamic_said = true;
-	if (!strcmp(c->argv[0], "function")) {
-		if (c->opens_block)
-			grub2_cfg_skip_block(lx, &start, &end);
+	while (depth && grub2_cfg_next(lx, &w, NULL, NULL) > 0)
+		depth += !strcmp(w.argv[0], open) ? 1 : !strcmp(w.argv[0], close) ? -1 : 0;
+}
+
+/* "function NAME { ... }": the name becomes a command (its body, which
+ * grub-mkconfig uses for video modules, is not followed).  */
+static void function_cmd(struct run *r, const struct grub2_cmd *c, struct grub2_lexer *lx)
+{
+	size_t start, end;
+
+	if (c->argc > 1 && r->nfunctions < (int)(sizeof(r->functions) / sizeof(r->functions[0])))
+		text_copy(r->functions[r->nfunctions++], sizeof(r->functions[0]), c->argv[1]);
+	if (c->opens_block)
+		grub2_cfg_skip_block(lx, &start, &end);
+}
+
+static bool is_function(const struct run *r, const char *name)
+{
+	for (int i = 0; i < r->nfunctions; i++)
+		if (!strcmp(r->functions[i], name))
+			return true;
+	return false;
+}
+
+/* test FILE operators on GRUB 2's file name F: -e -f -s (-d: whether a
+ * name is there and a directory).  -1 when it cannot be told.  */
+static int file_test(struct run *r, const char *op, const char *f)
+{
+	const char *fspath, *why;
+	int ref = g2_file(r->in, f, &fspath, &why);
+	struct gi_err err = { 0 };
+	struct ext2_inode_large inode;
+	struct pfs *p;
+	ext2_ino_t ino = 0;
+
+	if (!ref)
+		return 0;
+	p = pfs_get(r->in, ref);
+	if (fs_resolve(&p->fs, fspath, &ino, &err))
+		return -1;
+	if (!ino)
+		return 0;
+	if (fs_read_inode(&p->fs, ino, &inode, &err))
+		return -1;
+	if (!strcmp(op, "-d"))
+		return LINUX_S_ISDIR(inode.i_mode);
+	if (!strcmp(op, "-f"))
+		return LINUX_S_ISREG(inode.i_mode);
+	if (!strcmp(op, "-s"))
+		return EXT2_I_SIZE(&inode) > 0;
+	return 1;
+}
+
+/* One test of commands/test.c: 1 true, 0 false, -1 unknown; *USED the
+ * words it took.  */
+static int test_primary(struct run *r, char **w, int n, int *used)
+{
+	if (n >= 1 && !strcmp(w[0], "!")) {
+		int v = test_primary(r, w + 1, n - 1, used);
+
+		++*used;
+		return v < 0 ? v : !v;
+	}
+	if (n >= 3 && (!strcmp(w[1], "=") || !strcmp(w[1], "==") || !strcmp(w[1], "!="))) {
+		*used = 3;
+		return !strcmp(w[0], w[2]) == (w[1][0] == '=');
+	}
+	if (n >= 2 && (!strcmp(w[0], "-z") || !strcmp(w[0], "-n"))) {
+		*used = 2;
+		return !*w[1] == (w[0][1] == 'z');
+	}
+	if (n >= 2 && (!strcmp(w[0], "-e") || !strcmp(w[0], "-f") || !strcmp(w[0], "-s") ||
+		       !strcmp(w[0], "-d"))) {
+		*used = 2;
+		return file_test(r, w[0], w[1]);
+	}
+	if (n >= 1 && w[0][0] != '-') {
+		*used = 1;
+		return *w[0] != 0;
+	}
+	*used = n;
+	return -1;
+}
+
+/* The words of "[ ... ]" or "test ...": -a and -o left to right. */
+static int test_words(struct run *r, char **w, int n)
+{
+	int used, v = test_primary(r, w, n, &used);
+
+	while (used < n && (!strcmp(w[used], "-a") || !strcmp(w[used], "-o"))) {
+		bool and = w[used][1] == 'a';
+		int more, v2 = test_primary(r, w + used + 1, n - used - 1, &more);
+
+		v = v < 0 || v2 < 0 ? (and && (!v || !v2) ? 0 : !and && (v == 1 || v2 == 1) ? 1 : -1)
+				    : and ? v && v2 : v || v2;
+		used += 1 + more;
+	}
+	return used == n ? v : -1;
+}
+
+/* The condition of an if: the command after it, decided when it is a
+ * test of known values (or true, false); -1 otherwise.  */
+static int condition(struct run *r, const struct grub2_cmd *c, int from)
+{
+	char **w = (char **)c->argv + from;
+	int n = c->argc - from;
+
+	if (c->unknown_var || n < 1)
+		return -1;
+	if (!strcmp(w[0], "true") || !strcmp(w[0], "false"))
+		return n == 1 ? w[0][0] == 't' : -1;
+	/* grub-mkconfig's "if loadfont $font": whether the font file is
+	 * there (a name without a slash is $prefix/fonts/NAME.pf2).  */
+	if (!strcmp(w[0], "loadfont") && n == 2) {
+		char font[300];
+
+		if (strchr(w[1], '/'))
+			text_copy(font, sizeof(font), w[1]);
+		else
+			text_printf(font, sizeof(font), "%s/fonts/%s.pf2",
+				    g2_get(r->in, "prefix"), w[1]);
+		return file_test(r, "-f", font);
+	}
+	if (!strcmp(w[0], "[") && n >= 2 && !strcmp(w[n - 1], "]"))
+		return test_words(r, w + 1, n - 2);
+	if (!strcmp(w[0], "test"))
+		return test_words(r, w + 1, n - 1);
+	return -1;
+}
+
+/* C without its first word ("then insmod x" runs "insmod x"). */
+static bool shift_word(struct grub2_cmd *c)
+{
+	memmove(c->argv, c->argv + 1, (size_t)(c->argc - 1) * sizeof(c->argv[0]));
+	return --c->argc > 0;
+}
+
+/* "if COND; then ...; [elif COND; then ...;] [else ...;] fi", as
+ * script/execute.c runs it: the first branch whose condition holds.  A
+ * condition that cannot be decided skips the rest, said once.  */
+static void if_cmd(struct run *r, struct grub2_cmd *c, struct grub2_lexer *lx, bool in_entry)
+{
+	struct grub2_cmd w;
+	int taken = condition(r, c, 1), done = taken == 1, depth = 0;
+	bool running = taken == 1;
+
+	if (taken < 0) {
+		undecided(r, c, lx, "if", "fi");
 		return;
 	}
-	for (size_t k = 0; k < 4; k++) {
-		if (strcmp(c->argv[0], closer[k][0]))
+	while (grub2_cfg_next(lx, &w, var_of, r) > 0) {
+		const char *k = w.argv[0];
+
+		if (!depth && !strcmp(k, "fi"))
+			return;
+		if (!depth && !strcmp(k, "elif")) {
+			int v = done ? 0 : condition(r, &w, 1);
+
+			if (v < 0) {
+				undecided(r, &w, lx, "if", "fi");
+				return;
+			}
+			running = v == 1;
+			done |= running;
 			continue;
-		while (depth && grub2_cfg_next(lx, &w, NULL, NULL) > 0)
-			for (int i = 0; i < w.argc && i < 1; i++)
-				depth += !strcmp(w.argv[0], closer[k][0]) ? 1
-					 : !strcmp(w.argv[0], closer[k][1]) ? -1 : 0;
+		}
+		if (!depth && (!strcmp(k, "else") || !strcmp(k, "then"))) {
+			if (!strcmp(k, "else"))
+				running = !done, done = 1;
+			if (!shift_word(&w))
+				continue;
+			k = w.argv[0];
+		}
+		if (running && !w.closes_block)
+			run_command(r, &w, lx, in_entry);
+		else if (!running)
+			depth += !strcmp(k, "if") ? 1 : !strcmp(k, "fi") ? -1 : 0;
 	}
 }
 
@@ -540,7 +712,7 @@ static void run_file(struct run *r, const struct grub2_cmd *c, bool anew)
 
 /* ---- running ---- */
 
-static void run_command(struct run *r, const struct grub2_cmd *c, struct grub2_lexer *lx,
+static void run_command(struct run *r, struct grub2_cmd *c, struct grub2_lexer *lx,
 			bool in_entry)
 {
 	const char *name = c->argv[0];
@@ -550,11 +722,20 @@ static void run_command(struct run *r, const struct grub2_cmd *c, struct grub2_l
 			record_entry(r, c, lx);
 		return;
 	}
-	if (!strcmp(name, "if") || !strcmp(name, "for") || !strcmp(name, "while") ||
-	    !strcmp(name, "until") || !strcmp(name, "function")) {
-		dynamic(r, c, lx);
+	if (!strcmp(name, "if")) {
+		if_cmd(r, c, lx, in_entry);
 		return;
 	}
+	if (!strcmp(name, "for") || !strcmp(name, "while") || !strcmp(name, "until")) {
+		undecided(r, c, lx, name, "done");
+		return;
+	}
+	if (!strcmp(name, "function")) {
+		function_cmd(r, c, lx);
+		return;
+	}
+	if (is_function(r, name))
+		return;
 	if (strchr(name, '=') && c->argc == 1) {
 		assign(r, name, c->unknown_var);
 		return;
@@ -707,6 +888,13 @@ static void run_entries(struct run *r)
 	}
 	judge_timeout(r);
 	e = &r->entry[default_entry(r)];
+	if (e->submenu) {
+		finding(in, WARN, AREA_MENU, "grub2-cfg-dynamic", NOTE(.path = r->path),
+			"%s line %d: the default entry is the submenu \"%s\": GRUB 2 "
+			"opens it; its entries are not followed here", r->path, e->line,
+			e->title);
+		return;
+	}
 	finding(in, OK, AREA_MENU, "grub2-entry", NOTE(.path = r->path),
 		"%s: %d entr%s; GRUB 2 boots entry %d, \"%s\" (line %d)", r->path,
 		r->nentries, r->nentries == 1 ? "y" : "ies", (int)(e - r->entry),

@@ -242,7 +242,7 @@ struct boot_entry {
 /* ---- GRUB 2 (i386-pc), as grub2.c and grub2cfg.c follow it ---- */
 
 #define G2_LOADED_MAX 96
-#define G2_VARS_MAX 48
+#define G2_VARS_MAX 128
 
 /* A module GRUB 2 has linked: built into core.img or loaded from the
  * prefix's i386-pc directory.  */
