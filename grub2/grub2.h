@@ -145,6 +145,18 @@ void grub2_module_parse(const uint8_t *data, size_t len, struct grub2_module *m)
  * kernel (symlist.c): NAME as a string of its own there.  */
 bool grub2_kernel_exports(const uint8_t *k, size_t size, const char *name);
 
+/* ---- GRUB 2's ext2 reader (grub-core/fs/ext2.c) ---- */
+
+/* The incompatible features it mounts a filesystem with, the ones it
+ * reads and the ones it ignores (EXT2_DRIVER_SUPPORTED_INCOMPAT |
+ * EXT2_DRIVER_IGNORED_INCOMPAT of Debian's 2.06): filetype, meta_bg,
+ * extents, 64bit, flex_bg, encrypt; needs_recovery, mmp, csum_seed,
+ * large_dir.  Any other (inline_data, compression, a journal device):
+ * it does not mount it, and GRUB says "unknown filesystem".  */
+#define GRUB2_EXT2_INCOMPAT_READ (0x0002u | 0x0010u | 0x0040u | 0x0080u | 0x0200u | 0x10000u)
+#define GRUB2_EXT2_INCOMPAT_IGNORED (0x0004u | 0x0100u | 0x2000u | 0x4000u)
+#define GRUB2_EXT2_INCOMPAT_OK (GRUB2_EXT2_INCOMPAT_READ | GRUB2_EXT2_INCOMPAT_IGNORED)
+
 /* ---- cfg.c: the script language of grub.cfg (grub-core/script/) ---- */
 
 #define GRUB2_ARGS_MAX 32

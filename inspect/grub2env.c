@@ -145,6 +145,12 @@ int g2_file(struct inspect *in, const char *name, const char **path, const char 
 		*why = "unknown filesystem";
 		return 0;
 	}
+	/* Its ext2 reader refuses the filesystem, and the probe that tries
+	 * every reader says only this (booted: inline_data).  */
+	if (p->fs.e2->super->s_feature_incompat & ~GRUB2_EXT2_INCOMPAT_OK) {
+		*why = "unknown filesystem";
+		return 0;
+	}
 	if (**path != '/') {
 		*why = "invalid file name";
 		return 0;
