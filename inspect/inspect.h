@@ -457,6 +457,7 @@ struct verify_loader {
 	size_t nchecks;
 	void (*done)(struct inspect *in);	/* after every check, or NULL:
 						   frees what its checks kept */
+	bool reads_gpt;			/* its boot code boots a GPT disk */
 };
 /* The row of the loader whose boot code the BIOS runs (check_bootcode()
  * found it); GRUB Legacy's when that code is no loader's row: it is what

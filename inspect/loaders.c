@@ -29,9 +29,9 @@ static const struct check grub2_checks[] = {
 
 static const struct verify_loader loaders[] = {
 	{ "grub-legacy", BOOT_GRUB_LEGACY, grub_legacy_checks,
-	  sizeof(grub_legacy_checks) / sizeof(grub_legacy_checks[0]), NULL },
+	  sizeof(grub_legacy_checks) / sizeof(grub_legacy_checks[0]), NULL, false },
 	{ "grub2", BOOT_GRUB2, grub2_checks,
-	  sizeof(grub2_checks) / sizeof(grub2_checks[0]), g2_free },
+	  sizeof(grub2_checks) / sizeof(grub2_checks[0]), g2_free, true },
 };
 
 const struct verify_loader *verify_loader_of(enum boot_kind kind)

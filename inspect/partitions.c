@@ -108,10 +108,11 @@ static int read_table(struct inspect *in)
 	struct bootcode code;
 	int rc = ptable_read_any(&in->img, &in->pt, &err);
 
-	/* A GPT is read for a loader that reads it: GRUB 2, by its boot.img
-	 * (bootcode.c follows); for GRUB Legacy's it is no table at all.  */
+	/* A GPT is read for a loader whose row says it boots one (loaders.c),
+	 * by the boot code in sector 0; for the others it is no table.  */
 	identify_bootcode(in->mbr, &code);
-	if (rc == 0 && in->pt.gpt && code.kind != BOOT_GRUB2) {
+	if (rc == 0 && in->pt.gpt && !(verify_loader_of(code.kind)->kind == code.kind &&
+					verify_loader_of(code.kind)->reads_gpt)) {
 		memset(&in->pt, 0, sizeof(in->pt));
 		rc = ptable_refuse_gpt(&in->img, &err);
 	}
