@@ -27,7 +27,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 ALL_CFLAGS = $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANITIZE) -fPIC -fvisibility=hidden $(INCS) $(PKG_CFLAGS)
 
 SOVERSION := 1
-LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/file.c \
+LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/file.c lib/run.c \
 	stages/stage1.c stages/stage2.c stages/gap.c stages/blocklist.c stages/source.c \
 	stages/menu.c \
 	grub2/bootimg.c grub2/core.c grub2/module.c grub2/cfg.c \
@@ -42,7 +42,8 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	installer/paths.c installer/target.c installer/config.c installer/kernels.c \
 	installer/rootspec.c installer/default.c installer/files.c \
 	installer/embed.c installer/bootsector.c installer/holes.c installer/result.c \
-	installer/legacy.c installer/loaders.c \
+	installer/legacy.c installer/grub2.c installer/grub2core.c installer/grub2files.c \
+	installer/loaders.c \
 	installer/install.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o

@@ -10,7 +10,11 @@ _grubinst() {
 		mapfile -t COMPREPLY < <(compgen -W 'mbr partition' -- "$cur")
 		return
 		;;
-	--stage-dir)
+	--loader)
+		mapfile -t COMPREPLY < <(compgen -W 'grub-legacy grub2' -- "$cur")
+		return
+		;;
+	--stage-dir | --grub2-dir)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return
 		;;
@@ -44,7 +48,7 @@ _grubinst() {
 	esac
 
 	if [[ "$cur" == -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W '--partition --target --stage-dir
+		mapfile -t COMPREPLY < <(compgen -W '--partition --loader --grub2-dir --target --stage-dir
 			--no-stage1_5 --force-lba --config --kernel --initrd --append
 			--root-partition --root-by --title --timeout --serial --serial=
 			--replace-menu --boot-dir --set-default --once --dry-run --verify --json

@@ -190,6 +190,7 @@ struct ptable {
 				   the chain of extended boot records links
 				   back to an earlier one */
 	bool gpt;		/* a GPT (ptable_read_any()) */
+	uint64_t first_lba;	/* a GPT's first sector for partitions */
 };
 
 /* Reads the MBR partition table of an opened image; a GPT is refused
@@ -203,6 +204,8 @@ int ptable_refuse_gpt(const struct image *img, struct gi_err *err);
 
 /* The GPT type of a BIOS boot partition, where GRUB 2 embeds core.img. */
 #define GPT_BIOS_BOOT "21686148-6449-6E6F-744E-656564454649"
+/* The GPT type of a Linux filesystem's partition. */
+#define GPT_LINUX_DATA "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
 /* A GPT's header (sector 1) and its 128 entries of 128 bytes end here. */
 #define GPT_FIRST_USABLE 34
 

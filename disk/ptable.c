@@ -132,6 +132,8 @@ static int read_label(struct image *img, struct ptable *pt, bool gpt_too,
 		rc = read_partitions(cxt, pt, img->path, err);
 		for (int i = 0; pt->gpt && i < pt->count; i++)
 			pt->part[i].logical = false;	/* GPT has no EBRs */
+		if (pt->gpt)
+			pt->first_lba = fdisk_get_first_lba(cxt);
 		if (!rc && !pt->gpt)
 			pt->disk_id = disk_id(cxt);
 	}

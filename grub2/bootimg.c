@@ -26,3 +26,19 @@ void grub2_boot_parse(const uint8_t s[SECTOR_SIZE], struct grub2_boot *b)
 	b->drive_check_nopped = s[GRUB2_BOOT_DRIVE_CHECK] == 0x90 &&
 				s[GRUB2_BOOT_DRIVE_CHECK + 1] == 0x90;
 }
+
+void grub2_boot_build(uint8_t out[SECTOR_SIZE], const uint8_t boot_img[SECTOR_SIZE],
+		      const uint8_t old[SECTOR_SIZE], uint64_t kernel_sector)
+{
+	memcpy(out, boot_img, SECTOR_SIZE);
+	memcpy(out + GRUB2_BOOT_BPB_START, old + GRUB2_BOOT_BPB_START,
+	       GRUB2_BOOT_BPB_END - GRUB2_BOOT_BPB_START);
+	/* Some BIOSes pass drive 0 for the hard disk they boot: setup skips
+	 * boot.S's check of the drive on every disk that is not a floppy. */
+	out[GRUB2_BOOT_DRIVE_CHECK] = 0x90;
+	out[GRUB2_BOOT_DRIVE_CHECK + 1] = 0x90;
+	memcpy(out + GRUB2_BOOT_TABLE_START, old + GRUB2_BOOT_TABLE_START,
+	       GRUB2_BOOT_TABLE_END - GRUB2_BOOT_TABLE_START);
+	out[GRUB2_BOOT_DRIVE] = 0xff;
+	put_le64(out + GRUB2_BOOT_KERNEL_SECTOR, kernel_sector);
+}

@@ -30,6 +30,24 @@ int grub2_diskboot_lists(const uint8_t s[SECTOR_SIZE], struct grub2_blocklist *o
 	return -1;
 }
 
+/* Where diskboot.img loads the sectors after its own: 0x8200 >> 4. */
+#define DISKBOOT_SEGMENT 0x820
+
+void grub2_diskboot_set_list(uint8_t s[SECTOR_SIZE], uint64_t first, uint16_t n)
+{
+	uint8_t *e = s + SECTOR_SIZE - LIST_SIZE;
+
+	for (int i = 0; i < GRUB2_LISTS_MAX && le16(e - LIST_SIZE * i + 8); i++)
+		memset(e - LIST_SIZE * i, 0, LIST_SIZE);
+	if (n > 1) {
+		put_le64(e, first + 1);
+		put_le16(e + 8, (uint16_t)(n - 1));
+		put_le16(e + 10, DISKBOOT_SEGMENT);
+		e -= LIST_SIZE;
+	}
+	memset(e, 0, LIST_SIZE);
+}
+
 /* mkimage's LZMA settings (compress_kernel_lzma): lc 3, lp 0, pb 2, a
  * 64 KiB dictionary, no end mark; liblzma decodes that as the .lzma
  * format once it has the 13-byte header the raw data lacks.  */

@@ -39,10 +39,23 @@ struct grub2_boot {
 					   pass drive 0 for a hard disk */
 };
 
+/* What setup keeps of the sector boot.img replaces: a DOS BPB, and the
+ * disk signature with the partition table.  */
+#define GRUB2_BOOT_BPB_START 0x03
+#define GRUB2_BOOT_BPB_END 0x5a
+#define GRUB2_BOOT_TABLE_START 0x1b8
+#define GRUB2_BOOT_TABLE_END 0x1fe
+
 /* Is SECTOR GRUB 2's boot.img (its messages, without GRUB Legacy's
  * COMPAT_VERSION)?  */
 bool grub2_boot_recognise(const uint8_t sector[SECTOR_SIZE]);
 void grub2_boot_parse(const uint8_t sector[SECTOR_SIZE], struct grub2_boot *b);
+/* OUT: boot.img BOOT_IMG as util/setup.c writes it over the sector OLD
+ * of a hard disk: OLD's BPB and partition table kept, core.img's first
+ * sector KERNEL_SECTOR, the drive the BIOS passes (0xff), the jump of the
+ * drive check made two NOPs.  */
+void grub2_boot_build(uint8_t out[SECTOR_SIZE], const uint8_t boot_img[SECTOR_SIZE],
+		      const uint8_t old[SECTOR_SIZE], uint64_t kernel_sector);
 
 /* ---- core.c: diskboot.img's block list and core.img ---- */
 
@@ -59,6 +72,12 @@ struct grub2_blocklist {
 /* The block list of diskboot.img sector S: up to GRUB2_LISTS_MAX entries
  * into OUT; the count, or -1 when no zero-length entry ends it there.  */
 int grub2_diskboot_lists(const uint8_t s[SECTOR_SIZE], struct grub2_blocklist *out);
+
+/* Rewrites the block list of diskboot.img sector S, as setup does for
+ * core.img in sectors FIRST..FIRST+N-1 one after the other: the old
+ * entries cleared, one entry for sectors FIRST+1.. loaded from 0x8200,
+ * and the zero entry that ends it.  */
+void grub2_diskboot_set_list(uint8_t s[SECTOR_SIZE], uint64_t first, uint16_t n);
 
 /* The fields of the decompressor's header (startup_raw.S), relative to
  * core.img's second sector.  */

@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 /* The version of this header; grubinst_version() gives the library's. */
-#define GRUBINST_VERSION "0.3.0"
+#define GRUBINST_VERSION "0.4.0"
 
 /* Results.  GRUBINST_REFUSED means the image was read but cannot take an
  * install (the message explains why); nothing was written.
@@ -46,6 +46,13 @@ enum grubinst_status {
 enum grubinst_target {
 	GRUBINST_TARGET_MBR = 0,	/* stage1 in sector 0 of the disk */
 	GRUBINST_TARGET_PARTITION = 1,	/* stage1 in the partition's boot sector */
+};
+
+/* The boot loader an install puts in. */
+enum grubinst_loader {
+	GRUBINST_LOADER_GRUB_LEGACY = 0,	/* GRUB 0.97: stage1, stage1.5, stage2 */
+	GRUBINST_LOADER_GRUB2 = 1,	/* GRUB 2 i386-pc: boot.img, core.img,
+					   the modules of one GRUB 2 build */
 };
 
 /* How a generated menu's root= names the root filesystem. */
@@ -119,6 +126,14 @@ struct grubinst_options {
 				   beside the menu); -1 leaves the menu's */
 	int once;		/* the entry that boots once, before the
 				   default again; -1 for none */
+
+	/* Since 0.4.0 */
+	enum grubinst_loader loader;	/* what grubinst_install() puts in;
+				   grubinst_verify() finds the loader itself */
+	const char *grub2_dir;	/* GRUB 2's i386-pc directory (boot.img,
+				   kernel.img, the modules) for core.img and
+				   the modules copied; NULL for
+				   /usr/lib/grub/i386-pc */
 };
 
 /* The options by name, as the command line spells them without "--"
@@ -208,7 +223,7 @@ const char *grubinst_error_code(const grubinst *g);
 /* A short name of a status code, e.g. "refused". */
 const char *grubinst_status_name(int status);
 
-/* The library's version, e.g. "0.3.0" (GRUBINST_VERSION is the header's). */
+/* The library's version, e.g. "0.4.0" (GRUBINST_VERSION is the header's). */
 const char *grubinst_version(void);
 
 void grubinst_close(grubinst *g);

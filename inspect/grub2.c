@@ -236,19 +236,26 @@ int check_grub2_core(struct inspect *in)
 /* ---- $root and $prefix, then normal.mod ---- */
 
 /* kern/main.c grub_set_prefix_and_root: $prefix from the prefix
- * mkimage wrote; its device, or the boot drive, is $root.  */
+ * mkimage wrote; its device, or the boot drive, is $root.  A device
+ * without a disk, "(,msdos1)" as grub-install writes it, is that
+ * partition of the boot drive.  */
 static void set_prefix_and_root(struct inspect *in)
 {
-	const char *prefix = in->g2->core.prefix, *close = strchr(prefix, ')');
+	const char *prefix = in->g2->core.prefix, *close = strrchr(prefix, ')');
+	const char *path = prefix;
 	char dev[64] = "hd0", full[sizeof(in->g2->var[0].value)];
 
 	if (prefix[0] == '(' && close) {
-		text_printf(dev, sizeof(dev), "%.*s", (int)(close - prefix - 1), prefix + 1);
-		g2_set(in, "prefix", prefix, false);
-	} else {
-		text_printf(full, sizeof(full), "(%s)%s", dev, prefix);
-		g2_set(in, "prefix", full, false);
+		if (close == prefix + 1 || prefix[1] == ',')
+			text_printf(dev, sizeof(dev), "hd0%.*s", (int)(close - prefix - 1),
+				    prefix + 1);
+		else
+			text_printf(dev, sizeof(dev), "%.*s", (int)(close - prefix - 1),
+				    prefix + 1);
+		path = close + 1;
 	}
+	text_printf(full, sizeof(full), "(%s)%s", dev, path);
+	g2_set(in, "prefix", full, false);
 	g2_set(in, "root", dev, false);
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <et/com_err.h>
 
@@ -606,7 +607,8 @@ const struct partition *rule_boot_partition(const struct ptable *pt)
 		if (pt->part[i].active && !pt->part[i].container)
 			return &pt->part[i];
 	for (int i = 0; i < pt->count; i++)
-		if (pt->part[i].type == PART_TYPE_LINUX)
+		if (pt->part[i].type == PART_TYPE_LINUX ||
+		    !strcasecmp(pt->part[i].guid_type, GPT_LINUX_DATA))
 			return &pt->part[i];
 	return NULL;
 }

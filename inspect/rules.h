@@ -115,7 +115,8 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 		  struct verdict *v);
 
 /* The partition an install goes to when none is named: the active one,
- * else the first Linux (0x83) one; NULL when there is neither.  */
+ * else the first Linux one (MBR type 0x83, or the GPT type of
+ * a Linux filesystem); NULL when there is neither.  */
 const struct partition *rule_boot_partition(const struct ptable *pt);
 
 /* install-interrupted: an install was killed half way and its undo record

@@ -89,7 +89,10 @@ GI_API int grubinst_install(grubinst *g)
 	inst.opts = &g->opts;
 	inst.img.fd = -1;
 
-	inst.loader = install_loaders[0];
+	inst.loader = install_loader_for(g->opts.loader);
+	if (!inst.loader)
+		return gi_fail_as(inst.err, GRUBINST_EUSAGE, GI_CAUSE_USAGE, "--loader",
+				  "no such boot loader (%d)", (int)g->opts.loader);
 	rc = prepare(&inst);
 	if (!rc)
 		rc = stage(&inst);
@@ -107,6 +110,8 @@ GI_API int grubinst_install(grubinst *g)
 	journal_free(&inst.journal);
 	image_close(&inst.img);
 	files_free(&inst);
+	if (inst.loader->release)
+		inst.loader->release(&inst);
 	result_free(&inst);
 	stage_set_free(&inst.stages);
 	return rc;

@@ -15,6 +15,9 @@
  *              inspector before anything is written
  *   legacy.c   GRUB Legacy's row: the plan, the writes and the report
  *              of the files above (loaders.c: one row per loader)
+ *   grub2.c    GRUB 2's row (i386-pc), with grub2core.c (core.img by
+ *              grub-mkimage, where it goes, boot.img) and grub2files.c
+ *              (the module directory, grub.cfg and grubenv)
  *   install.c  grubinst_install(): the order of it all
  */
 #ifndef GRUBINST_INSTALLER_H
@@ -42,6 +45,12 @@ struct install;
  * few functions each loader has, called by install.c in its order.  */
 struct install_loader {
 	const char *name;		/* as --verify's row names it */
+	enum grubinst_loader id;	/* the option that asks for it */
+	bool reads_gpt;			/* it boots from a GPT disk too */
+	/* Its own rules on the boot partition and its filesystem, after
+	 * those every loader shares; NULL when the check of the result
+	 * judges what its reader cannot read.  */
+	bool (*fs_rules)(const struct rule_target *t, struct verdict *v);
 	/* Everything decided before a write, after the image and its boot
 	 * partition passed the rules every loader shares (target.c).  */
 	int (*plan)(struct install *inst);
@@ -52,11 +61,17 @@ struct install_loader {
 	int (*queue_boot)(struct install *inst);
 	/* The report lines of what was (or would be) installed. */
 	void (*report)(struct install *inst);
+	/* Frees what its plan allocated; NULL when nothing. */
+	void (*release)(struct install *inst);
 };
 /* loaders.c: the rows, NULL after the last; the first is the default. */
 extern const struct install_loader *const install_loaders[];
 /* legacy.c */
 extern const struct install_loader grub_legacy_install;
+/* grub2.c */
+extern const struct install_loader grub2_install;
+/* The row of option ID, NULL when there is none. */
+const struct install_loader *install_loader_for(enum grubinst_loader id);
 
 /* How stage1 reaches stage2. */
 enum chain {
@@ -119,6 +134,8 @@ struct install {
 
 	char filled[600];		/* holes.c: files whose holes were filled */
 
+	struct g2_install *g2;		/* grub2*.c: GRUB 2's plan */
+
 	/* result.c: the check of the image as it will be */
 	struct verdict refusal;		/* the first failure GRUB would meet */
 	char (*later)[1200];		/* failures after GRUB: "message [code]" */
@@ -127,6 +144,46 @@ struct install {
 };
 
 int paths_set(struct install *inst);
+
+/* ---- grub2*.c: GRUB 2's install ---- */
+
+/* A file of the GRUB 2 build copied into DIR/i386-pc. */
+struct g2_file {
+	char name[64];
+	uint8_t *data;
+	size_t len;
+};
+
+struct g2_install {
+	const char *dir;		/* the i386-pc directory of the build */
+	char version[64];		/* its grub_package_version, or "" */
+	char prefix[80];		/* core.img's: "(,msdos1)/boot/grub" */
+	const char *modules[3];		/* built into core.img */
+	uint8_t *core;			/* grub-mkimage's core.img */
+	size_t core_len;
+	unsigned core_sectors;
+	uint64_t core_at;		/* its first sector on the disk */
+	uint8_t *embedded;		/* core.img as it goes there */
+	const struct partition *bios_boot;	/* GPT: where it goes */
+	uint8_t boot_img[SECTOR_SIZE];	/* boot.img patched for sector 0 */
+	struct g2_file *files;		/* the build's files, boot.img too */
+	size_t nfiles, files_cap;
+	uint64_t files_bytes;
+	struct gi_text cfg;		/* grub.cfg to write */
+	bool write_cfg;
+	char cfg_origin[300];		/* for the report */
+	char cfg_path[64], env_path[64], mod_dir[64];
+};
+
+/* grub2core.c */
+int g2i_make_core(struct install *inst);
+int g2i_place_core(struct install *inst);
+int g2i_write_core(struct install *inst);
+/* grub2files.c */
+int g2i_load_build(struct install *inst);
+int g2i_config(struct install *inst);
+int g2i_write_files(struct install *inst);
+void g2i_free(struct g2_install *g2);
 
 /* kernels.c: the kernels a generated menu offers, newest first. */
 #define KERNEL_NAME_MAX 256
@@ -169,6 +226,18 @@ int target_refuse(struct install *inst, const struct verdict *v);
 int target_refuse_code(struct install *inst, const char *code,
 		       const char *fix, const char *fmt, ...) GI_PRINTF(4, 5);
 
+/* config.c, for every loader's generated menu: the option values that
+ * go into it, one line each; the initrd of a kernel of the listing KL;
+ * the kernel's arguments after its path.  */
+int config_check_options(struct install *inst);
+bool config_append_has_root(const struct grubinst_options *o);
+bool config_find_initrd(struct install *inst, const struct kernel_list *kl,
+			const char *kernel, char *out, size_t size);
+void config_kernel_args(struct install *inst, struct gi_text *t);
+/* --config FILE into T (inst->config_origin says so). */
+int config_read_host(struct install *inst, struct gi_text *t);
+/* The first option given that goes into a generated menu, or NULL. */
+const char *config_menu_option(const struct grubinst_options *o);
 int config_prepare(struct install *inst);
 int config_write(struct install *inst);
 

@@ -115,8 +115,22 @@ static void report_plan(struct install *inst)
 		  inst->paths.menu);
 }
 
+/* What GRUB 0.97 reads: sectors below 2^31 of a disk it sizes right,
+ * partitions of type 0x83 and 0xfd, and the filesystem features of its
+ * ext2 reader.  */
+static bool fs_rules(const struct rule_target *t, struct verdict *v)
+{
+	size_t pos = 0;
+
+	return rule_grub_reach(t, v) || rule_part_type(t, v) ||
+	       rule_fs_feature(t, &pos, v);
+}
+
 const struct install_loader grub_legacy_install = {
 	.name = "grub-legacy",
+	.id = GRUBINST_LOADER_GRUB_LEGACY,
+	.reads_gpt = false,
+	.fs_rules = fs_rules,
 	.plan = plan,
 	.queue_files = queue_files,
 	.queue_boot = queue_boot,

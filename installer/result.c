@@ -63,7 +63,8 @@ int result_check(struct install *inst)
 	/* The stages built in, inflated once: the install's when it took
 	 * them (no --stage-dir).  */
 	n = inspect_image(inst->g, &inst->img, &inst->journal,
-			  inst->opts->stage_dir ? NULL : &inst->stages, collect, inst);
+			  inst->opts->stage_dir || inst->loader != &grub_legacy_install
+				  ? NULL : &inst->stages, collect, inst);
 	if (n < 0)
 		return inst->err->code;
 	if (inst->later_oom)

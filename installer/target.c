@@ -67,7 +67,8 @@ static int read_table(struct install *inst)
 {
 	struct gi_err err = { 0 };
 
-	if (ptable_read(&inst->img, &inst->pt, &err) == 0)
+	if ((inst->loader->reads_gpt ? ptable_read_any(&inst->img, &inst->pt, &err)
+				     : ptable_read(&inst->img, &inst->pt, &err)) == 0)
 		return 0;
 	if (err.cause != GI_CAUSE_NO_LABEL && err.cause != GI_CAUSE_GPT &&
 	    err.cause != GI_CAUSE_OTHER_LABEL)
@@ -202,7 +203,7 @@ int target_open(struct install *inst)
 /* The rules about the boot partition and its filesystem that decide
  * before any planning: the partition type, checksums that do not match
  * (read past them here; the install's own open does not), the filesystem against the
- * partition (the tutorial's Error 24), features GRUB cannot read, a
+ * partition (the tutorial's Error 24), what the loader cannot read, a
  * filesystem to repair first (its bitmaps may not match its files), and
  * one grubinst cannot allocate in.  */
 static int check_rules(struct install *inst)
@@ -213,13 +214,13 @@ static int check_rules(struct install *inst)
 		.reach = grub_disk_reach(image_sectors(&inst->img)),
 		.grub_dir = inst->paths.dir,
 	};
+	bool (*loader_rules)(const struct rule_target *, struct verdict *) =
+		inst->loader->fs_rules;
 	struct verdict v;
-	size_t pos = 0;
 
-	if (rule_grub_reach(&t, &v) || rule_part_type(&t, &v) ||
+	if ((loader_rules && loader_rules(&t, &v)) ||
 	    rule_fs_checksum(&t, &v) ||
-	    rule_fs_fits(&t, &v) ||
-	    rule_fs_feature(&t, &pos, &v) || rule_fs_state(&t, &v) ||
+	    rule_fs_fits(&t, &v) || rule_fs_state(&t, &v) ||
 	    rule_fs_mmp(&t, &v) ||
 	    rule_fs_descriptors(&t, &v) || rule_fs_directories(&t, &v) ||
 	    rule_fs_allocatable(&t, &v))

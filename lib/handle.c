@@ -51,6 +51,7 @@ static const size_t string_options[] = {
 	STRING_OPTION(title),
 	STRING_OPTION(serial),
 	STRING_OPTION(boot_dir),
+	STRING_OPTION(grub2_dir),
 	STRING_OPTION(disks[0]),
 	STRING_OPTION(disks[1]),
 	STRING_OPTION(disks[2]),

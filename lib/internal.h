@@ -140,6 +140,12 @@ void gi_file_why(const struct gi_file *f, size_t max, char *buf, size_t size);
 /* "a FIFO", "a directory"... for a file that is not a regular one. */
 const char *gi_file_kind(mode_t mode);
 
+/* lib/run.c: runs ARGV[0] (looked up in PATH) with ARGV, no shell, stdin
+ * /dev/null; what it writes to stdout and stderr goes to OUT (SIZE bytes,
+ * cut).  Its exit status, 128 + the signal that ended it, or -1 with
+ * errno when it could not be run.  */
+int gi_run(const char *const argv[], char *out, size_t size);
+
 /* lib/buf.c, the one growable buffer.  gi_grow() makes room for element
  * N of the array *ARRAY (a pointer to it) of ELEM-byte elements holding
  * *CAP, doubling it (FIRST elements the first time): 0, or -1 out of

@@ -32,6 +32,7 @@ struct row {
 };
 
 static const char *const targets[] = { "mbr", "partition", NULL };
+static const char *const loaders[] = { "grub-legacy", "grub2", NULL };
 static const char *const root_bys[] = { "device", "uuid", "label", "partuuid",
 					NULL };
 
@@ -44,6 +45,12 @@ static const struct row rows[] = {
 	  KIND_NUMBER, FIELD(partition), NULL },
 	{ { "target", 0, ARG, "WHERE", "mbr (default) or partition: where stage1 goes" },
 	  KIND_CHOICE, FIELD(target), targets },
+	{ { "loader", 0, ARG, "NAME", "grub-legacy (default: GRUB 0.97) or grub2 (GRUB 2,\n"
+	    "i386-pc)" },
+	  KIND_CHOICE, FIELD(loader), loaders },
+	{ { "grub2-dir", 0, ARG, "DIR", "with --loader grub2: GRUB 2's i386-pc files from DIR\n"
+	    "(default /usr/lib/grub/i386-pc)" },
+	  KIND_STRING, FIELD(grub2_dir), NULL },
 	{ { "stage-dir", 0, ARG, "DIR", "take stage1, e2fs_stage1_5, stage2 (or .gz) from DIR" },
 	  KIND_STRING, FIELD(stage_dir), NULL },
 	{ { "no-stage1_5", 0, GRUBINST_ARG_NONE, NULL, "stage1 loads stage2 directly" },
@@ -92,6 +99,7 @@ static const struct row rows[] = {
 /* KIND_CHOICE writes the enum fields as an int. */
 _Static_assert(sizeof(enum grubinst_target) == sizeof(int), "target");
 _Static_assert(sizeof(enum grubinst_root_by) == sizeof(int), "root_by");
+_Static_assert(sizeof(enum grubinst_loader) == sizeof(int), "loader");
 
 GI_API const struct grubinst_option_info *grubinst_option_info(size_t i)
 {
