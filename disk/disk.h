@@ -282,6 +282,10 @@ int fs_load_bitmaps(struct fs *fs, struct gi_err *err);
  * "swap", "vfat"...); false if it finds nothing it knows.  */
 bool fs_probe_foreign(const struct image *img, uint64_t offset, uint64_t size,
 		      char *buf, size_t bufsize);
+/* A filesystem signature on the whole disk of IMG (besides its partition
+ * table): its type, and the byte offset of its magic for wipefs --offset. */
+bool fs_probe_magic(const struct image *img, char *buf, size_t bufsize,
+		    uint64_t *magic_at);
 /* Writes everything back and closes; the filesystem is consistent after. */
 int fs_close(struct fs *fs, struct gi_err *err);
 /* Closes without writing anything (dry runs, failures before any write). */

@@ -198,6 +198,33 @@ static int place_in_bios_boot(struct install *inst)
 	return 0;
 }
 
+/* A filesystem's signature on the whole disk beside the partition
+ * table: setup will not embed on a disk with two labels, and blkid may
+ * take the disk for that filesystem.  wipefs removes that signature
+ * alone; one in the sectors core.img takes (an ext4 made on the whole
+ * disk before it was partitioned) goes with the rest of that stale
+ * filesystem there, which core.img would overwrite anyway.  */
+static int check_disk_signature(struct install *inst)
+{
+	unsigned n = inst->g2->core_sectors;
+	char type[64], fix[120];
+	uint64_t at;
+
+	if (!fs_probe_magic(&inst->img, type, sizeof(type), &at))
+		return 0;
+	if (!inst->pt.gpt && at >= SECTOR_SIZE && at < (uint64_t)(n + 1) * SECTOR_SIZE)
+		snprintf(fix, sizeof(fix), "dd if=/dev/zero of=IMAGE bs=512 seek=1 "
+			 "count=%u conv=notrunc status=none", n);
+	else
+		snprintf(fix, sizeof(fix), "wipefs --offset 0x%llx IMAGE",
+			 (unsigned long long)at);
+	return target_refuse_code(inst, "grub2-disk-fs", fix,
+			 "the whole disk holds a%s %s signature (byte 0x%llx) besides "
+			 "its partition table: GRUB 2's setup refuses a disk with "
+			 "two labels, and blkid may take the disk for that filesystem",
+			 strchr("aeiou", type[0]) ? "n" : "", type, (unsigned long long)at);
+}
+
 /* Where core.img goes, its block list set for there, and boot.img. */
 int g2i_place_core(struct install *inst)
 {
@@ -209,7 +236,8 @@ int g2i_place_core(struct install *inst)
 				  "partition: GRUB 2's boot.img goes to the MBR "
 				  "(a partition's boot sector would need core.img "
 				  "by a block list into a file)");
-	if (inst->pt.gpt ? place_in_bios_boot(inst) : place_after_mbr(inst))
+	if (check_disk_signature(inst) ||
+	    (inst->pt.gpt ? place_in_bios_boot(inst) : place_after_mbr(inst)))
 		return inst->err->code;
 	size = (size_t)g2->core_sectors * SECTOR_SIZE;
 	g2->embedded = calloc(1, size);

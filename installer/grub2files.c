@@ -270,6 +270,28 @@ static bool exists(struct install *inst, const char *path)
 	return fs_lookup(&inst->fs, path, &ino, inst->err) == 0 && ino != 0;
 }
 
+/* Is the image's grub.cfg the one the options make? */
+static bool same_menu(struct install *inst)
+{
+	struct gi_err err = { 0 };	/* a menu that cannot be read differs */
+	struct gi_text t = { 0 };
+	uint8_t *cur = NULL;
+	size_t len = 0;
+	ext2_ino_t ino = 0;
+	bool same;
+
+	if (generate(inst, &t) || t.oom ||
+	    fs_lookup(&inst->fs, inst->g2->cfg_path, &ino, &err) ||
+	    fs_read_file(&inst->fs, ino, t.len + 1, &cur, &len, &err)) {
+		gi_text_free(&t);
+		return false;
+	}
+	same = len == t.len && memcmp(cur, t.s, len) == 0;
+	free(cur);
+	gi_text_free(&t);
+	return same;
+}
+
 /* Options of GRUB Legacy's alone, and those GRUB 2's install does not
  * take yet: refused, never ignored.  */
 static int check_options(struct install *inst)
@@ -311,8 +333,11 @@ int g2i_config(struct install *inst)
 				  "%s makes a menu, --config installs this one: "
 				  "give one or the other", option);
 	if (!o->config && have && !o->replace_menu) {
-		if (option)
-			return gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
+		/* No option may be ignored, unless the menu is the one they
+		 * make (the same command run again).  */
+		if (option && !same_menu(inst))
+			return inst->err->code ? inst->err->code :
+			       gi_fail_as(inst->err, GRUBINST_EUSAGE, GI_CAUSE_USAGE,
 					  inst->img.path, "has a menu (%s): %s would "
 					  "change nothing; give --replace-menu to write "
 					  "a new one from the options", g2->cfg_path, option);
