@@ -51,6 +51,41 @@ static uint8_t *slurp(const char *path, size_t *len, size_t pad)
 	return d;
 }
 
+/* boot.img as setup writes it over an MBR: the old BPB and table kept,
+ * the rest boot.img's with setup's fields.  */
+static void boot_build(void)
+{
+	size_t len;
+	uint8_t *img = slurp(DIR_I386_PC "/boot.img", &len, 0);
+	uint8_t old[SECTOR_SIZE], out[SECTOR_SIZE];
+	struct grub2_boot b;
+	bool kept = true, rest = true;
+
+	if (!img)
+		return;
+	for (unsigned i = 0; i < SECTOR_SIZE; i++)
+		old[i] = (uint8_t)(i * 7 + 3);
+	grub2_boot_build(out, img, old, 2048);
+	grub2_boot_parse(out, &b);
+	for (unsigned i = 0; i < SECTOR_SIZE; i++) {
+		bool from_old = (i >= GRUB2_BOOT_BPB_START && i < GRUB2_BOOT_BPB_END) ||
+				(i >= GRUB2_BOOT_TABLE_START && i < GRUB2_BOOT_TABLE_END);
+		bool field = (i >= GRUB2_BOOT_KERNEL_SECTOR && i < GRUB2_BOOT_KERNEL_SECTOR + 8) ||
+			     i == GRUB2_BOOT_DRIVE || i == GRUB2_BOOT_DRIVE_CHECK ||
+			     i == GRUB2_BOOT_DRIVE_CHECK + 1;
+
+		if (from_old && out[i] != old[i])
+			kept = false;
+		if (!from_old && !field && out[i] != img[i])
+			rest = false;
+	}
+	verdict(kept, "boot.img built: the old BPB, disk signature and table kept");
+	verdict(rest, "boot.img built: every other byte boot.img's but setup's fields");
+	verdict(b.kernel_sector == 2048 && b.boot_drive == 0xff && b.drive_check_nopped &&
+		grub2_boot_recognise(out), "boot.img built: setup's fields");
+	free(img);
+}
+
 static void boot_img(void)
 {
 	size_t len;
@@ -73,6 +108,7 @@ static void boot_img(void)
 	memset(s, 0, SECTOR_SIZE);
 	verdict(!grub2_boot_recognise(s), "zeros are not boot.img");
 	free(s);
+	boot_build();
 }
 
 /* grub-mkimage's core.img for an ext2 /boot on msdos, with an embedded
@@ -130,6 +166,14 @@ static void core_img(void)
 	n = grub2_diskboot_lists(d, bl);
 	verdict(n == 1 && bl[0].start == 2 && bl[0].len == whole / SECTOR_SIZE - 1 &&
 		bl[0].segment == 0x820, "diskboot.img as mkimage leaves it: sectors 2.. to 0x8200");
+
+	grub2_diskboot_set_list(d, 2048, (uint16_t)(whole / SECTOR_SIZE));
+	n = grub2_diskboot_lists(d, bl);
+	verdict(n == 1 && bl[0].start == 2049 && bl[0].len == whole / SECTOR_SIZE - 1 &&
+		bl[0].segment == 0x820, "diskboot.img's list set for a core.img at 2048");
+	grub2_diskboot_set_list(d, 1, (uint16_t)(whole / SECTOR_SIZE));
+	n = grub2_diskboot_lists(d, bl);
+	verdict(n == 1 && bl[0].start == 2, "...and set back for sector 1");
 
 	verdict(grub2_core_read(d, whole, &c) == GRUB2_CORE_OK, "core.img: read");
 	verdict(c.decompressor_size == dlen, "core.img: the decompressor's size found");
