@@ -50,7 +50,7 @@ static int add_file(struct install *inst, const char *name)
 	if (strlen(name) >= sizeof(g2->files[0].name))
 		return 0;	/* no module has such a name */
 	snprintf(path, sizeof(path), "%s/%s", g2->dir, name);
-	if (gi_read_file(path, BUILD_FILE_MAX, &f)) {
+	if (gi_read_file_nofollow(path, BUILD_FILE_MAX, &f)) {
 		if (f.status == GI_FILE_ERRNO && f.errnum == ENOMEM)
 			return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
 		gi_file_why(&f, BUILD_FILE_MAX, why, sizeof(why));
@@ -133,7 +133,8 @@ int g2i_load_build(struct install *inst)
 	closedir(d);
 	if (inst->err->code)
 		return inst->err->code;
-	qsort(g2->files, g2->nfiles, sizeof(g2->files[0]), by_name);
+	if (g2->nfiles > 1)
+		qsort(g2->files, g2->nfiles, sizeof(g2->files[0]), by_name);
 	read_version(g2);
 	return check_build(inst);
 }

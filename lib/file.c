@@ -20,16 +20,18 @@ const char *gi_file_kind(mode_t mode)
 /* The name is looked at before it is opened, so that a FIFO, a device or
  * a directory is never opened at all; O_NONBLOCK covers the name being
  * replaced in between, and the open file must be the one looked at.
- * Symlinks are followed: the user named them.  Sizes are not trusted
- * (a file of /proc says 0): reading stops at MAX + 1 bytes.  */
-int gi_read_file(const char *path, size_t max, struct gi_file *f)
+ * Symlinks are followed when FOLLOW (the user named them), else they are
+ * not regular files.  Sizes are not trusted (a file of /proc says 0):
+ * reading stops at MAX + 1 bytes.  */
+static int read_file(const char *path, size_t max, bool follow, struct gi_file *f)
 {
 	struct stat st, now;
 	size_t done = 0;
+	uint8_t *fit;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
-	if (stat(path, &st) != 0) {
+	if ((follow ? stat(path, &st) : lstat(path, &st)) != 0) {
 		f->status = errno == ENOENT ? GI_FILE_MISSING : GI_FILE_ERRNO;
 		f->errnum = errno;
 		return -1;
@@ -44,7 +46,8 @@ int gi_read_file(const char *path, size_t max, struct gi_file *f)
 		f->status = GI_FILE_TOO_LARGE;
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+		  (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0 || fstat(fd, &now) != 0) {
 		f->status = GI_FILE_ERRNO;
 		f->errnum = errno;
@@ -90,7 +93,21 @@ int gi_read_file(const char *path, size_t max, struct gi_file *f)
 	}
 	f->data[done] = 0;
 	f->len = done;
+	/* MAX bounds the read, not what the file keeps. */
+	fit = realloc(f->data, done + 1);
+	if (fit)
+		f->data = fit;
 	return 0;
+}
+
+int gi_read_file(const char *path, size_t max, struct gi_file *f)
+{
+	return read_file(path, max, true, f);
+}
+
+int gi_read_file_nofollow(const char *path, size_t max, struct gi_file *f)
+{
+	return read_file(path, max, false, f);
 }
 
 void gi_file_why(const struct gi_file *f, size_t max, char *buf, size_t size)

@@ -135,6 +135,9 @@ struct gi_file {
  * anything else at that name and without blocking.  0, or -1 with F's
  * status saying why.  */
 int gi_read_file(const char *path, size_t max, struct gi_file *f);
+/* ...and a symbolic link at PATH is not a regular file (a file of a
+ * directory listing, which the user did not name).  */
+int gi_read_file_nofollow(const char *path, size_t max, struct gi_file *f);
 /* Why F could not be read, in words ("a FIFO, not a regular file"). */
 void gi_file_why(const struct gi_file *f, size_t max, char *buf, size_t size);
 /* "a FIFO", "a directory"... for a file that is not a regular one. */
