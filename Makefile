@@ -162,10 +162,11 @@ $(BUILD)/fuzz_verify $(BUILD)/fuzz_install: $(BUILD)/fuzz/mutate_image.o
 fuzz: all fuzz-build $(BUILD)/faultinject.so
 	@fuzz/run $(FUZZ_TIME)
 
+# make demo LOADER=grub2: the same image with GRUB 2 (i386-pc).
 demo:
-	@tools/install-deps --demo
+	@LOADER="$(LOADER)" tools/install-deps --demo
 	$(MAKE) all
-	@demo/demo.sh
+	@LOADER="$(LOADER)" demo/demo.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -2,18 +2,27 @@
 # `make demo`: the "minimal Linux system from scratch" tutorial, without root.
 # Builds a disk image with one ext2 partition holding busybox, a Debian
 # kernel and an initrd, but no boot loader and no GRUB files; installs GRUB
-# Legacy into it with grubinst; boots it in QEMU and shows what the machine
+# Legacy (or GRUB 2, LOADER=grub2) into it with grubinst; boots it in QEMU and shows what the machine
 # printed, up to the hello line of the shell script on the disk.
 #
-# Environment: GRUBINST (default build/grubinst), DEMO_DIR (default
-# build/demo), GRUBINST_CACHE (kernel and initrd cache, default
-# ~/.cache/grubinst), BOOT_TIMEOUT (seconds, default 360).
+# Environment: LOADER (grub-legacy, the default, or grub2: `make demo
+# LOADER=grub2` installs GRUB 2 for BIOS instead), GRUBINST (default
+# build/grubinst), DEMO_DIR (default build/demo), GRUBINST_CACHE (kernel
+# and initrd cache, default ~/.cache/grubinst), BOOT_TIMEOUT (seconds,
+# default 360).
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 GRUBINST=${GRUBINST:-$TOP/build/grubinst}
 DEMO_DIR=${DEMO_DIR:-$TOP/build/demo}
-export TOP GRUBINST
+LOADER=${LOADER:-grub-legacy}
+export TOP GRUBINST LOADER
+
+case "$LOADER" in
+grub-legacy) LOADER_NAME="GRUB Legacy" ;;
+grub2) LOADER_NAME="GRUB 2 (i386-pc)" ;;
+*) printf 'demo: LOADER must be grub-legacy or grub2, not %s\n' "$LOADER" >&2; exit 2 ;;
+esac
 
 step=0
 STEPS=6
@@ -52,11 +61,11 @@ sfdisk -l "$IMG" | sed 's/^/    /'
 echo "    partition 1: ext2, 1 KiB blocks, at byte $(part_offset "$IMG" 1); /dev/console made with debugfs"
 echo "    no boot loader, no /boot/grub: that is grubinst's job"
 
-heading "Installing GRUB Legacy with grubinst"
+heading "Installing $LOADER_NAME with grubinst"
 [ -x "$GRUBINST" ] || die "$GRUBINST not found or not executable (run make first)"
 APPEND='root=/dev/sda1 ro console=ttyS0 panic=-1'
-echo "    \$ $GRUBINST --kernel /boot/vmlinuz-$KVER --initrd /boot/initrd.img-$KVER --append '$APPEND' --serial $IMG"
-"$GRUBINST" --kernel "/boot/vmlinuz-$KVER" --initrd "/boot/initrd.img-$KVER" \
+echo "    \$ $GRUBINST --loader $LOADER --kernel /boot/vmlinuz-$KVER --initrd /boot/initrd.img-$KVER --append '$APPEND' --serial $IMG"
+"$GRUBINST" --loader "$LOADER" --kernel "/boot/vmlinuz-$KVER" --initrd "/boot/initrd.img-$KVER" \
 	--append "$APPEND" --serial "$IMG" || die "grubinst failed (exit status $?)"
 
 heading "Checking the installation (grubinst --verify)"
@@ -75,7 +84,7 @@ if boot_image "$IMG" "$MARKER"; then
 	# Everything the machine printed, up to and including the hello line.
 	boot_transcript "$IMG.log" | awk -v m="$MARKER" '{ print } index($0, m) { exit }'
 	echo "------------------------------------------------------------------------"
-	echo "demo: the disk booted: GRUB -> Linux -> initrd -> busybox on /dev/sda1 said hello."
+	echo "demo: the disk booted: $LOADER_NAME -> Linux -> initrd -> busybox on /dev/sda1 said hello."
 	echo "demo: image $IMG, full transcript $IMG.log"
 else
 	echo "------------------------------------------------------------------------"
