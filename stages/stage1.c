@@ -29,7 +29,12 @@ bool stage1_recognise(const uint8_t s[SECTOR_SIZE])
 {
 	static const char messages[] = "GRUB \0Geom";
 
-	return s[STAGE1_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
+	/* stage1.S starts "jmp after_BPB" to 0x4a.  GRUB 2's boot.img has
+	 * the same messages and jumps to 0x65; its setup keeps the old
+	 * sector's bytes 0x03..0x59, GRUB Legacy's COMPAT_VERSION among them
+	 * when it replaces stage1: the jump tells them apart.  */
+	return s[0] == 0xeb && s[1] == 0x48 &&
+	       s[STAGE1_VER_OFFSET] == COMPAT_VERSION_MAJOR &&
 	       s[STAGE1_VER_OFFSET + 1] == COMPAT_VERSION_MINOR &&
 	       memmem(s, BOOT_CODE_END, messages, sizeof(messages) - 1) != NULL;
 }

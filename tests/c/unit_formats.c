@@ -96,6 +96,8 @@ static void stage1_roundtrip(void)
 	struct stage1_params p = { 123456789, STAGE1_5_LOAD_ADDRESS, true };
 	struct stage1_fields f;
 
+	stage1[0] = 0xeb;	/* jmp after_BPB (0x4a) */
+	stage1[1] = 0x48;
 	stage1[STAGE1_VER_OFFSET] = COMPAT_VERSION_MAJOR;
 	stage1[STAGE1_VER_OFFSET + 1] = COMPAT_VERSION_MINOR;
 	memcpy(stage1 + 0x100, "GRUB \0Geom", 10);
@@ -114,6 +116,11 @@ static void stage1_roundtrip(void)
 	verdict(memcmp(out + STAGE1_BPB_OFFSET, old + STAGE1_BPB_OFFSET,
 		       STAGE1_BPB_LENGTH) == 0, "stage1_build keeps the BPB");
 	verdict(stage1_recognise(out), "stage1_recognise: a built stage1");
+	/* GRUB 2's setup over it keeps bytes 0x03..0x59, COMPAT_VERSION too;
+	 * boot.img's jump goes to 0x65.  */
+	out[1] = 0x63;
+	verdict(!stage1_recognise(out), "stage1_recognise: not GRUB 2's boot.img "
+		"keeping stage1's bytes 0x03..0x59");
 	out[STAGE1_VER_OFFSET] = 2;
 	verdict(!stage1_recognise(out), "stage1_recognise: not without COMPAT_VERSION");
 }
