@@ -15,6 +15,13 @@
 #                                    a loop device and a mount)
 #   grub2_image_dd IMG ROOT          msdos disk, boot.img and core.img put
 #                                    in place with dd (genimage, buildroot)
+#   grub2_disk IMG ROOT LABEL        the disk of grub2_image, no GRUB 2 on it
+#   grub2_bios_setup IMG PARTNO CORE [BOOTDIR]
+#                                    grub-bios-setup --no-rs-codes of CORE
+#                                    (as root: a loop device and a mount)
+#   grub2_embed_expected IMG CORE K OUT
+#                                    OUT := sector 0 and sectors K.. as that
+#                                    setup writes them for CORE at sector K
 #
 # Debian 12 ships no GRUB 2 grub-install without grub-pc (and
 # /usr/sbin/grub-install here may be GRUB Legacy's), and grub-bios-setup is
@@ -201,4 +208,76 @@ grub2_image_dd() {
 		dd if="$core" of="$img" bs=512 seek=1 conv=notrunc status=none ||
 		{ _g2_err "dd into $img failed"; return 1; }
 	rm -f "$core"
+}
+
+# grub2_disk IMG ROOT LABEL: the msdos or gpt disk of grub2_image (see
+# _g2_disk: GRUB2_FS, GRUB2_BLOCKSIZE and GRUB2_IMG_MIB apply), with no
+# boot loader: what an install starts from.
+grub2_disk() {
+	[ $# -eq 3 ] || { _g2_err "usage: grub2_disk IMG ROOT LABEL"; return 1; }
+	[ -d "$2" ] || { _g2_err "no directory $2"; return 1; }
+	_g2_disk "$1" "$2" "$3" || { _g2_err "cannot build the $3 disk $1"; return 1; }
+}
+
+# grub2_bios_setup IMG PARTNO CORE [BOOTDIR]: grub-install's last step
+# without Reed-Solomon codes, the oracle of an install that writes none:
+# partition PARTNO of IMG mounted through a loop device, CORE and
+# GRUB2_DIR's boot.img copied into BOOTDIR/i386-pc there (default
+# /boot/grub), then "grub-bios-setup --no-rs-codes" of the whole loop
+# device.  A subshell whose EXIT trap always unmounts, detaches and
+# cleans up, as _g2_setup's does.  Needs root.
+grub2_bios_setup() (
+	img=${1:-} no=${2:-} core=${3:-} bootdir=${4:-/boot/grub} dev='' mnt=''
+	if [ $# -lt 3 ] || [ ! -f "$img" ] || [ ! -f "$core" ]; then
+		_g2_err "usage: grub2_bios_setup IMG PARTNO CORE [BOOTDIR]"
+		exit 1
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/grub2-setup.XXXXXX") || exit 1
+	trap '[ -z "$mnt" ] || umount "$mnt"; [ -z "$dev" ] || losetup -d "$dev"; rm -rf "$tmp"' EXIT
+	dev=$(losetup -f --show -P "$img") || { _g2_err "losetup of $img failed"; exit 1; }
+	_g2_partnode "$dev" "$no" || exit 1
+	mkdir "$tmp/mnt" || exit 1
+	mount "${dev}p$no" "$tmp/mnt" || { _g2_err "cannot mount ${dev}p$no"; exit 1; }
+	mnt=$tmp/mnt
+	dir=$mnt$bootdir/i386-pc
+	{ mkdir -p "$dir" && cp "$GRUB2_DIR/boot.img" "$dir/boot.img" && cp "$core" "$dir/core.img"; } ||
+		{ _g2_err "cannot put boot.img and core.img into $bootdir/i386-pc"; exit 1; }
+	printf '(hd0) %s\n' "$dev" >"$tmp/device.map"
+	_g2_udevadm "$tmp/bin" || exit 1
+	out=$(PATH=$tmp/bin:$PATH "$GRUB2_SETUP" --no-rs-codes -d "$dir" -m "$tmp/device.map" "$dev" 2>&1) ||
+		{ _g2_err "$GRUB2_SETUP failed: $(printf '%s' "$out" | tail -n3 | tr '\n' ' ')"; exit 1; }
+)
+
+# grub2_embed_expected IMG CORE K OUT: what grub-bios-setup --no-rs-codes
+# writes for CORE embedded from sector K (util/setup.c), computed without
+# it: OUT is sector 0 followed by the n sectors of CORE.  Sector 0 is
+# GRUB2_DIR's boot.img with IMG's BPB (0x03..0x59), disk signature and
+# partition table (0x1b8..0x1fd) kept, the kernel sector (u64 at 0x5c) K,
+# the boot drive (0x64) 0xff, and the drive check (0x66) two NOPs.  CORE
+# is padded with zeros to whole sectors and diskboot.img's first block
+# list (the 12 bytes at 500) reads n-1 sectors from K+1 to 0x820:0.
+grub2_embed_expected() {
+	[ $# -eq 4 ] || { _g2_err "usage: grub2_embed_expected IMG CORE K OUT"; return 1; }
+	python3 - "$1" "$2" "$3" "$4" "$GRUB2_DIR/boot.img" <<'PY' || { _g2_err "cannot compute the sectors for $2"; return 1; }
+import struct, sys
+img, core, k, out, boot_img = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+with open(img, 'rb') as f:
+    old = f.read(512)
+with open(boot_img, 'rb') as f:
+    boot = bytearray(f.read())
+with open(core, 'rb') as f:
+    c = bytearray(f.read())
+if len(old) != 512 or len(boot) != 512 or len(c) < 1024:
+    sys.exit(1)
+boot[0x03:0x5a] = old[0x03:0x5a]
+boot[0x1b8:0x1fe] = old[0x1b8:0x1fe]
+struct.pack_into('<Q', boot, 0x5c, k)
+boot[0x64] = 0xff
+boot[0x66:0x68] = b'\x90\x90'
+n = (len(c) + 511) // 512
+c += bytes(n * 512 - len(c))
+struct.pack_into('<QHH', c, 500, k + 1, n - 1, 0x820)
+with open(out, 'wb') as f:
+    f.write(bytes(boot) + bytes(c))
+PY
 }
