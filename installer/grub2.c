@@ -30,6 +30,20 @@ static int queue_boot(struct install *inst)
 	return g2i_write_core(inst);
 }
 
+/* What --set-default and --once left in grubenv. */
+static void report_default(struct install *inst)
+{
+	const struct grubinst_options *o = inst->opts;
+	int base = o->set_default >= 0 ? o->set_default : 0;
+
+	if (o->once >= 0 && o->once != base)
+		gi_report(&inst->g->rep, "default: entry %d boots once (next_entry), then "
+			  "entry %d (saved_entry, %s)", o->once, base, inst->g2->env_path);
+	else
+		gi_report(&inst->g->rep, "default: entry %d (saved_entry, %s)", base,
+			  inst->g2->env_path);
+}
+
 static void report(struct install *inst)
 {
 	const struct gi_reporter *r = &inst->g->rep;
@@ -59,6 +73,8 @@ static void report(struct install *inst)
 	gi_report(r, "%s: %zu files of the build, %llu bytes, and core.img", g2->mod_dir,
 		  g2->nfiles, (unsigned long long)g2->files_bytes);
 	gi_report(r, "menu: %s: %s", g2->cfg_path, g2->cfg_origin);
+	if (inst->opts->set_default >= 0 || inst->opts->once >= 0)
+		report_default(inst);
 	gi_report(r, "boot.img %s in the MBR (sector 0), loads sector %llu",
 		  verb, (unsigned long long)g2->core_at);
 	gi_report(r, "boot chain: boot.img -> core.img -> %s/normal.mod -> %s",

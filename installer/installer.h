@@ -170,6 +170,7 @@ struct g2_install {
 	size_t nfiles, files_cap;
 	uint64_t files_bytes;
 	struct gi_text cfg;		/* grub.cfg to write */
+	int entries;			/* ...its menu entries */
 	bool write_cfg;
 	char cfg_origin[300];		/* for the report */
 	char cfg_path[64], env_path[64], mod_dir[64];
