@@ -118,7 +118,9 @@ static void add_terminal(struct install *inst, struct gi_text *t, int timeout)
 		      timeout < SERIAL_WAIT ? timeout : SERIAL_WAIT);
 }
 
-static int menu_of_kernels(struct install *inst, struct gi_text *t)
+int config_kernel_entries(struct install *inst, struct gi_text *t,
+			  config_entry_fn add, const char *code, const char *menus,
+			  char *origin, size_t size, int *count)
 {
 	const struct grubinst_options *o = inst->opts;
 	struct kernel_list kl;
@@ -128,25 +130,35 @@ static int menu_of_kernels(struct install *inst, struct gi_text *t)
 		return inst->err->code;
 	if (kl.count == 0) {
 		kernels_free(&kl);
-		return target_refuse_code(inst, "menu-missing", NULL,
+		return target_refuse_code(inst, code, NULL,
 				 "no kernel (vmlinuz*, vmlinux*, bzImage* with a "
 				 "Linux boot header) in %s of partition %d and no "
-				 "%s or menu.lst; give --kernel or --config",
-				 inst->paths.kernels, inst->boot->number,
-				 inst->paths.conf);
+				 "%s; give --kernel or --config",
+				 inst->paths.kernels, inst->boot->number, menus);
 	}
 	for (int i = 0; i < kl.count; i++) {
 		kernels_path(inst, kl.k[i].name, path, sizeof(path));
-		add_entry(inst, t, path,
-			  o->initrd ? o->initrd
-				    : config_find_initrd(inst, &kl, kl.k[i].name, initrd,
-						  sizeof(initrd)) ? initrd : NULL);
+		add(inst, t, path,
+		    o->initrd ? o->initrd
+			      : config_find_initrd(inst, &kl, kl.k[i].name, initrd,
+						   sizeof(initrd)) ? initrd : NULL);
 	}
-	snprintf(inst->config_origin, sizeof(inst->config_origin),
-		 "generated for %d kernel%s in %s", kl.count,
+	snprintf(origin, size, "generated for %d kernel%s in %s", kl.count,
 		 kl.count == 1 ? "" : "s", inst->paths.kernels);
+	*count = kl.count;
 	kernels_free(&kl);
 	return 0;
+}
+
+static int menu_of_kernels(struct install *inst, struct gi_text *t)
+{
+	char menus[sizeof(inst->paths.conf) + 16];
+	int count;
+
+	snprintf(menus, sizeof(menus), "%s or menu.lst", inst->paths.conf);
+	return config_kernel_entries(inst, t, add_entry, "menu-missing", menus,
+				     inst->config_origin, sizeof(inst->config_origin),
+				     &count);
 }
 
 static int generate(struct install *inst, struct gi_text *t)
@@ -310,22 +322,27 @@ static bool sets_default(const struct grubinst_options *o)
 
 /* Is the file at PATH byte for byte the menu the options generate?
  * Then the install keeps it and writes no menu.  */
-static bool same_menu(struct install *inst, const char *path)
+bool config_file_is(struct install *inst, const char *path, const struct gi_text *t,
+		    struct gi_err *err)
 {
-	struct gi_text t = { 0 };
 	uint8_t *data = NULL;
 	size_t len = 0;
 	ext2_ino_t ino = 0;
 	bool same;
 
-	if (generate(inst, &t) || t.oom ||
-	    fs_resolve(&inst->fs, path, &ino, inst->err) ||
-	    fs_read_file(&inst->fs, ino, CONFIG_MAX, &data, &len, inst->err)) {
-		free(t.s);
+	if (t->oom || fs_resolve(&inst->fs, path, &ino, err) ||
+	    fs_read_file(&inst->fs, ino, CONFIG_MAX, &data, &len, err))
 		return false;
-	}
-	same = len == t.len && memcmp(data, t.s, len) == 0;
+	same = len == t->len && memcmp(data, t->s, len) == 0;
 	free(data);
+	return same;
+}
+
+static bool same_menu(struct install *inst, const char *path)
+{
+	struct gi_text t = { 0 };
+	bool same = !generate(inst, &t) && config_file_is(inst, path, &t, inst->err);
+
 	free(t.s);
 	if (same)
 		snprintf(inst->config_origin, sizeof(inst->config_origin),

@@ -234,35 +234,6 @@ static int check_entry(struct install *inst, const char *option, int n, int entr
 			  entries, entries == 1 ? "y" : "ies");
 }
 
-static int entries_of_kernels(struct install *inst, struct gi_text *t)
-{
-	struct g2_install *g2 = inst->g2;
-	struct kernel_list kl;
-	char path[KERNEL_NAME_MAX + 64], initrd[KERNEL_NAME_MAX + 64];
-
-	if (kernels_list(inst, &kl))
-		return inst->err->code;
-	if (kl.count == 0) {
-		kernels_free(&kl);
-		return target_refuse_code(inst, "grub2-cfg-missing", NULL,
-				 "no kernel (vmlinuz*, vmlinux*, bzImage* with a "
-				 "Linux boot header) in %s of partition %d and no "
-				 "%s; give --kernel or --config", inst->paths.kernels,
-				 inst->boot->number, g2->cfg_path);
-	}
-	for (int i = 0; i < kl.count; i++) {
-		kernels_path(inst, kl.k[i].name, path, sizeof(path));
-		add_entry(inst, t, path, inst->opts->initrd ? inst->opts->initrd
-			  : config_find_initrd(inst, &kl, kl.k[i].name, initrd, sizeof(initrd))
-			  ? initrd : NULL);
-	}
-	snprintf(g2->cfg_origin, sizeof(g2->cfg_origin), "generated for %d kernel%s in %s",
-		 kl.count, kl.count == 1 ? "" : "s", inst->paths.kernels);
-	g2->entries = kl.count;
-	kernels_free(&kl);
-	return 0;
-}
-
 /* GRUB 2 writes to every terminal it is given and reads a key from each:
  * the serial line and the screen have the menu together.  */
 static void add_serial(struct install *inst, struct gi_text *t)
@@ -286,7 +257,9 @@ static int generate(struct install *inst, struct gi_text *t)
 	if (o->serial)
 		add_serial(inst, t);
 	if (!o->kernel) {
-		if (entries_of_kernels(inst, t))
+		if (config_kernel_entries(inst, t, add_entry, "grub2-cfg-missing",
+					  inst->g2->cfg_path, inst->g2->cfg_origin,
+					  sizeof(inst->g2->cfg_origin), &inst->g2->entries))
 			return inst->err->code;
 	} else {
 		add_entry(inst, t, o->kernel, o->initrd);
@@ -315,19 +288,9 @@ static bool same_menu(struct install *inst)
 {
 	struct gi_err err = { 0 };	/* a menu that cannot be read differs */
 	struct gi_text t = { 0 };
-	uint8_t *cur = NULL;
-	size_t len = 0;
-	ext2_ino_t ino = 0;
-	bool same;
+	bool same = !generate(inst, &t) &&
+		    config_file_is(inst, inst->g2->cfg_path, &t, &err);
 
-	if (generate(inst, &t) || t.oom ||
-	    fs_lookup(&inst->fs, inst->g2->cfg_path, &ino, &err) ||
-	    fs_read_file(&inst->fs, ino, t.len + 1, &cur, &len, &err)) {
-		gi_text_free(&t);
-		return false;
-	}
-	same = len == t.len && memcmp(cur, t.s, len) == 0;
-	free(cur);
 	gi_text_free(&t);
 	return same;
 }

@@ -239,6 +239,19 @@ void config_kernel_args(struct install *inst, struct gi_text *t);
 int config_read_host(struct install *inst, struct gi_text *t);
 /* The first option given that goes into a generated menu, or NULL. */
 const char *config_menu_option(const struct grubinst_options *o);
+/* A generated menu's entries: ADD is called for each kernel of the
+ * kernels' directory, newest first, with its initrd (or --initrd's, or
+ * NULL); *COUNT of them, ORIGIN says so.  No kernel refuses the install
+ * as the finding CODE, MENUS naming the menus the image lacks.  */
+typedef void (*config_entry_fn)(struct install *inst, struct gi_text *t,
+				const char *kernel, const char *initrd);
+int config_kernel_entries(struct install *inst, struct gi_text *t,
+			  config_entry_fn add, const char *code, const char *menus,
+			  char *origin, size_t size, int *count);
+/* Does the file at PATH hold T, byte for byte?  A file that cannot be
+ * read does not (ERR says why).  */
+bool config_file_is(struct install *inst, const char *path, const struct gi_text *t,
+		    struct gi_err *err);
 int config_prepare(struct install *inst);
 int config_write(struct install *inst);
 
