@@ -881,7 +881,8 @@ static void run_entries(struct run *r)
 	if (r->replaced)
 		return;
 	if (!r->nentries) {
-		finding(in, FAIL, AREA_MENU, "grub2-no-entries", NOTE(.path = r->path),
+		finding(in, FAIL, AREA_MENU, "grub2-no-entries",
+			NOTE(.path = r->path, INSTALL_FIX(g2_install_fix(in, true))),
 			"%s has no menuentry: GRUB 2 shows its \"grub>\" prompt and "
 			"waits", r->path);
 		return;
@@ -935,7 +936,8 @@ int check_grub2_cfg(struct inspect *in)
 	if (ref)
 		walk_path(pfs_get(in, ref), fspath, WALK_GRUB, &w);
 	if (!ref || !w.ino) {
-		finding(in, FAIL, AREA_MENU, "grub2-cfg-missing", NOTE(.path = in->g2->cfg_path),
+		finding(in, FAIL, AREA_MENU, "grub2-cfg-missing",
+			NOTE(.path = in->g2->cfg_path, INSTALL_FIX(g2_install_fix(in, false))),
 			"%s is not there: GRUB 2 shows its \"grub>\" prompt and waits",
 			in->g2->cfg_path);
 		return 0;

@@ -189,3 +189,43 @@ const char *g2_core_fix(struct inspect *in)
 		    "rm \"$t\"", prefix, mods[0], mods[1], mods[2],
 		    (unsigned long long)(room * SECTOR_SIZE), patch, (unsigned long long)at);
 }
+
+/* ---- a grub.cfg written by the install ---- */
+
+/* The embedding area a first partition at sector 63 leaves: where
+ * grub-install's smallest core.img (biosdisk, the partition map, ext2)
+ * fits, and so the install's.  */
+#define INSTALL_ROOM 62
+
+/* Room where the install puts core.img: after the MBR, or the BIOS boot
+ * partition of a GPT.  */
+static uint64_t install_room(const struct inspect *in)
+{
+	for (int i = 0; in->pt.gpt && i < in->pt.count; i++)
+		if (!strcasecmp(in->pt.part[i].guid_type, GPT_BIOS_BOOT))
+			return in->pt.part[i].size;
+	return in->pt.gpt ? 0 : room_at(in, 1);
+}
+
+const char *g2_install_fix(struct inspect *in, bool replace)
+{
+	const char *prefix = g2_get(in, "prefix"), *fspath, *slash;
+	const struct partition *p;
+	char kernels[300], boot_dir[320] = "";
+
+	if (!prefix || in->g2->module_dir || install_room(in) < INSTALL_ROOM)
+		return NULL;
+	p = fix_target(in, prefix, &fspath);
+	slash = p ? strrchr(fspath, '/') : NULL;
+	/* --boot-dir's bounds (installer/paths.c). */
+	if (!slash || fspath[0] != '/' || strlen(fspath) > 33 || p->container)
+		return NULL;
+	text_printf(kernels, sizeof(kernels), "%.*s", slash == fspath ? 1 : (int)(slash - fspath),
+		    fspath);
+	if (!kernels_in(pfs_get(in, p->number), kernels))
+		return NULL;
+	if (strcmp(fspath, "/boot/grub"))
+		text_printf(boot_dir, sizeof(boot_dir), " --boot-dir %s", fspath);
+	return fixf(in, "grubinst --loader grub2 --partition %d%s%s IMAGE", p->number,
+		    boot_dir, replace ? " --replace-menu" : "");
+}

@@ -482,6 +482,8 @@ int g2_file(struct inspect *in, const char *name, const char **path, const char 
 /* Is PATH absolute and made only of characters a fix line can hold
  * unquoted inside debugfs's commands?  */
 bool g2_plain_path(const char *path);
+/* menu.c: does DIR of P hold a file named like a kernel? */
+bool kernels_in(struct pfs *p, const char *dir);
 /* Why GRUB 2 could not load a module: the first failure. */
 enum g2_load_failure {
 	G2_LOAD_OK,
@@ -505,6 +507,10 @@ void g2_report_load(struct inspect *in, const struct g2_load_error *e,
 /* grub2fix.c: the fix of a core.img GRUB 2 cannot run or that cannot
  * reach its modules, or NULL.  */
 const char *g2_core_fix(struct inspect *in);
+/* ...and of a grub.cfg missing or without an entry: grubinst --loader
+ * grub2 writing one (REPLACE: over the image's), NULL when the install
+ * would have no kernel to offer or no room for its core.img.  */
+const char *g2_install_fix(struct inspect *in, bool replace);
 bool g2_module_loaded(const struct inspect *in, const char *name);
 /* A trial of other GRUB 2 files, for a fix: would normal.mod and a module
  * link with another kernel and built-in modules (a core.img this

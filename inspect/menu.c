@@ -286,7 +286,6 @@ static int linked_menu(struct inspect *in, struct pfs *p, bool quiet)
 	return boots;
 }
 
-static bool kernels_in(struct pfs *p, const char *dir);
 
 static void menu_not_found(struct inspect *in, struct pfs *p,
 			   const struct walk *w)
@@ -469,8 +468,7 @@ static int kernel_entry(ext2_ino_t dir, int entry, struct ext2_dir_entry *d,
 	return 0;
 }
 
-/* Does DIR hold a file named like a kernel? */
-static bool kernels_in(struct pfs *p, const char *dir)
+bool kernels_in(struct pfs *p, const char *dir)
 {
 	struct kernel_names k = { .want = "" };
 	struct gi_err err = { 0 };
