@@ -670,6 +670,48 @@ static void root_hd(struct inspect *in, const char *root,
 		name, name[0] ? " in the menu instead" : "");
 }
 
+/* root=/dev/loopNpM, partition M of the image as the build host's loop
+ * device named it, made /dev/sdaM (or, with several disks, what names it
+ * whatever the probe order) in the menu file itself with debugfs and
+ * sed, the rest of the menu kept: when the menu is a regular file of the
+ * image (not a link) at a plain path.  */
+static const char *loop_fix(struct inspect *in, const char *root)
+{
+	const struct partition *p, *home;
+	char *end, name[80];
+	struct ext2_inode_large node;
+	struct gi_err err = { 0 };
+	ext2_ino_t ino = 0;
+	struct pfs *menu;
+	long part;
+
+	/* Digits, 'p', digits: nothing else gets into the fix line. */
+	end = (char *)root + 9 + strspn(root + 9, "0123456789");
+	part = end > root + 9 && *end == 'p' && end[1] >= '1' && end[1] <= '9' &&
+	       strspn(end + 1, "0123456789") == strlen(end + 1) && strlen(end + 1) < 6
+		       ? strtol(end + 1, &end, 10) : 0;
+	if (part <= 0 || part_ref_disk(in->menu.partno) ||
+	    !(p = ptable_find(&in->pt, (int)part)) || p->container ||
+	    !(home = part_of_ref(in, in->menu.partno)) || !g2_plain_path(in->menu.path))
+		return NULL;
+	menu = pfs_get(in, in->menu.partno);
+	if (!menu || !menu->ok || fs_lookup(&menu->fs, in->menu.path, &ino, &err) || !ino ||
+	    fs_read_inode(&menu->fs, ino, &node, &err) || !LINUX_S_ISREG(node.i_mode))
+		return NULL;
+	if (disk_count(in) > 1)
+		stable_root(in, PART_REF(0, (int)part), name, sizeof(name));
+	else
+		text_printf(name, sizeof(name), "/dev/sda%ld", part);
+	if (!name[0])
+		return NULL;
+	return fixf(in, "t=$(mktemp) && debugfs -R 'cat %s' 'IMAGE?offset=%llu' 2>/dev/null "
+		    ">\"$t\" && grep -q 'root=%s' \"$t\" && sed -i 's|root=%s\\([[:space:]]\\)|"
+		    "root=%s\\1|g; s|root=%s$|root=%s|' \"$t\" && printf 'rm %s\\nwrite %%s %s\\n' "
+		    "\"$t\" | debugfs -w -f - 'IMAGE?offset=%llu' && rm \"$t\"", in->menu.path,
+		    (unsigned long long)home->start * SECTOR_SIZE, root, root, name, root, name,
+		    in->menu.path, in->menu.path, (unsigned long long)home->start * SECTOR_SIZE);
+}
+
 static void root_device(struct inspect *in, const char *root)
 {
 	struct root_spec r;
@@ -678,7 +720,7 @@ static void root_device(struct inspect *in, const char *root)
 	parse_root(root, &r);
 	if (r.kind == ROOT_LOOP) {
 		finding(in, FAIL, AREA_MENU, "root-loop",
-			NOTE(.path = in->menu.path),
+			NOTE(.path = in->menu.path, .fix = loop_fix(in, root)),
 			"kernel line root=%s: a loop device of the machine that "
 			"built the image; at boot it does not exist (\"VFS: Unable "
 			"to mount root fs\"); use root=/dev/sdaN", root);
