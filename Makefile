@@ -36,7 +36,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c disk/listing.c \
 	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \
 	inspect/bootcode.c inspect/loaders.c inspect/chain.c inspect/grub2env.c inspect/grub2fix.c inspect/grub2cfg.c inspect/grub2.c inspect/grubpath.c inspect/blocks.c \
-	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/kernel.c \
+	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/menuedit.c inspect/kernel.c \
 	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \
 	inspect/json.c \
 	installer/paths.c installer/target.c installer/config.c installer/kernels.c \

@@ -219,6 +219,27 @@ static bool search_match(struct inspect *in, int ref, enum search_kind kind,
 	return false;
 }
 
+/* A UUID no filesystem has, where $VAR still names a filesystem of the
+ * image: made again after grub.cfg was written, most likely.  The fix
+ * puts that filesystem's UUID in the file, the rest of it kept.  */
+static const char *search_fix(struct run *r, const char *key, const char *var)
+{
+	const char *cur = g2_get(r->in, var), *fspath, *cfgpath, *why;
+	char dev[80], uuid[40], script[200];
+	int ref, cfg;
+
+	if (!cur || strspn(key, "0123456789abcdefABCDEF-") != strlen(key) || !key[0])
+		return NULL;
+	text_printf(dev, sizeof(dev), "(%s)/", cur);
+	ref = g2_file(r->in, dev, &fspath, &why);
+	cfg = g2_file(r->in, r->path, &cfgpath, &why);
+	if (!ref || !cfg || part_ref_disk(ref) || !pfs_get(r->in, ref) || !pfs_get(r->in, ref)->ok)
+		return NULL;
+	fs_uuid(pfs_get(r->in, ref), uuid, sizeof(uuid));
+	text_printf(script, sizeof(script), "s|%s|%s|g", key, uuid);
+	return menu_edit_fix(r->in, cfg, cfgpath, key, script);
+}
+
 /* search.c: every partition of every disk, in order; VAR set to the
  * first that matches, as "hdN,msdosM".  */
 static void search(struct run *r, const struct grub2_cmd *c, enum search_kind kind,
@@ -249,7 +270,8 @@ static void search(struct run *r, const struct grub2_cmd *c, enum search_kind ki
 		}
 	/* Not an end in itself: GRUB goes on with $VAR as it was, and what
 	 * it then cannot open fails where it is opened.  */
-	finding(r->in, WARN, AREA_MENU, "grub2-search", NOTE(.path = r->path),
+	finding(r->in, WARN, AREA_MENU, "grub2-search",
+		NOTE(.path = r->path, .fix = kind == BY_UUID ? search_fix(r, key, var) : NULL),
 		"%s line %d: no filesystem of the disks has %s %s: GRUB 2 says "
 		"\"error: no such device: %s.\" and $%s stays %s", r->path, c->line,
 		kind == BY_UUID ? "the UUID" : kind == BY_LABEL ? "the label" : "the file",

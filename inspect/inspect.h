@@ -482,6 +482,12 @@ int g2_file(struct inspect *in, const char *name, const char **path, const char 
 /* Is PATH absolute and made only of characters a fix line can hold
  * unquoted inside debugfs's commands?  */
 bool g2_plain_path(const char *path);
+/* menuedit.c: the fix that runs sed SCRIPT on the menu file PATH of
+ * partition REF in place, when the file holds CHECK (a grep pattern);
+ * NULL unless the file is a regular one of the image at a plain path and
+ * CHECK and SCRIPT hold no character a fix line cannot.  */
+const char *menu_edit_fix(struct inspect *in, int ref, const char *path,
+			  const char *check, const char *script);
 /* menu.c: does DIR of P hold a file named like a kernel? */
 bool kernels_in(struct pfs *p, const char *dir);
 /* Why GRUB 2 could not load a module: the first failure. */

@@ -672,17 +672,13 @@ static void root_hd(struct inspect *in, const char *root,
 
 /* root=/dev/loopNpM, partition M of the image as the build host's loop
  * device named it, made /dev/sdaM (or, with several disks, what names it
- * whatever the probe order) in the menu file itself with debugfs and
- * sed, the rest of the menu kept: when the menu is a regular file of the
- * image (not a link) at a plain path.  */
+ * whatever the probe order) in the menu file itself, the rest of the
+ * menu kept.  */
 static const char *loop_fix(struct inspect *in, const char *root)
 {
-	const struct partition *p, *home;
-	char *end, name[80];
-	struct ext2_inode_large node;
-	struct gi_err err = { 0 };
-	ext2_ino_t ino = 0;
-	struct pfs *menu;
+	const struct partition *p;
+	char name[80], script[400];
+	char *end;
 	long part;
 
 	/* Digits, 'p', digits: nothing else gets into the fix line. */
@@ -690,13 +686,7 @@ static const char *loop_fix(struct inspect *in, const char *root)
 	part = end > root + 9 && *end == 'p' && end[1] >= '1' && end[1] <= '9' &&
 	       strspn(end + 1, "0123456789") == strlen(end + 1) && strlen(end + 1) < 6
 		       ? strtol(end + 1, &end, 10) : 0;
-	if (part <= 0 || part_ref_disk(in->menu.partno) ||
-	    !(p = ptable_find(&in->pt, (int)part)) || p->container ||
-	    !(home = part_of_ref(in, in->menu.partno)) || !g2_plain_path(in->menu.path))
-		return NULL;
-	menu = pfs_get(in, in->menu.partno);
-	if (!menu || !menu->ok || fs_lookup(&menu->fs, in->menu.path, &ino, &err) || !ino ||
-	    fs_read_inode(&menu->fs, ino, &node, &err) || !LINUX_S_ISREG(node.i_mode))
+	if (part <= 0 || !(p = ptable_find(&in->pt, (int)part)) || p->container)
 		return NULL;
 	if (disk_count(in) > 1)
 		stable_root(in, PART_REF(0, (int)part), name, sizeof(name));
@@ -704,12 +694,9 @@ static const char *loop_fix(struct inspect *in, const char *root)
 		text_printf(name, sizeof(name), "/dev/sda%ld", part);
 	if (!name[0])
 		return NULL;
-	return fixf(in, "t=$(mktemp) && debugfs -R 'cat %s' 'IMAGE?offset=%llu' 2>/dev/null "
-		    ">\"$t\" && grep -q 'root=%s' \"$t\" && sed -i 's|root=%s\\([[:space:]]\\)|"
-		    "root=%s\\1|g; s|root=%s$|root=%s|' \"$t\" && printf 'rm %s\\nwrite %%s %s\\n' "
-		    "\"$t\" | debugfs -w -f - 'IMAGE?offset=%llu' && rm \"$t\"", in->menu.path,
-		    (unsigned long long)home->start * SECTOR_SIZE, root, root, name, root, name,
-		    in->menu.path, in->menu.path, (unsigned long long)home->start * SECTOR_SIZE);
+	text_printf(script, sizeof(script), "s|root=%s\\([[:space:]]\\)|root=%s\\1|g; "
+		    "s|root=%s$|root=%s|", root, name, root, name);
+	return menu_edit_fix(in, in->menu.partno, in->menu.path, root, script);
 }
 
 static void root_device(struct inspect *in, const char *root)
