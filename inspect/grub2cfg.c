@@ -541,6 +541,32 @@ static void if_cmd(struct run *r, struct grub2_cmd *c, struct grub2_lexer *lx, b
 
 /* ---- files an entry loads ---- */
 
+/* A kernel NAME (FSPATH in partition REF) that is not there, and one
+ * beside it: the fix puts that one's name into the linux line.  */
+static const char *kernel_fix(struct run *r, const char *name, int ref, const char *fspath)
+{
+	const char *slash = strrchr(name, '/'), *cfgpath, *why;
+	char best[256], pattern[300], script[700];
+	size_t n = 0;
+	int cfg = g2_file(r->in, r->path, &cfgpath, &why);
+
+	/* Characters sed reads otherwise in a pattern: not in this fix. */
+	if (!cfg || !slash || strpbrk(name, "[]\\$*^|&") ||
+	    !kernel_beside(pfs_get(r->in, ref), fspath, best, sizeof(best)))
+		return NULL;
+	/* The name as the line has it, its dots matched as dots. */
+	for (const char *c = name; *c && n + 3 < sizeof(pattern); c++) {
+		if (*c == '.')
+			pattern[n++] = '\\';
+		pattern[n++] = *c;
+	}
+	pattern[n] = '\0';
+	text_printf(script, sizeof(script), "s|%s\\([[:space:]]\\)|%.*s/%s\\1|; s|%s$|%.*s/%s|",
+		    pattern, (int)(slash - name), name, best, pattern,
+		    (int)(slash - name), name, best);
+	return menu_edit_fix(r->in, cfg, cfgpath, pattern, script);
+}
+
 /* A file linux or initrd names: FAIL with GRUB 2's words when missing. */
 static int entry_file(struct run *r, const struct grub2_cmd *c, const char *name,
 		      const char **fspath, struct walk *w)
@@ -557,7 +583,10 @@ static int entry_file(struct run *r, const struct grub2_cmd *c, const char *name
 	}
 	walk_path(pfs_get(r->in, ref), *fspath, WALK_GRUB, w);
 	if (!w->ino) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-file", NOTE(.path = *fspath),
+		bool kernel = !strcmp(c->argv[0], "linux") || !strcmp(c->argv[0], "linux16");
+
+		finding(r->in, FAIL, AREA_MENU, "grub2-file",
+			NOTE(.path = *fspath, .fix = kernel ? kernel_fix(r, name, ref, *fspath) : NULL),
 			"%s line %d: %s %s: no such file on (%s): GRUB 2 says \"error: "
 			"file `%s' not found.\" and the entry does not boot", r->path,
 			c->line, c->argv[0], name, g2_get(r->in, "root"), *fspath);

@@ -490,6 +490,9 @@ const char *menu_edit_fix(struct inspect *in, int ref, const char *path,
 			  const char *check, const char *script);
 /* menu.c: does DIR of P hold a file named like a kernel? */
 bool kernels_in(struct pfs *p, const char *dir);
+/* ...the one beside PATH (a kernel that is not there) closest to its
+ * name, into BEST; false when there is none.  */
+bool kernel_beside(struct pfs *p, const char *path, char *best, size_t size);
 /* Why GRUB 2 could not load a module: the first failure. */
 enum g2_load_failure {
 	G2_LOAD_OK,

@@ -479,6 +479,23 @@ bool kernels_in(struct pfs *p, const char *dir)
 	       k.n > 0;
 }
 
+bool kernel_beside(struct pfs *p, const char *path, char *best, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	struct kernel_names k = { .want = slash ? slash + 1 : path };
+	struct gi_err err = { 0 };
+	char dir[256];
+	ext2_ino_t ino = 0;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash && slash > path ?
+		 (int)(slash - path) : 1, path);
+	if (!p || !p->ok || fs_lookup(&p->fs, dir, &ino, &err) || !ino ||
+	    ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) || !k.n)
+		return false;
+	text_copy(best, size, k.best);
+	return true;
+}
+
 /* The kernels beside PATH, a kernel that does not exist: in SAID, and
  * the fix that installs the one closest to its name.  Returns the fix
  * or NULL.  */
