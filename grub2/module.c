@@ -80,8 +80,12 @@ static bool header_ok(struct elf32 *e, struct grub2_module *m)
 {
 	const uint8_t *h = e->data;
 
-	if (e->len < EHDR_SIZE || memcmp(h, "\177ELF", 4) || h[6] != 1 ||
-	    le32(h + 20) != 1) {
+	/* kern/dl.c grub_dl_check_header, in its order. */
+	if (e->len < EHDR_SIZE) {
+		m->error = "ELF header smaller than expected";
+		return false;
+	}
+	if (memcmp(h, "\177ELF", 4) || h[6] != 1 || le32(h + 20) != 1) {
 		m->error = "invalid arch-independent ELF magic";
 		return false;
 	}
