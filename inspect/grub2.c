@@ -196,6 +196,17 @@ static int judge_core(struct inspect *in, const uint8_t *data, size_t len)
 	return 0;
 }
 
+/* partmap/gpt.c reads the header at sector 1 and wants its "EFI PART",
+ * and has no use for the backup header libfdisk reads when that one is
+ * gone (core.img written over it).  */
+static void check_gpt_header(struct inspect *in)
+{
+	uint8_t s[SECTOR_SIZE];
+
+	if (in->pt.gpt && (read_sectors(in, 1, s, 1) || memcmp(s, "EFI PART", 8)))
+		in->g2->gpt_header_gone = true;
+}
+
 int check_grub2_core(struct inspect *in)
 {
 	uint8_t first[SECTOR_SIZE], *data = NULL;
@@ -228,6 +239,7 @@ int check_grub2_core(struct inspect *in)
 	if (rc)
 		return rc < 0 ? -1 : 0;
 	check_core_overlap(in);
+	check_gpt_header(in);
 	rc = judge_core(in, data, len);
 	free(data);
 	return rc;

@@ -256,7 +256,8 @@ static void search(struct run *r, const struct grub2_cmd *c, enum search_kind ki
 		for (int n = 1; n < PART_DISK_STRIDE; n++) {
 			const struct partition *pt = part_by_grub_on(r->in, d, n - 1);
 
-			if (!pt || pt->container || !g2_module_loaded(r->in, "ext2") ||
+			if (!pt || pt->container || (!d && r->in->g2->gpt_header_gone) ||
+			    !g2_module_loaded(r->in, "ext2") ||
 			    !g2_module_loaded(r->in, strcmp(g2_map_name(r->in, d), "gpt")
 							     ? "part_msdos" : "part_gpt") ||
 			    !search_match(r->in, PART_REF(d, n), kind, key))
@@ -659,24 +660,27 @@ static void initrd_cmd(struct run *r, const struct grub2_cmd *c)
 /* ---- files the script reads: grubenv, source, configfile ---- */
 
 /* The file NAME as GRUB 2 opens it, read whole into *DATA (malloc'd):
- * 0, or why not in *WHY.  */
+ * 0, or GRUB 2's error in WHY (SIZE bytes).  */
 static int read_g2_file(struct run *r, const char *name, uint8_t **data, size_t *len,
-			const char **why)
+			char *why, size_t size)
 {
 	struct gi_err err = { 0 };
-	const char *fspath;
+	const char *fspath, *dev_why;
 	struct walk w;
-	int ref = g2_file(r->in, name, &fspath, why);
+	int ref = g2_file(r->in, name, &fspath, &dev_why);
 
-	if (!ref)
+	if (!ref) {
+		text_copy(why, size, dev_why);
 		return 1;
+	}
 	walk_path(pfs_get(r->in, ref), fspath, WALK_GRUB, &w);
 	if (!w.ino) {
-		*why = "file not found";
+		/* grub_file_open's words name the path on its device. */
+		text_printf(why, size, "file `%s' not found", fspath);
 		return 1;
 	}
 	if (fs_read_file(&pfs_get(r->in, ref)->fs, w.ino, CFG_MAX_BYTES, data, len, &err)) {
-		*why = "read error";
+		text_copy(why, size, "read error");
 		return 1;
 	}
 	return 0;
@@ -688,7 +692,8 @@ static int read_g2_file(struct run *r, const char *name, uint8_t **data, size_t 
 static void load_env(struct run *r, const struct grub2_cmd *c)
 {
 	char def[300], *line, *end;
-	const char *file = NULL, *why;
+	const char *file = NULL;
+	char why[300];
 	uint8_t *data;
 	size_t len;
 	int i = 1;
@@ -700,7 +705,7 @@ static void load_env(struct run *r, const struct grub2_cmd *c)
 		text_printf(def, sizeof(def), "%s/grubenv", g2_get(r->in, "prefix"));
 		file = def;
 	}
-	if (read_g2_file(r, file, &data, &len, &why)) {
+	if (read_g2_file(r, file, &data, &len, why, sizeof(why))) {
 		finding(r->in, WARN, AREA_MENU, "grub2-env", NOTE(.path = r->path),
 			"%s line %d: load_env cannot read %s (\"error: %s.\"): no "
 			"variable is set from it", r->path, c->line, file, why);
@@ -733,13 +738,13 @@ static void run_text(struct run *r, const char *text, size_t len);
  * GRUB 2 shows (normal.c grub_normal_execute).  */
 static void run_file(struct run *r, const struct grub2_cmd *c, bool anew)
 {
-	const char *why;
+	char why[300];
 	uint8_t *data;
 	size_t len;
 
 	if (c->argc < 2)
 		return;
-	if (r->in->g2->depth >= DEPTH_MAX || read_g2_file(r, c->argv[1], &data, &len, &why)) {
+	if (r->in->g2->depth >= DEPTH_MAX || read_g2_file(r, c->argv[1], &data, &len, why, sizeof(why))) {
 		finding(r->in, FAIL, AREA_MENU, "grub2-file", NOTE(.path = r->path),
 			"%s line %d: %s %s: \"error: %s.\"", r->path, c->line, c->argv[0],
 			c->argv[1], r->in->g2->depth >= DEPTH_MAX ? "too deep" : why);

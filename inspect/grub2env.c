@@ -109,6 +109,12 @@ static int g2_device(struct inspect *in, const char *dev, const char **why)
 	else if (!strncmp(dev, "gpt", 3))
 		dev += 3, map = "gpt";
 	part = strtol(dev, &end, 10);
+	/* The image's GPT without its header: GRUB 2 sees no partition map
+	 * there (partmap/gpt.c "no valid GPT header").  */
+	if (!drive && in->g2 && in->g2->gpt_header_gone) {
+		*why = "no such partition";
+		return -1;
+	}
 	if (end == dev || *end || part < 1 || part >= PART_DISK_STRIDE ||
 	    !part_by_grub_on(in, (int)drive, (int)part - 1) ||
 	    (map && strcmp(map, g2_map_name(in, (int)drive))) ||

@@ -270,6 +270,11 @@ struct g2_state {
 	struct g2_var var[G2_VARS_MAX];	/* the environment: root, prefix... */
 	int nvars;
 	bool normal;			/* normal.mod linked: grub.cfg runs */
+	bool gpt_header_gone;		/* grub2.c: sector 1 of the image's GPT
+					   disk is not a GPT header (core.img
+					   written over it): GRUB 2's part_gpt,
+					   which reads no backup, finds no
+					   partition there */
 	int nbuiltin;			/* loaded[0..nbuiltin): core.img's */
 	const char *module_dir;		/* while set: modules are read from this
 					   directory of the machine, not the
