@@ -479,18 +479,27 @@ bool kernels_in(struct pfs *p, const char *dir)
 	       k.n > 0;
 }
 
-bool kernel_beside(struct pfs *p, const char *path, char *best, size_t size)
+/* The kernels in the directory of PATH into K (K->want: PATH's last
+ * name), that directory into DIR; false when it has none.  */
+static bool scan_beside(struct pfs *p, const char *path, struct kernel_names *k,
+			char *dir, size_t size)
 {
 	const char *slash = strrchr(path, '/');
-	struct kernel_names k = { .want = slash ? slash + 1 : path };
 	struct gi_err err = { 0 };
-	char dir[256];
 	ext2_ino_t ino = 0;
 
-	snprintf(dir, sizeof(dir), "%.*s", slash && slash > path ?
-		 (int)(slash - path) : 1, path);
-	if (!p || !p->ok || fs_lookup(&p->fs, dir, &ino, &err) || !ino ||
-	    ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) || !k.n)
+	k->want = slash ? slash + 1 : path;
+	snprintf(dir, size, "%.*s", slash && slash > path ? (int)(slash - path) : 1, path);
+	return p && p->ok && !fs_lookup(&p->fs, dir, &ino, &err) && ino &&
+	       !ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, k) && k->n;
+}
+
+bool kernel_beside(struct pfs *p, const char *path, char *best, size_t size)
+{
+	struct kernel_names k = { 0 };
+	char dir[256];
+
+	if (!scan_beside(p, path, &k, dir, sizeof(dir)))
 		return false;
 	text_copy(best, size, k.best);
 	return true;
@@ -502,17 +511,11 @@ bool kernel_beside(struct pfs *p, const char *path, char *best, size_t size)
 static const char *kernels_beside(struct inspect *in, struct pfs *p,
 				  const char *path, char *said, size_t size)
 {
-	const char *slash = strrchr(path, '/');
-	struct kernel_names k = { .want = slash ? slash + 1 : path };
-	struct gi_err err = { 0 };
+	struct kernel_names k = { 0 };
 	char dir[256];
-	ext2_ino_t ino = 0;
 
 	said[0] = '\0';
-	snprintf(dir, sizeof(dir), "%.*s", slash && slash > path ?
-		 (int)(slash - path) : 1, path);
-	if (!p || !p->ok || fs_lookup(&p->fs, dir, &ino, &err) || !ino ||
-	    ext2fs_dir_iterate2(p->fs.e2, ino, 0, NULL, kernel_entry, &k) || !k.n)
+	if (!scan_beside(p, path, &k, dir, sizeof(dir)))
 		return NULL;
 	text_printf(said, size, "; %s has %s", dir, k.list);
 	return fixf(in, "grubinst --replace-menu --kernel %s/%s IMAGE",

@@ -48,16 +48,13 @@ static void report(struct install *inst)
 {
 	const struct gi_reporter *r = &inst->g->rep;
 	const struct g2_install *g2 = inst->g2;
-	const struct partition *p = inst->boot;
 	const char *verb = inst->opts->dry_run ? "would install" : "installed";
 	uint64_t last = g2->core_at + g2->core_sectors - 1;
+	char name[24];
 
-	gi_report(r, "%s: boot partition %d = (hd0,%s%d), sectors %llu..%llu, "
-		  "%s filesystem of %llu blocks of %u bytes",
-		  inst->img.path, p->number, inst->pt.gpt ? "gpt" : "msdos", p->number,
-		  (unsigned long long)p->start,
-		  (unsigned long long)(p->start + p->size - 1), inst->fs_kind,
-		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
+	snprintf(name, sizeof(name), "(hd0,%s%d)", inst->pt.gpt ? "gpt" : "msdos",
+		 inst->boot->number);
+	target_report(inst, name);
 	gi_report(r, "GRUB 2 %s from %s", g2->version[0] ? g2->version : "(version unknown)",
 		  g2->dir);
 	gi_report(r, "core.img: %zu bytes (%u sectors), modules %s %s %s, prefix %s",

@@ -220,6 +220,9 @@ int rootspec_prepare(struct install *inst);
 int default_apply(struct install *inst, struct gi_text *t);
 
 int target_open(struct install *inst);
+/* The report's first line: the image, the boot partition as the loader
+ * names it (GRUB_NAME: "(hd0,0)", "(hd0,msdos1)"), its filesystem.  */
+void target_report(struct install *inst, const char *grub_name);
 int target_check_filesystem(struct install *inst);
 /* Refuses the install with a rule's verdict: its words, its code, its fix. */
 int target_refuse(struct install *inst, const struct verdict *v);

@@ -74,16 +74,11 @@ static void report_file(struct install *inst, const struct placed_file *f)
 static void report_plan(struct install *inst)
 {
 	const struct gi_reporter *r = &inst->g->rep;
-	const struct partition *p = inst->boot;
 	const char *verb = inst->opts->dry_run ? "would install" : "installed";
-	char chain[96];
+	char chain[96], name[24];
 
-	gi_report(r, "%s: boot partition %d = (hd0,%d), sectors %llu..%llu, "
-		  "%s filesystem of %llu blocks of %u bytes",
-		  inst->img.path, p->number, partition_grub_index(p),
-		  (unsigned long long)p->start,
-		  (unsigned long long)(p->start + p->size - 1), inst->fs_kind,
-		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
+	snprintf(name, sizeof(name), "(hd0,%d)", partition_grub_index(inst->boot));
+	target_report(inst, name);
 	gi_report(r, "stage files: %s, %s, %s", inst->stages.stage1.origin,
 		  inst->stages.stage1_5.origin, inst->stages.stage2.origin);
 	report_file(inst, &inst->stage1);

@@ -61,9 +61,9 @@ int result_check(struct install *inst)
 	int n;
 
 	/* The stages built in, inflated once: the install's when it took
-	 * them (no --stage-dir).  */
+	 * them (a plan that loaded stages, without --stage-dir).  */
 	n = inspect_image(inst->g, &inst->img, &inst->journal,
-			  inst->opts->stage_dir || inst->loader != &grub_legacy_install
+			  inst->opts->stage_dir || !inst->stages.stage2.data
 				  ? NULL : &inst->stages, collect, inst);
 	if (n < 0)
 		return inst->err->code;

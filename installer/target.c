@@ -260,3 +260,14 @@ int target_check_filesystem(struct install *inst)
 	fs_clamp_time(&inst->fs, inst->opts->timestamp);
 	return fs_capture(&inst->fs, &inst->img, &inst->journal, inst->err);
 }
+
+void target_report(struct install *inst, const char *grub_name)
+{
+	const struct partition *p = inst->boot;
+
+	gi_report(&inst->g->rep, "%s: boot partition %d = %s, sectors %llu..%llu, "
+		  "%s filesystem of %llu blocks of %u bytes",
+		  inst->img.path, p->number, grub_name, (unsigned long long)p->start,
+		  (unsigned long long)(p->start + p->size - 1), inst->fs_kind,
+		  (unsigned long long)fs_blocks(&inst->fs), fs_block_size(&inst->fs));
+}
