@@ -31,7 +31,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	stages/stage1.c stages/stage2.c stages/gap.c stages/blocklist.c stages/source.c \
 	stages/menu.c \
 	grub2/bootimg.c grub2/core.c grub2/module.c grub2/cfg.c \
-	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c \
+	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c disk/inuse.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
 	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c disk/listing.c \
 	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \

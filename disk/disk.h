@@ -7,6 +7,7 @@
  * fs.c          the ext2/3/4 filesystem of a partition, through libext2fs
  * fstime.c      the times written into the filesystem
  * groups.c      its allocation bitmaps, read one block group at a time
+ * inuse.c       the blocks those bitmaps mark in use past a point
  * descriptors.c its group descriptors, checked in one pass
  * listing.c     a directory read once, looked up by name
  * jbd.c         its journal's log, not yet replayed
@@ -450,6 +451,22 @@ errcode_t fs_groups_need_inode(struct fs *fs, ext2_ino_t ino);
  * takes the inode from.  */
 errcode_t fs_groups_new_inode(struct fs *fs, ext2_ino_t dir, int mode,
 			      ext2_ino_t *ino);
+
+/* Group G's block bitmap as on the disk into BUF (one filesystem block),
+ * its checksum checked as ext2fs_read_bitmaps() checks it, or STRICT even
+ * when the filesystem was opened to read past wrong checksums: all zeros
+ * for a group never initialised.  */
+errcode_t fs_read_block_bitmap_of(ext2_filsys e2, dgrp_t g, bool strict,
+				  char *buf);
+
+/* ---- inuse.c ---- */
+
+/* The first block from FIRST to the end of the filesystem that the block
+ * bitmaps on the disk mark in use and that is not the metadata of a group
+ * (superblock and descriptor backups, bitmaps, inode tables), in *AT; 0
+ * when there is none.  Reads the bitmaps of those groups only.  An error
+ * when one cannot be read or its checksum fails, or for bigalloc.  */
+errcode_t fs_used_from(struct fs *fs, blk64_t first, blk64_t *at);
 
 /* ---- descriptors.c ---- */
 

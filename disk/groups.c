@@ -87,22 +87,20 @@ static errcode_t note_read(struct fs_groups *gs, dgrp_t g)
 	return 0;
 }
 
-/* One group's bitmap block into gs->buf: all zeros (all free) when the
- * group was never initialised or its descriptor names no block inside
- * the filesystem.  */
-static errcode_t read_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
-			     int uninit_flag, errcode_t read_error)
+/* One group's bitmap block into BUF: all zeros (all free) when the group
+ * was never initialised or its descriptor names no block inside the
+ * filesystem.  */
+static errcode_t read_bitmap(ext2_filsys e2, dgrp_t g, blk64_t loc,
+			     int uninit_flag, errcode_t read_error, char *buf)
 {
-	ext2_filsys e2 = gs->e2;
-
 	if (uninit(e2, g, uninit_flag) || !loc ||
 	    loc >= ext2fs_blocks_count(e2->super)) {
-		memset(gs->buf, 0, e2->blocksize);
+		memset(buf, 0, e2->blocksize);
 		return 0;
 	}
 	/* The read's own error, an errno or a short read past the end of
 	 * the image, says more than READ_ERROR (fs_failure_of()).  */
-	errcode_t rc = io_channel_read_blk64(e2->io, loc, 1, gs->buf);
+	errcode_t rc = io_channel_read_blk64(e2->io, loc, 1, buf);
 
 	if (!rc || rc == EXT2_ET_SHORT_READ || (rc > 0 && rc < 4096))
 		return rc;
@@ -112,18 +110,33 @@ static errcode_t read_bitmap(struct fs_groups *gs, dgrp_t g, blk64_t loc,
 /* Was the bitmap read from the disk, and must its checksum match?  As
  * libext2fs' own ext2fs_read_bitmaps() checks it, unless the filesystem
  * was opened to read past wrong checksums.  */
-static bool checked(ext2_filsys e2, dgrp_t g, blk64_t loc, int uninit_flag)
+static bool checked(ext2_filsys e2, dgrp_t g, blk64_t loc, int uninit_flag,
+		    bool strict)
 {
-	return !(e2->flags & EXT2_FLAG_IGNORE_CSUM_ERRORS) &&
+	return (strict || !(e2->flags & EXT2_FLAG_IGNORE_CSUM_ERRORS)) &&
 	       ext2fs_has_feature_metadata_csum(e2->super) &&
 	       !uninit(e2, g, uninit_flag) && loc &&
 	       loc < ext2fs_blocks_count(e2->super);
 }
 
+errcode_t fs_read_block_bitmap_of(ext2_filsys e2, dgrp_t g, bool strict,
+				  char *buf)
+{
+	blk64_t loc = ext2fs_block_bitmap_loc(e2, g);
+	errcode_t rc = read_bitmap(e2, g, loc, EXT2_BG_BLOCK_UNINIT,
+				   EXT2_ET_BLOCK_BITMAP_READ, buf);
+
+	if (!rc && checked(e2, g, loc, EXT2_BG_BLOCK_UNINIT, strict) &&
+	    !ext2fs_block_bitmap_csum_verify(e2, g, buf,
+					     EXT2_CLUSTERS_PER_GROUP(e2->super) / 8))
+		rc = EXT2_ET_BLOCK_BITMAP_CSUM_INVALID;
+	return rc;
+}
+
 static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 {
 	ext2_filsys e2 = gs->e2;
-	blk64_t loc = ext2fs_block_bitmap_loc(e2, g), first;
+	blk64_t first;
 	unsigned n, bits = EXT2_CLUSTERS_PER_GROUP(e2->super);
 	errcode_t rc;
 
@@ -134,12 +147,7 @@ static errcode_t load_block_group(struct fs_groups *gs, dgrp_t g)
 		return rc;
 	group_blocks(e2, g, &first, &n);
 	ext2fs_unmark_block_bitmap_range2(e2->block_map, first, n);
-	rc = read_bitmap(gs, g, loc, EXT2_BG_BLOCK_UNINIT,
-			 EXT2_ET_BLOCK_BITMAP_READ);
-	if (!rc && checked(e2, g, loc, EXT2_BG_BLOCK_UNINIT) &&
-	    !ext2fs_block_bitmap_csum_verify(e2, g, (char *)gs->buf,
-					     EXT2_CLUSTERS_PER_GROUP(e2->super) / 8))
-		rc = EXT2_ET_BLOCK_BITMAP_CSUM_INVALID;
+	rc = fs_read_block_bitmap_of(e2, g, false, gs->buf);
 	if (rc)
 		return rc;
 	/* The whole group, with the padding past the last block. */
@@ -171,9 +179,9 @@ static errcode_t load_inode_group(struct fs_groups *gs, dgrp_t g)
 	/* libext2fs has no range calls for inode bitmaps; the block ones
 	 * work on any 64-bit bitmap.  */
 	ext2fs_unmark_block_bitmap_range2(e2->inode_map, first, ipg);
-	rc = read_bitmap(gs, g, loc, EXT2_BG_INODE_UNINIT,
-			 EXT2_ET_INODE_BITMAP_READ);
-	if (!rc && checked(e2, g, loc, EXT2_BG_INODE_UNINIT) &&
+	rc = read_bitmap(e2, g, loc, EXT2_BG_INODE_UNINIT,
+			 EXT2_ET_INODE_BITMAP_READ, gs->buf);
+	if (!rc && checked(e2, g, loc, EXT2_BG_INODE_UNINIT, false) &&
 	    !ext2fs_inode_bitmap_csum_verify(e2, g, (char *)gs->buf,
 					     EXT2_INODES_PER_GROUP(e2->super) / 8))
 		rc = EXT2_ET_INODE_BITMAP_CSUM_INVALID;

@@ -268,6 +268,33 @@ static void scan_inodes(struct pfs *p, ext2_inode_scan scan, char *block_buf,
 	}
 }
 
+/* A filesystem unmounted cleanly, with nothing to replay: its bitmaps are
+ * the ones e2fsck would find.  Otherwise (and rule_fs_state() says so)
+ * only the inodes tell.  */
+static bool bitmaps_trusted(const struct pfs *p)
+{
+	struct ext2_super_block *sb = p->fs.e2->super;
+
+	return sb->s_state == EXT2_VALID_FS &&
+	       !ext2fs_has_feature_journal_needs_recovery(sb);
+}
+
+/* No block past the partition end in use, by the bitmaps of the groups
+ * there (none at all when the filesystem ends inside): every inode
+ * stays inside without reading one.  */
+static bool inside_by_bitmaps(struct pfs *p)
+{
+	const struct ext2_super_block *sb = p->fs.e2->super;
+	struct census *cs = &p->census;
+	blk64_t at;
+
+	if (!bitmaps_trusted(p) || fs_used_from(&p->fs, p->limit, &at) || at)
+		return false;
+	cs->by_bitmaps = true;
+	cs->inodes = sb->s_inodes_count - sb->s_free_inodes_count;
+	return true;
+}
+
 int census_run(struct inspect *in, struct pfs *p)
 {
 	ext2_filsys e2 = p->fs.e2;
@@ -277,10 +304,16 @@ int census_run(struct inspect *in, struct pfs *p)
 	char *block_buf;
 	void *saved_priv;
 
-	(void)in;
 	if (cs->done || !p->ok)
 		return 0;
 	cs->done = true;
+	/* --verify reads no inode table for this; the install's own check
+	 * walks them all, to refuse writing into a filesystem with a block
+	 * map e2fsck would repair (rule_file_damaged()).  */
+	if (!in->census_every_inode && !cs->nwant && inside_by_bitmaps(p))
+		return 0;
+	cs->by_bitmaps = false;
+	cs->inodes = 0;
 	s.size = EXT2_INODE_SIZE(e2->super);
 	if (s.size < (int)sizeof(struct ext2_inode_large))
 		s.size = sizeof(struct ext2_inode_large);
@@ -309,6 +342,9 @@ void census_want(struct pfs *p, uint64_t blk)
 {
 	struct census *cs = &p->census;
 
+	/* Owners need the walk the bitmaps spared. */
+	if (cs->by_bitmaps)
+		cs->done = false;
 	if (!cs->done && cs->nwant < CENSUS_WANTS)
 		cs->want[cs->nwant++] = blk;
 }
@@ -665,6 +701,16 @@ static void report_census(struct inspect *in, struct pfs *p)
 			"partition %d: the inode tables could not be read to the "
 			"end; files after the error were not checked",
 			p->part->number);
+	if (!cs->bad_inodes && cs->by_bitmaps) {
+		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
+			"partition %d: every block of its %llu inodes lies "
+			"inside the partition (%s)", p->part->number,
+			(unsigned long long)cs->inodes,
+			fs_blocks(&p->fs) <= p->limit
+				? "the filesystem ends inside it"
+				: "the block bitmaps mark nothing past its end");
+		return;
+	}
 	if (!cs->bad_inodes) {
 		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
 			"partition %d: every block of its %llu inodes lies "

@@ -139,6 +139,8 @@ struct census_hit {
 
 struct census {
 	bool done;
+	bool by_bitmaps;	/* answered by the block bitmaps alone: no
+				   inode was read, no hit, no owner */
 	bool failed;
 	uint64_t inodes;
 	uint64_t bad_inodes;	/* inodes with blocks past the end */
@@ -342,6 +344,9 @@ struct inspect {
 					   (inspect_image()) */
 	const struct journal *pending;	/* ...read as these writes will leave
 					   it, or NULL */
+	bool census_every_inode;	/* blocks.c: walk every inode's map
+					   even when the bitmaps answer
+					   (the install's check) */
 	uint8_t mbr[SECTOR_SIZE];
 	bool have_mbr;
 	bool have_table;

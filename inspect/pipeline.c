@@ -79,6 +79,7 @@ int inspect_image(grubinst *g, struct image *img,
 	in->given_img = img;
 	in->pending = pending;
 	in->given_builtin = builtin;
+	in->census_every_inode = true;
 	inspect_run(in, false);
 	fails = in->fails;
 	rc = inspect_free(in);
