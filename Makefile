@@ -4,7 +4,7 @@
 
 CC      ?= cc
 PKGS    := ext2fs com_err fdisk blkid uuid zlib liblzma
-# The GRUB stage files, built into the binary zlib-compressed: Debian's
+# The GRUB stage files, built into the binary as they are: Debian's
 # grub-legacy package where it ships them (Debian 12 and older), else
 # GRUB_BUILD, made by tools/build-stages (Debian 13's grub-legacy is a
 # transitional package without them).  `make STAGE_SRC=DIR` takes them
@@ -74,7 +74,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/stages/mkblob: stages/mkblob.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 $< -o $@ -lz
+	$(CC) $(WARN) -O2 $< -o $@
 
 $(BUILD)/stages/blobs.c: $(BUILD)/stages/mkblob $(addprefix $(STAGE_SRC)/,$(STAGES))
 	$(BUILD)/stages/mkblob $@ $(addprefix $(STAGE_SRC)/,$(STAGES))

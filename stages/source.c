@@ -1,5 +1,5 @@
-/* Where the stage files come from: the copies built into the library
- * (zlib-compressed at build time) or a directory given by the user.  */
+/* Where the stage files come from: the copies built into the library or
+ * a directory given by the user (plain or gzip).  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +14,14 @@
  * being fed a huge file by mistake.  */
 #define STAGE_MAX (1024 * 1024)
 
-static int inflate_builtin(struct stage_blob *b, const struct builtin_stage *s,
-			   struct gi_err *err)
+static int copy_builtin(struct stage_blob *b, const struct builtin_stage *s,
+			struct gi_err *err)
 {
-	uLongf len = s->size;
-
 	b->data = malloc(s->size);
 	if (!b->data)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	if (uncompress(b->data, &len, s->zdata, s->zsize) != Z_OK ||
-	    len != s->size)
-		return gi_fail(err, GRUBINST_EIO, "built-in %s: corrupt", s->name);
-	b->len = len;
+	memcpy(b->data, s->data, s->size);
+	b->len = s->size;
 	snprintf(b->origin, sizeof(b->origin), "built-in %s", s->name);
 	return 0;
 }
@@ -118,7 +114,7 @@ static int load_one(struct stage_blob *b, const char *dir, const char *name,
 		return read_stage_file(b, dir, name, err);
 	for (size_t i = 0; i < builtin_stage_count; i++)
 		if (strcmp(builtin_stages[i].name, name) == 0)
-			return inflate_builtin(b, &builtin_stages[i], err);
+			return copy_builtin(b, &builtin_stages[i], err);
 	return gi_fail(err, GRUBINST_EIO, "built-in %s: missing", name);
 }
 

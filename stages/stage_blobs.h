@@ -7,9 +7,8 @@
 
 struct builtin_stage {
 	const char *name;
-	const unsigned char *zdata;	/* zlib stream */
-	size_t zsize;
-	size_t size;			/* inflated */
+	const unsigned char *data;
+	size_t size;
 };
 
 extern const struct builtin_stage builtin_stages[];
