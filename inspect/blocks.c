@@ -362,13 +362,9 @@ ext2_ino_t census_owner(const struct pfs *p, uint64_t blk, int64_t *lblk)
 	return 0;
 }
 
-int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
-{
-	return file_blocks_from(p, ino, p->limit, o);
-}
-
-int file_blocks_from(struct pfs *p, ext2_ino_t ino, uint64_t limit,
-		     struct file_overhang *o)
+/* The map of one inode against LIMIT: the iterator's damage code, if any. */
+static errcode_t walk_one(struct pfs *p, ext2_ino_t ino, uint64_t limit,
+			  struct file_overhang *o)
 {
 	struct ext2_inode_large inode;
 	struct walk_ctx c;
@@ -389,6 +385,43 @@ int file_blocks_from(struct pfs *p, ext2_ino_t ino, uint64_t limit,
 	p->census.nwant = saved;
 	*o = c.o;
 	o->corrupt = rc != 0 || c.over_budget;
+	return rc;
+}
+
+/* A file walked on its own (one GRUB or Linux reads) is a finding of the
+ * census too: a census answered by the bitmaps read no inode, and a map
+ * that names blocks past the filesystem's end is damage they cannot
+ * show.  */
+static void census_note(struct census *cs, ext2_ino_t ino,
+			const struct file_overhang *o, errcode_t rc)
+{
+	struct census_hit *h;
+
+	if (!o->count && !(rc && fs_failure_of(rc) == FS_FAILURE_DAMAGE))
+		return;
+	for (size_t i = 0; i < cs->nnoted; i++)
+		if (cs->noted[i].ino == ino)
+			return;
+	if (cs->nnoted == CENSUS_HITS)
+		return;
+	h = &cs->noted[cs->nnoted++];
+	*h = (struct census_hit){ .ino = ino, .first = o->first, .last = o->last,
+				  .count = o->count, .meta = o->meta, .data = o->data,
+				  .map_error = o->count ? 0 : rc };
+}
+
+int file_overhang(struct pfs *p, ext2_ino_t ino, struct file_overhang *o)
+{
+	errcode_t rc = walk_one(p, ino, p->limit, o);
+
+	census_note(&p->census, ino, o, rc);
+	return 0;
+}
+
+int file_blocks_from(struct pfs *p, ext2_ino_t ino, uint64_t limit,
+		     struct file_overhang *o)
+{
+	walk_one(p, ino, limit, o);
 	return 0;
 }
 
@@ -701,6 +734,11 @@ static void report_census(struct inspect *in, struct pfs *p)
 			"partition %d: the inode tables could not be read to the "
 			"end; files after the error were not checked",
 			p->part->number);
+	if (cs->by_bitmaps && cs->nnoted) {
+		memcpy(cs->hit, cs->noted, cs->nnoted * sizeof(cs->hit[0]));
+		cs->nhits = cs->nnoted;
+		cs->bad_inodes = cs->nnoted;
+	}
 	if (!cs->bad_inodes && cs->by_bitmaps) {
 		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
 			"partition %d: every block of its %llu inodes lies "

@@ -521,9 +521,13 @@ static bool first_block_past(struct pfs *p, ext2_ino_t ino)
 {
 	struct extent *ext = NULL;
 	struct gi_err err = { 0 };
+	struct file_overhang o;
 	size_t n = 0;
 	bool past;
 
+	/* Also for the census: with the bitmaps answering it, a map that
+	 * names blocks past the filesystem's end is known from here.  */
+	file_overhang(p, ino, &o);
 	if (fs_block_runs(&p->fs, ino, &ext, &n, &err))
 		return false;
 	past = n && ext[0].lblk == 0 && ext[0].pblk >= p->limit;

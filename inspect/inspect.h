@@ -146,6 +146,10 @@ struct census {
 	uint64_t bad_inodes;	/* inodes with blocks past the end */
 	struct census_hit hit[CENSUS_HITS];
 	size_t nhits;
+	/* Files walked on their own with blocks past the end or a map that
+	 * cannot be followed: the hits when the bitmaps answered.  */
+	struct census_hit noted[CENSUS_HITS];
+	size_t nnoted;
 	/* Reverse lookups: which inode holds block WANT[i], as block LBLK. */
 	uint64_t want[CENSUS_WANTS];
 	ext2_ino_t owner[CENSUS_WANTS];
