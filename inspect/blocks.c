@@ -91,6 +91,81 @@ static int visit(struct walk_ctx *c, blk64_t blk, e2_blkcnt_t blockcnt)
 	return 0;
 }
 
+/* LEN data blocks from PBLK on, file blocks LBLK on: what visit() does
+ * for each of them, at once (a 1 GiB journal is 262,144 blocks in a few
+ * extents).  False, as BLOCK_ABORT, when the budget runs out.  */
+static bool visit_run(struct walk_ctx *c, uint64_t pblk, uint64_t lblk,
+		      uint64_t len)
+{
+	struct census *cs = &c->p->census;
+	uint64_t end;
+
+	if (!len)
+		return true;
+	if (len > c->budget) {
+		len = c->budget + 1;	/* visit() notes the block it stops at */
+		c->over_budget = true;
+		c->budget = 0;
+	} else {
+		c->budget -= len;
+	}
+	end = pblk + len;
+	for (size_t i = 0; i < cs->nwant; i++)
+		if (cs->want[i] >= pblk && cs->want[i] < end &&
+		    (!cs->owner[i] || cs->owner[i] == c->ino)) {
+			cs->owner[i] = c->ino;
+			cs->owner_lblk[i] = (int64_t)(lblk + (cs->want[i] - pblk));
+		}
+	if (end > c->limit) {
+		uint64_t from = pblk > c->limit ? pblk : c->limit;
+
+		if (!c->o.count) {
+			c->o.first_read = from;
+			c->o.first_read_meta = false;
+		}
+		if (!c->o.count || from < c->o.first)
+			c->o.first = from;
+		if (!c->o.count || end - 1 > c->o.last)
+			c->o.last = end - 1;
+		c->o.count += end - from;
+		c->o.data = true;
+	}
+	return !c->over_budget;
+}
+
+/* An extent tree deeper than the inode, in ext2fs_block_iterate3()'s
+ * order (each index block before what it maps), a leaf extent at a time.  */
+static errcode_t walk_extent_tree(struct walk_ctx *c, ext2_filsys e2,
+				  ext2_ino_t ino, struct ext2_inode *inode)
+{
+	ext2_extent_handle_t h;
+	struct ext2fs_extent e;
+	int op = EXT2_EXTENT_ROOT;
+	errcode_t rc = ext2fs_extent_open2(e2, ino, inode, &h);
+
+	if (rc)
+		return rc;
+	for (;;) {
+		rc = ext2fs_extent_get(h, op, &e);
+		op = EXT2_EXTENT_NEXT;
+		if (rc) {
+			if (rc == EXT2_ET_EXTENT_NO_NEXT)
+				rc = 0;
+			break;
+		}
+		if (!(e.e_flags & EXT2_EXTENT_FLAGS_LEAF)) {
+			if (!(e.e_flags & EXT2_EXTENT_FLAGS_SECOND_VISIT) &&
+			    visit(c, e.e_pblk, -1))
+				break;
+			continue;
+		}
+		if (!visit_run(c, e.e_pblk, e.e_lblk, e.e_len))
+			break;
+	}
+	ext2fs_extent_free(h);
+	return rc;
+}
+
 static int visit_block(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 		       blk64_t ref_blk, int ref_offset, void *priv)
 {
@@ -135,9 +210,8 @@ static bool walk_extents_in_inode(struct walk_ctx *c,
 
 		if (len > EXT_INIT_MAX_LEN)
 			len -= EXT_INIT_MAX_LEN;
-		for (unsigned j = 0; j < len; j++)
-			if (visit(c, pblk + j, (e2_blkcnt_t)(lblk + j)))
-				return true;
+		if (!visit_run(c, pblk, lblk, len))
+			return true;
 	}
 	return true;
 }
@@ -189,6 +263,8 @@ static errcode_t walk_inode(struct pfs *p, ext2_ino_t ino,
 	if ((inode->i_flags & EXT4_EXTENTS_FL) &&
 	    ext2fs_extent_header_verify(inode->i_block, sizeof(inode->i_block)))
 		return EXT2_ET_EXTENT_HEADER_BAD;
+	if (inode->i_flags & EXT4_EXTENTS_FL)
+		return walk_extent_tree(c, e2, ino, inode);
 	rc = ext2fs_block_iterate3(e2, ino, BLOCK_FLAG_READ_ONLY, c->block_buf,
 				   visit_block, c);
 	if (rc == EXT2_ET_INLINE_DATA_CANT_ITERATE)

@@ -116,6 +116,9 @@ struct pfs *pfs_get(struct inspect *in, int partno)
 		return f;
 	}
 	f->ok = true;
+	/* The install's target was judged by the same rules before its
+	 * writes (installer/target.c); no other partition was.  */
+	f->since = in->pending && img == &in->img && f->installs ? in->pending : NULL;
 	f->sectors = p->size;
 	if (p->start + p->size > image_sectors(img)) {
 		f->sectors = image_sectors(img) > p->start
@@ -190,6 +193,7 @@ void pfs_target(const struct pfs *p, bool grub_reads, struct rule_target *t)
 	t->installs = p->installs;
 	t->reach = p->reach;
 	t->grub_dir = NULL;
+	t->since = p->since;
 }
 
 const struct stage_set *inspect_builtin_stages(struct inspect *in)

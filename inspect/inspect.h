@@ -172,6 +172,9 @@ struct pfs {
 				   (REACH), at most LIMIT */
 	struct census census;
 	bool installs;		/* context.c: an install goes here (rules.h) */
+	const struct journal *since;	/* context.c: the install's writes,
+					   when its own check judged this
+					   partition before them */
 	int journal_state;	/* fsfeatures.c: 0 unread, 1 read, -1 unreadable */
 	struct fs_blocks journal;	/* blocks its journal still has to replay */
 	char why[256];		/* why it did not open */

@@ -39,6 +39,11 @@ struct rule_target {
 	uint64_t reach;		/* grub_disk_reach() of its disk */
 	const char *grub_dir;	/* where GRUB's files are or go: NULL for
 				   GRUB_LEGACY_DIR */
+	const struct journal *since;	/* the install's own check of its
+					   target: the rules held before
+					   these writes (target.c), so what
+					   they cannot change is not judged
+					   again */
 };
 
 /* The fix of a filesystem to check, repair or replay the journal of: e2fsck
