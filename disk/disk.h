@@ -313,6 +313,14 @@ int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 /* Reads the first N bytes of file INO (fewer if it is shorter: *GOT). */
 int fs_read_head(struct fs *fs, ext2_ino_t ino, void *buf, size_t n,
 		 size_t *got, struct gi_err *err);
+/* Hands FN the bytes FROM..TO-1 of file INO in order, BUFSIZE of them at
+ * a time through BUF: a file of any size in the memory of one chunk.  A
+ * non-zero return of FN stops the reading and is returned.  */
+typedef int (*fs_chunk_fn)(const uint8_t *data, size_t len, uint64_t off,
+			   void *ctx);
+int fs_read_chunks(struct fs *fs, ext2_ino_t ino, uint64_t from, uint64_t to,
+		   uint8_t *buf, size_t bufsize, fs_chunk_fn fn, void *ctx,
+		   struct gi_err *err);
 
 /* Creates the directory PATH (and its parents) if missing. */
 int fs_mkdir_p(struct fs *fs, const char *path, ext2_ino_t *ino,

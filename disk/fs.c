@@ -402,6 +402,35 @@ int fs_read_head(struct fs *fs, ext2_ino_t ino, void *buf, size_t n,
 	return 0;
 }
 
+int fs_read_chunks(struct fs *fs, ext2_ino_t ino, uint64_t from, uint64_t to,
+		   uint8_t *buf, size_t bufsize, fs_chunk_fn fn, void *ctx,
+		   struct gi_err *err)
+{
+	ext2_file_t file;
+	errcode_t rc;
+	int stop = 0;
+
+	rc = ext2fs_file_open(fs->e2, ino, 0, &file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot open a file");
+	rc = ext2fs_file_llseek(file, from, EXT2_SEEK_SET, NULL);
+	while (!rc && !stop && from < to) {
+		unsigned want = (unsigned)(to - from < bufsize ? to - from : bufsize);
+		unsigned got = 0;
+
+		rc = ext2fs_file_read(file, buf, want, &got);
+		if (!rc && got != want)
+			rc = EXT2_ET_SHORT_READ;
+		if (!rc)
+			stop = fn(buf, got, from, ctx);
+		from += got;
+	}
+	ext2fs_file_close(file);
+	if (rc)
+		return FS_FAIL(err, fs, rc, "cannot read a file");
+	return stop;
+}
+
 int fs_read_file(struct fs *fs, ext2_ino_t ino, size_t max, uint8_t **data,
 		 size_t *len, struct gi_err *err)
 {

@@ -819,25 +819,30 @@ int root_partition(struct inspect *in)
 /* What GRUB loads: the kernel image of the default entry. */
 /* ---- the kernel's payload: what GRUB loads but does not look at ---- */
 
-#define KERNEL_MAX (64u * 1024 * 1024)
 #define OFF_SYSSIZE 0x1f4
 /* The CRC-32 the x86 build appends (arch/x86/boot/tools/build.c) came
  * with boot protocol 2.10 (Linux 2.6.31).  */
 #define PROTOCOL_CRC 0x20a
+/* The boot header and a PE/COFF header are read whole, the rest of the
+ * kernel streamed through a buffer this size: no copy of a 40 MiB kernel
+ * in memory.  */
+#define KERNEL_HEAD (64u * 1024)
+#define KERNEL_CHUNK (256u * 1024)
 
 /* A signed kernel is a PE/COFF image whose certificate table sbsign
  * appended after the image, after setting the table's entry and the PE
- * checksum: the build's CRC covers the file as it was before.  Makes DATA
- * that file again (of *LEN bytes); false when DATA is no such image.  */
-static bool strip_signature(uint8_t *data, size_t *len)
+ * checksum: the build's CRC covers the file as it was before.  Makes the
+ * file that again, its first AVAIL bytes in DATA (of *LEN bytes in all);
+ * false when it is no such image or its PE header is not in DATA.  */
+static bool strip_signature(uint8_t *data, size_t avail, size_t *len)
 {
 	size_t pe, opt, dir;
 	uint32_t cert_off, cert_size;
 
-	if (*len < 0x40 || memcmp(data, "MZ", 2))
+	if (avail < 0x40 + 24 + 240 || memcmp(data, "MZ", 2))
 		return false;
 	pe = le32(data + 0x3c);
-	if (pe > *len - 24 - 240 || memcmp(data + pe, "PE\0\0", 4))
+	if (pe > avail - 24 - 240 || memcmp(data + pe, "PE\0\0", 4))
 		return false;
 	opt = pe + 24;
 	/* PE32+ (0x20b) keeps its data directories at 112, PE32 at 96. */
@@ -856,23 +861,53 @@ static bool strip_signature(uint8_t *data, size_t *len)
 	return true;
 }
 
+/* The CRC of the bytes before END - 4 and the 4 bytes there. */
+struct payload_crc {
+	uint64_t end;
+	uint32_t crc;
+	uint8_t tail[4];
+};
+
+static void crc_bytes(struct payload_crc *c, const uint8_t *data, size_t len,
+		      uint64_t off)
+{
+	uint64_t tail = c->end - 4;
+
+	if (off < tail)
+		c->crc = (uint32_t)crc32(c->crc, data,
+					 (uInt)(tail - off < len ? tail - off : len));
+	for (uint64_t at = off > tail ? off : tail; at < off + len && at < c->end; at++)
+		c->tail[at - tail] = data[at - off];
+}
+
+static int crc_chunk(const uint8_t *data, size_t len, uint64_t off, void *ctx)
+{
+	crc_bytes(ctx, data, len, off);
+	return 0;
+}
+
 static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 			  const char *path)
 {
+	struct ext2_inode_large inode;
+	struct payload_crc c = { 0 };
 	struct gi_err err = { 0 };
-	uint8_t *data = NULL;
-	size_t len = 0, declared;
+	uint8_t *head, *chunk = NULL;
+	size_t got = 0, len, declared;
 	unsigned setup;
 	bool signed_pe;
-	uint32_t want, got;
+	uint32_t want;
 
-	if (fs_read_file(&p->fs, ino, KERNEL_MAX, &data, &len, &err) ||
-	    len < OFF_XLOADFLAGS + 2) {
-		free(data);
+	head = malloc(KERNEL_HEAD);
+	if (!head || fs_read_inode(&p->fs, ino, &inode, &err) ||
+	    fs_read_head(&p->fs, ino, head, KERNEL_HEAD, &got, &err) ||
+	    got < OFF_XLOADFLAGS + 2) {
+		free(head);
 		return;
 	}
-	setup = data[OFF_SETUP_SECTS] ? data[OFF_SETUP_SECTS] : 4;
-	declared = (size_t)(setup + 1) * SECTOR_SIZE + (size_t)le32(data + OFF_SYSSIZE) * 16;
+	len = (size_t)EXT2_I_SIZE(&inode);
+	setup = head[OFF_SETUP_SECTS] ? head[OFF_SETUP_SECTS] : 4;
+	declared = (size_t)(setup + 1) * SECTOR_SIZE + (size_t)le32(head + OFF_SYSSIZE) * 16;
 	if (len < declared) {
 		finding(in, FAIL, AREA_MENU, "kernel-truncated",
 			NOTE(.path = path),
@@ -880,22 +915,33 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 			"setup sectors and the protected-mode code): the file was "
 			"cut short; GRUB loads it and the machine resets in the "
 			"kernel's decompressor", path, len, declared, setup);
-		free(data);
+		free(head);
 		return;
 	}
 	if (in->entry.k.protocol < PROTOCOL_CRC) {
-		free(data);
+		free(head);
 		return;
 	}
 	/* The build writes the CRC into the last 4 bytes of the size it
 	 * declares (syssize counts them), and what follows is not the
 	 * kernel's: zeros a copy padded it with, or a signature.  */
-	signed_pe = strip_signature(data, &len);
+	signed_pe = strip_signature(head, got, &len);
 	if (declared > len)
 		declared = len;
-	want = le32(data + declared - 4);
-	got = (uint32_t)crc32(0, data, (uInt)(declared - 4)) ^ 0xffffffffu;
-	if (want != got)
+	c.end = declared;
+	c.crc = (uint32_t)crc32(0, NULL, 0);
+	crc_bytes(&c, head, got < declared ? got : declared, 0);
+	if (declared > got) {
+		chunk = malloc(KERNEL_CHUNK);
+		if (!chunk || fs_read_chunks(&p->fs, ino, got, declared, chunk,
+					     KERNEL_CHUNK, crc_chunk, &c, &err)) {
+			free(chunk);
+			free(head);
+			return;
+		}
+	}
+	want = le32(c.tail);
+	if (want != (c.crc ^ 0xffffffffu))
 		finding(in, FAIL, AREA_MENU, "kernel-corrupt", NOTE(.path = path),
 			"%s: the CRC-32 its build appended does not match its "
 			"bytes%s: the file changed after the build (a damaged "
@@ -906,7 +952,8 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 		finding(in, OK, AREA_MENU, "kernel-crc", NOTE(.path = path),
 			"%s: the CRC-32 of its build matches%s", path,
 			signed_pe ? " (a signed kernel, its signature set aside)" : "");
-	free(data);
+	free(chunk);
+	free(head);
 }
 
 /* The drivers a kernel needs to mount root on QEMU's first IDE disk
