@@ -365,6 +365,15 @@ bool fs_extent_holes(struct fs *fs, ext2_ino_t ino,
  * messages); *FILLED is the number of blocks it filled.  */
 int fs_fill_holes(struct fs *fs, ext2_ino_t ino, const char *path,
 		  uint64_t *filled, struct gi_err *err);
+/* The depth of extent-mapped file INODE's tree: 0 when it fits in the
+ * inode (at most 4 extents), -1 for a block-mapped file.  */
+int fs_extent_depth(const struct ext2_inode_large *inode);
+/* Moves extent-mapped file INO, whose tree does not fit in its inode,
+ * into one run of free blocks, so that it does: same bytes, same times.
+ * *MOVED is the number of blocks moved: 0 when the file needs no move,
+ * has holes, or no free run is long enough.  */
+int fs_compact(struct fs *fs, ext2_ino_t ino, const char *path,
+	       uint64_t *moved, struct gi_err *err);
 
 /* Creates a symbolic link PATH -> TARGET, replacing an existing link. */
 int fs_symlink(struct fs *fs, const char *path, const char *target,

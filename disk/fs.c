@@ -698,9 +698,10 @@ int fs_reserve_run(struct fs *fs, uint64_t nblocks, uint64_t *first,
 	return 0;
 }
 
+/* Maps the file's blocks LBLK.. to FIRST..FIRST+NBLOCKS-1. */
 static errcode_t map_run(struct fs *fs, ext2_ino_t ino,
-			 struct ext2_inode *inode, uint64_t first,
-			 uint64_t nblocks)
+			 struct ext2_inode *inode, uint64_t lblk,
+			 uint64_t first, uint64_t nblocks)
 {
 	errcode_t rc = 0;
 
@@ -720,7 +721,7 @@ static errcode_t map_run(struct fs *fs, ext2_ino_t ino,
 		/* BMAP_ALLOC lets libext2fs allocate indirect blocks; the
 		 * run itself is already marked, so they land outside it.  */
 		rc = ext2fs_bmap2(fs->e2, ino, inode, NULL, BMAP_SET | BMAP_ALLOC,
-				  i, NULL, &pblk);
+				  lblk + i, NULL, &pblk);
 	}
 	if (!rc)
 		rc = ext2fs_iblk_add_blocks(fs->e2, inode, nblocks);
@@ -757,7 +758,7 @@ int fs_create_file_at(struct fs *fs, const char *path, uint64_t first,
 	if (!rc)
 		rc = ext2fs_write_new_inode(fs->e2, ino, &inode);
 	if (!rc)
-		rc = map_run(fs, ino, &inode, first, nblocks);
+		rc = map_run(fs, ino, &inode, 0, first, nblocks);
 	if (!rc)
 		rc = ext2fs_write_inode(fs->e2, ino, &inode);
 	if (rc)
@@ -1067,6 +1068,185 @@ int fs_fill_holes(struct fs *fs, ext2_ino_t ino, const char *path,
 	}
 	/* The bytes read the same as before: the times stay. */
 	*filled = h.count;
+	return 0;
+}
+
+/* ---- extent trees that fit in the inode ---- */
+
+/* A tree of depth 0 holds four extents. */
+#define ROOT_EXTENTS 4
+#define COPY_BLOCKS 256
+
+int fs_extent_depth(const struct ext2_inode_large *inode)
+{
+	const struct ext3_extent_header *h = (const void *)inode->i_block;
+
+	if (!(inode->i_flags & EXT4_EXTENTS_FL) ||
+	    ext2fs_le16_to_cpu(h->eh_magic) != EXT3_EXT_MAGIC)
+		return -1;
+	return ext2fs_le16_to_cpu(h->eh_depth);
+}
+
+/* Blocks 0..N-1 of the file, each mapped once, and nothing past them:
+ * a file a copy block for block reproduces.  */
+static bool maps_every_block(const struct extent *ext, size_t n, uint64_t nblocks)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (ext[i].lblk + ext[i].len > nblocks)
+			return false;
+		total += ext[i].len;
+	}
+	return total == nblocks;
+}
+
+/* Where the file goes: at most four runs of free blocks, in file order. */
+struct new_place {
+	struct extent run[ROOT_EXTENTS];
+	int n;
+};
+
+static void release_place(struct fs *fs, struct new_place *np)
+{
+	for (int i = 0; i < np->n; i++)
+		ext2fs_block_alloc_stats_range(fs->e2, np->run[i].pblk,
+					       (blk_t)np->run[i].len, -1);
+	np->n = 0;
+}
+
+/* The longest free runs first: a run never crosses a block group
+ * (fs_reserve_run), and with 1 KiB blocks a group is 8 MiB, so a 14 MiB
+ * kernel takes two.  False, nothing reserved, when four do not hold it.  */
+static bool reserve_place(struct fs *fs, uint64_t nblocks, struct new_place *np)
+{
+	uint64_t left = nblocks, want = nblocks;
+
+	np->n = 0;
+	while (left && np->n < ROOT_EXTENTS && want) {
+		struct gi_err probe = { 0 };
+		uint64_t first;
+
+		if (want > left)
+			want = left;
+		if (want > EXT_INIT_MAX_LEN)
+			want = EXT_INIT_MAX_LEN;
+		if (fs_reserve_run(fs, want, &first, &probe)) {
+			want /= 2;
+			continue;
+		}
+		np->run[np->n++] = (struct extent){ nblocks - left, first, want };
+		left -= want;
+	}
+	if (left)
+		release_place(fs, np);
+	return !left;
+}
+
+/* Logical block LBLK's new block, and how many follow it in its run. */
+static blk64_t new_block(const struct new_place *np, uint64_t lblk, uint64_t *avail)
+{
+	for (int i = 0; i < np->n; i++)
+		if (lblk < np->run[i].lblk + np->run[i].len) {
+			*avail = np->run[i].lblk + np->run[i].len - lblk;
+			return np->run[i].pblk + (lblk - np->run[i].lblk);
+		}
+	*avail = 0;
+	return 0;
+}
+
+/* The file's blocks copied to their new place. */
+static errcode_t copy_runs(struct fs *fs, const struct extent *ext, size_t n,
+			   const struct new_place *np)
+{
+	unsigned bs = fs_block_size(fs);
+	uint8_t *buf = malloc((size_t)COPY_BLOCKS * bs);
+	errcode_t rc = 0;
+
+	if (!buf)
+		return EXT2_ET_NO_MEMORY;
+	for (size_t i = 0; i < n && !rc; i++)
+		for (uint64_t done = 0; done < ext[i].len && !rc;) {
+			uint64_t avail, count = ext[i].len - done;
+			blk64_t to = new_block(np, ext[i].lblk + done, &avail);
+
+			if (count > avail)
+				count = avail;
+			if (count > COPY_BLOCKS)
+				count = COPY_BLOCKS;
+			if (!count)
+				return EXT2_ET_BLOCK_ALLOC_FAIL;
+			rc = io_channel_read_blk64(fs->e2->io, ext[i].pblk + done,
+						   (int)count, buf);
+			if (!rc)
+				rc = io_channel_write_blk64(fs->e2->io, to, (int)count, buf);
+			done += count;
+		}
+	free(buf);
+	return rc;
+}
+
+/* The old tree and its blocks freed, the new runs mapped in a new root. */
+static errcode_t remap(struct fs *fs, ext2_ino_t ino, const struct new_place *np)
+{
+	struct ext2_inode_large inode;
+	errcode_t rc;
+
+	rc = ext2fs_read_inode_full(fs->e2, ino, (struct ext2_inode *)&inode,
+				    sizeof(inode));
+	if (!rc)
+		rc = ext2fs_punch(fs->e2, ino, (struct ext2_inode *)&inode, NULL,
+				  0, ~0ULL);
+	if (!rc)
+		rc = ext2fs_read_inode_full(fs->e2, ino, (struct ext2_inode *)&inode,
+					    sizeof(inode));
+	if (rc)
+		return rc;
+	/* An empty i_block: the extent handle starts a root of depth 0. */
+	memset(inode.i_block, 0, sizeof(inode.i_block));
+	for (int i = 0; i < np->n && !rc; i++)
+		rc = map_run(fs, ino, (struct ext2_inode *)&inode, np->run[i].lblk,
+			     np->run[i].pblk, np->run[i].len);
+	if (!rc)
+		rc = ext2fs_write_inode_full(fs->e2, ino, (struct ext2_inode *)&inode,
+					     sizeof(inode));
+	return rc;
+}
+
+int fs_compact(struct fs *fs, ext2_ino_t ino, const char *path,
+	       uint64_t *moved, struct gi_err *err)
+{
+	struct ext2_inode_large inode;
+	struct extent *ext = NULL;
+	struct new_place np;
+	uint64_t bs = fs_block_size(fs), nblocks;
+	size_t n = 0;
+	errcode_t rc;
+
+	*moved = 0;
+	if (fs_read_inode(fs, ino, &inode, err))
+		return err->code;
+	nblocks = (EXT2_I_SIZE(&inode) + bs - 1) / bs;
+	if (fs_extent_depth(&inode) <= 0 || !nblocks)
+		return 0;
+	if (fs_block_runs(fs, ino, &ext, &n, err))
+		return err->code;
+	/* No room for it in four runs: it stays as it is. */
+	if (!maps_every_block(ext, n, nblocks) || !reserve_place(fs, nblocks, &np)) {
+		free(ext);
+		return 0;
+	}
+	rc = copy_runs(fs, ext, n, &np);
+	free(ext);
+	if (!rc)
+		rc = remap(fs, ino, &np);
+	if (rc) {
+		char what[PATH_MAX + 64];
+
+		snprintf(what, sizeof(what), "cannot move %s into %d runs", path, np.n);
+		return fs_fail(fs, rc, what, err);
+	}
+	*moved = nblocks;
 	return 0;
 }
 

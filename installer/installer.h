@@ -133,6 +133,8 @@ struct install {
 	uint8_t boot_code[SECTOR_SIZE];	/* the stage1 to write */
 
 	char filled[600];		/* holes.c: files whose holes were filled */
+	char moved[600];		/* holes.c: files moved so that their
+					   extent tree fits in the inode */
 
 	struct g2_install *g2;		/* grub2*.c: GRUB 2's plan */
 

@@ -96,6 +96,11 @@ static void report_plan(struct install *inst)
 		gi_report(r, "holes %s with zeros (GRUB cannot read across them): %s",
 			  inst->opts->dry_run ? "would be filled" : "filled",
 			  inst->filled);
+	if (inst->moved[0])
+		gi_report(r, "%s so that the inode holds their extents (GRUB "
+			  "reads an extent block again for every block): %s",
+			  inst->opts->dry_run ? "would be moved" : "moved",
+			  inst->moved);
 	if (inst->chain == CHAIN_EMBEDDED)
 		gi_report(r, "embedded stage1.5: sectors 1..%u (%u sectors)",
 			  inst->embed_sectors, inst->embed_sectors);
