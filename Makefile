@@ -48,7 +48,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/stages/blobs.o
 CLI_OBJS := $(BUILD)/cli/grubinst.o $(BUILD)/cli/findings.o
 
-.PHONY: all deps check check-asan check-builders demo clean test-progs bench fuzz fuzz-build
+.PHONY: all deps check check-asan check-builders demo clean test-progs bench bench-boots fuzz fuzz-build
 all: $(BUILD)/grubinst $(BUILD)/libgrubinst.a $(BUILD)/libgrubinst.so.$(SOVERSION)
 
 # C programs the shell tests run: tests/c/NAME.c becomes $(BUILD)/tests/NAME,
@@ -139,6 +139,14 @@ bench:
 	@tools/install-deps --test
 	$(MAKE) all
 	@bench/bench.sh
+
+# GRUB's own load time: the man page's recipe booted in QEMU, the kernel
+# moved by the install or not, against 4 KiB blocks.  Minutes; see
+# bench/boots.sh.
+bench-boots:
+	@tools/install-deps --test
+	$(MAKE) all
+	@bench/boots.sh
 
 # libFuzzer harnesses (fuzz/): the library built again with clang into
 # build/fuzz, with AddressSanitizer and UndefinedBehaviorSanitizer.

@@ -11,7 +11,8 @@
  * between two reads of the data, its one-track disk cache loses the
  * track the data is in.  The man page's recipe (ext4 of 1 KiB blocks)
  * booted in minutes instead of seconds.  Such files are moved into at
- * most four runs of free blocks, whose extents the inode holds.
+ * most four runs of free blocks, whose extents the inode holds; and so
+ * is the image's menu when the install keeps it.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -98,14 +99,17 @@ static void fill_one(void *ctx, int grub_part, const char *path)
 		name_file(inst->moved, sizeof(inst->moved), path, moved);
 }
 
-/* The menu GRUB will read: the one the install writes, or the image's. */
-static int menu_text(struct install *inst, uint8_t **data, size_t *len)
+/* The menu GRUB will read: the one the install writes, or the image's
+ * (at *KEPT, a read GRUB makes like any other).  */
+static int menu_text(struct install *inst, uint8_t **data, size_t *len,
+		     const char **kept)
 {
 	const char *paths[] = { inst->paths.conf, inst->paths.menu };
 	ext2_ino_t ino = 0;
 
 	*data = NULL;
 	*len = 0;
+	*kept = NULL;
 	if (inst->write_config) {
 		*data = malloc(inst->config.len ? inst->config.len : 1);
 		if (!*data)
@@ -121,6 +125,7 @@ static int menu_text(struct install *inst, uint8_t **data, size_t *len)
 
 		if (fs_resolve(&inst->fs, paths[i], &ino, &probe) || !ino)
 			continue;
+		*kept = paths[i];
 		if (fs_read_file(&inst->fs, ino, MENU_READ_MAX, data, len, &probe))
 			*data = NULL;
 		return 0;
@@ -131,11 +136,14 @@ static int menu_text(struct install *inst, uint8_t **data, size_t *len)
 int holes_fill(struct install *inst)
 {
 	struct filling f = { .inst = inst };
+	const char *kept;
 	uint8_t *data;
 	size_t len;
 
-	if (menu_text(inst, &data, &len))
+	if (menu_text(inst, &data, &len, &kept))
 		return inst->err->code;
+	if (kept)
+		fill_one(&f, -1, kept);
 	if (data)
 		menu_list_files(data, len, fill_one, &f);
 	fs_listing_free(&f.listing);
