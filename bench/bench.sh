@@ -63,6 +63,8 @@ GRUBINST_CACHE=${GRUBINST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grubinst}
 . "$TOP/tests/lib/image.sh"
 # shellcheck source=tests/lib/verify.sh
 . "$TOP/tests/lib/verify.sh"
+# shellcheck source=bench/report.sh
+. "$TOP/bench/report.sh"
 
 die() {
 	echo "bench: $*" >&2
@@ -130,6 +132,18 @@ run_timed() {
 median() {
 	cut -d' ' -f"$2" "$WORK/$1.times" | sort -n |
 		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# pair_medians NAME FIELD: e v ce cv re rv, the medians of e2fsck's and
+# --verify's wall time, processor time and bytes read (FIELD 4, rchar, or
+# 5, read_bytes) in NAME's runs.
+pair_medians() {
+	e=$(median "$1.e2fsck" 1)
+	v=$(median "$1.verify" 1)
+	ce=$(median "$1.e2fsck" 3)
+	cv=$(median "$1.verify" 3)
+	re=$(median "$1.e2fsck" "$2")
+	rv=$(median "$1.verify" "$2")
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf (us < 100000 ? "%.1f ms" : "%.0f ms"), us / 1000 }'; }
@@ -280,12 +294,7 @@ bench_verify() {
 		run_timed "$name.e2fsck" /dev/null e2fsck -fn "$img?offset=$off"
 		run_timed "$name.verify" /dev/null "$GRUBINST" --verify "$img"
 	done
-	e=$(median "$name.e2fsck" 1)
-	v=$(median "$name.verify" 1)
-	ce=$(median "$name.e2fsck" 3)
-	cv=$(median "$name.verify" 3)
-	re=$(median "$name.e2fsck" 4)
-	rv=$(median "$name.verify" 4)
+	pair_medians "$name" 4
 	printf '| %s | %s | %s | %s | %s | %s / %s | %s | %s / %s | %s | %s | %s |\n' \
 		"$label" "$fs" "$(ms "$e")" "$(ms "$v")" "$(ratio "$v" "$e")" \
 		"$(ms "$ce")" "$(ms "$cv")" "$(ratio "$cv" "$ce")" \
@@ -347,12 +356,7 @@ bench_cold() {
 		cold_prepare
 		run_timed "$name.verify" /dev/null "$GRUBINST" --verify "$img"
 	done
-	e=$(median "$name.e2fsck" 1)
-	v=$(median "$name.verify" 1)
-	ce=$(median "$name.e2fsck" 3)
-	cv=$(median "$name.verify" 3)
-	re=$(median "$name.e2fsck" 5)
-	rv=$(median "$name.verify" 5)
+	pair_medians "$name" 5
 	printf '| %s | %s | %s | %s | %s | %s / %s | %s | %s / %s | %s |\n' \
 		"$label" "$fs" "$(ms "$e")" "$(ms "$v")" "$(ratio "$v" "$e")" \
 		"$(bytes "$re")" "$(bytes "$rv")" "$(ratio "$rv" "$re")" \
@@ -455,23 +459,6 @@ report() {
 	machine
 }
 
-# write_report FILE: the report replaces what lies between the markers.
-write_report() {
-	local file=$1 begin='<!-- bench: begin -->' end='<!-- bench: end -->' tmp
-	[ "$file" = - ] && return 0
-	tmp=$(mktemp) || die "no temporary file"
-	if [ -f "$file" ] && grep -qF "$begin" "$file" && grep -qF "$end" "$file"; then
-		awk -v b="$begin" -v e="$end" -v r="$WORK/report.md" '
-			$0 == b { print; while ((getline l < r) > 0) print l; skip = 1; next }
-			$0 == e { skip = 0 }
-			!skip' "$file" >"$tmp"
-	else
-		{ echo "# Performance"; echo; echo "$begin"; cat "$WORK/report.md"; echo "$end"; } >"$tmp"
-	fi
-	mv "$tmp" "$file" || die "cannot write $file"
-	echo "bench: wrote $file"
-}
-
 build_tools
 for f in install.md verify.md cold.md goals.tsv; do : >"$WORK/$f"; done
 
@@ -512,4 +499,4 @@ done
 
 report >"$WORK/report.md"
 cat "$WORK/report.md"
-write_report "$OUT"
+write_report "$OUT" bench "$WORK/report.md" || exit 1

@@ -26,6 +26,8 @@ GRUBINST_CACHE=${GRUBINST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grubinst}
 . "$TOP/tests/lib/image.sh"
 # shellcheck source=tests/lib/boot.sh
 . "$TOP/tests/lib/boot.sh"
+# shellcheck source=bench/report.sh
+. "$TOP/bench/report.sh"
 
 die() {
 	echo "bench-boots: $*" >&2
@@ -99,17 +101,4 @@ timed "4 KiB blocks" "$WORK/four.img" four
 } >"$WORK/report.md"
 cat "$WORK/report.md"
 
-if [ "$OUT" != - ]; then
-	begin='<!-- bench-boots: begin -->' end='<!-- bench-boots: end -->'
-	tmp=$(mktemp) || die "no temporary file"
-	if grep -qF "$begin" "$OUT" && grep -qF "$end" "$OUT"; then
-		awk -v b="$begin" -v e="$end" -v r="$WORK/report.md" '
-			$0 == b { print; while ((getline l < r) > 0) print l; skip = 1; next }
-			$0 == e { skip = 0 }
-			!skip' "$OUT" >"$tmp"
-	else
-		{ cat "$OUT"; echo; echo "$begin"; cat "$WORK/report.md"; echo "$end"; } >"$tmp"
-	fi
-	mv "$tmp" "$OUT" || die "cannot write $OUT"
-	echo "bench-boots: wrote $OUT"
-fi
+write_report "$OUT" bench-boots "$WORK/report.md" || exit 1
