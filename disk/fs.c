@@ -1101,6 +1101,27 @@ static bool maps_every_block(const struct extent *ext, size_t n, uint64_t nblock
 	return total == nblocks;
 }
 
+/* An unwritten extent reads as zeros whatever its blocks hold: a copy of
+ * those blocks would not.  */
+static bool has_unwritten(struct fs *fs, ext2_ino_t ino,
+			  struct ext2_inode_large *inode)
+{
+	ext2_extent_handle_t h;
+	struct ext2fs_extent e;
+	int op = EXT2_EXTENT_ROOT;
+	bool found = false;
+
+	if (ext2fs_extent_open2(fs->e2, ino, (struct ext2_inode *)inode, &h))
+		return true;	/* nothing to move that is not understood */
+	while (!found && !ext2fs_extent_get(h, op, &e)) {
+		op = EXT2_EXTENT_NEXT;
+		found = (e.e_flags & EXT2_EXTENT_FLAGS_LEAF) &&
+			(e.e_flags & EXT2_EXTENT_FLAGS_UNINIT);
+	}
+	ext2fs_extent_free(h);
+	return found;
+}
+
 /* Where the file goes: at most four runs of free blocks, in file order. */
 struct new_place {
 	struct extent run[ROOT_EXTENTS];
@@ -1227,7 +1248,8 @@ int fs_compact(struct fs *fs, ext2_ino_t ino, const char *path,
 	if (fs_read_inode(fs, ino, &inode, err))
 		return err->code;
 	nblocks = (EXT2_I_SIZE(&inode) + bs - 1) / bs;
-	if (fs_extent_depth(&inode) <= 0 || !nblocks)
+	if (fs_extent_depth(&inode) <= 0 || !nblocks ||
+	    has_unwritten(fs, ino, &inode))
 		return 0;
 	if (fs_block_runs(fs, ino, &ext, &n, err))
 		return err->code;
