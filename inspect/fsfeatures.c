@@ -244,11 +244,13 @@ static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
  * a hole, and the ext2 boots of kernels with holes prove it.)
  */
 /* An extent tree deeper than the inode: GRUB 0.97 reads its extent block
- * again for every block of the file, and its one-track disk cache loses
- * the data's track in between (the man page's recipe, 1 KiB blocks: a
- * 14 MB kernel took 150 to 317 s to load under QEMU, against 19 s from
- * 4 KiB blocks; bench/boots.sh).  It boots; the install moves such
- * files (installer/holes.c).  */
+ * again for every read of the file (its menu: every byte), and when that
+ * block and the data lie in different tracks its one-track disk cache
+ * reads both from the disk each time (the man page's recipe, 1 KiB
+ * blocks: a 14 MB kernel took 150 to 317 s to load under QEMU, against
+ * 19 s from 4 KiB blocks, bench/boots.sh; a 24 KiB menu in six runs
+ * 117 s, 6 s moved).  It boots; the install moves such files
+ * (installer/holes.c).  */
 static void slow_load(struct inspect *in, struct pfs *p, const char *path,
 		      const char *shown, const struct walk *w)
 {
@@ -262,10 +264,11 @@ static void slow_load(struct inspect *in, struct pfs *p, const char *path,
 		NOTE(.path = path, .fix = p->installs ? "grubinst IMAGE" : NULL,
 		     .fix_installs = p->installs),
 		"%s: its extents do not fit in its inode (a tree of depth %d): "
-		"GRUB 0.97 reads their block again for each of its %llu blocks, "
-		"and loses the data's track from its disk cache each time (a "
-		"14 MB kernel took minutes to load under QEMU, seconds from "
-		"4 KiB blocks)%s", shown, depth, (unsigned long long)blocks,
+		"GRUB 0.97 reads their block again for each of its %llu blocks "
+		"(for its menu, each byte), from the disk when that block and "
+		"the data lie in different tracks: slow (a 14 MB kernel took "
+		"minutes to load under QEMU, seconds from 4 KiB blocks)%s",
+		shown, depth, (unsigned long long)blocks,
 		p->installs ? "; the install moves it into runs the inode holds"
 			    : " (copy it in again where free space is in few runs, "
 			      "or make the filesystem with 4 KiB blocks)");
