@@ -1249,6 +1249,7 @@ int fs_compact(struct fs *fs, ext2_ino_t ino, const char *path,
 		return err->code;
 	nblocks = (EXT2_I_SIZE(&inode) + bs - 1) / bs;
 	if (fs_extent_depth(&inode) <= 0 || !nblocks ||
+	    nblocks > ROOT_EXTENTS * (uint64_t)EXT_INIT_MAX_LEN ||
 	    has_unwritten(fs, ino, &inode))
 		return 0;
 	if (fs_block_runs(fs, ino, &ext, &n, err))

@@ -589,7 +589,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 			"unknown.\" (seen booting)", path, partno);
 		return 0;
 	}
-	if (!file_readable_by_grub(in, p, path, &w, AREA_CHAIN))
+	if (!file_readable_by_grub(in, p, path, &w, AREA_CHAIN, true))
 		return 0;
 	if (read_head(p, w.ino, head, sizeof(head), &got) < 0)
 		return -1;

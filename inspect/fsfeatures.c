@@ -252,30 +252,35 @@ static bool has_high_blocks(struct pfs *p, ext2_ino_t ino)
  * 117 s, 6 s moved).  It boots; the install moves such files
  * (installer/holes.c).  */
 static void slow_load(struct inspect *in, struct pfs *p, const char *path,
-		      const char *shown, const struct walk *w)
+		      const char *shown, const struct walk *w, bool install_moves)
 {
 	uint64_t bs = fs_block_size(&p->fs);
 	uint64_t blocks = (EXT2_I_SIZE(&w->inode) + bs - 1) / bs;
 	int depth = fs_extent_depth(&w->inode);
+	/* The install needs that many free blocks (in at most four runs,
+	 * which it looks for itself): without them its move does nothing.  */
+	bool fix = install_moves && p->installs &&
+		   ext2fs_free_blocks_count(p->fs.e2->super) >= blocks;
 
 	if (depth <= 0)
 		return;
 	finding(in, WARN, AREA_FEATURES, "file-extent-depth",
-		NOTE(.path = path, .fix = p->installs ? "grubinst IMAGE" : NULL,
-		     .fix_installs = p->installs),
+		NOTE(.path = path, .fix = fix ? "grubinst IMAGE" : NULL,
+		     .fix_installs = fix),
 		"%s: its extents do not fit in its inode (a tree of depth %d): "
 		"GRUB 0.97 reads their block again for each of its %llu blocks "
 		"(for its menu, each byte), from the disk when that block and "
 		"the data lie in different tracks: slow (a 14 MB kernel took "
 		"minutes to load under QEMU, seconds from 4 KiB blocks)%s",
 		shown, depth, (unsigned long long)blocks,
-		p->installs ? "; the install moves it into runs the inode holds"
-			    : " (copy it in again where free space is in few runs, "
-			      "or make the filesystem with 4 KiB blocks)");
+		fix ? "; the install moves it into runs the inode holds"
+		    : " (copy it in again where free space is in few runs, "
+		      "or make the filesystem with 4 KiB blocks)");
 }
 
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
-			   const struct walk *w, enum grubinst_area area)
+			   const struct walk *w, enum grubinst_area area,
+			   bool install_moves)
 {
 	struct file_overhang o;
 	struct fs_holes h;
@@ -342,6 +347,6 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 	if (!within_grub_reach(in, p, shown, w, area))
 		return false;
 	journal_note(in, p, shown, w);
-	slow_load(in, p, path, shown, w);
+	slow_load(in, p, path, shown, w, install_moves);
 	return true;
 }

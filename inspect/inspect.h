@@ -632,8 +632,12 @@ int walk_path(struct pfs *p, const char *path, enum walk_mode mode,
 	      struct walk *w);
 
 /* fsfeatures.c */
+/* Can GRUB 0.97 read the file W (PATH) whole?  INSTALL_MOVES: an install
+ * into its partition moves it when its extents do not fit in the inode
+ * (installer/holes.c: stage2, the menu, kernels and initrds).  */
 bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
-			   const struct walk *w, enum grubinst_area area);
+			   const struct walk *w, enum grubinst_area area,
+			   bool install_moves);
 
 /* kernel.c */
 int read_head(struct pfs *p, ext2_ino_t ino, uint8_t *buf, size_t n,

@@ -360,7 +360,7 @@ static int read_menu(struct inspect *in, const char *menu_path, uint8_t **data,
 		menu_not_found(in, p, &w);
 		return 1;
 	}
-	if (!file_readable_by_grub(in, p, m->path, &w, AREA_MENU))
+	if (!file_readable_by_grub(in, p, m->path, &w, AREA_MENU, true))
 		return 1;
 	if (fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, data, len, &err)) {
 		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = m->path),
@@ -588,7 +588,7 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 			part_ref_number(partno) - 1, path, w->why, w->error, others);
 		return w->error;
 	}
-	if (!file_readable_by_grub(in, p, path, w, AREA_MENU))
+	if (!file_readable_by_grub(in, p, path, w, AREA_MENU, true))
 		return GERR_OUTSIDE_PART;
 	return 0;
 }
@@ -794,7 +794,7 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 			w.ino ? GERR_READ : w.error);
 		return w.ino ? GERR_READ : w.error;
 	}
-	if (!file_readable_by_grub(in, p, path, &w, AREA_MENU))
+	if (!file_readable_by_grub(in, p, path, &w, AREA_MENU, false))
 		return GERR_OUTSIDE_PART;
 	be->saves = v;
 	return 0;

@@ -99,17 +99,14 @@ static void fill_one(void *ctx, int grub_part, const char *path)
 		name_file(inst->moved, sizeof(inst->moved), path, moved);
 }
 
-/* The menu GRUB will read: the one the install writes, or the image's
- * (at *KEPT, a read GRUB makes like any other).  */
-static int menu_text(struct install *inst, uint8_t **data, size_t *len,
-		     const char **kept)
+/* The menu GRUB will read: the one the install writes, or the image's. */
+static int menu_text(struct install *inst, uint8_t **data, size_t *len)
 {
 	const char *paths[] = { inst->paths.conf, inst->paths.menu };
 	ext2_ino_t ino = 0;
 
 	*data = NULL;
 	*len = 0;
-	*kept = NULL;
 	if (inst->write_config) {
 		*data = malloc(inst->config.len ? inst->config.len : 1);
 		if (!*data)
@@ -125,7 +122,6 @@ static int menu_text(struct install *inst, uint8_t **data, size_t *len,
 
 		if (fs_resolve(&inst->fs, paths[i], &ino, &probe) || !ino)
 			continue;
-		*kept = paths[i];
 		if (fs_read_file(&inst->fs, ino, MENU_READ_MAX, data, len, &probe))
 			*data = NULL;
 		return 0;
@@ -136,14 +132,17 @@ static int menu_text(struct install *inst, uint8_t **data, size_t *len,
 int holes_fill(struct install *inst)
 {
 	struct filling f = { .inst = inst };
-	const char *kept;
 	uint8_t *data;
 	size_t len;
 
-	if (menu_text(inst, &data, &len, &kept))
+	if (menu_text(inst, &data, &len))
 		return inst->err->code;
-	if (kept)
-		fill_one(&f, -1, kept);
+	/* A menu the install keeps is read by GRUB like any other file
+	 * (menu.lst, or the grub.conf it names); a missing one is skipped. */
+	if (!inst->write_config) {
+		fill_one(&f, -1, inst->paths.menu);
+		fill_one(&f, -1, inst->paths.conf);
+	}
 	if (data)
 		menu_list_files(data, len, fill_one, &f);
 	fs_listing_free(&f.listing);
