@@ -828,6 +828,10 @@ int root_partition(struct inspect *in)
  * in memory.  */
 #define KERNEL_HEAD (64u * 1024)
 #define KERNEL_CHUNK (256u * 1024)
+/* Real kernels are a few tens of MiB; a header that declares more (up to
+ * 64 GiB, syssize * 16) in a sparse file would have --verify read it all
+ * for minutes: its CRC is not checked.  */
+#define KERNEL_CRC_MAX (512ull * 1024 * 1024)
 
 /* A signed kernel is a PE/COFF image whose certificate table sbsign
  * appended after the image, after setting the table's entry and the PE
@@ -928,6 +932,10 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 	signed_pe = strip_signature(head, got, &len);
 	if (declared > len)
 		declared = len;
+	if (declared < 4 || declared > KERNEL_CRC_MAX) {
+		free(head);
+		return;
+	}
 	c.end = declared;
 	c.crc = (uint32_t)crc32(0, NULL, 0);
 	crc_bytes(&c, head, got < declared ? got : declared, 0);
