@@ -1,6 +1,7 @@
 /*
  * Disk and filesystem access: the only place that touches the image.
- * image.c       raw sectors of the image file or block device, its lock
+ * image.c       raw sectors of the image file or block device, its lock:
+ *               the bottom layer of an install's writes
  * mounts.c      the kernel's mounts of it, the file behind a loop device
  * ptable.c      the MBR partition table, read with libfdisk
  * probe.c       what else a partition holds, named by libblkid
@@ -13,9 +14,11 @@
  * jbd.c         its journal's log, not yet replayed
  * mmp.c         multiple mount protection
  * quota.c       quota usage kept right as an install changes inodes
- * journal.c     an install's writes, held until the commit
+ * undo.c        the undo record: the layer over image.c that records
+ *               the old contents before the writes go through
+ * journal.c     an install's writes, held until the commit: the top
+ *               layer, committed through undo.c
  * capture.c     libext2fs' writes into that journal, and reads through it
- * undo.c        the undo record of the writes being committed
  */
 #ifndef GRUBINST_DISK_H
 #define GRUBINST_DISK_H
@@ -33,20 +36,6 @@
 
 /* The pending writes of an install (journal.c), below. */
 struct journal;
-
-/* ---- image.c ---- */
-
-/* What the image is, whatever name it was opened by: a file (its device
- * and inode) or a block device (its device number).  A loop device over
- * a file from its start is that file: the two names share one lock and
- * one undo record.  */
-struct storage {
-	bool is_file;
-	dev_t dev;		/* a file: the filesystem it is on */
-	ino_t ino;		/* a file: its inode */
-	dev_t rdev;		/* a block device */
-	uid_t owner;		/* the image's owner */
-};
 
 /* ---- mmp.c: multiple mount protection (ext4 -O mmp) ---- */
 
@@ -80,19 +69,24 @@ int mmp_claim(struct image *img, struct fs_mmp *m, struct gi_err *err);
 /* After them: the block as it was before mmp_claim(). */
 int mmp_release(struct image *img, struct fs_mmp *m, struct gi_err *err);
 
+/* ---- image.c ---- */
+
 /* Loop devices over loop devices followed down to their storage. */
 #define IMAGE_STACK_MAX 8
 
+/* The raw sectors of an image: the bottom layer.  The undo record's place
+ * (struct undo) and the pending writes (struct journal) are stacked over
+ * it, each in its own file.  */
 struct image {
 	const char *path;
 	int fd;
 	bool writable;
 	bool is_blockdev;
 	uint64_t size;		/* bytes */
-	/* No undo record: a descriptor given without a name has no place
-	 * for one.  A failed install still rolls back in memory; a killed
-	 * one cannot be rolled back.  */
-	bool no_undo_file;
+	/* PATH is a label, not a name of the file: opened from a descriptor
+	 * given without a name, the image has no directory to hold an undo
+	 * record (undo.c).  */
+	bool unnamed;
 	/* A loop device's backing file, locked with the device; or -1. */
 	int backing_fd;
 	/* Everything under a loop device, each locked with it: its backing
@@ -100,21 +94,6 @@ struct image {
 	 * (backing_fd is the first when it is a file).  */
 	int stack_fd[IMAGE_STACK_MAX];
 	int nstack;
-	/* Where the undo record goes (undo.c), found once: a directory, held
-	 * open so that every use is in the same one, and a name in it.  */
-	bool undo_located;
-	int undo_dir;		/* -1: no place (undo_errno says why) */
-	int undo_errno;
-	struct storage id;
-	char undo_name[64];
-	char undo_path[4096 + 64];	/* for messages */
-	/* The record this run wrote, so that only it is removed. */
-	bool undo_written;
-	dev_t undo_dev;
-	ino_t undo_ino;
-	/* The MMP block of the filesystem an install writes into, claimed
-	 * by journal_commit() around its writes (mmp.c).  */
-	struct fs_mmp mmp;
 };
 
 /* ---- mounts.c ---- */
@@ -514,6 +493,9 @@ struct journal_run {
 struct journal {
 	struct journal_run *run;
 	size_t n, cap;
+	/* The MMP block of the filesystem the writes go into, claimed by
+	 * journal_commit() around them (mmp.c); not present: none.  */
+	struct fs_mmp mmp;
 };
 
 /* Queues NSECT sectors of DATA for SECTOR; a later write wins. */
@@ -528,9 +510,11 @@ void journal_overlay(const struct journal *j, uint64_t offset, void *buf,
 		     size_t len);
 /* Do the pending writes hold all of LEN bytes at OFFSET? */
 bool journal_covers(const struct journal *j, uint64_t offset, size_t len);
-/* Writes what changes, after an undo record; on failure puts the old
- * contents back and says so in the message.  */
-int journal_commit(struct journal *j, struct image *img, struct gi_err *err);
+struct undo;
+/* Writes what changes to the image below UNDO, after UNDO's record of
+ * it; on failure puts the old contents back and says so in the
+ * message.  */
+int journal_commit(struct journal *j, struct undo *undo, struct gi_err *err);
 void journal_free(struct journal *j);
 
 /* ---- capture.c ---- */
@@ -545,6 +529,50 @@ errcode_t fs_open_overlay(const struct image *img, const struct journal *j,
 
 /* ---- undo.c: the undo record, while an install writes ---- */
 
+/* What an image is, whatever name it was opened by: a file (its device
+ * and inode) or a block device (its device number).  A loop device over
+ * a file from its start is that file: the two names share one lock and
+ * one undo record.  */
+struct storage {
+	bool is_file;
+	dev_t dev;		/* a file: the filesystem it is on */
+	ino_t ino;		/* a file: its inode */
+	dev_t rdev;		/* a block device */
+	uid_t owner;		/* the image's owner */
+};
+
+/* The layer between the journal and the image: where the image's undo
+ * record lives and the record this run wrote.  Attached to an open
+ * image; only undo.c looks inside.  */
+struct undo {
+	struct image *img;	/* the layer below */
+	/* The record's place, found once (on first use): a directory held
+	 * open so that every use is in the same one, and a name in it.  */
+	bool located;
+	int dir;		/* -1: no place (dir_errno says why) */
+	int dir_errno;
+	struct storage id;
+	char name[64];
+	char path[4096 + 64];	/* for messages */
+	/* The record this run wrote, so that only it is removed. */
+	bool written;
+	dev_t rec_dev;
+	ino_t rec_ino;
+	/* undo_save() succeeded and undo_discard() has not run: writes may
+	 * go through (with no place for a record, once undo_save() ran).  */
+	bool saved;
+};
+
+/* Stacks an undo layer over IMG (open, or with fd -1); touches nothing. */
+void undo_attach(struct undo *undo, struct image *img);
+/* Closes what the layer opened; the image stays open. */
+void undo_detach(struct undo *undo);
+/* The layer's writes: the image's, refused until undo_save() has put the
+ * record of them on disk.  */
+int undo_write(struct undo *undo, uint64_t sector, const void *buf,
+	       size_t nsect, struct gi_err *err);
+int undo_sync(struct undo *undo, struct gi_err *err);
+
 /* Sectors about to change: old and new contents of COUNT sectors. */
 struct sector_change {
 	uint64_t sector;
@@ -554,9 +582,9 @@ struct sector_change {
 	size_t cap;		/* sectors BEFORE and AFTER have room for */
 };
 
-int undo_save(struct image *img, const struct sector_change *c, size_t n,
+int undo_save(struct undo *undo, const struct sector_change *c, size_t n,
 	      struct gi_err *err);
-int undo_discard(struct image *img, struct gi_err *err);
+int undo_discard(struct undo *undo, struct gi_err *err);
 
 /* What the undo record of an image says, once read and checked. */
 enum undo_status {
@@ -577,16 +605,13 @@ struct undo_state {
 				   UNDO_RESTORED: sectors put back */
 };
 
-/* Reads and checks the undo record of IMG without writing anything.
- * Fails only when the image cannot be read.  */
-int undo_examine(struct image *img, struct undo_state *u, struct gi_err *err);
+/* Reads and checks the undo record of the image below UNDO without
+ * writing anything.  Fails only when the image cannot be read.  */
+int undo_examine(struct undo *undo, struct undo_state *u, struct gi_err *err);
 /* The same, then rolls a pending record back (UNDO_RESTORED) and removes
- * it; IMG must be open for writing.  */
-int undo_recover(struct image *img, struct undo_state *u,
+ * it; the image must be open for writing.  */
+int undo_recover(struct undo *undo, struct undo_state *u,
 		 const struct gi_reporter *rep, struct gi_err *err);
-/* Where IMG's undo record is or would be, for messages ("" if it has no
- * place for one).  */
-const char *undo_record_path(struct image *img);
 
 /* Absolute sector of a filesystem block; UINT64_MAX for a block number
  * (from a damaged filesystem) that no disk has.  */

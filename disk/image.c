@@ -107,7 +107,6 @@ static void image_init(struct image *img, const char *path, bool writable)
 	img->path = path;
 	img->fd = -1;
 	img->backing_fd = -1;
-	img->undo_dir = -1;
 	img->writable = writable;
 }
 
@@ -214,7 +213,7 @@ int image_open_handle(struct image *img, const grubinst *g, bool writable,
 	if (g->by_fd) {
 		int rc = image_open_fd(img, g->fd, g->path, writable, err);
 
-		img->no_undo_file = g->unnamed;
+		img->unnamed = g->unnamed;
 		return rc;
 	}
 	return image_open(img, g->path, writable, err);
@@ -230,10 +229,7 @@ void image_close(struct image *img)
 	for (int i = 0; i < img->nstack; i++)
 		close(img->stack_fd[i]);
 	img->nstack = 0;
-	if (img->undo_dir >= 0)
-		close(img->undo_dir);
-	img->fd = img->backing_fd = img->undo_dir = -1;
-	img->undo_located = false;
+	img->fd = img->backing_fd = -1;
 }
 
 int image_read(struct image *img, uint64_t sector, void *buf, size_t nsect,

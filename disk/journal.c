@@ -217,7 +217,7 @@ static int collect_changes(struct journal *j, struct image *img,
 /* Puts back the old contents of every change, sector by sector and only
  * where they differ: a sector never written needs no write, so this works
  * on a full disk too.  */
-static int roll_back(struct image *img, const struct changes *cs)
+static int roll_back(struct undo *undo, const struct changes *cs)
 {
 	struct gi_err err = { 0 };
 	uint8_t cur[SECTOR_SIZE];
@@ -228,18 +228,18 @@ static int roll_back(struct image *img, const struct changes *cs)
 		for (size_t s = 0; s < c->count; s++) {
 			const uint8_t *old = c->before + s * SECTOR_SIZE;
 
-			if (image_read(img, c->sector + s, cur, 1, &err))
+			if (image_read(undo->img, c->sector + s, cur, 1, &err))
 				return -1;
 			if (memcmp(cur, old, SECTOR_SIZE) &&
-			    image_write(img, c->sector + s, old, 1, &err))
+			    undo_write(undo, c->sector + s, old, 1, &err))
 				return -1;
 		}
 	}
-	return image_sync(img, &err) ? -1 : 0;
+	return undo_sync(undo, &err) ? -1 : 0;
 }
 
 /* Writes the changes of the classes FIRST..LAST in that order, then syncs. */
-static int write_phase(struct image *img, const struct changes *cs,
+static int write_phase(struct undo *undo, const struct changes *cs,
 		       enum journal_class first, enum journal_class last,
 		       struct gi_err *err)
 {
@@ -251,46 +251,47 @@ static int write_phase(struct image *img, const struct changes *cs,
 
 			if ((int)c->cls != cls)
 				continue;
-			if (image_write(img, c->sector, c->after, c->count, err))
+			if (undo_write(undo, c->sector, c->after, c->count, err))
 				return err->code;
 			wrote = true;
 		}
-	return wrote ? image_sync(img, err) : 0;
+	return wrote ? undo_sync(undo, err) : 0;
 }
 
-static int write_all(struct image *img, const struct changes *cs,
+static int write_all(struct undo *undo, const struct changes *cs,
 		     struct gi_err *err)
 {
-	if (write_phase(img, cs, JOURNAL_FS_FREE, JOURNAL_FS, err) ||
-	    write_phase(img, cs, JOURNAL_EMBED, JOURNAL_EMBED, err) ||
-	    write_phase(img, cs, JOURNAL_BOOT, JOURNAL_BOOT, err))
+	if (write_phase(undo, cs, JOURNAL_FS_FREE, JOURNAL_FS, err) ||
+	    write_phase(undo, cs, JOURNAL_EMBED, JOURNAL_EMBED, err) ||
+	    write_phase(undo, cs, JOURNAL_BOOT, JOURNAL_BOOT, err))
 		return err->code;
 	return 0;
 }
 
 /* The failure's message says what became of the image. */
-static int failed(struct image *img, const struct changes *cs,
+static int failed(struct undo *undo, const struct changes *cs,
 		  struct gi_err *err)
 {
 	struct gi_err ignored = { 0 };
-	bool restored = roll_back(img, cs) == 0;
+	bool restored = roll_back(undo, cs) == 0;
 
 	/* Once the image is restored, a record left behind is harmless: the
 	 * next install finds the old contents in place.  */
 	if (restored) {
-		undo_discard(img, &ignored);
+		undo_discard(undo, &ignored);
 		gi_append(err, "; the old contents were put back, the image is "
 			  "unchanged");
 	} else {
 		gi_append(err, "; putting the old contents back failed too: the "
 			  "next grubinst run on %s restores them from its undo "
-			  "record", img->path);
+			  "record", undo->img->path);
 	}
 	return err->code;
 }
 
-int journal_commit(struct journal *j, struct image *img, struct gi_err *err)
+int journal_commit(struct journal *j, struct undo *undo, struct gi_err *err)
 {
+	struct image *img = undo->img;
 	struct changes cs = { 0 };
 	int rc = 0;
 
@@ -305,17 +306,17 @@ int journal_commit(struct journal *j, struct image *img, struct gi_err *err)
 
 		while (kept < cs.n && cs.c[kept].cls == JOURNAL_FS_FREE)
 			kept++;
-		rc = undo_save(img, cs.c + kept, cs.n - kept, err);
+		rc = undo_save(undo, cs.c + kept, cs.n - kept, err);
 		if (!rc)
-			rc = mmp_claim(img, &img->mmp, err);
-		if (!rc && write_all(img, &cs, err))
-			rc = failed(img, &cs, err);
+			rc = mmp_claim(img, &j->mmp, err);
+		if (!rc && write_all(undo, &cs, err))
+			rc = failed(undo, &cs, err);
 		/* Released after a rollback too; a failure to release is
 		 * reported unless an earlier one was (first failure wins).  */
-		if (mmp_release(img, &img->mmp, err) && !rc)
+		if (mmp_release(img, &j->mmp, err) && !rc)
 			rc = err->code;
 		if (!rc)
-			rc = undo_discard(img, err);
+			rc = undo_discard(undo, err);
 	}
 	free_changes(&cs);
 	return rc;

@@ -74,18 +74,18 @@
 
 /* ---- where it lives ---- */
 
-static void set_place(struct image *img, const char *dir, const char *fmt, ...)
+static void set_place(struct undo *undo, const char *dir, const char *fmt, ...)
 	GI_PRINTF(3, 4);
 
-static void set_place(struct image *img, const char *dir, const char *fmt, ...)
+static void set_place(struct undo *undo, const char *dir, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(img->undo_name, sizeof(img->undo_name), fmt, ap);
+	vsnprintf(undo->name, sizeof(undo->name), fmt, ap);
 	va_end(ap);
-	snprintf(img->undo_path, sizeof(img->undo_path), "%s%s%s", dir,
-		 strcmp(dir, "/") ? "/" : "", img->undo_name);
+	snprintf(undo->path, sizeof(undo->path), "%s%s%s", dir,
+		 strcmp(dir, "/") ? "/" : "", undo->name);
 }
 
 /* Opens the directory of the file FD is open on, from the kernel's name
@@ -135,68 +135,94 @@ static int open_file_dir(int fd, const char *given, const struct stat *st,
 }
 
 /* Finds the storage and the record's place, once per open image. */
-static void locate(struct image *img)
+static void locate(struct undo *undo)
 {
 	struct loop_backing lb;
 	struct stat st, bst;
 	char dir[4096];
 
-	if (img->undo_located)
+	if (undo->located)
 		return;
-	img->undo_located = true;
-	img->undo_dir = -1;
-	img->undo_errno = ENOENT;
-	if (fstat(img->fd, &st) != 0) {
-		img->undo_errno = errno;
+	undo->located = true;
+	undo->dir = -1;
+	undo->dir_errno = ENOENT;
+	if (fstat(undo->img->fd, &st) != 0) {
+		undo->dir_errno = errno;
 		return;
 	}
-	memset(&img->id, 0, sizeof(img->id));
-	img->id.owner = st.st_uid;
-	if (S_ISBLK(st.st_mode) && img->backing_fd >= 0 &&
-	    fstat(img->backing_fd, &bst) == 0 && loop_backing(st.st_rdev, &lb) &&
+	memset(&undo->id, 0, sizeof(undo->id));
+	undo->id.owner = st.st_uid;
+	if (S_ISBLK(st.st_mode) && undo->img->backing_fd >= 0 &&
+	    fstat(undo->img->backing_fd, &bst) == 0 && loop_backing(st.st_rdev, &lb) &&
 	    lb.whole && lb.offset == 0) {
 		/* The same sectors as the file: one record for both names. */
-		img->id.is_file = true;
-		img->id.dev = bst.st_dev;
-		img->id.ino = bst.st_ino;
-		img->undo_dir = open_file_dir(img->backing_fd, lb.path, &bst, dir,
-					      sizeof(dir));
+		undo->id.is_file = true;
+		undo->id.dev = bst.st_dev;
+		undo->id.ino = bst.st_ino;
+		undo->dir = open_file_dir(undo->img->backing_fd, lb.path, &bst,
+					  dir, sizeof(dir));
 	} else if (S_ISBLK(st.st_mode)) {
-		img->id.rdev = st.st_rdev;
-		img->undo_dir = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		undo->id.rdev = st.st_rdev;
+		undo->dir = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		snprintf(dir, sizeof(dir), "/dev");
-		set_place(img, dir, UNDO_PREFIX "%u:%u", major(st.st_rdev),
+		set_place(undo, dir, UNDO_PREFIX "%u:%u", major(st.st_rdev),
 			  minor(st.st_rdev));
 	} else {
-		img->id.is_file = true;
-		img->id.dev = st.st_dev;
-		img->id.ino = st.st_ino;
-		img->undo_dir = open_file_dir(img->fd, img->no_undo_file ? NULL
-								       : img->path,
-					      &st, dir, sizeof(dir));
+		undo->id.is_file = true;
+		undo->id.dev = st.st_dev;
+		undo->id.ino = st.st_ino;
+		undo->dir = open_file_dir(undo->img->fd,
+					  undo->img->unnamed ? NULL : undo->img->path,
+					  &st, dir, sizeof(dir));
 	}
-	if (img->undo_dir < 0) {
-		img->undo_errno = errno;
-		img->undo_path[0] = '\0';
+	if (undo->dir < 0) {
+		undo->dir_errno = errno;
+		undo->path[0] = '\0';
 		return;
 	}
-	if (img->id.is_file)
-		set_place(img, dir, UNDO_PREFIX "%llu",
-			  (unsigned long long)img->id.ino);
+	if (undo->id.is_file)
+		set_place(undo, dir, UNDO_PREFIX "%llu",
+			  (unsigned long long)undo->id.ino);
 }
 
-const char *undo_record_path(struct image *img)
+void undo_attach(struct undo *undo, struct image *img)
 {
-	if (img->no_undo_file)
-		return "";
-	locate(img);
-	return img->undo_path;
+	memset(undo, 0, sizeof(*undo));
+	undo->img = img;
+	undo->dir = -1;
+}
+
+void undo_detach(struct undo *undo)
+{
+	if (undo->dir >= 0)
+		close(undo->dir);
+	undo->dir = -1;
+	undo->located = false;
+	undo->saved = false;
+}
+
+/* Until undo_save() has put the record on disk, a write could leave the
+ * image half changed with nothing to roll it back from: the layer refuses
+ * it, whichever path above tried.  */
+int undo_write(struct undo *undo, uint64_t sector, const void *buf,
+	       size_t nsect, struct gi_err *err)
+{
+	if (!undo->saved)
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, undo->img->path,
+				  "cannot write sector %llu: no undo record "
+				  "was saved first", (unsigned long long)sector);
+	return image_write(undo->img, sector, buf, nsect, err);
+}
+
+int undo_sync(struct undo *undo, struct gi_err *err)
+{
+	return image_sync(undo->img, err);
 }
 
 /* A rename, link or unlink is durable once the directory is synced. */
-static int sync_dir(const struct image *img)
+static int sync_dir(const struct undo *undo)
 {
-	return fsync(img->undo_dir);
+	return fsync(undo->dir);
 }
 
 /* ---- saving ---- */
@@ -210,7 +236,7 @@ static uint64_t record_size(const struct sector_change *c, size_t n)
 	return size;
 }
 
-static uint8_t *build_record(const struct image *img,
+static uint8_t *build_record(const struct undo *undo,
 			     const struct sector_change *c, size_t n, size_t len)
 {
 	size_t pos = HEADER_LEN;
@@ -219,11 +245,11 @@ static uint8_t *build_record(const struct image *img,
 	if (!buf)
 		return NULL;
 	memcpy(buf, UNDO_MAGIC, MAGIC_LEN);
-	put_le32(buf + 16, img->id.is_file ? KIND_FILE : KIND_BLOCKDEV);
-	put_le64(buf + 24, img->id.is_file ? (uint64_t)img->id.dev : 0);
-	put_le64(buf + 32, img->id.is_file ? (uint64_t)img->id.ino : 0);
-	put_le64(buf + 40, img->id.is_file ? 0 : (uint64_t)img->id.rdev);
-	put_le64(buf + 48, img->size);
+	put_le32(buf + 16, undo->id.is_file ? KIND_FILE : KIND_BLOCKDEV);
+	put_le64(buf + 24, undo->id.is_file ? (uint64_t)undo->id.dev : 0);
+	put_le64(buf + 32, undo->id.is_file ? (uint64_t)undo->id.ino : 0);
+	put_le64(buf + 40, undo->id.is_file ? 0 : (uint64_t)undo->id.rdev);
+	put_le64(buf + 48, undo->img->size);
 	put_le64(buf + 56, n);
 	for (size_t i = 0; i < n; i++) {
 		size_t bytes = c[i].count * SECTOR_SIZE;
@@ -260,9 +286,9 @@ static int write_all(int fd, const uint8_t *data, size_t len)
 /* A new file in the record's directory that nobody else can have named:
  * O_TMPFILE has no name at all; else a random one, created exclusively.
  * TMP receives that name ("" for none).  */
-static int create_unnamed(struct image *img, char *tmp, size_t size)
+static int create_unnamed(struct undo *undo, char *tmp, size_t size)
 {
-	int fd = openat(img->undo_dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	int fd = openat(undo->dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 
 	tmp[0] = '\0';
 	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
@@ -272,8 +298,8 @@ static int create_unnamed(struct image *img, char *tmp, size_t size)
 
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			r ^= (unsigned long long)getpid() << 20 ^ (unsigned long long)tries;
-		snprintf(tmp, size, "%s.%016llx", img->undo_name, r);
-		fd = openat(img->undo_dir, tmp, O_WRONLY | O_CREAT | O_EXCL |
+		snprintf(tmp, size, "%s.%016llx", undo->name, r);
+		fd = openat(undo->dir, tmp, O_WRONLY | O_CREAT | O_EXCL |
 			    O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			break;
@@ -284,42 +310,42 @@ static int create_unnamed(struct image *img, char *tmp, size_t size)
 }
 
 /* Gives the written file FD its name, never replacing what is there. */
-static int link_into_place(struct image *img, int fd, const char *tmp)
+static int link_into_place(struct undo *undo, int fd, const char *tmp)
 {
 	char proc[64];
 
 	if (tmp[0]) {
-		if (renameat2(img->undo_dir, tmp, img->undo_dir, img->undo_name,
+		if (renameat2(undo->dir, tmp, undo->dir, undo->name,
 			      RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno != EINVAL && errno != ENOSYS)
 			return -1;
-		if (linkat(img->undo_dir, tmp, img->undo_dir, img->undo_name, 0) != 0)
+		if (linkat(undo->dir, tmp, undo->dir, undo->name, 0) != 0)
 			return -1;
-		unlinkat(img->undo_dir, tmp, 0);
+		unlinkat(undo->dir, tmp, 0);
 		return 0;
 	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	if (linkat(AT_FDCWD, proc, img->undo_dir, img->undo_name,
+	if (linkat(AT_FDCWD, proc, undo->dir, undo->name,
 		   AT_SYMLINK_FOLLOW) == 0)
 		return 0;
 	if (errno != ENOENT)
 		return -1;
 	/* No /proc: AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH, which root has. */
-	return linkat(fd, "", img->undo_dir, img->undo_name, AT_EMPTY_PATH);
+	return linkat(fd, "", undo->dir, undo->name, AT_EMPTY_PATH);
 }
 
-static int save_failed(struct image *img, int saved, const char *why,
+static int save_failed(struct undo *undo, int saved, const char *why,
 		       struct gi_err *err)
 {
-	return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+	return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, undo->img->path,
 			  "cannot write the undo record %s: %s; nothing was "
-			  "written", img->undo_path[0] ? img->undo_path
+			  "written", undo->path[0] ? undo->path
 						       : "(no directory)",
 			  why ? why : strerror(saved));
 }
 
-int undo_save(struct image *img, const struct sector_change *c, size_t n,
+int undo_save(struct undo *undo, const struct sector_change *c, size_t n,
 	      struct gi_err *err)
 {
 	char tmp[128];
@@ -328,53 +354,56 @@ int undo_save(struct image *img, const struct sector_change *c, size_t n,
 	struct stat st;
 	int fd, saved = 0;
 
-	if (img->no_undo_file)
+	if (undo->img->unnamed) {
+		undo->saved = true;	/* no place for a record: none to wait for */
 		return 0;
-	locate(img);
-	if (img->undo_dir < 0)
-		return save_failed(img, img->undo_errno, NULL, err);
+	}
+	locate(undo);
+	if (undo->dir < 0)
+		return save_failed(undo, undo->dir_errno, NULL, err);
 	size = record_size(c, n);
 	if (size > UNDO_MAX)
-		return save_failed(img, 0, "the install would change more "
+		return save_failed(undo, 0, "the install would change more "
 				   "metadata than a record holds", err);
-	rec = build_record(img, c, n, (size_t)size);
+	rec = build_record(undo, c, n, (size_t)size);
 	if (!rec)
 		return gi_fail(err, GRUBINST_ENOMEM, "out of memory");
-	fd = create_unnamed(img, tmp, sizeof(tmp));
+	fd = create_unnamed(undo, tmp, sizeof(tmp));
 	if (fd < 0 || fchmod(fd, 0600) < 0 || write_all(fd, rec, size) < 0 ||
-	    fstat(fd, &st) < 0 || link_into_place(img, fd, tmp) < 0 ||
-	    sync_dir(img) < 0)
+	    fstat(fd, &st) < 0 || link_into_place(undo, fd, tmp) < 0 ||
+	    sync_dir(undo) < 0)
 		saved = errno;
 	free(rec);
 	if (fd >= 0)
 		close(fd);
 	if (saved) {
 		if (tmp[0])
-			unlinkat(img->undo_dir, tmp, 0);
-		return save_failed(img, saved, NULL, err);
+			unlinkat(undo->dir, tmp, 0);
+		return save_failed(undo, saved, NULL, err);
 	}
-	img->undo_written = true;
-	img->undo_dev = st.st_dev;
-	img->undo_ino = st.st_ino;
+	undo->written = undo->saved = true;
+	undo->rec_dev = st.st_dev;
+	undo->rec_ino = st.st_ino;
 	return 0;
 }
 
 /* Removes the record this run wrote, and nothing else: a file put at its
  * name since is someone else's.  */
-int undo_discard(struct image *img, struct gi_err *err)
+int undo_discard(struct undo *undo, struct gi_err *err)
 {
 	struct stat st;
 
-	if (img->no_undo_file || !img->undo_written)
+	undo->saved = false;
+	if (undo->img->unnamed || !undo->written)
 		return 0;
-	img->undo_written = false;
-	if (fstatat(img->undo_dir, img->undo_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-	    st.st_dev != img->undo_dev || st.st_ino != img->undo_ino)
+	undo->written = false;
+	if (fstatat(undo->dir, undo->name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    st.st_dev != undo->rec_dev || st.st_ino != undo->rec_ino)
 		return 0;
-	if (unlinkat(img->undo_dir, img->undo_name, 0) < 0 || sync_dir(img) < 0)
-		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+	if (unlinkat(undo->dir, undo->name, 0) < 0 || sync_dir(undo) < 0)
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, undo->img->path,
 				  "installed, but the undo record %s cannot be "
-				  "removed: %s", img->undo_path, strerror(errno));
+				  "removed: %s", undo->path, strerror(errno));
 	return 0;
 }
 
@@ -408,7 +437,7 @@ static uint64_t largest_record(uint64_t size)
 /* What the file at the record's name is, before it is opened: the checks
  * that tell grubinst's own record from one planted there.  ST receives
  * its status.  */
-static bool trusted_file(const struct image *img, const struct stat *st,
+static bool trusted_file(const struct undo *undo, const struct stat *st,
 			 struct undo_state *u)
 {
 	uid_t me = geteuid();
@@ -418,11 +447,11 @@ static bool trusted_file(const struct image *img, const struct stat *st,
 	if (st->st_nlink != 1)
 		return invalid(u, "has %llu hard links, and a record has one",
 			       (unsigned long long)st->st_nlink);
-	if (st->st_uid != 0 && st->st_uid != img->id.owner && st->st_uid != me)
+	if (st->st_uid != 0 && st->st_uid != undo->id.owner && st->st_uid != me)
 		return invalid(u, "is owned by uid %u, neither root nor the "
 			       "image's owner (uid %u): someone else may have "
 			       "written it", (unsigned)st->st_uid,
-			       (unsigned)img->id.owner);
+			       (unsigned)undo->id.owner);
 	if (st->st_mode & 077)
 		return invalid(u, "has mode %04o, and grubinst writes its records "
 			       "0600 (nobody but their owner may write them)",
@@ -430,18 +459,18 @@ static bool trusted_file(const struct image *img, const struct stat *st,
 	if (st->st_size < HEADER_LEN + HASH_LEN)
 		return invalid(u, "is %llu bytes, too short for a record",
 			       (unsigned long long)st->st_size);
-	if ((uint64_t)st->st_size > largest_record(img->size))
+	if ((uint64_t)st->st_size > largest_record(undo->img->size))
 		return invalid(u, "is %llu bytes, larger than any record of "
 			       "this %llu-byte image", (unsigned long long)st->st_size,
-			       (unsigned long long)img->size);
+			       (unsigned long long)undo->img->size);
 	return true;
 }
 
 /* Reads the record at the name whose status was ST into *DATA. */
-static int read_record(struct image *img, const struct stat *st,
+static int read_record(struct undo *undo, const struct stat *st,
 		       uint8_t **data, struct undo_state *u)
 {
-	int fd = openat(img->undo_dir, img->undo_name, O_RDONLY | O_NOFOLLOW |
+	int fd = openat(undo->dir, undo->name, O_RDONLY | O_NOFOLLOW |
 			O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	size_t len = (size_t)st->st_size, done = 0;
 	struct stat now;
@@ -527,7 +556,7 @@ static void describe(const struct storage *s, char *buf, size_t size)
 }
 
 /* The header: the format, the hash, the storage and the size. */
-static bool check_header(const struct image *img, const uint8_t *d, size_t len,
+static bool check_header(const struct undo *undo, const uint8_t *d, size_t len,
 			 struct undo_state *u)
 {
 	uint8_t hash[HASH_LEN];
@@ -551,26 +580,26 @@ static bool check_header(const struct image *img, const uint8_t *d, size_t len,
 	was.ino = (ino_t)le64(d + 32);
 	was.rdev = (dev_t)le64(d + 40);
 	if ((kind != KIND_FILE && kind != KIND_BLOCKDEV) ||
-	    was.is_file != img->id.is_file ||
-	    (was.is_file ? was.dev != img->id.dev || was.ino != img->id.ino
-			 : was.rdev != img->id.rdev)) {
+	    was.is_file != undo->id.is_file ||
+	    (was.is_file ? was.dev != undo->id.dev || was.ino != undo->id.ino
+			 : was.rdev != undo->id.rdev)) {
 		describe(&was, a, sizeof(a));
-		describe(&img->id, b, sizeof(b));
+		describe(&undo->id, b, sizeof(b));
 		return invalid(u, "was written for %s, and this image is %s",
 			       kind == KIND_FILE || kind == KIND_BLOCKDEV ? a
 			       : "an unknown kind of storage", b);
 	}
-	if (le64(d + 48) != img->size)
+	if (le64(d + 48) != undo->img->size)
 		return invalid(u, "was written for this image at %llu bytes, and "
 			       "it is %llu bytes now",
 			       (unsigned long long)le64(d + 48),
-			       (unsigned long long)img->size);
+			       (unsigned long long)undo->img->size);
 	return true;
 }
 
 /* Every change against the image: each sector holds what the install
  * found there or what it wrote.  */
-static int check_changes(struct image *img, struct record *r,
+static int check_changes(struct undo *undo, struct record *r,
 			 struct undo_state *u, struct gi_err *err)
 {
 	struct record it = *r;
@@ -579,9 +608,9 @@ static int check_changes(struct image *img, struct record *r,
 	bool bad = false;
 
 	u->sectors = 0;
-	while (next_change(&it, image_sectors(img), &c, &bad))
+	while (next_change(&it, image_sectors(undo->img), &c, &bad))
 		for (size_t s = 0; s < c.count; s++) {
-			if (image_read(img, c.sector + s, cur, 1, err))
+			if (image_read(undo->img, c.sector + s, cur, 1, err))
 				return err->code;
 			if (memcmp(cur, c.before + s * SECTOR_SIZE, SECTOR_SIZE) &&
 			    memcmp(cur, c.after + s * SECTOR_SIZE, SECTOR_SIZE)) {
@@ -601,7 +630,7 @@ static int check_changes(struct image *img, struct record *r,
 }
 
 /* Reads and checks the record; *DATA holds it when U says UNDO_PENDING. */
-static int examine(struct image *img, struct undo_state *u, uint8_t **data,
+static int examine(struct undo *undo, struct undo_state *u, uint8_t **data,
 		   struct record *r, struct gi_err *err)
 {
 	struct stat st;
@@ -609,26 +638,26 @@ static int examine(struct image *img, struct undo_state *u, uint8_t **data,
 
 	*data = NULL;
 	memset(u, 0, sizeof(*u));
-	if (img->no_undo_file)
+	if (undo->img->unnamed)
 		return 0;
-	locate(img);
-	if (img->undo_dir < 0)
+	locate(undo);
+	if (undo->dir < 0)
 		return 0;	/* no place: nothing can have been written */
-	snprintf(u->path, sizeof(u->path), "%s", img->undo_path);
-	if (fstatat(img->undo_dir, img->undo_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+	snprintf(u->path, sizeof(u->path), "%s", undo->path);
+	if (fstatat(undo->dir, undo->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		if (errno == ENOENT)
 			return 0;
 		u->status = UNDO_UNREADABLE;
 		snprintf(u->why, sizeof(u->why), "%s", strerror(errno));
 		return 0;
 	}
-	if (!trusted_file(img, &st, u) || read_record(img, &st, data, u))
+	if (!trusted_file(undo, &st, u) || read_record(undo, &st, data, u))
 		return 0;
-	if (!check_header(img, *data, (size_t)st.st_size, u))
+	if (!check_header(undo, *data, (size_t)st.st_size, u))
 		goto drop;
 	*r = (struct record){ *data, (size_t)st.st_size - HASH_LEN, HEADER_LEN,
 			      le64(*data + 56), st.st_dev, st.st_ino };
-	rc = check_changes(img, r, u, err);
+	rc = check_changes(undo, r, u, err);
 	if (rc) {
 		free(*data);
 		*data = NULL;
@@ -646,15 +675,15 @@ drop:
 
 /* A record of grubinst before format 2 sits at IMAGE.grubinst-undo: it
  * is not trusted, but it is not ignored either.  */
-static void examine_v1(struct image *img, struct undo_state *u)
+static void examine_v1(struct undo *undo, struct undo_state *u)
 {
 	char path[4096 + 64];
 	struct stat st;
 	int n;
 
-	if (img->no_undo_file || u->status != UNDO_NONE)
+	if (undo->img->unnamed || u->status != UNDO_NONE)
 		return;
-	n = snprintf(path, sizeof(path), "%s" V1_SUFFIX, img->path);
+	n = snprintf(path, sizeof(path), "%s" V1_SUFFIX, undo->img->path);
 	if (n < 0 || (size_t)n >= sizeof(path) ||
 	    fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return;
@@ -663,19 +692,19 @@ static void examine_v1(struct image *img, struct undo_state *u)
 		"1), which did not say what image it was for");
 }
 
-int undo_examine(struct image *img, struct undo_state *u, struct gi_err *err)
+int undo_examine(struct undo *undo, struct undo_state *u, struct gi_err *err)
 {
 	struct record r;
 	uint8_t *data;
-	int rc = examine(img, u, &data, &r, err);
+	int rc = examine(undo, u, &data, &r, err);
 
 	free(data);
 	if (!rc)
-		examine_v1(img, u);
+		examine_v1(undo, u);
 	return rc;
 }
 
-static int restore(struct image *img, struct record *r, uint64_t *sectors,
+static int restore(struct undo *undo, struct record *r, uint64_t *sectors,
 		   struct gi_err *err)
 {
 	struct sector_change c;
@@ -683,51 +712,51 @@ static int restore(struct image *img, struct record *r, uint64_t *sectors,
 	bool bad;
 
 	*sectors = 0;
-	while (next_change(r, image_sectors(img), &c, &bad))
+	while (next_change(r, image_sectors(undo->img), &c, &bad))
 		for (size_t s = 0; s < c.count; s++) {
 			const uint8_t *old = c.before + s * SECTOR_SIZE;
 
-			if (image_read(img, c.sector + s, cur, 1, err))
+			if (image_read(undo->img, c.sector + s, cur, 1, err))
 				return err->code;
 			if (!memcmp(cur, old, SECTOR_SIZE))
 				continue;
-			if (image_write(img, c.sector + s, old, 1, err))
+			if (image_write(undo->img, c.sector + s, old, 1, err))
 				return err->code;
 			(*sectors)++;
 		}
-	return image_sync(img, err);
+	return image_sync(undo->img, err);
 }
 
-int undo_recover(struct image *img, struct undo_state *u,
+int undo_recover(struct undo *undo, struct undo_state *u,
 		 const struct gi_reporter *rep, struct gi_err *err)
 {
 	struct record r;
 	struct stat st;
 	uint8_t *data;
-	int rc = examine(img, u, &data, &r, err);
+	int rc = examine(undo, u, &data, &r, err);
 
 	if (!rc)
-		examine_v1(img, u);
+		examine_v1(undo, u);
 	if (rc || u->status != UNDO_PENDING) {
 		free(data);
 		return rc;
 	}
-	rc = restore(img, &r, &u->sectors, err);
+	rc = restore(undo, &r, &u->sectors, err);
 	free(data);
 	if (rc)
 		return rc;
 	/* Only after the image is synced: killed before, the next run finds
 	 * the record again, and every sector still old or new.  A file put
 	 * at its name since is someone else's: it stays.  */
-	if (fstatat(img->undo_dir, img->undo_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	if (fstatat(undo->dir, undo->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    st.st_dev == r.dev && st.st_ino == r.ino &&
-	    (unlinkat(img->undo_dir, img->undo_name, 0) < 0 || sync_dir(img) < 0))
-		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, img->path,
+	    (unlinkat(undo->dir, undo->name, 0) < 0 || sync_dir(undo) < 0))
+		return gi_fail_as(err, GRUBINST_EIO, GI_CAUSE_IO, undo->img->path,
 				  "rolled back, but the undo record %s cannot be "
-				  "removed: %s", img->undo_path, strerror(errno));
+				  "removed: %s", undo->path, strerror(errno));
 	u->status = UNDO_RESTORED;
 	gi_report(rep, "%s: rolled back an interrupted install: %llu sectors "
-		  "restored from %s", img->path, (unsigned long long)u->sectors,
-		  img->undo_path);
+		  "restored from %s", undo->img->path, (unsigned long long)u->sectors,
+		  undo->path);
 	return 0;
 }

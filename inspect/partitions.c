@@ -332,11 +332,16 @@ static int check_interrupted(struct inspect *in)
 {
 	struct gi_err err = { 0 };
 	struct undo_state u;
+	struct undo undo;
 	struct verdict v;
+	int rc;
 
 	if (in->given_img)
 		return 0;
-	if (undo_examine(&in->img, &u, &err)) {
+	undo_attach(&undo, &in->img);
+	rc = undo_examine(&undo, &u, &err);
+	undo_detach(&undo);
+	if (rc) {
 		if (err.cause == GI_CAUSE_IO) {
 			gi_pass(&in->fatal, &err, 0);
 			return -1;

@@ -88,6 +88,7 @@ GI_API int grubinst_install(grubinst *g)
 	inst.err = &g->err;
 	inst.opts = &g->opts;
 	inst.img.fd = -1;
+	undo_attach(&inst.undo, &inst.img);
 
 	inst.loader = install_loader_for(g->opts.loader);
 	if (!inst.loader)
@@ -99,7 +100,7 @@ GI_API int grubinst_install(grubinst *g)
 	if (!rc)
 		rc = result_check(&inst);
 	if (!rc && !g->opts.dry_run)
-		rc = journal_commit(&inst.journal, &inst.img, inst.err);
+		rc = journal_commit(&inst.journal, &inst.undo, inst.err);
 	if (!rc) {
 		inst.loader->report(&inst);
 		rc = not_bootable_yet(&inst);
@@ -108,6 +109,7 @@ GI_API int grubinst_install(grubinst *g)
 		name_refusal(&inst);
 	fs_abandon(&inst.fs);
 	journal_free(&inst.journal);
+	undo_detach(&inst.undo);
 	image_close(&inst.img);
 	files_free(&inst);
 	if (inst.loader->release)

@@ -101,6 +101,7 @@ struct install {
 	struct gi_err *err;
 	const struct grubinst_options *opts;
 	struct image img;
+	struct undo undo;		/* target.c: the undo layer over img */
 	struct ptable pt;
 	const struct partition *boot;
 	struct grub_paths paths;

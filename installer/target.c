@@ -163,8 +163,8 @@ static int recover(struct install *inst)
 	struct undo_state u;
 	struct verdict v;
 	int rc = inst->opts->dry_run
-			 ? undo_examine(&inst->img, &u, inst->err)
-			 : undo_recover(&inst->img, &u, &inst->g->rep, inst->err);
+			 ? undo_examine(&inst->undo, &u, inst->err)
+			 : undo_recover(&inst->undo, &u, &inst->g->rep, inst->err);
 
 	if (rc)
 		return rc;
@@ -254,7 +254,7 @@ int target_check_filesystem(struct install *inst)
 	if (fs_open(&inst->fs, &inst->img, p->start * SECTOR_SIZE, true, inst->err))
 		return inst->err->code;
 	/* The rules found it clean; journal_commit() claims it. */
-	rc = fs_mmp_read(&inst->fs, &inst->img.mmp);
+	rc = fs_mmp_read(&inst->fs, &inst->journal.mmp);
 	if (rc)
 		return fs_fail(&inst->fs, rc, "cannot read the MMP block", inst->err);
 	fs_clamp_time(&inst->fs, inst->opts->timestamp);
