@@ -19,6 +19,7 @@
  *   rules.c       what the installer checks too: one home per rule
  *   grubpath.c    path lookup following symlinks as GRUB or Linux does
  *   elf.c         a small bounds-checked ELF reader
+ *   menuedit.c    fixes that edit a line of a menu file in place
  *   finding.c     finding emission; json.c the JSON report; map.c the disk
  *                 map; explain.c GRUB's error messages
  */
