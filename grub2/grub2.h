@@ -26,6 +26,12 @@
 
 #include "lib/bytes.h"
 
+/* Where grub-install puts GRUB 2's directory (its i386-pc modules,
+ * grub.cfg, grubenv) unless --boot-directory says otherwise; on a /boot
+ * partition of its own that directory is GRUB2_DIR_OWN_BOOT.  */
+#define GRUB2_DIR "/boot/grub"
+#define GRUB2_DIR_OWN_BOOT "/grub"
+
 /* ---- bootimg.c: boot.img ---- */
 
 #define GRUB2_BOOT_KERNEL_SECTOR 0x5c	/* u64: core.img's first sector */

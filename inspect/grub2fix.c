@@ -125,7 +125,7 @@ static uint64_t room_at(const struct inspect *in, uint64_t sector)
  * for DIR there into PREFIX; NULL when none has.  */
 static const struct partition *modules_home(struct inspect *in, char *prefix, size_t size)
 {
-	static const char *const dirs[] = { "/boot/grub", "/grub" };
+	static const char *const dirs[] = { GRUB2_DIR, GRUB2_DIR_OWN_BOOT };
 	char path[64];
 
 	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++)
@@ -224,7 +224,7 @@ const char *g2_install_fix(struct inspect *in, bool replace)
 		    fspath);
 	if (!kernels_in(pfs_get(in, p->number), kernels))
 		return NULL;
-	if (strcmp(fspath, "/boot/grub"))
+	if (strcmp(fspath, GRUB2_DIR))
 		text_printf(boot_dir, sizeof(boot_dir), " --boot-dir %s", fspath);
 	return fixf(in, "grubinst --loader grub2 --partition %d%s%s IMAGE", p->number,
 		    boot_dir, replace ? " --replace-menu" : "");

@@ -88,6 +88,7 @@ const struct install_loader grub2_install = {
 	.name = "grub2",
 	.id = GRUBINST_LOADER_GRUB2,
 	.reads_gpt = true,
+	.dir = GRUB2_DIR,
 	.fs_rules = NULL,
 	.plan = plan,
 	.queue_files = queue_files,

@@ -1,6 +1,6 @@
 /*
  * The installer, in the order it runs:
- *   paths.c    where GRUB's files go (/boot/grub or --boot-dir)
+ *   paths.c    where GRUB's files go (the loader's row, or --boot-dir)
  *   target.c   open the image, choose the boot partition, refuse what
  *              cannot boot (filesystem overhang, unreadable features)
  *   config.c   keep, install or generate grub.conf and the menu.lst link,
@@ -47,6 +47,8 @@ struct install_loader {
 	const char *name;		/* as --verify's row names it */
 	enum grubinst_loader id;	/* the option that asks for it */
 	bool reads_gpt;			/* it boots from a GPT disk too */
+	const char *dir;		/* where its files go, unless
+					   --boot-dir says otherwise */
 	/* Its own rules on the boot partition and its filesystem, after
 	 * those every loader shares; NULL when the check of the result
 	 * judges what its reader cannot read.  */

@@ -130,6 +130,7 @@ const struct install_loader grub_legacy_install = {
 	.name = "grub-legacy",
 	.id = GRUBINST_LOADER_GRUB_LEGACY,
 	.reads_gpt = false,
+	.dir = GRUB_LEGACY_DIR,
 	.fs_rules = fs_rules,
 	.plan = plan,
 	.queue_files = queue_files,

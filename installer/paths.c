@@ -43,7 +43,7 @@ int paths_set(struct install *inst)
 {
 	struct grub_paths *p = &inst->paths;
 	const char *dir = inst->opts->boot_dir ? inst->opts->boot_dir
-					       : GRUB_LEGACY_DIR;
+					       : inst->loader->dir;
 	const char *why = bad_dir(dir);
 	const char *slash;
 
