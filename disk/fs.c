@@ -804,15 +804,9 @@ static int collect_run(ext2_filsys e2, blk64_t *blocknr, e2_blkcnt_t blockcnt,
 		last->len++;
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		struct extent *r = realloc(c->runs, cap * sizeof(*r));
-		if (!r) {
-			c->rc = EXT2_ET_NO_MEMORY;
-			return BLOCK_ABORT;
-		}
-		c->runs = r;
-		c->cap = cap;
+	if (gi_grow(&c->runs, &c->cap, c->n, sizeof(*c->runs), 8)) {
+		c->rc = EXT2_ET_NO_MEMORY;
+		return BLOCK_ABORT;
 	}
 	c->runs[c->n++] = (struct extent){ (uint64_t)blockcnt, *blocknr, 1 };
 	return 0;

@@ -67,15 +67,8 @@ static int delta_add(struct quota_deltas *q, uint32_t id, int64_t space,
 			q->d[i].inodes += inodes;
 			return 0;
 		}
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? 2 * q->cap : 8;
-		struct quota_delta *d = realloc(q->d, cap * sizeof(*d));
-
-		if (!d)
-			return -1;
-		q->d = d;
-		q->cap = cap;
-	}
+	if (gi_grow(&q->d, &q->cap, q->n, sizeof(*q->d), 8))
+		return -1;
 	q->d[q->n++] = (struct quota_delta){ id, space, inodes };
 	return 0;
 }

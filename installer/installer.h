@@ -200,7 +200,8 @@ struct kernel {
 };
 struct kernel_list {
 	struct kernel *k;
-	int count, cap;
+	int count;
+	size_t cap;
 	bool oom;
 	/* The initrds of the same listing (initrd*, initramfs*), sorted by
 	 * name; LINK set for a name that is not a regular file.  */

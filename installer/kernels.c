@@ -39,15 +39,8 @@ static bool is_kernel_name(const char *name)
 
 static int add_name(struct kernel_list *kl, const char *name, size_t len)
 {
-	if (kl->count == kl->cap) {
-		int cap = kl->cap ? 2 * kl->cap : 16;
-		struct kernel *k = realloc(kl->k, (size_t)cap * sizeof(*k));
-
-		if (!k)
-			return -1;
-		kl->k = k;
-		kl->cap = cap;
-	}
+	if (gi_grow(&kl->k, &kl->cap, (size_t)kl->count, sizeof(*kl->k), 16))
+		return -1;
 	memset(&kl->k[kl->count], 0, sizeof(kl->k[0]));
 	memcpy(kl->k[kl->count].name, name, len);
 	kl->count++;
@@ -196,7 +189,7 @@ static void keep_bootable(struct install *inst, struct kernel_list *kl)
 	free(kl->k);
 	kl->k = kept;
 	kl->count = n;
-	kl->cap = kl->count;
+	kl->cap = (size_t)kl->count;
 }
 
 /* A name of the list as duplicates are looked for: its file, whether it
