@@ -645,6 +645,18 @@ int read_head(struct pfs *p, ext2_ino_t ino, uint8_t *buf, size_t n,
 	      size_t *got);
 const char *cmdline_arg(const char *cmdline, const char *key, char *buf,
 			size_t size);
+/* What root= names, as the kernel's early lookup (block/early-lookup.c,
+ * name_to_dev_t() before Linux 6.5) reads it; UUID= and LABEL= an
+ * initrd's.  ROOT_UNKNOWN: nothing grubinst maps to a partition.  */
+struct root_spec {
+	enum { ROOT_DEV, ROOT_NUMBER, ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID,
+	       ROOT_LOOP, ROOT_UNKNOWN } kind;
+	char family[8];		/* ROOT_DEV: "sd", "hd", "vd", "xvd" */
+	int disk;		/* ROOT_DEV, ROOT_NUMBER: 0 for the first disk */
+	int part;		/* 0: the whole disk */
+	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
+};
+void root_parse(const char *root, struct root_spec *r);
 int root_partition(struct inspect *in);
 
 /* elf.c: the parts of an ELF file that decide whether it runs. */

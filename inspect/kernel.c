@@ -217,16 +217,6 @@ int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 
 /* ---- root= ---- */
 
-/* What root= names, as the kernel's name_to_dev_t() reads it. */
-struct root_spec {
-	enum { ROOT_DEV, ROOT_NUMBER, ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID,
-	       ROOT_LOOP, ROOT_UNKNOWN } kind;
-	char family[8];		/* ROOT_DEV: "sd", "hd", "vd", "xvd" */
-	int disk;		/* ROOT_DEV, ROOT_NUMBER: 0 for the first disk */
-	int part;		/* 0: the whole disk */
-	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
-};
-
 /* Beyond any disk or partition number a kernel names (sdzzz is disk
  * 18277); keeps the arithmetic on them in range.  */
 #define ROOT_DISK_MAX 100000
@@ -249,7 +239,7 @@ static int root_ref(const struct root_spec *r)
 	return PART_REF(r->disk, r->part);
 }
 
-static void parse_root(const char *root, struct root_spec *r)
+void root_parse(const char *root, struct root_spec *r)
 {
 	static const char *const families[] = { "xvd", "sd", "hd", "vd" };
 	static const struct { const char *prefix; int kind; } ids[] = {
@@ -704,7 +694,7 @@ static void root_device(struct inspect *in, const char *root)
 	struct root_spec r;
 	int part;
 
-	parse_root(root, &r);
+	root_parse(root, &r);
 	if (r.kind == ROOT_LOOP) {
 		finding(in, FAIL, AREA_MENU, "root-loop",
 			NOTE(.path = in->menu.path, .fix = loop_fix(in, root)),
@@ -799,7 +789,7 @@ int root_partition(struct inspect *in)
 
 	if (!cmdline_arg(in->entry.cmdline, "root", root, sizeof(root)))
 		return 0;
-	parse_root(root, &r);
+	root_parse(root, &r);
 	switch (r.kind) {
 	case ROOT_UUID:
 	case ROOT_LABEL:

@@ -1,0 +1,203 @@
+/*
+ * root= on the kernel line as root_parse() (inspect/kernel.c) reads it,
+ * row by row against what Linux's early lookup of the root device does
+ * with the same text (block/early-lookup.c: early_lookup_bdev(),
+ * devt_from_devname(), devt_from_devnum(); name_to_dev_t() in
+ * init/do_mounts.c before 6.5).  Each row is what Linux does: a device
+ * it finds is the disk and partition it names, a text it rejects is
+ * ROOT_UNKNOWN.  Built against the library's internal headers
+ * (tests/unit.test runs it).  Prints "PASS what" or "FAIL what"; exits 1
+ * if any failed.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "inspect/inspect.h"
+
+static int failures;
+
+static void verdict(int ok, const char *what)
+{
+	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+	failures += !ok;
+}
+
+static const char *kind_name(int kind)
+{
+	static const char *const names[] = {
+		[ROOT_DEV] = "dev", [ROOT_NUMBER] = "number", [ROOT_UUID] = "uuid",
+		[ROOT_LABEL] = "label", [ROOT_PARTUUID] = "partuuid",
+		[ROOT_LOOP] = "loop", [ROOT_UNKNOWN] = "unknown",
+	};
+
+	return kind >= 0 && kind <= ROOT_UNKNOWN ? names[kind] : "?";
+}
+
+struct row {
+	const char *in;
+	int kind;
+	const char *family;	/* ROOT_DEV, ROOT_NUMBER */
+	int disk, part;		/* ROOT_DEV, ROOT_NUMBER */
+	const char *value;	/* ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID */
+};
+
+#define DEV(in, fam, disk, part) { in, ROOT_DEV, fam, disk, part, NULL }
+#define NUM(in, fam, disk, part) { in, ROOT_NUMBER, fam, disk, part, NULL }
+#define ID(in, kind, value) { in, kind, NULL, 0, 0, value }
+#define KIND(in, kind) { in, kind, NULL, 0, 0, NULL }
+
+static const struct row rows[] = {
+	/* /dev/<disk><partition>: the disk by its name, the partition in
+	 * decimal after it; the disk alone is the whole disk (8:0).  sd,
+	 * vd and xvd disks are named a..z, aa..zz, aaa...
+	 * (sd_format_disk_name()): the letters are the disk's index.  */
+	DEV("/dev/sda1", "sd", 0, 1),
+	DEV("/dev/sda", "sd", 0, 0),
+	DEV("/dev/sdb2", "sd", 1, 2),
+	DEV("/dev/sdz1", "sd", 25, 1),
+	DEV("/dev/sdaa1", "sd", 26, 1),
+	DEV("/dev/sdap1", "sd", 41, 1),
+	DEV("/dev/sdba1", "sd", 52, 1),
+	DEV("/dev/sdzz1", "sd", 701, 1),
+	DEV("/dev/sdaaa1", "sd", 702, 1),
+	DEV("/dev/sda15", "sd", 0, 15),
+	/* Past the disk's 16 minors: found only if the partition exists
+	 * (part_devt()), which the checks look up.  */
+	DEV("/dev/sda16", "sd", 0, 16),
+	DEV("/dev/hda1", "hd", 0, 1),
+	DEV("/dev/hdb3", "hd", 1, 3),
+	DEV("/dev/hdc1", "hd", 2, 1),
+	DEV("/dev/vda1", "vd", 0, 1),
+	DEV("/dev/vdb", "vd", 1, 0),
+	DEV("/dev/xvda1", "xvd", 0, 1),
+	DEV("/dev/xvdb2", "xvd", 1, 2),
+
+	/* Names of no disk Linux makes: no device.  Disk names are lower
+	 * case; "sda1x" and "sda1/" end in no partition number; "sda1p1"
+	 * would be partition 1 of a disk named "sda1", and partitions are
+	 * no disks (blk_lookup_devt() looks at disks only).  */
+	KIND("/dev/sdA1", ROOT_UNKNOWN),
+	KIND("/dev/SDA1", ROOT_UNKNOWN),
+	KIND("/dev/sd", ROOT_UNKNOWN),
+	KIND("/dev/sd1", ROOT_UNKNOWN),
+	KIND("/dev/sda1x", ROOT_UNKNOWN),
+	KIND("/dev/sda1/", ROOT_UNKNOWN),
+	KIND("/dev/sda1p1", ROOT_UNKNOWN),
+	KIND("sda1", ROOT_UNKNOWN),
+	KIND("dev/sda1", ROOT_UNKNOWN),
+	KIND("", ROOT_UNKNOWN),
+
+	/* MAJOR:MINOR in decimal ("08:01" is 8:1); the kernel also takes
+	 * MAJOR:MINOR:N, N unused.  sd disks are major 8 with 16 minors
+	 * each, IDE's first two disks major 3 with 64.  */
+	NUM("8:1", "sd", 0, 1),
+	NUM("08:01", "sd", 0, 1),
+	NUM("8:0", "sd", 0, 0),
+	NUM("8:15", "sd", 0, 15),
+	NUM("8:16", "sd", 1, 0),
+	NUM("8:17", "sd", 1, 1),
+	NUM("8:10", "sd", 0, 10),
+	NUM("8:255", "sd", 15, 15),
+	NUM("8:1:0", "sd", 0, 1),
+	NUM("3:1", "hd", 0, 1),
+	NUM("3:65", "hd", 1, 1),
+	/* Else one hexadecimal number, MAJOR * 256 + MINOR
+	 * (new_decode_dev()), either case.  */
+	NUM("801", "sd", 0, 1),
+	NUM("0801", "sd", 0, 1),
+	NUM("800", "sd", 0, 0),
+	NUM("811", "sd", 1, 1),
+	NUM("80a", "sd", 0, 10),
+	NUM("80A", "sd", 0, 10),
+	NUM("301", "hd", 0, 1),
+	NUM("341", "hd", 1, 1),
+	/* Neither: the hexadecimal number ends before the text does. */
+	KIND("8:", ROOT_UNKNOWN),
+	KIND(":1", ROOT_UNKNOWN),
+	KIND("8.1", ROOT_UNKNOWN),
+	KIND("80g", ROOT_UNKNOWN),
+
+	/* PARTUUID= as the kernel looks it up: the text after '=', matched
+	 * later against the disks' "<identifier>-<partition>".  */
+	ID("PARTUUID=0badc0de-01", ROOT_PARTUUID, "0badc0de-01"),
+	ID("PARTUUID=0BADC0DE-0A", ROOT_PARTUUID, "0BADC0DE-0A"),
+	ID("PARTUUID=0badc0de-01/PARTNROFF=1", ROOT_PARTUUID,
+	   "0badc0de-01/PARTNROFF=1"),
+	ID("PARTUUID=", ROOT_PARTUUID, ""),	/* ...which matches nothing */
+	/* What an initrd resolves (initramfs-tools, dracut): the
+	 * filesystem's UUID or label, and udev's links by those and by
+	 * the partition's PARTUUID.  */
+	ID("UUID=2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UUID,
+	   "2d15c0de-5ec0-4d15-8c0d-0badd15c0002"),
+	ID("LABEL=root", ROOT_LABEL, "root"),
+	ID("/dev/disk/by-uuid/2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UUID,
+	   "2d15c0de-5ec0-4d15-8c0d-0badd15c0002"),
+	ID("/dev/disk/by-label/root", ROOT_LABEL, "root"),
+	ID("/dev/disk/by-partuuid/0badc0de-01", ROOT_PARTUUID, "0badc0de-01"),
+	/* The prefixes are case-sensitive, in the kernel and in initrds. */
+	KIND("partuuid=0badc0de-01", ROOT_UNKNOWN),
+	KIND("uuid=2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UNKNOWN),
+
+	/* A loop device: the build host's, never the booted machine's. */
+	KIND("/dev/loop0", ROOT_LOOP),
+	KIND("/dev/loop0p1", ROOT_LOOP),
+
+	/* Names Linux finds that grubinst does not map to a partition of
+	 * the machine's disks (a warning, never a partition): disks whose
+	 * name ends in a digit take "p" before the partition, and majors
+	 * other than 8 and 3 (179 is mmc, 253 device-mapper or virtio).  */
+	KIND("/dev/nvme0n1p1", ROOT_UNKNOWN),
+	KIND("/dev/mmcblk0p1", ROOT_UNKNOWN),
+	KIND("/dev/md0", ROOT_UNKNOWN),
+	KIND("/dev/ram", ROOT_UNKNOWN),
+	KIND("PARTLABEL=root", ROOT_UNKNOWN),
+	KIND("b302", ROOT_UNKNOWN),
+	KIND("fd00", ROOT_UNKNOWN),
+	KIND("253:0", ROOT_UNKNOWN),
+	KIND("259:1", ROOT_UNKNOWN),
+};
+
+static bool row_holds(const struct row *t, const struct root_spec *r)
+{
+	if ((int)r->kind != t->kind)
+		return false;
+	switch (t->kind) {
+	case ROOT_DEV:
+	case ROOT_NUMBER:
+		return strcmp(r->family, t->family) == 0 && r->disk == t->disk &&
+		       r->part == t->part;
+	case ROOT_UUID:
+	case ROOT_LABEL:
+	case ROOT_PARTUUID:
+		return r->value && strcmp(r->value, t->value) == 0;
+	default:
+		return true;
+	}
+}
+
+int main(void)
+{
+	char what[200];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *t = &rows[i];
+		struct root_spec r;
+
+		root_parse(t->in, &r);
+		if (t->kind == ROOT_DEV || t->kind == ROOT_NUMBER)
+			snprintf(what, sizeof(what), "root=%s: %s %s disk %d partition %d",
+				 t->in, kind_name(t->kind), t->family, t->disk, t->part);
+		else if (t->value)
+			snprintf(what, sizeof(what), "root=%s: %s \"%s\"", t->in,
+				 kind_name(t->kind), t->value);
+		else
+			snprintf(what, sizeof(what), "root=%s: %s", t->in,
+				 kind_name(t->kind));
+		verdict(row_holds(t, &r), what);
+		if (!row_holds(t, &r))
+			fprintf(stderr, "root=%s: %s \"%s\" disk %d partition %d value %s\n",
+				t->in, kind_name((int)r.kind), r.family, r.disk, r.part,
+				r.value ? r.value : "(none)");
+	}
+	return failures ? 1 : 0;
+}
