@@ -249,8 +249,9 @@ void root_parse(const char *root, struct root_spec *r)
 		{ "/dev/disk/by-label/", ROOT_LABEL },
 		{ "/dev/disk/by-partuuid/", ROOT_PARTUUID },
 	};
-	unsigned major, minor, hex;
-	char *end;
+	unsigned major, minor, unused;
+	bool number = false;
+	char *end, c;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = ROOT_UNKNOWN;
@@ -264,11 +265,23 @@ void root_parse(const char *root, struct root_spec *r)
 		r->kind = ROOT_LOOP;
 		return;
 	}
-	/* MAJOR:MINOR, or the old hexadecimal MAJOR*256+MINOR ("801").  sd
-	 * disks are major 8 with 16 minors each, IDE hd ones major 3 with 64. */
-	if (sscanf(root, "%u:%u", &major, &minor) == 2 ||
-	    ((hex = (unsigned)strtoul(root, &end, 16)), *root && !*end &&
-	     strlen(root) <= 4 && ((major = hex >> 8), (minor = hex & 0xff), 1))) {
+	/* MAJOR:MINOR (or MAJOR:MINOR:N), or the old hexadecimal
+	 * MAJOR*256+MINOR ("801"), as devt_from_devnum() reads them: digits
+	 * only, no sign or blank, nothing after.  sd disks are major 8 with
+	 * 16 minors each, IDE hd ones major 3 with 64.  */
+	if (!root[strspn(root, "0123456789:")] &&
+	    (sscanf(root, "%u:%u%c", &major, &minor, &c) == 2 ||
+	     sscanf(root, "%u:%u:%u:%c", &major, &minor, &unused, &c) == 3)) {
+		number = true;
+	} else if (*root && !root[strspn(root, "0123456789abcdefABCDEF")] &&
+		   strlen(root) <= 4) {
+		unsigned long hex = strtoul(root, NULL, 16);
+
+		major = (unsigned)(hex >> 8);
+		minor = (unsigned)(hex & 0xff);
+		number = true;
+	}
+	if (number) {
 		if (major == 8 || major == 3) {
 			unsigned per = major == 8 ? 16 : 64;
 
@@ -296,9 +309,12 @@ void root_parse(const char *root, struct root_spec *r)
 			r->disk = r->disk < ROOT_DISK_MAX
 					  ? (r->disk + 1) * 26 + (*d++ - 'a')
 					  : (d++, ROOT_DISK_MAX);
-		r->part = *d ? root_part_number(d, &end) : 0;
-		if (*d && *end)
+		/* The partition in decimal digits and nothing else: the
+		 * kernel takes the digits at the end off for the disk's name. */
+		if (d[strspn(d, "0123456789")])
 			r->kind = ROOT_UNKNOWN;
+		else
+			r->part = *d ? root_part_number(d, &end) : 0;
 		return;
 	}
 }

@@ -83,6 +83,9 @@ static const struct row rows[] = {
 	KIND("/dev/sda1x", ROOT_UNKNOWN),
 	KIND("/dev/sda1/", ROOT_UNKNOWN),
 	KIND("/dev/sda1p1", ROOT_UNKNOWN),
+	/* The partition is the digits at the end, no sign before them. */
+	KIND("/dev/sda+1", ROOT_UNKNOWN),
+	KIND("/dev/sda-1", ROOT_UNKNOWN),
 	KIND("sda1", ROOT_UNKNOWN),
 	KIND("dev/sda1", ROOT_UNKNOWN),
 	KIND("", ROOT_UNKNOWN),
@@ -99,6 +102,7 @@ static const struct row rows[] = {
 	NUM("8:10", "sd", 0, 10),
 	NUM("8:255", "sd", 15, 15),
 	NUM("8:1:0", "sd", 0, 1),
+	NUM("8:1:0:", "sd", 0, 1),
 	NUM("3:1", "hd", 0, 1),
 	NUM("3:65", "hd", 1, 1),
 	/* Else one hexadecimal number, MAJOR * 256 + MINOR
@@ -116,6 +120,16 @@ static const struct row rows[] = {
 	KIND(":1", ROOT_UNKNOWN),
 	KIND("8.1", ROOT_UNKNOWN),
 	KIND("80g", ROOT_UNKNOWN),
+	/* The kernel's sscanf() and simple_strtoul() take no sign, and
+	 * "%u:%u%c" must not match a third item.  */
+	KIND("8:1x", ROOT_UNKNOWN),
+	KIND("08:0a", ROOT_UNKNOWN),
+	KIND("8:1:", ROOT_UNKNOWN),
+	KIND("8:1:0:5", ROOT_UNKNOWN),
+	KIND("8:+1", ROOT_UNKNOWN),
+	KIND("+8:1", ROOT_UNKNOWN),
+	KIND("+801", ROOT_UNKNOWN),
+	KIND("-801", ROOT_UNKNOWN),
 
 	/* PARTUUID= as the kernel looks it up: the text after '=', matched
 	 * later against the disks' "<identifier>-<partition>".  */
