@@ -657,6 +657,13 @@ struct root_spec {
 	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
 };
 void root_parse(const char *root, struct root_spec *r);
+/* root=PARTUUID=VAL on the MBR disk PT as the kernel's
+ * devt_from_partuuid() looks it up: the first partition (by number)
+ * whose "<disk identifier>-<number>" ("%08x-%02x") starts with VAL up to
+ * a '/', in either case, then /PARTNROFF=N partitions on.  1 and *PART
+ * that partition (0 when there is none there), 0 when no PARTUUID of
+ * PT matches, -1 when the kernel rejects VAL ("PARTUUID= is invalid").  */
+int partuuid_match(const struct ptable *pt, const char *val, int *part);
 int root_partition(struct inspect *in);
 
 /* elf.c: the parts of an ELF file that decide whether it runs. */

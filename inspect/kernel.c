@@ -381,24 +381,60 @@ static int fs_by_id(struct inspect *in, enum fs_id id, const char *val,
 	return found;
 }
 
-/* A PARTUUID= of an MBR disk, "<disk identifier>-<partition, hex>", on
- * any disk of the machine: its reference or 0; *MATCHES counts the disks
- * with that identifier and partition.  */
+int partuuid_match(const struct ptable *pt, const char *val, int *part)
+{
+	const char *slash = strchr(val, '/');
+	size_t len = slash ? (size_t)(slash - val) : strlen(val);
+	int offset = 0, first = 0;
+	char c;
+
+	*part = 0;
+	/* The kernel's sscanf() takes no '+' before the number. */
+	if (slash && (sscanf(slash + 1, "PARTNROFF=%d%c", &offset, &c) != 1 ||
+		      strchr(slash, '+')))
+		return -1;
+	if (!len)
+		return -1;
+	if (pt->gpt)
+		return 0;
+	for (int i = 0; i < pt->count; i++) {
+		const struct partition *p = &pt->part[i];
+		char uuid[16];
+
+		/* An extended partition gets no PARTUUID (msdos.c). */
+		if (p->container || (first && p->number >= first))
+			continue;
+		snprintf(uuid, sizeof(uuid), "%08x-%02x", (unsigned)pt->disk_id,
+			 (unsigned)p->number);
+		if (strncasecmp(val, uuid, len) == 0)
+			first = p->number;
+	}
+	if (!first)
+		return 0;
+	if (offset > -first && offset < PART_DISK_STRIDE &&
+	    ptable_find(pt, first + offset))
+		*part = first + offset;
+	return 1;
+}
+
+/* A PARTUUID= of an MBR disk on any disk of the machine, as
+ * partuuid_match() reads it: its reference or 0; *MATCHES counts the
+ * disks with a partition whose PARTUUID it matches.  The kernel takes
+ * the first of them it finds; 0 also when that one's PARTNROFF= leads
+ * to no partition.  */
 static int partuuid(struct inspect *in, const char *val, int *matches)
 {
-	unsigned id, part;
 	int found = 0;
-	char tail;
 
 	*matches = 0;
-	if (sscanf(val, "%8x-%2x%c", &id, &part, &tail) != 2)
-		return 0;
 	for (int d = 0; d < GRUBINST_MAX_DISKS; d++) {
 		const struct ptable *pt = disk_table(in, d);
+		int part;
 
-		if (!pt || pt->disk_id != id || !ptable_find(pt, (int)part))
+		if (!pt || partuuid_match(pt, val, &part) != 1)
 			continue;
-		found = found ? found : PART_REF(d, (int)part);
+		if (!*matches && part)
+			found = PART_REF(d, part);
 		++*matches;
 	}
 	return found;

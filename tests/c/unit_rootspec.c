@@ -189,6 +189,90 @@ static bool row_holds(const struct row *t, const struct root_spec *r)
 	}
 }
 
+/* The MBR table of 0x0badc0de: partition 1, the extended partition 2,
+ * logical partitions 5..17 in it.  */
+static void mbr_table(struct ptable *pt, bool gpt)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->disk_id = 0x0badc0de;
+	pt->gpt = gpt;
+	pt->part[pt->count++] = (struct partition){ .number = 1, .type = 0x83 };
+	pt->part[pt->count++] = (struct partition){ .number = 2, .type = 0x05,
+						    .container = true };
+	for (int n = 5; n <= 17; n++)
+		pt->part[pt->count++] = (struct partition){ .number = n, .type = 0x83,
+							    .logical = true };
+}
+
+/* PARTUUID= against that table as devt_from_partuuid() looks it up:
+ * each partition's is "%08x-%02x" (msdos.c set_info()), compared with
+ * strncasecmp() for the length of the text given (up to a '/'), the
+ * first partition matching wins, then PARTNROFF= moves from it.  */
+static void partuuid_table(void)
+{
+	static const struct {
+		const char *val;
+		int rc, part;	/* rc: 1 a match, 0 none, -1 rejected */
+	} t[] = {
+		{ "0badc0de-01", 1, 1 }, { "0BADC0DE-01", 1, 1 },
+		{ "0badc0de-05", 1, 5 }, { "0badc0de-0a", 1, 10 },
+		{ "0badc0de-0A", 1, 10 }, { "0badc0de-10", 1, 16 },
+		{ "0badc0de-11", 1, 17 },
+		/* The partition in hexadecimal: 10 is not "-10". */
+		{ "0badc0de-12", 0, 0 },
+		/* No such partition; the extended one has no PARTUUID. */
+		{ "0badc0de-03", 0, 0 }, { "0badc0de-02", 0, 0 },
+		{ "0badc0de-00", 0, 0 },
+		/* Another disk; the identifier is 8 digits, zero-filled. */
+		{ "deadbeef-01", 0, 0 }, { "badc0de-01", 0, 0 },
+		{ "0xbadc0de-01", 0, 0 },
+		/* Longer than any: nothing starts with it. */
+		{ "0badc0de-01x", 0, 0 }, { "0badc0de-001", 0, 0 },
+		{ "0badc0de-01-", 0, 0 },
+		/* A beginning: the first partition it begins. */
+		{ "0badc0de", 1, 1 }, { "0badc0de-", 1, 1 }, { "0badc0de-0", 1, 1 },
+		{ "0bad", 1, 1 }, { "0badc0de-1", 1, 16 },
+		/* PARTNROFF=: partitions on from the one matched, which
+		 * must exist (the extended one does, as a device). */
+		{ "0badc0de-01/PARTNROFF=4", 1, 5 },
+		{ "0badc0de-01/PARTNROFF=0", 1, 1 },
+		{ "0badc0de-05/PARTNROFF=-4", 1, 1 },
+		{ "0badc0de-01/PARTNROFF=1", 1, 2 },
+		{ "0badc0de-01/PARTNROFF=2", 1, 0 },
+		{ "0badc0de-05/PARTNROFF=-5", 1, 0 },
+		{ "0badc0de-11/PARTNROFF=1", 1, 0 },
+		{ "deadbeef-01/PARTNROFF=1", 0, 0 },
+		/* Rejected: "VFS: PARTUUID= is invalid". */
+		{ "", -1, 0 }, { "/PARTNROFF=1", -1, 0 },
+		{ "0badc0de-01/", -1, 0 }, { "0badc0de-01/PARTNROFF=", -1, 0 },
+		{ "0badc0de-01/PARTNROFF=1x", -1, 0 },
+		{ "0badc0de-01/partnroff=1", -1, 0 },
+		{ "0badc0de-01/PARTNROFF=+1", -1, 0 },
+		{ "0badc0de-01/PARTNROFF=1/", -1, 0 },
+	};
+	struct ptable pt;
+	char what[200];
+	int part, rc;
+
+	mbr_table(&pt, false);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		part = -7;
+		rc = partuuid_match(&pt, t[i].val, &part);
+		snprintf(what, sizeof(what), "PARTUUID=%s: %s, partition %d", t[i].val,
+			 t[i].rc > 0 ? "matches" : t[i].rc ? "invalid" : "no match",
+			 t[i].part);
+		verdict(rc == t[i].rc && part == t[i].part, what);
+		if (rc != t[i].rc || part != t[i].part)
+			fprintf(stderr, "PARTUUID=%s: %d, partition %d\n", t[i].val, rc,
+				part);
+	}
+	/* On a GPT disk the PARTUUIDs are the partitions' GUIDs: the
+	 * protective MBR's identifier names none.  */
+	mbr_table(&pt, true);
+	rc = partuuid_match(&pt, "0badc0de-01", &part);
+	verdict(rc == 0 && part == 0, "PARTUUID=0badc0de-01 on a GPT disk: no match");
+}
+
 int main(void)
 {
 	char what[200];
@@ -213,5 +297,6 @@ int main(void)
 				t->in, kind_name((int)r.kind), r.family, r.disk, r.part,
 				r.value ? r.value : "(none)");
 	}
+	partuuid_table();
 	return failures ? 1 : 0;
 }
