@@ -655,6 +655,8 @@ struct root_spec {
 	int disk;		/* ROOT_DEV, ROOT_NUMBER: 0 for the first disk */
 	int part;		/* 0: the whole disk */
 	const char *value;	/* UUID, LABEL, PARTUUID: after the '=' */
+	bool link;		/* /dev/disk/by-*: a link udev makes, in an
+				   initrd; the kernel knows no such name */
 };
 void root_parse(const char *root, struct root_spec *r);
 /* root=PARTUUID=VAL on the MBR disk PT as the kernel's

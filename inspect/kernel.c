@@ -259,6 +259,7 @@ void root_parse(const char *root, struct root_spec *r)
 		if (strncmp(root, ids[i].prefix, strlen(ids[i].prefix)) == 0) {
 			r->kind = ids[i].kind;
 			r->value = root + strlen(ids[i].prefix);
+			r->link = strncmp(root, "/dev/disk/", 10) == 0;
 			return;
 		}
 	if (strncmp(root, "/dev/loop", 9) == 0) {
@@ -650,6 +651,18 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 {
 	int matches, part = partuuid(in, r->value, &matches);
 	char where[320];
+
+	/* devt_from_devname() looks for a disk named "disk!by-partuuid!..."
+	 * and finds none: only an initrd has the link.  */
+	if (r->link && !in->entry.has_initrd) {
+		finding(in, FAIL, AREA_MENU, "root-partuuid",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: a link udev makes, in an initrd; "
+			"without one the kernel finds no device of that name "
+			"(\"VFS: Unable to mount root fs\"): put root=PARTUUID=%s "
+			"instead", root, r->value);
+		return;
+	}
 
 	if (part_ref_disk(part))
 		text_printf(where, sizeof(where), "partition %d of %s",

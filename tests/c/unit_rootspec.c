@@ -39,12 +39,14 @@ struct row {
 	const char *family;	/* ROOT_DEV, ROOT_NUMBER */
 	int disk, part;		/* ROOT_DEV, ROOT_NUMBER */
 	const char *value;	/* ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID */
+	bool link;		/* /dev/disk/by-*: udev's, not the kernel's */
 };
 
-#define DEV(in, fam, disk, part) { in, ROOT_DEV, fam, disk, part, NULL }
-#define NUM(in, fam, disk, part) { in, ROOT_NUMBER, fam, disk, part, NULL }
-#define ID(in, kind, value) { in, kind, NULL, 0, 0, value }
-#define KIND(in, kind) { in, kind, NULL, 0, 0, NULL }
+#define DEV(in, fam, disk, part) { in, ROOT_DEV, fam, disk, part, NULL, false }
+#define NUM(in, fam, disk, part) { in, ROOT_NUMBER, fam, disk, part, NULL, false }
+#define ID(in, kind, value) { in, kind, NULL, 0, 0, value, false }
+#define LINK(in, kind, value) { in, kind, NULL, 0, 0, value, true }
+#define KIND(in, kind) { in, kind, NULL, 0, 0, NULL, false }
 
 static const struct row rows[] = {
 	/* /dev/<disk><partition>: the disk by its name, the partition in
@@ -144,10 +146,12 @@ static const struct row rows[] = {
 	ID("UUID=2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UUID,
 	   "2d15c0de-5ec0-4d15-8c0d-0badd15c0002"),
 	ID("LABEL=root", ROOT_LABEL, "root"),
-	ID("/dev/disk/by-uuid/2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UUID,
-	   "2d15c0de-5ec0-4d15-8c0d-0badd15c0002"),
-	ID("/dev/disk/by-label/root", ROOT_LABEL, "root"),
-	ID("/dev/disk/by-partuuid/0badc0de-01", ROOT_PARTUUID, "0badc0de-01"),
+	LINK("/dev/disk/by-uuid/2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UUID,
+	     "2d15c0de-5ec0-4d15-8c0d-0badd15c0002"),
+	LINK("/dev/disk/by-label/root", ROOT_LABEL, "root"),
+	/* The kernel's own lookup takes this one for a disk named
+	 * "disk!by-partuuid!0badc0de-01": no device without an initrd. */
+	LINK("/dev/disk/by-partuuid/0badc0de-01", ROOT_PARTUUID, "0badc0de-01"),
 	/* The prefixes are case-sensitive, in the kernel and in initrds. */
 	KIND("partuuid=0badc0de-01", ROOT_UNKNOWN),
 	KIND("uuid=2d15c0de-5ec0-4d15-8c0d-0badd15c0002", ROOT_UNKNOWN),
@@ -173,7 +177,7 @@ static const struct row rows[] = {
 
 static bool row_holds(const struct row *t, const struct root_spec *r)
 {
-	if ((int)r->kind != t->kind)
+	if ((int)r->kind != t->kind || r->link != t->link)
 		return false;
 	switch (t->kind) {
 	case ROOT_DEV:
@@ -286,8 +290,9 @@ int main(void)
 			snprintf(what, sizeof(what), "root=%s: %s %s disk %d partition %d",
 				 t->in, kind_name(t->kind), t->family, t->disk, t->part);
 		else if (t->value)
-			snprintf(what, sizeof(what), "root=%s: %s \"%s\"", t->in,
-				 kind_name(t->kind), t->value);
+			snprintf(what, sizeof(what), "root=%s: %s \"%s\"%s", t->in,
+				 kind_name(t->kind), t->value,
+				 t->link ? ", udev's link" : "");
 		else
 			snprintf(what, sizeof(what), "root=%s: %s", t->in,
 				 kind_name(t->kind));
