@@ -646,11 +646,22 @@ static void root_by_id(struct inspect *in, const char *root,
 				"resolve a filesystem's UUID or LABEL");
 }
 
+/* The PARTUUID of partition REF as the kernel and udev spell it. */
+static const char *partuuid_text(struct inspect *in, int ref, char *buf,
+				 size_t size)
+{
+	const struct ptable *pt = disk_table(in, part_ref_disk(ref));
+
+	text_printf(buf, size, "%08x-%02x", pt ? (unsigned)pt->disk_id : 0,
+		    (unsigned)part_ref_number(ref));
+	return buf;
+}
+
 static void root_by_partuuid(struct inspect *in, const char *root,
 			     const struct root_spec *r)
 {
 	int matches, part = partuuid(in, r->value, &matches);
-	char where[320];
+	char where[320], canon[16];
 
 	/* devt_from_devname() looks for a disk named "disk!by-partuuid!..."
 	 * and finds none: only an initrd has the link.  */
@@ -679,8 +690,28 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 		return;
 	}
 	/* The kernel resolves PARTUUID= itself (block/early-lookup); an
-	 * initrd takes root= over and must do it in its place.  */
-	if (!part)
+	 * initrd takes root= over and must do it in its place, by the whole
+	 * PARTUUID: initramfs-tools with blkid, which compares the text as
+	 * it is; dracut by udev's link, after lowering its case.  */
+	if (part && in->entry.has_initrd &&
+	    strcmp(r->value, partuuid_text(in, part, canon, sizeof(canon)))) {
+		bool case_only = strcasecmp(r->value, canon) == 0;
+
+		finding(in, case_only ? WARN : FAIL, AREA_MENU, "root-partuuid",
+			NOTE(.path = in->menu.path),
+			"kernel line root=%s: the kernel alone would take %s, "
+			"whose PARTUUID is %s, but the initrd looks root= up "
+			"itself: %s; write root=PARTUUID=%s", root, where, canon,
+			case_only ? "initramfs-tools' blkid compares the text "
+				    "as it is and finds no such device "
+				    "(\"ALERT! ... does not exist\"); dracut "
+				    "lowers the case first"
+				  : "initramfs-tools (blkid) and dracut (udev's "
+				    "/dev/disk/by-partuuid/ link) take the whole "
+				    "PARTUUID, not a beginning or a PARTNROFF=, "
+				    "and find no such device",
+			canon);
+	} else if (!part)
 		finding(in, FAIL, AREA_MENU, "root-partuuid",
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: matches no partition of this "
