@@ -160,6 +160,8 @@ struct partition {
 	bool logical;
 	bool container;		/* an extended partition */
 	char guid_type[40];	/* GPT: its type GUID, upper case; "" on MBR */
+	char guid[40];		/* GPT: its own GUID (Linux's PARTUUID), upper
+				   case; "" on MBR */
 };
 
 struct ptable {

@@ -20,6 +20,8 @@ static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 	if (type && fdisk_parttype_get_string(type))
 		snprintf(p->guid_type, sizeof(p->guid_type), "%s",
 			 fdisk_parttype_get_string(type));
+	if (fdisk_partition_get_uuid(fp))
+		snprintf(p->guid, sizeof(p->guid), "%s", fdisk_partition_get_uuid(fp));
 	p->active = fdisk_partition_is_bootable(fp);
 	p->container = fdisk_partition_is_container(fp);
 	p->logical = p->number > 4;

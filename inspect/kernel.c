@@ -382,6 +382,23 @@ static int fs_by_id(struct inspect *in, enum fs_id id, const char *val,
 	return found;
 }
 
+const char *partuuid_of(const struct ptable *pt, const struct partition *p,
+			char *buf, size_t size)
+{
+	size_t i;
+
+	if (!pt->gpt) {
+		text_printf(buf, size, "%08x-%02x", (unsigned)pt->disk_id,
+			    (unsigned)p->number);
+		return buf;
+	}
+	/* The GUID in lower case, as the kernel, blkid and udev spell it. */
+	for (i = 0; p->guid[i] && i + 1 < size; i++)
+		buf[i] = (char)tolower((unsigned char)p->guid[i]);
+	buf[i] = '\0';
+	return i ? buf : NULL;
+}
+
 int partuuid_match(const struct ptable *pt, const char *val, int *part)
 {
 	const char *slash = strchr(val, '/');
@@ -396,18 +413,15 @@ int partuuid_match(const struct ptable *pt, const char *val, int *part)
 		return -1;
 	if (!len)
 		return -1;
-	if (pt->gpt)
-		return 0;
 	for (int i = 0; i < pt->count; i++) {
 		const struct partition *p = &pt->part[i];
-		char uuid[16];
+		char uuid[sizeof(p->guid)];
 
 		/* An extended partition gets no PARTUUID (msdos.c). */
 		if (p->container || (first && p->number >= first))
 			continue;
-		snprintf(uuid, sizeof(uuid), "%08x-%02x", (unsigned)pt->disk_id,
-			 (unsigned)p->number);
-		if (strncasecmp(val, uuid, len) == 0)
+		if (partuuid_of(pt, p, uuid, sizeof(uuid)) &&
+		    strncasecmp(val, uuid, len) == 0)
 			first = p->number;
 	}
 	if (!first)
@@ -651,9 +665,10 @@ static const char *partuuid_text(struct inspect *in, int ref, char *buf,
 				 size_t size)
 {
 	const struct ptable *pt = disk_table(in, part_ref_disk(ref));
+	const struct partition *p = pt ? ptable_find(pt, part_ref_number(ref)) : NULL;
 
-	text_printf(buf, size, "%08x-%02x", pt ? (unsigned)pt->disk_id : 0,
-		    (unsigned)part_ref_number(ref));
+	if (!p || !partuuid_of(pt, p, buf, size))
+		text_copy(buf, size, "");
 	return buf;
 }
 
@@ -661,7 +676,7 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 			     const struct root_spec *r)
 {
 	int matches, part = partuuid(in, r->value, &matches);
-	char where[320], canon[16];
+	char where[320], canon[40];
 
 	/* devt_from_devname() looks for a disk named "disk!by-partuuid!..."
 	 * and finds none: only an initrd has the link.  */

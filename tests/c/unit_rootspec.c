@@ -208,6 +208,45 @@ static void mbr_table(struct ptable *pt, bool gpt)
 							    .logical = true };
 }
 
+/* A GPT disk: partition 1 without a GUID, 2 and 3 with theirs. */
+static void gpt_rows(struct ptable *pt)
+{
+	static const struct {
+		const char *val;
+		int rc, part;
+	} t[] = {
+		{ "6f1e2d3c-0000-4000-8000-000000000002", 1, 2 },
+		{ "6F1E2D3C-0000-4000-8000-000000000002", 1, 2 },
+		{ "6f1e2d3c-0000-4000-8000-000000000003", 1, 3 },
+		{ "6f1e2d3c-0000-4000-8000-000000000004", 0, 0 },
+		/* A beginning: the first partition it begins. */
+		{ "6f1e2d3c", 1, 2 },
+		{ "6f1e2d3c-0000-4000-8000-000000000002/PARTNROFF=1", 1, 3 },
+	};
+	char what[200], buf[40];
+	int part, rc;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->gpt = true;
+	pt->part[pt->count++] = (struct partition){ .number = 1 };
+	pt->part[pt->count++] = (struct partition){
+		.number = 2, .guid = "6F1E2D3C-0000-4000-8000-000000000002" };
+	pt->part[pt->count++] = (struct partition){
+		.number = 3, .guid = "6F1E2D3C-0000-4000-8000-000000000003" };
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		part = -7;
+		rc = partuuid_match(pt, t[i].val, &part);
+		snprintf(what, sizeof(what), "GPT PARTUUID=%s: %s, partition %d", t[i].val,
+			 t[i].rc > 0 ? "matches" : "no match", t[i].part);
+		verdict(rc == t[i].rc && part == t[i].part, what);
+	}
+	verdict(partuuid_of(pt, &pt->part[1], buf, sizeof(buf)) &&
+			strcmp(buf, "6f1e2d3c-0000-4000-8000-000000000002") == 0,
+		"a GPT entry's PARTUUID is its GUID in lower case");
+	verdict(!partuuid_of(pt, &pt->part[0], buf, sizeof(buf)),
+		"a GPT entry without a GUID has no PARTUUID");
+}
+
 /* PARTUUID= against that table as devt_from_partuuid() looks it up:
  * each partition's is "%08x-%02x" (msdos.c set_info()), compared with
  * strncasecmp() for the length of the text given (up to a '/'), the
@@ -270,11 +309,12 @@ static void partuuid_table(void)
 			fprintf(stderr, "PARTUUID=%s: %d, partition %d\n", t[i].val, rc,
 				part);
 	}
-	/* On a GPT disk the PARTUUIDs are the partitions' GUIDs: the
-	 * protective MBR's identifier names none.  */
+	/* On a GPT disk the PARTUUIDs are the partitions' GUIDs (efi.c,
+	 * "%pUl"): the protective MBR's identifier names none.  */
 	mbr_table(&pt, true);
 	rc = partuuid_match(&pt, "0badc0de-01", &part);
 	verdict(rc == 0 && part == 0, "PARTUUID=0badc0de-01 on a GPT disk: no match");
+	gpt_rows(&pt);
 }
 
 int main(void)

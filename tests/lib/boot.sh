@@ -158,10 +158,31 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 [ -n "$root" ] || fail "no root= on the kernel command line"
-# root=PARTUUID=<MBR disk id>-<partition, hex> and root=UUID=/LABEL= of the
-# filesystem, as initramfs-tools resolves them; anything else is a path.
+# root=PARTUUID=<GPT partition GUID>, PARTUUID=<MBR disk id>-<partition,
+# hex> and root=UUID=/LABEL= of the filesystem, as initramfs-tools
+# resolves them (blkid: the whole text, as it is); anything else is a path.
+gpt_guid() { # DEV OFFSET: the GUID at byte OFFSET, as blkid prints it
+	dd if="$1" bs=1 skip="$2" count=16 2>/dev/null |
+		hexdump -e '1/4 "%08x" "-" 1/2 "%04x" "-" 1/2 "%04x" "-" 2/1 "%02x" "-" 6/1 "%02x"'
+}
+gpt_u32() { dd if="$1" bs=1 skip="$2" count=4 2>/dev/null | hexdump -e '1/4 "%u"'; }
 resolve() {
 	case "$1" in
+	PARTUUID=????????-????-????-????-????????????)
+		local d lba n size i g
+		for d in /sys/block/sd*; do
+			[ -e "$d" ] || continue
+			d=/dev/${d##*/}
+			[ "$(dd if="$d" bs=1 skip=512 count=8 2>/dev/null)" = "EFI PART" ] || continue
+			lba=$(gpt_u32 "$d" 584) n=$(gpt_u32 "$d" 592) size=$(gpt_u32 "$d" 596) i=1
+			# The entries in use come first (sfdisk packs them).
+			while [ "$i" -le "$n" ] && [ "$i" -le 128 ]; do
+				g=$(gpt_guid "$d" $((lba * 512 + (i - 1) * size + 16)))
+				[ "$g" = "${1#PARTUUID=}" ] && echo "$d$i" && return
+				[ "$g" = 00000000-0000-0000-0000-000000000000 ] && break
+				i=$((i + 1))
+			done
+		done ;;
 	PARTUUID=*-*)
 		local id=${1#PARTUUID=} d sig
 		for d in /sys/block/sd*; do
