@@ -34,7 +34,7 @@ LIB_SRCS := lib/error.c lib/handle.c lib/options.c lib/buf.c lib/fixline.c lib/f
 	disk/image.c disk/ptable.c disk/fs.c disk/fstime.c disk/groups.c disk/inuse.c \
 	disk/descriptors.c disk/journal.c disk/capture.c disk/undo.c disk/probe.c \
 	disk/mounts.c disk/jbd.c disk/mmp.c disk/quota.c disk/listing.c \
-	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/partitions.c \
+	inspect/context.c inspect/pipeline.c inspect/finding.c inspect/codes.c inspect/partitions.c \
 	inspect/bootcode.c inspect/loaders.c inspect/chain.c inspect/grub2env.c inspect/grub2fix.c inspect/grub2cfg.c inspect/grub2.c inspect/grubpath.c inspect/blocks.c \
 	inspect/fsfeatures.c inspect/rules.c inspect/menu.c inspect/menuedit.c inspect/kernel.c \
 	inspect/elf.c inspect/userspace.c inspect/explain.c inspect/map.c \

@@ -637,7 +637,7 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 			 (unsigned long long)fs_blocks(&p->fs));
 		pfs_target(p, false, &t);
 		if (rule_file_damaged(&t, path, what, o->first, &v))
-			finding_verdict(in, AREA_FILESYSTEM, &v, path);
+			finding_verdict(in, &v, NOTE(IN_AREA(AREA_FILESYSTEM), .path = path));
 		return;
 	}
 	/* Past the partition but inside the filesystem: shrinking it moves
@@ -653,9 +653,9 @@ void report_file_overhang(struct inspect *in, struct pfs *p, const char *path,
 	/* The resize inode's blocks are read by online resizing only (past
 	 * the filesystem's end too: damaged, but nothing reads it).  */
 	finding(in, only_resize || !mounted_by_linux(in, p) ? WARN : FAIL,
-		AREA_FILESYSTEM,
-		o->last >= fs_blocks(&p->fs) ? "fs-damaged" : "fs-overhang",
-		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
+		o->last >= fs_blocks(&p->fs) ? FC_FS_DAMAGED : FC_FS_OVERHANG,
+		NOTE(IN_AREA(AREA_FILESYSTEM), .path = path,
+		     AT(fs_block_sector(&p->fs, o->first)), .fix = fix),
 		"%s: %s past the end of %s %d (sector %llu); a kernel "
 		"that mounts this filesystem logs \"attempt to access beyond "
 		"end of device\" sda%d: rw=0, want=%llu, limit=%llu",
@@ -680,9 +680,9 @@ void report_grub_overhang(struct inspect *in, struct pfs *p, enum grubinst_area 
 	/* In the chain, the reader is a stage1.5: it prints the number only. */
 	bool stage1_5 = area == AREA_CHAIN;
 
-	finding(in, FAIL, area, "grub-outside-partition",
-		NOTE(.path = path, AT(fs_block_sector(&p->fs, o->first_read)),
-		     .grub_error = err),
+	finding(in, FAIL, FC_GRUB_OUTSIDE_PARTITION,
+		NOTE(IN_AREA(area), .path = path,
+		     AT(fs_block_sector(&p->fs, o->first_read)), .grub_error = err),
 		"GRUB must read %s, but its %s block %llu lies past the end of "
 		"partition %d: %s \"Error %d%s%s\"%s", path,
 		o->first_read_meta ? "indirect (block map)" : "data",
@@ -705,7 +705,7 @@ static void check_size(struct inspect *in, struct pfs *p)
 
 	pfs_target(p, mounted_by_linux(in, p), &t);
 	if (rule_fs_fits(&t, &v))
-		finding_verdict(in, AREA_FILESYSTEM, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 }
 
 /* The group descriptor blocks readers use: the primary table after the
@@ -760,8 +760,7 @@ static void check_metadata(struct inspect *in, struct pfs *p)
 		reported++;
 		/* GRUB's own reads are judged file by file (fsfeatures.c):
 		 * here, what Linux meets when it mounts the filesystem.  */
-		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, AREA_FILESYSTEM,
-			"fs-metadata-overhang",
+		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, FC_FS_METADATA_OVERHANG,
 			NOTE(AT(fs_block_sector(&p->fs, at)), .scope = SCOPE_LINUX,
 			     .grub_error = GERR_OUTSIDE_PART),
 			"partition %d: the %s of block group %u (block %llu) "
@@ -794,7 +793,7 @@ static void report_map_damaged(struct inspect *in, struct pfs *p,
 		 error_message(rc));
 	pfs_target(p, false, &t);
 	if (rule_file_damaged(&t, path, what, UINT64_MAX, &v))
-		finding_verdict(in, AREA_FILESYSTEM, &v, path);
+		finding_verdict(in, &v, NOTE(IN_AREA(AREA_FILESYSTEM), .path = path));
 }
 
 static void report_census(struct inspect *in, struct pfs *p)
@@ -804,7 +803,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 	char paths[CENSUS_HITS][256];
 
 	if (cs->failed)
-		finding(in, WARN, AREA_FILESYSTEM, "fs-scan",
+		finding(in, WARN, FC_FS_SCAN,
 			NOTE(AT(p->part->start),
 			     .fix = fsck_fix(in, p)),
 			"partition %d: the inode tables could not be read to the "
@@ -816,7 +815,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 		cs->bad_inodes = cs->nnoted;
 	}
 	if (!cs->bad_inodes && cs->by_bitmaps) {
-		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
+		finding(in, OK, FC_FS_BLOCKS, NOTE(AT(p->part->start)),
 			"partition %d: every block of its %llu inodes lies "
 			"inside the partition (%s)", p->part->number,
 			(unsigned long long)cs->inodes,
@@ -826,7 +825,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 		return;
 	}
 	if (!cs->bad_inodes) {
-		finding(in, OK, AREA_FILESYSTEM, "fs-blocks", NOTE(AT(p->part->start)),
+		finding(in, OK, FC_FS_BLOCKS, NOTE(AT(p->part->start)),
 			"partition %d: every block of its %llu inodes lies "
 			"inside the partition", p->part->number,
 			(unsigned long long)cs->inodes);
@@ -849,8 +848,7 @@ static void report_census(struct inspect *in, struct pfs *p)
 				     cs->hit[i].ino == EXT2_RESIZE_INO);
 	}
 	if (cs->bad_inodes > cs->nhits)
-		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, AREA_FILESYSTEM,
-			"fs-overhang-more",
+		finding(in, mounted_by_linux(in, p) ? FAIL : WARN, FC_FS_OVERHANG_MORE,
 			NOTE(AT(p->part->start + p->part->size)),
 			"partition %d: %llu more files have blocks past the "
 			"partition end", p->part->number,

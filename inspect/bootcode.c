@@ -71,7 +71,7 @@ static void report_stage1(struct inspect *in, const char *where)
 			   : address == STAGE2_LOAD_ADDRESS ? "stage2"
 							    : "an unknown stage";
 
-	finding(in, OK, AREA_BOOTCODE, "boot-grub-legacy", NOTE(AT(in->stage1_sector)),
+	finding(in, OK, FC_BOOT_GRUB_LEGACY, NOTE(AT(in->stage1_sector)),
 		"%s: GRUB Legacy stage1 (COMPAT_VERSION 3.2): loads sector %llu "
 		"to 0x%x (%s) from %s%s", where,
 		(unsigned long long)s->p.load_sector, address, next,
@@ -80,18 +80,18 @@ static void report_stage1(struct inspect *in, const char *where)
 				   : "a fixed drive",
 		s->p.force_lba ? ", LBA forced" : "");
 	if (s->drive != GRUB_SAME_DRIVE && s->drive != 0x80)
-		finding(in, FAIL, AREA_BOOTCODE, "stage1-drive",
+		finding(in, FAIL, FC_STAGE1_DRIVE,
 			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 reads from BIOS drive 0x%02x, not the disk the "
 			"BIOS booted (0x80): it loads nothing useful", s->drive);
 	if (address != STAGE1_5_LOAD_ADDRESS && address != STAGE2_LOAD_ADDRESS)
-		finding(in, FAIL, AREA_BOOTCODE, "stage1-address",
+		finding(in, FAIL, FC_STAGE1_ADDRESS,
 			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads to 0x%x; GRUB needs 0x2000 (stage1.5) or "
 			"0x8000 (stage2): the jump lands in garbage and the "
 			"machine hangs", address);
 	else if (s->segment != address >> 4)
-		finding(in, FAIL, AREA_BOOTCODE, "stage1-segment",
+		finding(in, FAIL, FC_STAGE1_SEGMENT,
 			NOTE(AT(in->stage1_sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads to segment 0x%x but jumps to 0x%x: the "
 			"machine hangs", s->segment, address);
@@ -116,7 +116,7 @@ static int follow_active(struct inspect *in)
 	int n = 0, rc;
 
 	if (in->boot.needs_gpt) {
-		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign",
+		finding(in, FAIL, FC_BOOT_FOREIGN,
 			NOTE(AT(0), INSTALL_FIX("grubinst IMAGE")),
 			"sector 0 holds %s, which boots only GPT disks: on this "
 			"MBR disk it stops with an error", in->boot.name);
@@ -131,7 +131,7 @@ static int follow_active(struct inspect *in)
 		}
 	}
 	if (!in->boot.chains_active && n != 1) {
-		finding(in, FAIL, AREA_BOOTCODE, "chain-no-active",
+		finding(in, FAIL, FC_CHAIN_NO_ACTIVE,
 			NOTE(AT(0), INSTALL_FIX("grubinst IMAGE")),
 			"sector 0 holds %s, set to boot partition %d, which does "
 			"not exist: it stops with an error message",
@@ -139,7 +139,7 @@ static int follow_active(struct inspect *in)
 		return 0;
 	}
 	if (n != 1) {
-		finding(in, FAIL, AREA_BOOTCODE, n ? "chain-many-active" : "chain-no-active",
+		finding(in, FAIL, n ? FC_CHAIN_MANY_ACTIVE : FC_CHAIN_NO_ACTIVE,
 			NOTE(AT(0), .fix = activate_fix(in)),
 			"sector 0 holds %s, which boots the active partition, "
 			"but %s: it stops with an error message",
@@ -152,7 +152,7 @@ static int follow_active(struct inspect *in)
 	identify_bootcode(vbr, &vb);
 	if (le16(vbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE ||
 	    vb.kind != BOOT_GRUB_LEGACY) {
-		finding(in, FAIL, AREA_BOOTCODE, "vbr-not-grub",
+		finding(in, FAIL, FC_VBR_NOT_GRUB,
 			NOTE(AT(act->start),
 			     INSTALL_FIX("grubinst --target partition IMAGE")),
 			"sector 0 holds %s, which boots partition %d; that "
@@ -162,7 +162,7 @@ static int follow_active(struct inspect *in)
 				? " and no 55 AA signature" : "");
 		return 0;
 	}
-	finding(in, OK, AREA_BOOTCODE, "mbr-chains-active", NOTE(AT(0)),
+	finding(in, OK, FC_MBR_CHAINS_ACTIVE, NOTE(AT(0)),
 		"sector 0: %s, boots the %spartition %d", in->boot.name,
 		in->boot.chains_active ? "active " : "", act->number);
 	in->boot = vb;
@@ -188,14 +188,14 @@ int check_bootcode(struct inspect *in)
 		in->stage1_sector = 0;
 		break;
 	case BOOT_EMPTY:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-empty", NOTE(AT(0), INSTALL_FIX(fix)),
+		finding(in, FAIL, FC_BOOT_EMPTY, NOTE(AT(0), INSTALL_FIX(fix)),
 			"sector 0 has a 55 AA signature but its code area "
 			"(bytes 0..439) is all zeros: the BIOS runs zeros and "
 			"the machine hangs with nothing on the screen");
 		return 0;
 	case BOOT_GRUB2:
 		/* GRUB 2's row follows it (loaders.c, grub2.c). */
-		finding(in, OK, AREA_BOOTCODE, "boot-grub2", NOTE(AT(0)),
+		finding(in, OK, FC_BOOT_GRUB2, NOTE(AT(0)),
 			"sector 0: GRUB 2's boot.img: loads core.img from sector %llu",
 			(unsigned long long)in->boot.grub2_sector);
 		return 0;
@@ -203,7 +203,7 @@ int check_bootcode(struct inspect *in)
 	case BOOT_DOS:
 		return follow_active(in);
 	case BOOT_UNKNOWN:
-		finding(in, FAIL, AREA_BOOTCODE, "boot-foreign", NOTE(AT(0), INSTALL_FIX(fix)),
+		finding(in, FAIL, FC_BOOT_FOREIGN, NOTE(AT(0), INSTALL_FIX(fix)),
 			"sector 0 holds boot code that is neither GRUB Legacy's "
 			"stage1 nor a known MBR: GRUB Legacy is not installed");
 		return 0;

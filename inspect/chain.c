@@ -127,7 +127,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 
 	l->sector = b->stage1.p.load_sector;
 	if (l->sector == 0 || l->sector == in->stage1_sector) {
-		finding(in, FAIL, AREA_CHAIN, "chain-self", NOTE(AT(l->sector), INSTALL_FIX(fix)),
+		finding(in, FAIL, FC_CHAIN_SELF, NOTE(AT(l->sector), INSTALL_FIX(fix)),
 			"stage1 loads sector %llu, itself: it was never "
 			"installed (a pristine stage1?) and the machine hangs",
 			(unsigned long long)l->sector);
@@ -135,7 +135,7 @@ static int load_first(struct inspect *in, struct loaded *l)
 	}
 	rc = read_sectors(in, l->sector, l->image, 1);
 	if (rc > 0)
-		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
+		finding(in, FAIL, FC_CHAIN_PAST_END,
 			NOTE(AT(l->sector), INSTALL_FIX(fix)),
 			"stage1 loads sector %llu, past the end of the image "
 			"(%llu sectors): stage1 prints \"Read Error\"",
@@ -195,14 +195,14 @@ static int load_second(struct inspect *in, struct loaded *l)
 	const char *fix = "grubinst IMAGE";
 	/* Inside a filesystem, a sector that is no stage any more means the
 	 * stage was moved or deleted after stage1 was pointed at it.  */
-	const char *code = l->part ? "chain-stale" : "chain-not-a-stage";
+	enum finding_code code = l->part ? FC_CHAIN_STALE : FC_CHAIN_NOT_A_STAGE;
 	char place[320];
 	int rc;
 
 	blocklist_read(l->image, in->boot.stage1.p.load_address, &l->bl);
 	describe_place(l, place, sizeof(place));
 	if (l->bl.n == 0 || l->bl.overflow || l->bl.bad_segment) {
-		finding(in, FAIL, AREA_CHAIN, code,
+		finding(in, FAIL, code,
 			NOTE(AT(l->sector), INSTALL_FIX(fix), .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (now %s), which holds no "
 			"valid block list: it is not the start of a GRUB stage "
@@ -215,7 +215,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	}
 	rc = read_sectors(in, l->bl.run[0].start, l->image + SECTOR_SIZE, 1);
 	if (rc > 0) {
-		finding(in, FAIL, AREA_CHAIN, "chain-past-end",
+		finding(in, FAIL, FC_CHAIN_PAST_END,
 			NOTE(AT(l->bl.run[0].start), INSTALL_FIX(fix)),
 			"the block list of sector %llu names sector %llu, past "
 			"the end of the image: the loader prints \"Read Error\"",
@@ -226,7 +226,7 @@ static int load_second(struct inspect *in, struct loaded *l)
 	if (rc)
 		return rc;
 	if (!stage_second_sector(l->image + SECTOR_SIZE)) {
-		finding(in, FAIL, AREA_CHAIN, code,
+		finding(in, FAIL, code,
 			NOTE(AT(l->sector), INSTALL_FIX(fix), .path = l->owner_path[0] ? l->owner_path : NULL),
 			"stage1 loads sector %llu (%s); its block list leads to "
 			"sector %llu, which is not the second sector of a GRUB "
@@ -246,17 +246,17 @@ static void check_kind(struct inspect *in, struct loaded *l)
 	bool want15 = in->boot.stage1.p.load_address == STAGE1_5_LOAD_ADDRESS;
 
 	if (want15 && l->id == STAGE2_ID_STAGE2)
-		finding(in, FAIL, AREA_CHAIN, "chain-address",
+		finding(in, FAIL, FC_CHAIN_ADDRESS,
 			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads stage2 to 0x2000, where only a stage1.5 "
 			"runs: the machine hangs");
 	else if (!want15 && l->id != STAGE2_ID_STAGE2)
-		finding(in, FAIL, AREA_CHAIN, "chain-address",
+		finding(in, FAIL, FC_CHAIN_ADDRESS,
 			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads a stage1.5 to 0x8000, where only stage2 "
 			"runs: the machine hangs");
 	else if (l->id != STAGE2_ID_STAGE2 && l->id != STAGE2_ID_E2FS)
-		finding(in, FAIL, AREA_CHAIN, "stage1_5-not-ext2",
+		finding(in, FAIL, FC_STAGE1_5_NOT_EXT2,
 			NOTE(AT(l->sector), .grub_error = GERR_FSYS_MOUNT,
 			     INSTALL_FIX("grubinst IMAGE")),
 			"the stage1.5 loaded (id %d) reads another filesystem "
@@ -273,7 +273,7 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 		const struct sector_run *r = &l->bl.run[i];
 		if (r->start + r->count <= end)
 			continue;
-		finding(in, FAIL, AREA_CHAIN, "embed-overlap",
+		finding(in, FAIL, FC_EMBED_OVERLAP,
 			NOTE(AT(r->start), INSTALL_FIX("grubinst IMAGE")),
 			"the embedded stage1.5 lists sectors %llu..%llu, but "
 			"sector %llu already belongs to a partition: a "
@@ -293,7 +293,7 @@ static void check_embedded_list(struct inspect *in, struct loaded *l)
 				      (long long)l->sector);
 		free(gap);
 	}
-	finding(in, OK, AREA_CHAIN, "stage1_5-embedded", NOTE(AT(l->sector)),
+	finding(in, OK, FC_STAGE1_5_EMBEDDED, NOTE(AT(l->sector)),
 		"embedded %s %s in sectors %llu..%llu", l->kind,
 		(const char *)l->image + SECTOR_SIZE + STAGE2_VER_STR_OFFSET,
 		(unsigned long long)l->sector,
@@ -358,7 +358,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	describe_place(l, place, sizeof(place));
 	ino = expected_file(l, path, sizeof(path));
 	if (!ino) {
-		finding(in, FAIL, AREA_CHAIN, "chain-stale",
+		finding(in, FAIL, FC_CHAIN_STALE,
 			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads sector %llu, now in %s, and %s is gone: "
 			"the %s stage1 was installed for was deleted",
@@ -372,7 +372,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	if (ino == l->owner && l->owner_lblk == 0)
 		diff = first_difference(l->bl.run, l->bl.n, now, nnow, &sa, &sb);
 	if (ino == l->owner && diff < 0) {
-		finding(in, OK, AREA_CHAIN, "blocklist", NOTE(AT(l->sector), .path = path),
+		finding(in, OK, FC_BLOCKLIST, NOTE(AT(l->sector), .path = path),
 			"stage1 loads %s (%s): its block list matches the file "
 			"(%llu more sectors)", path, l->kind,
 			(unsigned long long)l->bl.sectors);
@@ -383,7 +383,7 @@ static int check_file_list(struct inspect *in, struct loaded *l)
 	free(now);
 	if (same < 0)
 		return -1;
-	finding(in, same ? WARN : FAIL, AREA_CHAIN, "chain-stale",
+	finding(in, same ? WARN : FAIL, FC_CHAIN_STALE,
 		NOTE(AT(l->sector), .path = path, INSTALL_FIX("grubinst IMAGE")),
 		"%s was rewritten after the install: stage1 still loads sector "
 		"%llu (now %s) and the block list found there, not the file's "
@@ -423,14 +423,14 @@ static void compare_build(struct inspect *in, const uint8_t *data, size_t len,
 		return;
 	if (len < b->len || strcmp(mine.version, info->version) ||
 	    mine.config_offset != info->config_offset) {
-		finding(in, OK, AREA_CHAIN, "stage-build", NOTE(.path = name),
+		finding(in, OK, FC_STAGE_BUILD, NOTE(.path = name),
 			"%s is another build of GRUB %s than grubinst's (%zu bytes): "
 			"its bytes are not compared", name, mine.version, len);
 		return;
 	}
 	at = stage2_diff(data, b->data, b->len, info);
 	if (at < b->len)
-		finding(in, FAIL, AREA_CHAIN, "stage-corrupt",
+		finding(in, FAIL, FC_STAGE_CORRUPT,
 			NOTE(.path = name, .sector_plus1 = sector >= 0 ? sector + 1 : 0,
 			     INSTALL_FIX("grubinst IMAGE")),
 			"%s differs from the %s it was installed from at byte %zu "
@@ -465,7 +465,7 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 	struct pfs *f;
 
 	if (!p) {
-		finding(in, FAIL, AREA_CHAIN, "chain-partition",
+		finding(in, FAIL, FC_CHAIN_PARTITION,
 			NOTE(.grub_error = GERR_NO_PART, INSTALL_FIX("grubinst IMAGE")),
 			"%s names %s, which does not exist on this disk: "
 			"\"Error 22: No such partition\"", who,
@@ -480,7 +480,7 @@ static bool partition_word(struct inspect *in, uint32_t word, int *partno,
 			text_copy(msg, sizeof(msg), v.message);
 			text_printf(v.message, sizeof(v.message), "%s reads it: %s",
 				    who, msg);
-			finding_verdict(in, AREA_CHAIN, &v, NULL);
+			finding_verdict(in, &v, NOTE(IN_AREA(AREA_CHAIN)));
 			return false;
 		}
 	}
@@ -498,17 +498,17 @@ static bool read_stage2_config(struct inspect *in, const uint8_t *image,
 
 	if (stage2_check(image, 2 * SECTOR_SIZE, STAGE2_ID_STAGE2, name, &info,
 			 &err)) {
-		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
+		finding(in, FAIL, FC_STAGE2_INVALID,
 			NOTE(.path = name, INSTALL_FIX("grubinst IMAGE")), "%s", err.text);
 		return false;
 	}
 	stage2_read_config(image, &info, c);
 	if (strcmp(info.version, "0.97"))
-		finding(in, WARN, AREA_CHAIN, "stage-version", NOTE(.path = name),
+		finding(in, WARN, FC_STAGE_VERSION, NOTE(.path = name),
 			"%s is GRUB version %s, not 0.97", name, info.version);
 	else if (in->stage1_5_version[0] &&
 		 strcmp(in->stage1_5_version, info.version))
-		finding(in, WARN, AREA_CHAIN, "stage-version", NOTE(.path = name),
+		finding(in, WARN, FC_STAGE_VERSION, NOTE(.path = name),
 			"the stage1.5 is GRUB version %s but %s is %s: mixed "
 			"installs may not agree on the install variables",
 			in->stage1_5_version, name, info.version);
@@ -551,7 +551,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 
 	if (stage2_check(l->image, sizeof(l->image), l->id, loaded_name(l),
 			 &info, &err)) {
-		finding(in, FAIL, AREA_CHAIN, "stage1_5-invalid",
+		finding(in, FAIL, FC_STAGE1_5_INVALID,
 			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")), "%s", err.text);
 		return 0;
 	}
@@ -561,7 +561,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	stage2_read_config(l->image, &info, &c);
 	device = c.device;
 	if ((device >> 24) != GRUB_SAME_DRIVE && (device >> 24) != 0x80) {
-		finding(in, FAIL, AREA_CHAIN, "stage1_5-drive",
+		finding(in, FAIL, FC_STAGE1_5_DRIVE,
 			NOTE(AT(l->sector), INSTALL_FIX("grubinst IMAGE")),
 			"%s looks for stage2 on BIOS drive 0x%02x, not this disk",
 			loaded_name(l), device >> 24);
@@ -572,7 +572,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	p = pfs_get(in, partno);
 	walk_path(p, path, WALK_GRUB, &w);
 	if (!w.ino) {
-		finding(in, FAIL, AREA_CHAIN, "stage2-missing",
+		finding(in, FAIL, FC_STAGE2_MISSING,
 			NOTE(.path = path, .grub_error = w.error,
 			     INSTALL_FIX("grubinst IMAGE")),
 			"%s looks for (hd0,%d)%s: %s; it prints \"Error %d\" "
@@ -581,7 +581,7 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 		return 0;
 	}
 	if (first_block_past(p, w.ino)) {
-		finding(in, FAIL, AREA_CHAIN, "grub-outside-partition",
+		finding(in, FAIL, FC_GRUB_OUTSIDE_PARTITION,
 			NOTE(.path = path),
 			"the first block of %s lies past the end of partition %d: "
 			"the stage1.5 cannot read its first two sectors and stops "
@@ -594,14 +594,14 @@ static int find_stage2(struct inspect *in, struct loaded *l)
 	if (read_head(p, w.ino, head, sizeof(head), &got) < 0)
 		return -1;
 	compare_file(in, p, w.ino, path);
-	finding(in, OK, AREA_CHAIN, "stage2-found", NOTE(.path = path),
+	finding(in, OK, FC_STAGE2_FOUND, NOTE(.path = path),
 		"%s finds stage2 as (hd0,%d)%s%s%s", loaded_name(l), partno - 1,
 		path, w.links ? " -> " : "", w.links ? w.final : "");
 	snprintf(in->stage2_path, sizeof(in->stage2_path), "%s", path);
 	in->stage2_partno = partno;
 	in->root_partno = partno;	/* chain_stage2 passes it on */
 	if (got < sizeof(head)) {
-		finding(in, FAIL, AREA_CHAIN, "stage2-invalid",
+		finding(in, FAIL, FC_STAGE2_INVALID,
 			NOTE(.path = path, INSTALL_FIX("grubinst IMAGE")),
 			"%s is %zu bytes, too short for stage2", path, got);
 		return 0;
@@ -647,7 +647,7 @@ static void check_direct_is_current(struct inspect *in, struct loaded *l)
 	text_printf(path, sizeof(path), "%s/stage2", dir);
 	walk_path(l->pfs, path, WALK_GRUB, &w);
 	if (w.ino && w.ino != l->owner)
-		finding(in, WARN, AREA_CHAIN, "stage2-other",
+		finding(in, WARN, FC_STAGE2_OTHER,
 			NOTE(.path = l->owner_path, INSTALL_FIX("grubinst IMAGE")),
 			"stage1 loads %s, not the current %s: a new stage2 was "
 			"installed there but stage1 was not updated",

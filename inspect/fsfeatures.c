@@ -24,13 +24,13 @@ static void check_partition_features(struct inspect *in, struct pfs *p)
 
 	pfs_target(p, grub_reads(in, p->part->number), &t);
 	if (rule_grub_reach(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	while (rule_fs_feature(&t, &pos, &v)) {
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 		n++;
 	}
 	if (!n)
-		finding(in, OK, AREA_FEATURES, "features", NOTE(AT(p->part->start)),
+		finding(in, OK, FC_FEATURES, NOTE(AT(p->part->start)),
 			"partition %d: no filesystem feature GRUB 0.97 cannot "
 			"read (incompat 0x%x)", p->part->number,
 			p->fs.e2->super->s_feature_incompat);
@@ -55,17 +55,17 @@ static void check_partition_state(struct inspect *in, struct pfs *p)
 		t.grub_dir = dir;
 	}
 	if (rule_fs_checksum(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	if (rule_fs_state(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	if (rule_fs_mmp(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	if (rule_fs_descriptors(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	else if (rule_fs_directories(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	if (rule_fs_allocatable(&t, &v))
-		finding_verdict(in, AREA_FEATURES, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 }
 
 int check_fs_features(struct inspect *in)
@@ -130,7 +130,7 @@ static void journal_note(struct inspect *in, struct pfs *p, const char *shown,
 		if (!fs_inode_stale(&p->fs, w->read[i], log, &blk, &itable))
 			continue;
 		name_inode(p, w, w->read[i], what, sizeof(what));
-		finding(in, WARN, AREA_FEATURES, "fs-journal-stale",
+		finding(in, WARN, FC_FS_JOURNAL_STALE,
 			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
 			     .fix = fix),
 			"%s: the journal of partition %d has not been replayed and "
@@ -157,8 +157,8 @@ static bool inodes_inside(struct inspect *in, struct pfs *p, const char *shown,
 		if (blk < p->limit)
 			continue;
 		name_inode(p, w, w->read[i], what, sizeof(what));
-		finding(in, FAIL, area, "grub-outside-partition",
-			NOTE(.path = shown, AT(fs_block_sector(&p->fs, blk)),
+		finding(in, FAIL, FC_GRUB_OUTSIDE_PARTITION,
+			NOTE(IN_AREA(area), .path = shown, AT(fs_block_sector(&p->fs, blk)),
 			     .grub_error = GERR_OUTSIDE_PART),
 			"GRUB must read %s, but the inode of %s lies in block "
 			"%llu of the inode table, past the end of partition %d: "
@@ -185,7 +185,7 @@ static bool within_grub_reach(struct inspect *in, struct pfs *p,
 
 	pfs_target(p, true, &t);
 	if (rule_grub_reach(&t, &v)) {	/* GRUB cannot even mount it */
-		finding_verdict(in, area, &v, shown);
+		finding_verdict(in, &v, NOTE(IN_AREA(area), .path = shown));
 		return false;
 	}
 	for (int i = 0; i < w->nread; i++) {
@@ -200,8 +200,8 @@ static bool within_grub_reach(struct inspect *in, struct pfs *p,
 		if (blk >= p->grub_limit)
 			o.first = blk;
 		name_inode(p, w, w->read[i], what, sizeof(what));
-		finding(in, FAIL, area, "grub-sector-limit",
-			NOTE(.path = shown, AT(fs_block_sector(&p->fs, o.first))),
+		finding(in, FAIL, FC_GRUB_SECTOR_LIMIT,
+			NOTE(IN_AREA(area), .path = shown, AT(fs_block_sector(&p->fs, o.first))),
 			"GRUB must read %s, but %s of %s lies at sector %llu, past "
 			"sector %llu, the last one GRUB reads on this disk: %s and "
 			"its reads there fail (\"Error 16: Inconsistent filesystem "
@@ -264,7 +264,7 @@ static void slow_load(struct inspect *in, struct pfs *p, const char *path,
 
 	if (depth <= 0)
 		return;
-	finding(in, WARN, AREA_FEATURES, "file-extent-depth",
+	finding(in, WARN, FC_FILE_EXTENT_DEPTH,
 		NOTE(.path = path, .fix = fix ? "grubinst IMAGE" : NULL,
 		     .fix_installs = fix),
 		"%s: its extents do not fit in its inode (a tree of depth %d): "
@@ -293,7 +293,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		text_copy(shown, sizeof(shown), path);
 
 	if (w->inline_dir[0]) {
-		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
+		finding(in, FAIL, FC_FEATURE_INLINE_DATA,
 			NOTE(.path = w->inline_dir),
 			"%s: directory %s keeps its entries inside its inode "
 			"(inline_data): GRUB reads them as block numbers and "
@@ -302,7 +302,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 		return false;
 	}
 	if (w->inode.i_flags & EXT4_INLINE_DATA_FL) {
-		finding(in, FAIL, AREA_FEATURES, "feature-inline-data",
+		finding(in, FAIL, FC_FEATURE_INLINE_DATA,
 			NOTE(.path = path),
 			"%s: its %u bytes are kept inside the inode (inline_data): "
 			"GRUB reads them as block numbers and gets garbage or "
@@ -313,7 +313,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 	}
 	if ((w->inode.i_flags & EXT4_HUGE_FILE_FL) ||
 	    has_high_blocks(p, w->ino)) {
-		finding(in, FAIL, AREA_FEATURES, "feature-64bit-blocks",
+		finding(in, FAIL, FC_FEATURE_64BIT_BLOCKS,
 			NOTE(.path = path, .grub_error = GERR_FILELENGTH),
 			"%s: lies beyond block 2^32 or is a huge file: GRUB stops "
 			"with \"Error 14: Filesystem compatibility error, cannot "
@@ -323,7 +323,7 @@ bool file_readable_by_grub(struct inspect *in, struct pfs *p, const char *path,
 	if (fs_extent_holes(&p->fs, w->ino, &w->inode, &h)) {
 		bool error16 = h.longest_after_data >= 2;
 
-		finding(in, FAIL, AREA_FEATURES, "file-holes",
+		finding(in, FAIL, FC_FILE_HOLES,
 			NOTE(.path = path, .grub_error = error16 ? GERR_FSYS_CORRUPT : 0),
 			"%s: %llu of its blocks are holes (the first is block "
 			"%llu of the file; mke2fs -d leaves all-zero blocks out): "

@@ -41,7 +41,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 	size_t at = SECTOR_SIZE;
 
 	if (n < 0) {
-		finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
+		finding(in, FAIL, FC_GRUB2_CORE_BLOCKLIST,
 			NOTE(AT(in->g2->boot.kernel_sector), .fix = g2_core_fix(in)),
 			"diskboot.img's block list has no end: it reads on into its "
 			"own code and GRUB 2 hangs after \"GRUB loading\"");
@@ -50,7 +50,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 	for (int i = 0; i < n; i++)
 		total += bl[i].len;
 	if (total * SECTOR_SIZE > GRUB2_DECOMPRESSOR_MAX + 0x78000u) {
-		finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
+		finding(in, FAIL, FC_GRUB2_CORE_BLOCKLIST,
 			NOTE(AT(in->g2->boot.kernel_sector), .fix = g2_core_fix(in)),
 			"diskboot.img loads %llu sectors, more than fit below "
 			"GRUB 2's stack: it hangs after \"GRUB loading\"",
@@ -69,7 +69,7 @@ static int read_core_sectors(struct inspect *in, const uint8_t *first,
 	in->g2->nruns = n + 1;
 	for (int i = 0; i < n; i++, at += (size_t)bl[i - 1].len * SECTOR_SIZE)
 		if (read_sectors(in, bl[i].start, *data + at, bl[i].len)) {
-			finding(in, FAIL, AREA_CHAIN, "grub2-core-blocklist",
+			finding(in, FAIL, FC_GRUB2_CORE_BLOCKLIST,
 				NOTE(AT(bl[i].start), .fix = g2_core_fix(in)),
 				"diskboot.img loads sectors %llu..%llu, past the end "
 				"of the disk: the BIOS read fails and GRUB 2 stops "
@@ -92,7 +92,7 @@ static void report_core(struct inspect *in)
 	for (int i = 0; i < g->core.nmodules && used + 1 < sizeof(mods); i++)
 		used += (size_t)snprintf(mods + used, sizeof(mods) - used, "%s%s",
 					 i ? " " : "", g->core.modules[i]);
-	finding(in, OK, AREA_CHAIN, "grub2-core", NOTE(AT(g->boot.kernel_sector)),
+	finding(in, OK, FC_GRUB2_CORE, NOTE(AT(g->boot.kernel_sector)),
 		"sector %llu: GRUB 2's core.img, %u sectors %s; prefix %s%s; "
 		"modules built in: %s", (unsigned long long)g->boot.kernel_sector,
 		g->core_sectors, core_place(in, g->boot.kernel_sector, place, sizeof(place)),
@@ -136,7 +136,7 @@ static void check_core_overlap(struct inspect *in)
 		const struct sector_run *run = &g->runs[r];
 
 		if (in->pt.gpt && run->start < GPT_FIRST_USABLE && run->start + run->count > 1)
-			finding(in, WARN, AREA_CHAIN, "grub2-core-overlap", NOTE(AT(run->start)),
+			finding(in, WARN, FC_GRUB2_CORE_OVERLAP, NOTE(AT(run->start)),
 				"diskboot.img loads sectors %llu..%llu, where the GPT's "
 				"header and partition entries are (sectors 1..%u)",
 				(unsigned long long)run->start,
@@ -148,7 +148,7 @@ static void check_core_overlap(struct inspect *in)
 
 			if (p == home || p->container || at == UINT64_MAX)
 				continue;
-			finding(in, WARN, AREA_CHAIN, "grub2-core-overlap", NOTE(AT(at)),
+			finding(in, WARN, FC_GRUB2_CORE_OVERLAP, NOTE(AT(at)),
 				"core.img (sectors %llu..%llu, %u in all) runs into "
 				"partition %d, which starts at sector %llu: its first "
 				"sectors are core.img's for GRUB and the partition's for "
@@ -173,9 +173,9 @@ static int judge_core(struct inspect *in, const uint8_t *data, size_t len)
 		return -1;
 	}
 	if (st) {
-		finding(in, g->core.rs_redundancy ? WARN : FAIL, AREA_CHAIN,
-			"grub2-core-corrupt", NOTE(AT(g->boot.kernel_sector),
-			.fix = g->core.rs_redundancy ? NULL : g2_core_fix(in)),
+		finding(in, g->core.rs_redundancy ? WARN : FAIL, FC_GRUB2_CORE_CORRUPT,
+			NOTE(AT(g->boot.kernel_sector),
+			     .fix = g->core.rs_redundancy ? NULL : g2_core_fix(in)),
 			"the %u sectors diskboot.img loads from sector %llu are not "
 			"a core.img GRUB 2 can run: %s%s", g->core_sectors,
 			(unsigned long long)g->boot.kernel_sector,
@@ -226,7 +226,7 @@ int check_grub2_core(struct inspect *in)
 
 		if (!past)
 			read_sectors(in, in->g2->boot.kernel_sector, two, 2);
-		finding(in, FAIL, AREA_CHAIN, "grub2-core-missing",
+		finding(in, FAIL, FC_GRUB2_CORE_MISSING,
 			NOTE(AT(0), .fix = g2_core_fix(in)),
 			"sector 0 holds GRUB 2's boot.img, which loads sector %llu as "
 			"core.img; that sector holds %s: GRUB 2 stops after \"GRUB \"",
@@ -304,7 +304,7 @@ int check_grub2_normal(struct inspect *in)
 	}
 	g->normal = true;
 	set_normal_variables(in);
-	finding(in, OK, AREA_CHAIN, "grub2-normal", NOTE(.path = g2_get(in, "prefix")),
+	finding(in, OK, FC_GRUB2_NORMAL, NOTE(.path = g2_get(in, "prefix")),
 		"GRUB 2 loads normal.mod and the modules it needs from %s/i386-pc "
 		"(each links against core.img's kernel)", g2_get(in, "prefix"));
 	return 0;

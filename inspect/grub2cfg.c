@@ -150,14 +150,14 @@ static bool command_ready(struct run *r, const struct grub2_cmd *c, enum grubins
 
 		if (known && (!mod[0] || g2_module_loaded(r->in, mod)))
 			return true;
-		finding(r->in, WARN, AREA_MENU, "grub2-cfg-command", NOTE(.path = r->path),
+		finding(r->in, WARN, FC_GRUB2_CFG_COMMAND, NOTE(.path = r->path),
 			"%s line %d: \"%s\" is a command of a module core.img does not "
 			"have built in: \"error: can't find command `%s'.\"", r->path,
 			c->line, c->argv[0], c->argv[0]);
 		return false;
 	}
 	if (!command_module(r->in, c->argv[0], mod, sizeof(mod))) {
-		finding(r->in, WARN, AREA_MENU, "grub2-cfg-command", NOTE(.path = r->path),
+		finding(r->in, WARN, FC_GRUB2_CFG_COMMAND, NOTE(.path = r->path),
 			"%s line %d: GRUB 2 has no command \"%s\" (no module names it in "
 			"command.lst): \"error: can't find command `%s'.\"", r->path,
 			c->line, c->argv[0], c->argv[0]);
@@ -248,7 +248,7 @@ static void search(struct run *r, const struct grub2_cmd *c, enum search_kind ki
 	char dev[32];
 
 	if (!key) {
-		finding(r->in, WARN, AREA_MENU, "grub2-cfg-command", NOTE(.path = r->path),
+		finding(r->in, WARN, FC_GRUB2_CFG_COMMAND, NOTE(.path = r->path),
 			"%s line %d: search with nothing to look for", r->path, c->line);
 		return;
 	}
@@ -264,14 +264,14 @@ static void search(struct run *r, const struct grub2_cmd *c, enum search_kind ki
 				continue;
 			snprintf(dev, sizeof(dev), "hd%d,%s%d", d, g2_map_name(r->in, d), n);
 			g2_set(r->in, var, dev, false);
-			finding(r->in, OK, AREA_MENU, "grub2-search", NOTE(.path = r->path),
+			finding(r->in, OK, FC_GRUB2_SEARCH, NOTE(.path = r->path),
 				"%s line %d: search finds %s on (%s): $%s=%s", r->path,
 				c->line, key, dev, var, dev);
 			return;
 		}
 	/* Not an end in itself: GRUB goes on with $VAR as it was, and what
 	 * it then cannot open fails where it is opened.  */
-	finding(r->in, WARN, AREA_MENU, "grub2-search",
+	finding(r->in, WARN, FC_GRUB2_SEARCH,
 		NOTE(.path = r->path, .fix = kind == BY_UUID ? search_fix(r, key, var) : NULL),
 		"%s line %d: no filesystem of the disks has %s %s: GRUB 2 says "
 		"\"error: no such device: %s.\" and $%s stays %s", r->path, c->line,
@@ -323,7 +323,7 @@ static void record_entry(struct run *r, const struct grub2_cmd *c, struct grub2_
 	size_t start, end;
 
 	if (!grub2_cfg_skip_block(lx, &start, &end)) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-cfg-syntax", NOTE(.path = r->path),
+		finding(r->in, FAIL, FC_GRUB2_CFG_SYNTAX, NOTE(.path = r->path),
 			"%s line %d: the block of this %s has no closing \"}\": GRUB 2 "
 			"stops reading the file with a syntax error", r->path, c->line,
 			c->argv[0]);
@@ -356,7 +356,7 @@ static void undecided(struct run *r, const struct grub2_cmd *c, struct grub2_lex
 	int depth = 1;
 
 	if (!r->dynamic_said)
-		finding(r->in, WARN, AREA_MENU, "grub2-cfg-dynamic", NOTE(.path = r->path),
+		finding(r->in, WARN, FC_GRUB2_CFG_DYNAMIC, NOTE(.path = r->path),
 			"%s line %d: \"%s\" is decided when GRUB 2 runs; its commands "
 			"are not followed here", r->path, c->line, c->argv[0]);
 	r->dynamic_said = true;
@@ -576,7 +576,7 @@ static int entry_file(struct run *r, const struct grub2_cmd *c, const char *name
 	int ref = g2_file(r->in, name, fspath, &why);
 
 	if (!ref) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-file", NOTE(.path = r->path),
+		finding(r->in, FAIL, FC_GRUB2_FILE, NOTE(.path = r->path),
 			"%s line %d: %s %s: GRUB 2 cannot open it (\"error: %s.\") "
 			"and the entry does not boot", r->path, c->line, c->argv[0],
 			name, why);
@@ -586,7 +586,7 @@ static int entry_file(struct run *r, const struct grub2_cmd *c, const char *name
 	if (!w->ino) {
 		bool kernel = !strcmp(c->argv[0], "linux") || !strcmp(c->argv[0], "linux16");
 
-		finding(r->in, FAIL, AREA_MENU, "grub2-file",
+		finding(r->in, FAIL, FC_GRUB2_FILE,
 			NOTE(.path = *fspath, .fix = kernel ? kernel_fix(r, name, ref, *fspath) : NULL),
 			"%s line %d: %s %s: no such file on (%s): GRUB 2 says \"error: "
 			"file `%s' not found.\" and the entry does not boot", r->path,
@@ -617,7 +617,7 @@ static void linux_cmd(struct run *r, const struct grub2_cmd *c)
 	if (err < 0)
 		return;
 	if (!be->k.bzimage) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-kernel", NOTE(.path = fspath),
+		finding(r->in, FAIL, FC_GRUB2_KERNEL, NOTE(.path = fspath),
 			"%s is not a Linux bzImage GRUB 2's linux command loads: "
 			"\"error: invalid magic number.\"", fspath);
 		return;
@@ -631,7 +631,7 @@ static void linux_cmd(struct run *r, const struct grub2_cmd *c)
 					 "%s%s", i > 2 ? " " : "", c->argv[i]);
 	r->kernel = true;
 	r->linux_failed = false;
-	finding(r->in, OK, AREA_MENU, "grub2-kernel", NOTE(.path = fspath),
+	finding(r->in, OK, FC_GRUB2_KERNEL, NOTE(.path = fspath),
 		"%s line %d: (%s)%s: Linux bzImage, boot protocol %u.%02u%s%s", r->path,
 		c->line, g2_get(r->in, "root"), fspath, be->k.protocol >> 8,
 		be->k.protocol & 0xff, be->k.version[0] ? ", version " : "", be->k.version);
@@ -645,7 +645,7 @@ static void initrd_cmd(struct run *r, const struct grub2_cmd *c)
 	if (!r->kernel && r->linux_failed)
 		return;	/* the same error again: said once */
 	if (!r->kernel) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-file", NOTE(.path = r->path),
+		finding(r->in, FAIL, FC_GRUB2_FILE, NOTE(.path = r->path),
 			"%s line %d: initrd before a kernel is loaded: \"error: you "
 			"need to load the kernel first.\"", r->path, c->line);
 		return;
@@ -706,7 +706,7 @@ static void load_env(struct run *r, const struct grub2_cmd *c)
 		file = def;
 	}
 	if (read_g2_file(r, file, &data, &len, why, sizeof(why))) {
-		finding(r->in, WARN, AREA_MENU, "grub2-env", NOTE(.path = r->path),
+		finding(r->in, WARN, FC_GRUB2_ENV, NOTE(.path = r->path),
 			"%s line %d: load_env cannot read %s (\"error: %s.\"): no "
 			"variable is set from it", r->path, c->line, file, why);
 		return;
@@ -745,7 +745,7 @@ static void run_file(struct run *r, const struct grub2_cmd *c, bool anew)
 	if (c->argc < 2)
 		return;
 	if (r->in->g2->depth >= DEPTH_MAX || read_g2_file(r, c->argv[1], &data, &len, why, sizeof(why))) {
-		finding(r->in, FAIL, AREA_MENU, "grub2-file", NOTE(.path = r->path),
+		finding(r->in, FAIL, FC_GRUB2_FILE, NOTE(.path = r->path),
 			"%s line %d: %s %s: \"error: %s.\"", r->path, c->line, c->argv[0],
 			c->argv[1], r->in->g2->depth >= DEPTH_MAX ? "too deep" : why);
 		return;
@@ -831,7 +831,7 @@ static void run_range(struct run *r, const char *text, size_t start, size_t end,
 		if (!c.closes_block)
 			run_command(r, &c, &lx, in_entry);
 	if (!r->replaced && rc < 0)
-		finding(r->in, FAIL, AREA_MENU, "grub2-cfg-syntax", NOTE(.path = r->path),
+		finding(r->in, FAIL, FC_GRUB2_CFG_SYNTAX, NOTE(.path = r->path),
 			"%s line %d: a quote is not closed: GRUB 2 stops reading the "
 			"file with a syntax error", r->path, lx.line);
 }
@@ -920,7 +920,7 @@ static void judge_timeout(struct run *r)
 
 	if (t && *t && strcmp(t, "-1"))
 		return;
-	finding(r->in, FAIL, AREA_MENU, "grub2-timeout",
+	finding(r->in, FAIL, FC_GRUB2_TIMEOUT,
 		NOTE(.path = r->path, .fix = append_fix(r, "set timeout=5")),
 		"%s sets %s: GRUB 2 shows its menu and waits for a key; the fix "
 		"adds \"set timeout=5\" at its end", r->path,
@@ -937,7 +937,7 @@ static void run_entries(struct run *r)
 	if (r->replaced)
 		return;
 	if (!r->nentries) {
-		finding(in, FAIL, AREA_MENU, "grub2-no-entries",
+		finding(in, FAIL, FC_GRUB2_NO_ENTRIES,
 			NOTE(.path = r->path, INSTALL_FIX(g2_install_fix(in, true))),
 			"%s has no menuentry: GRUB 2 shows its \"grub>\" prompt and "
 			"waits", r->path);
@@ -946,13 +946,13 @@ static void run_entries(struct run *r)
 	judge_timeout(r);
 	e = &r->entry[default_entry(r)];
 	if (e->submenu) {
-		finding(in, WARN, AREA_MENU, "grub2-cfg-dynamic", NOTE(.path = r->path),
+		finding(in, WARN, FC_GRUB2_CFG_DYNAMIC, NOTE(.path = r->path),
 			"%s line %d: the default entry is the submenu \"%s\": GRUB 2 "
 			"opens it; its entries are not followed here", r->path, e->line,
 			e->title);
 		return;
 	}
-	finding(in, OK, AREA_MENU, "grub2-entry", NOTE(.path = r->path),
+	finding(in, OK, FC_GRUB2_ENTRY, NOTE(.path = r->path),
 		"%s: %d entr%s; GRUB 2 boots entry %d, \"%s\" (line %d)", r->path,
 		r->nentries, r->nentries == 1 ? "y" : "ies", (int)(e - r->entry),
 		e->title, e->line);
@@ -960,7 +960,7 @@ static void run_entries(struct run *r)
 	in->entry.index = (int)(e - r->entry);
 	run_range(r, e->text, e->start, e->end, e->line, true);
 	if (!r->kernel)
-		finding(in, FAIL, AREA_MENU, "grub2-no-kernel", NOTE(.path = r->path),
+		finding(in, FAIL, FC_GRUB2_NO_KERNEL, NOTE(.path = r->path),
 			"entry \"%s\" loads no kernel: \"error: you need to load the "
 			"kernel first.\"", e->title);
 	in->entry.valid = r->kernel && in->entry.k.bzimage;
@@ -992,14 +992,14 @@ int check_grub2_cfg(struct inspect *in)
 	if (ref)
 		walk_path(pfs_get(in, ref), fspath, WALK_GRUB, &w);
 	if (!ref || !w.ino) {
-		finding(in, FAIL, AREA_MENU, "grub2-cfg-missing",
+		finding(in, FAIL, FC_GRUB2_CFG_MISSING,
 			NOTE(.path = in->g2->cfg_path, INSTALL_FIX(g2_install_fix(in, false))),
 			"%s is not there: GRUB 2 shows its \"grub>\" prompt and waits",
 			in->g2->cfg_path);
 		return 0;
 	}
 	if (fs_read_file(&pfs_get(in, ref)->fs, w.ino, CFG_MAX_BYTES, &text, &len, &err)) {
-		finding(in, FAIL, AREA_MENU, "grub2-cfg-missing", NOTE(.path = fspath),
+		finding(in, FAIL, FC_GRUB2_CFG_MISSING, NOTE(.path = fspath),
 			"%s cannot be read: %s", fspath, err.msg);
 		return 0;
 	}

@@ -70,26 +70,26 @@ void g2_report_load(struct inspect *in, const struct g2_load_error *e,
 	case G2_LOAD_OK:
 		return;
 	case G2_LOAD_PREFIX:
-		finding(in, sev, AREA_CHAIN, "grub2-prefix",
+		finding(in, sev, FC_GRUB2_PREFIX,
 			NOTE(.path = e->path, .fix = g2_core_fix(in)),
 			"GRUB 2 cannot open %s: \"error: %s.\"%s", e->path, e->detail,
 			rescue);
 		return;
 	case G2_LOAD_MISSING:
-		finding(in, sev, AREA_CHAIN, "grub2-module-missing",
+		finding(in, sev, FC_GRUB2_MODULE_MISSING,
 			NOTE(.path = e->path, .fix = modules_fix(in, e->module)),
 			"%s %s: GRUB 2 stops with \"error: file `%s' not found.\"%s",
 			e->path, e->detail[0] ? "cannot be read" : "is not there",
 			e->path, rescue);
 		return;
 	case G2_LOAD_FORMAT:
-		finding(in, sev, AREA_CHAIN, "grub2-module-format",
+		finding(in, sev, FC_GRUB2_MODULE_FORMAT,
 			NOTE(.path = e->path, .fix = modules_fix(in, e->module)),
 			"%s is not a module GRUB 2 loads: GRUB stops with \"error: %s\"%s",
 			e->path, e->detail, rescue);
 		return;
 	case G2_LOAD_SYMBOL:
-		finding(in, sev, AREA_CHAIN, "grub2-module-symbol",
+		finding(in, sev, FC_GRUB2_MODULE_SYMBOL,
 			NOTE(.path = e->path, .fix = modules_fix(in, e->module)),
 			"%s needs symbol %s, which neither core.img's kernel nor a "
 			"module loaded before it has: the module comes from another "

@@ -20,8 +20,10 @@
  *   grubpath.c    path lookup following symlinks as GRUB or Linux does
  *   elf.c         a small bounds-checked ELF reader
  *   menuedit.c    fixes that edit a line of a menu file in place
- *   finding.c     finding emission; json.c the JSON report; map.c the disk
- *                 map; explain.c GRUB's error messages
+ *   finding.c     finding emission, by the codes of codes.c (one table: each
+ *                 code's name, area and severities, as docs/verify.md);
+ *                 json.c the JSON report; map.c the disk map; explain.c
+ *                 GRUB's error messages
  */
 #ifndef GRUBINST_INSPECT_H
 #define GRUBINST_INSPECT_H
@@ -34,6 +36,7 @@
 #include "grub2/grub2.h"
 #include "stages/menu.h"
 #include "stages/stage.h"
+#include "inspect/codes.h"
 #include "inspect/rules.h"
 
 #define OK GRUBINST_SEV_OK
@@ -71,7 +74,8 @@ enum grub_err {
 	GERR_MAX = 35,
 };
 
-/* Where a finding points; all optional.  AT(s) names a sector.  */
+/* Where a finding points; all optional.  AT(s) names a sector, IN_AREA(a)
+ * another area than its code's row gives first (one the row allows).  */
 /* Who stops when a check fails: GRUB (or the BIOS before it), which an
  * install must not leave behind, or Linux once GRUB has started it, which
  * an install does not need and reports.  SCOPE_CHECK: the check's own
@@ -89,8 +93,10 @@ struct note {
 	long long sector_plus1;	/* 0: none (so that sector 0 can be named) */
 	enum scope scope;
 	bool refuses_install;	/* grubinst refuses to install until it is fixed */
+	int area_plus1;		/* 0: its code's first area (IN_AREA) */
 };
 #define AT(s) .sector_plus1 = note_sector(s)
+#define IN_AREA(a) .area_plus1 = (int)(a) + 1
 /* The fix CMD is an install ("grubinst IMAGE"): while the installer
  * refuses the image, the refusal's own fix must come first.  */
 #define INSTALL_FIX(cmd) .fix = (cmd), .fix_installs = true
@@ -299,7 +305,7 @@ struct g2_state {
 /* Each field is written by one check only: the comment names it. */
 /* A finding with who it stops (the installer's view). */
 typedef void (*inspect_scoped_fn)(void *ctx, const struct grubinst_finding *f,
-				  enum scope scope);
+				  enum finding_code code, enum scope scope);
 
 /* Another disk of the machine (options.disks): partitions.c opens it.
  * Its partitions are named, where the checks keep a partition number, by
@@ -322,7 +328,7 @@ struct other_disk {
 struct held {
 	enum grubinst_severity sev;
 	enum grubinst_area area;
-	const char *code;
+	enum finding_code code;
 	char *msg, *fix, *path;
 	long long sector;
 	int grub_error;
@@ -407,13 +413,15 @@ void text_printf(char *buf, size_t size, const char *fmt, ...) GI_PRINTF(3, 4);
 void text_copy(char *dst, size_t size, const char *src);
 /* A fix command with real numbers in it, valid until the next call. */
 const char *fixf(struct inspect *in, const char *fmt, ...) GI_PRINTF(2, 3);
+/* A finding of CODE (codes.h), in the area its row gives (or IN_AREA()). */
 void finding(struct inspect *in, enum grubinst_severity sev,
-	     enum grubinst_area area, const char *code, struct note n,
-	     const char *fmt, ...) GI_PRINTF(6, 7);
+	     enum finding_code code, struct note n, const char *fmt, ...)
+	GI_PRINTF(5, 6);
 
-/* A rule's verdict (rules.c) as a finding. */
-void finding_verdict(struct inspect *in, enum grubinst_area area,
-		     const struct verdict *v, const char *path);
+/* A rule's verdict (rules.c) as a finding: N gives the path and the area
+ * (IN_AREA()), the verdict the rest.  */
+void finding_verdict(struct inspect *in, const struct verdict *v,
+		     struct note n);
 /* Hands the findings held to the caller, in order, and forgets them. */
 void findings_deliver(struct inspect *in);
 void findings_free(struct inspect *in);

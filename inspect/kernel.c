@@ -149,7 +149,7 @@ static int check_linux(struct inspect *in, const char *path, const uint8_t *h,
 		k->x86_64 = le16(h + OFF_XLOADFLAGS) & XLF_KERNEL_64;
 	}
 	if (!big && size - (setup + 1) * SECTOR_SIZE > ZIMAGE_MAX) {
-		finding(in, sev, AREA_MENU, "kernel-zimage-too-big",
+		finding(in, sev, FC_KERNEL_ZIMAGE_TOO_BIG,
 			NOTE(.path = path, .grub_error = 28),
 			"%s is a zImage of %llu bytes: GRUB stops with \"linux "
 			"'zImage' kernel too big, try 'make bzImage'\" and "
@@ -159,7 +159,7 @@ static int check_linux(struct inspect *in, const char *path, const uint8_t *h,
 	}
 	k->ok = true;
 	k->bzimage = big;
-	finding(in, OK, AREA_MENU, "kernel", NOTE(.path = path),
+	finding(in, OK, FC_KERNEL, NOTE(.path = path),
 		"%s: Linux %s, boot protocol %u.%02u%s%s%s", path,
 		big ? "bzImage" : "zImage", k->protocol >> 8, k->protocol & 0xff,
 		k->version[0] ? ", version " : "", k->version,
@@ -184,7 +184,7 @@ int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 	}
 	read_head(p, ino, h, HEAD_SIZE, &len);
 	if (len < 32) {
-		finding(in, sev, AREA_MENU, "kernel-format",
+		finding(in, sev, FC_KERNEL_FORMAT,
 			NOTE(.path = path, .grub_error = GERR_EXEC_FORMAT),
 			"%s is %zu bytes: not a kernel (\"Error 13: Invalid or "
 			"unsupported executable format\")", path, len);
@@ -192,7 +192,7 @@ int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 	} else if (find_multiboot(h, len, &flags)) {
 		k->ok = !(flags & MULTIBOOT_UNSUPPORTED);
 		k->multiboot = true;
-		finding(in, k->ok ? OK : sev, AREA_MENU, "kernel-multiboot",
+		finding(in, k->ok ? OK : sev, FC_KERNEL_MULTIBOOT,
 			NOTE(.path = path, .grub_error = k->ok ? 0 : GERR_BOOT_FEATURES),
 			"%s: a multiboot kernel%s", path,
 			k->ok ? "" : " asking for features GRUB 0.97 lacks "
@@ -202,7 +202,7 @@ int kernel_check_load(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 		   h[OFF_SETUP_SECTS] <= LINUX_MAX_SETUP_SECTS) {
 		rc = check_linux(in, path, h, len, size, sev, k);
 	} else {
-		finding(in, sev, AREA_MENU, "kernel-format",
+		finding(in, sev, FC_KERNEL_FORMAT,
 			NOTE(.path = path, .grub_error = GERR_EXEC_FORMAT),
 			"%s is neither a Linux bzImage (no 55 AA + \"HdrS\" boot "
 			"header%s) nor a multiboot kernel: \"Error 13: Invalid or "
@@ -617,7 +617,7 @@ static void root_probe_order(struct inspect *in, const char *root, int ref)
 	char stable[80];
 
 	stable_root(in, ref, stable, sizeof(stable));
-	finding(in, WARN, AREA_MENU, "root-probe-order",
+	finding(in, WARN, FC_ROOT_PROBE_ORDER,
 		NOTE(.path = in->menu.path, INSTALL_FIX(root_fix(in, ref, stable))),
 		"kernel line root=%s: partition %d of %s when Linux names the "
 		"disks in the BIOS's order, but with %d disks the names follow "
@@ -638,7 +638,7 @@ static void root_by_id(struct inspect *in, const char *root,
 	part = fs_by_id(in, r->kind == ROOT_UUID ? FS_ID_UUID : FS_ID_LABEL, r->value,
 			&matches);
 	if (part && e->has_initrd && matches > 1) {
-		finding(in, WARN, AREA_MENU, "root-probe-order",
+		finding(in, WARN, FC_ROOT_PROBE_ORDER,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %d filesystems of the machine's "
 			"disks have it; the initrd mounts the first it finds, "
@@ -647,7 +647,7 @@ static void root_by_id(struct inspect *in, const char *root,
 			root, matches);
 		return;
 	}
-	finding(in, part && e->has_initrd ? OK : FAIL, AREA_MENU, "root-id",
+	finding(in, part && e->has_initrd ? OK : FAIL, FC_ROOT_ID,
 		NOTE(.path = in->menu.path),
 		"kernel line root=%s: %s%s", root,
 		!part ? "no filesystem of this disk has it"
@@ -681,7 +681,7 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 	/* devt_from_devname() looks for a disk named "disk!by-partuuid!..."
 	 * and finds none: only an initrd has the link.  */
 	if (r->link && !in->entry.has_initrd) {
-		finding(in, FAIL, AREA_MENU, "root-partuuid",
+		finding(in, FAIL, FC_ROOT_PARTUUID,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: a link udev makes, in an initrd; "
 			"without one the kernel finds no device of that name "
@@ -696,7 +696,7 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 	else
 		text_copy(where, sizeof(where), "a partition of this disk");
 	if (matches > 1) {
-		finding(in, WARN, AREA_MENU, "root-probe-order",
+		finding(in, WARN, FC_ROOT_PROBE_ORDER,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %d disks of the machine have that "
 			"identifier and partition; the kernel takes the first it "
@@ -712,7 +712,7 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 	    strcmp(r->value, partuuid_text(in, part, canon, sizeof(canon)))) {
 		bool case_only = strcasecmp(r->value, canon) == 0;
 
-		finding(in, case_only ? WARN : FAIL, AREA_MENU, "root-partuuid",
+		finding(in, case_only ? WARN : FAIL, FC_ROOT_PARTUUID,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: the kernel alone would take %s, "
 			"whose PARTUUID is %s, but the initrd looks root= up "
@@ -727,13 +727,13 @@ static void root_by_partuuid(struct inspect *in, const char *root,
 				    "and find no such device",
 			canon);
 	} else if (!part)
-		finding(in, FAIL, AREA_MENU, "root-partuuid",
+		finding(in, FAIL, FC_ROOT_PARTUUID,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: matches no partition of this "
 			"machine's disks (their identifier and the partition's "
 			"number)", root);
 	else
-		finding(in, OK, AREA_MENU, "root-partuuid",
+		finding(in, OK, FC_ROOT_PARTUUID,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: names %s%s", root,
 			where, in->entry.has_initrd
@@ -756,8 +756,8 @@ static void root_hd(struct inspect *in, const char *root,
 	else
 		snprintf(name, sizeof(name), "/dev/sd%c%d",
 			 'a' + (r->disk < 26 ? r->disk : 25), r->part);
-	finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, AREA_MENU,
-		"root-hd", NOTE(.path = in->menu.path, INSTALL_FIX(root_fix(in, ref, name))),
+	finding(in, gone || !in->entry.k.version[0] ? FAIL : WARN, FC_ROOT_HD,
+		NOTE(.path = in->menu.path, INSTALL_FIX(root_fix(in, ref, name))),
 		"kernel line root=%s: %s; libata names this disk sd%c, so "
 		"the kernel waits for a device that never appears (\"VFS: "
 		"Unable to mount root fs\"); %s%s%s", root,
@@ -807,7 +807,7 @@ static void root_device(struct inspect *in, const char *root)
 
 	root_parse(root, &r);
 	if (r.kind == ROOT_LOOP) {
-		finding(in, FAIL, AREA_MENU, "root-loop",
+		finding(in, FAIL, FC_ROOT_LOOP,
 			NOTE(.path = in->menu.path, .fix = loop_fix(in, root)),
 			"kernel line root=%s: a loop device of the machine that "
 			"built the image; at boot it does not exist (\"VFS: Unable "
@@ -823,13 +823,13 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (r.kind == ROOT_UNKNOWN) {
-		finding(in, WARN, AREA_MENU, "root-unknown", NOTE(.path = in->menu.path),
+		finding(in, WARN, FC_ROOT_UNKNOWN, NOTE(.path = in->menu.path),
 			"kernel line root=%s: not a device name grubinst can map "
 			"to a partition", root);
 		return;
 	}
 	if (r.disk > 0 && !other_disk(in, r.disk)) {
-		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
+		finding(in, FAIL, FC_ROOT_DISK, NOTE(.path = in->menu.path),
 			"kernel line root=%s: partition %d of disk %d (%s%c), but this "
 			"image boots as the only disk, /dev/%sa (\"VFS: Unable to "
 			"mount root fs\"); a machine with more disks is checked "
@@ -840,7 +840,7 @@ static void root_device(struct inspect *in, const char *root)
 	}
 	part = r.part;
 	if (part == 0) {
-		finding(in, FAIL, AREA_MENU, "root-disk", NOTE(.path = in->menu.path),
+		finding(in, FAIL, FC_ROOT_DISK, NOTE(.path = in->menu.path),
 			"kernel line root=%s: the whole disk, not a partition: "
 			"the kernel finds no filesystem there (\"VFS: Unable to "
 			"mount root fs\"); use root=/dev/sda%d", root,
@@ -848,7 +848,7 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (!root_ref(&r) || !part_of_ref(in, root_ref(&r))) {
-		finding(in, FAIL, AREA_MENU, "root-no-partition",
+		finding(in, FAIL, FC_ROOT_NO_PARTITION,
 			NOTE(.path = in->menu.path),
 			"kernel line root=%s: %s has no partition %d "
 			"(\"VFS: Unable to mount root fs\")", root,
@@ -864,12 +864,12 @@ static void root_device(struct inspect *in, const char *root)
 		return;
 	}
 	if (strcmp(r.family, "sd"))
-		finding(in, WARN, AREA_MENU, "root-bus", NOTE(.path = in->menu.path),
+		finding(in, WARN, FC_ROOT_BUS, NOTE(.path = in->menu.path),
 			"kernel line root=%s: exists only if the disk is attached "
 			"as %s (QEMU's default -hda is IDE: /dev/sda)", root,
 			strcmp(r.family, "vd") ? "a Xen disk" : "virtio");
 	else
-		finding(in, OK, AREA_MENU, "root", NOTE(.path = in->menu.path),
+		finding(in, OK, FC_ROOT, NOTE(.path = in->menu.path),
 			"kernel line root=%s: partition %d of %s", root, part,
 			r.disk ? other_disk(in, r.disk)->path : "this disk");
 }
@@ -880,7 +880,7 @@ static void check_root_arg(struct inspect *in)
 	char root[256];
 
 	if (!cmdline_arg(e->cmdline, "root", root, sizeof(root))) {
-		finding(in, e->has_initrd ? WARN : FAIL, AREA_MENU, "root-missing",
+		finding(in, e->has_initrd ? WARN : FAIL, FC_ROOT_MISSING,
 			NOTE(.path = in->menu.path),
 			"the kernel line has no root=%s", e->has_initrd
 				? ": the initrd must find the root filesystem itself"
@@ -1014,7 +1014,7 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 	setup = head[OFF_SETUP_SECTS] ? head[OFF_SETUP_SECTS] : 4;
 	declared = (size_t)(setup + 1) * SECTOR_SIZE + (size_t)le32(head + OFF_SYSSIZE) * 16;
 	if (len < declared) {
-		finding(in, FAIL, AREA_MENU, "kernel-truncated",
+		finding(in, FAIL, FC_KERNEL_TRUNCATED,
 			NOTE(.path = path),
 			"%s is %zu bytes, but its boot header declares %zu (%u "
 			"setup sectors and the protected-mode code): the file was "
@@ -1051,14 +1051,14 @@ static void check_payload(struct inspect *in, struct pfs *p, ext2_ino_t ino,
 	}
 	want = le32(c.tail);
 	if (want != (c.crc ^ 0xffffffffu))
-		finding(in, FAIL, AREA_MENU, "kernel-corrupt", NOTE(.path = path),
+		finding(in, FAIL, FC_KERNEL_CORRUPT, NOTE(.path = path),
 			"%s: the CRC-32 its build appended does not match its "
 			"bytes%s: the file changed after the build (a damaged "
 			"copy); GRUB loads it and its decompressor stops with "
 			"\"Decoding failed -- System halted\" or the machine resets",
 			path, signed_pe ? " (its signature set aside)" : "");
 	else
-		finding(in, OK, AREA_MENU, "kernel-crc", NOTE(.path = path),
+		finding(in, OK, FC_KERNEL_CRC, NOTE(.path = path),
 			"%s: the CRC-32 of its build matches%s", path,
 			signed_pe ? " (a signed kernel, its signature set aside)" : "");
 	free(chunk);
@@ -1136,7 +1136,7 @@ static void check_drivers(struct inspect *in)
 	if (e->has_initrd || !e->k.version[0] || e->k.multiboot)
 		return;
 	if (!kernel_build_read(in, &b)) {
-		finding(in, WARN, AREA_MENU, "kernel-drivers-unknown", NOTE(.path = e->kernel),
+		finding(in, WARN, FC_KERNEL_DRIVERS_UNKNOWN, NOTE(.path = e->kernel),
 			"%s is started without an initrd; neither "
 			"/lib/modules/%s/modules.builtin nor /boot/config-%s is in "
 			"the image, so grubinst cannot tell whether it has its disk "
@@ -1149,7 +1149,7 @@ static void check_drivers(struct inspect *in)
 			n += (size_t)snprintf(missing + n, n < sizeof(missing) ? sizeof(missing) - n : 0,
 					      "%s%s", n ? ", " : "", disk_drivers[i].config);
 	if (missing[0])
-		finding(in, FAIL, AREA_MENU, "kernel-no-initrd",
+		finding(in, FAIL, FC_KERNEL_NO_INITRD,
 			NOTE(.path = e->kernel),
 			"%s is started without an initrd, but has %s as modules "
 			"(%s): it cannot reach the IDE disk or its filesystem and "
@@ -1191,7 +1191,7 @@ static void check_root_blocksize(struct inspect *in)
 	bs = fs_block_size(&p->fs);
 	if (bs <= LINUX_PAGE_SIZE)
 		return;
-	finding(in, FAIL, AREA_USERSPACE, "root-fs-blocksize",
+	finding(in, FAIL, FC_ROOT_FS_BLOCKSIZE,
 		NOTE(AT(p->part->start)),
 		"the root filesystem (partition %d) has blocks of %u bytes, more "
 		"than the %u-byte pages of an x86 kernel: Linux does not mount "
@@ -1242,7 +1242,7 @@ static void check_root_quota(struct inspect *in)
 	kernel_build_free(&b);
 	if (builtin || quota_module_on_root(in, p))
 		return;
-	finding(in, WARN, AREA_USERSPACE, "root-quota",
+	finding(in, WARN, FC_ROOT_QUOTA,
 		NOTE(AT(p->part->start),
 		     .fix = part_ref_disk(in->linux_root) ? NULL
 			    : fixf(in, "tune2fs -O ^quota 'IMAGE?offset=%llu'",

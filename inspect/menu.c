@@ -77,7 +77,7 @@ static void run_global(struct inspect *in, const char *name, const char *args,
 
 	if (strcmp(name, "default") == 0) {
 		if (grub_default_arg(args, &m->default_saved, &m->default_entry))
-			finding(in, WARN, AREA_MENU, "menu-syntax",
+			finding(in, WARN, FC_MENU_SYNTAX,
 				NOTE(.path = m->path,
 				     .grub_error = GRUB_ERR_NUMBER_PARSING),
 				"%s line %d: \"default %s\" is neither \"saved\" "
@@ -109,7 +109,7 @@ static void drop_empty_last(struct inspect *in)
 
 	if (!m->nentries || m->entry[m->nentries - 1].ncmd)
 		return;
-	finding(in, WARN, AREA_MENU, "menu-empty-entry", NOTE(.path = m->path),
+	finding(in, WARN, FC_MENU_EMPTY_ENTRY, NOTE(.path = m->path),
 		"%s line %d: title \"%s\" has no commands: GRUB drops it "
 		"(entry numbers shift)", m->path, m->entry[m->nentries - 1].line,
 		m->entry[m->nentries - 1].title);
@@ -153,7 +153,7 @@ static void parse_line(void *ctx, const struct menu_line *l)
 	struct menu *m = &in->menu;
 
 	if (l->cut)
-		finding(in, WARN, AREA_MENU, "menu-long-line", NOTE(.path = m->path),
+		finding(in, WARN, FC_MENU_LONG_LINE, NOTE(.path = m->path),
 			"%s line %d is longer than %d bytes: GRUB cuts it",
 			m->path, l->line, GRUB_LINE_MAX);
 	switch (l->kind) {
@@ -161,7 +161,7 @@ static void parse_line(void *ctx, const struct menu_line *l)
 		add_entry(in, l->args, l->line);
 		break;
 	case LINE_UNKNOWN:
-		finding(in, WARN, AREA_MENU, "menu-unknown-command",
+		finding(in, WARN, FC_MENU_UNKNOWN_COMMAND,
 			NOTE(.path = m->path),
 			"%s line %d: GRUB 0.97 has no command \"%s\"; it skips "
 			"the line as it reads the menu%s", m->path, l->line, l->name,
@@ -175,7 +175,7 @@ static void parse_line(void *ctx, const struct menu_line *l)
 		run_global(in, l->name, l->args, l->line);
 		break;
 	case LINE_IGNORED:
-		finding(in, WARN, AREA_MENU, "menu-ignored", NOTE(.path = m->path),
+		finding(in, WARN, FC_MENU_IGNORED, NOTE(.path = m->path),
 			"%s line %d: \"%s\" before the first title is ignored "
 			"(only menu commands run there)", m->path, l->line, l->name);
 		break;
@@ -291,8 +291,8 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 			   const struct walk *w)
 {
 	struct menu *m = &in->menu;
-	const char *code = w->error == GERR_SYMLINK_LOOP ? "menu-symlink-loop"
-			   : w->links ? "menu-dangling" : "menu-missing";
+	enum finding_code code = w->error == GERR_SYMLINK_LOOP ? FC_MENU_SYMLINK_LOOP
+				 : w->links ? FC_MENU_DANGLING : FC_MENU_MISSING;
 	char link[600], leads[600] = "";
 	int linked = linked_menu(in, p, true);
 	/* Without grub.conf the install makes a menu of /boot's kernels. */
@@ -301,7 +301,7 @@ static void menu_not_found(struct inspect *in, struct pfs *p,
 	describe_link(p, m->path, link, sizeof(link));
 	if (w->links && w->error == GERR_FILE_NOT_FOUND)
 		text_printf(leads, sizeof(leads), " leads to %s, but", w->final);
-	finding(in, FAIL, AREA_MENU, code,
+	finding(in, FAIL, code,
 		NOTE(.path = m->path,
 		     INSTALL_FIX(linked > 0 || kernels ? "grubinst IMAGE" : NULL)),
 		"stage2 cannot open its menu (hd0,%d)%s%s:%s %s; it shows the "
@@ -349,7 +349,7 @@ static int read_menu(struct inspect *in, const char *menu_path, uint8_t **data,
 
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	if (e) {
-		finding(in, FAIL, AREA_MENU, "menu-path", NOTE(.grub_error = e),
+		finding(in, FAIL, FC_MENU_PATH, NOTE(.grub_error = e),
 			"stage2's menu path \"%s\" names no file on this disk",
 			menu_path);
 		return 1;
@@ -363,12 +363,12 @@ static int read_menu(struct inspect *in, const char *menu_path, uint8_t **data,
 	if (!file_readable_by_grub(in, p, m->path, &w, AREA_MENU, true))
 		return 1;
 	if (fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, data, len, &err)) {
-		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = m->path),
+		finding(in, FAIL, FC_MENU_UNREADABLE, NOTE(.path = m->path),
 			"%s cannot be read: %s", m->path, err.msg);
 		return 1;
 	}
 	m->found = true;
-	finding(in, OK, AREA_MENU, "menu-found", NOTE(.path = m->path),
+	finding(in, OK, FC_MENU_FOUND, NOTE(.path = m->path),
 		"stage2 reads its menu from (hd0,%d)%s%s%s (%zu bytes)",
 		m->partno - 1, m->path, w.links ? " -> " : "",
 		w.links ? w.final : "", *len);
@@ -405,7 +405,7 @@ static int entry_file(struct inspect *in, const struct menu_entry *e,
 	if (err == 1 && (isdigit((unsigned char)path[0]) || path[0] == '+'))
 		err = 0;		/* a block list */
 	if (err)
-		finding(in, sev, AREA_MENU, "menu-bad-path",
+		finding(in, sev, FC_MENU_BAD_PATH,
 			NOTE(.path = in->menu.path, .grub_error = err),
 			"entry \"%s\": %s %s cannot be opened: GRUB says "
 			"\"Error %d\" (see grubinst --explain %d)",
@@ -543,8 +543,8 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 	*pp = p;
 	if (part && p && p->ok && grub_mounts_type(part->type) &&
 	    !grub_mounts_type(grub_type_of(in, partno, part))) {
-		finding(in, sev, AREA_MENU, "part-type",
-			NOTE(.path = in->menu.path, .grub_error = GERR_FSYS_MOUNT),
+		finding(in, sev, FC_PART_TYPE,
+			NOTE(IN_AREA(AREA_MENU), .path = in->menu.path, .grub_error = GERR_FSYS_MOUNT),
 			"entry \"%s\": %s (hd%d,%d)%s: the menu's hide or parttype "
 			"wrote type 0x%02x for partition %d into the partition "
 			"table, which GRUB 0.97 does not mount: \"Error 17: Cannot "
@@ -567,7 +567,7 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 			    "selected partition\"", e->title, what,
 			    part_ref_disk(partno), part_ref_number(partno) - 1,
 			    path, part_ref_number(partno), part->type);
-		finding_verdict(in, AREA_MENU, &v, NULL);
+		finding_verdict(in, &v, NOTE(IN_AREA(AREA_MENU)));
 		return GERR_FSYS_MOUNT;
 	}
 	walk_path(p, path, WALK_GRUB, w);
@@ -578,10 +578,10 @@ static int open_file(struct inspect *in, const struct menu_entry *e,
 				  part_ref_disk(partno) == 0
 				  ? kernels_beside(in, p, path, others, sizeof(others))
 				  : NULL;
-		const char *code = which == LOADED_KERNEL ? "menu-kernel-missing"
-							  : "menu-initrd-missing";
+		enum finding_code code = which == LOADED_KERNEL ? FC_MENU_KERNEL_MISSING
+								: FC_MENU_INITRD_MISSING;
 
-		finding(in, sev, AREA_MENU, code,
+		finding(in, sev, code,
 			NOTE(.path = path, .grub_error = w->error, INSTALL_FIX(fix)),
 			"entry \"%s\": %s (hd%d,%d)%s: %s: GRUB stops with "
 			"\"Error %d\"%s", e->title, what, part_ref_disk(partno),
@@ -610,7 +610,7 @@ static int root_of(struct inspect *in, const struct menu_entry *e,
 	else if (part >= 0 && !(p = part_by_grub_on(in, drive, part)))
 		e_no = GERR_NO_PART;
 	if (e_no) {
-		finding(in, sev, AREA_MENU, "menu-root",
+		finding(in, sev, FC_MENU_ROOT,
 			NOTE(.path = in->menu.path, .grub_error = e_no),
 			"entry \"%s\": \"root %s\": %s: GRUB stops with \"Error %d\"",
 			e->title, args,
@@ -647,7 +647,7 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 	if (err)
 		return RUN_FAILS;
 	if (path[0] == '/') {
-		finding(in, WARN, AREA_MENU, "menu-chainload",
+		finding(in, WARN, FC_MENU_CHAINLOAD,
 			NOTE(.path = path),
 			"entry \"%s\" chainloads the file %s: not followed further",
 			e->title, path);
@@ -671,7 +671,7 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 	if (rc < 0)
 		return RUN_FAILS;
 	if (rc || (!force && le16(sector + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)) {
-		finding(in, sev, AREA_MENU, "menu-chainload-signature",
+		finding(in, sev, FC_MENU_CHAINLOAD_SIGNATURE,
 			NOTE(AT(at), .grub_error = GERR_EXEC_FORMAT),
 			"entry \"%s\": chainloader %s: sector %llu %s: \"Error 13: "
 			"Invalid or unsupported executable format\"", e->title, args,
@@ -684,14 +684,14 @@ static enum outcome chainload(struct inspect *in, const struct menu_entry *e,
 
 		identify_bootcode(sector, &b);
 		if (b.kind == BOOT_EMPTY) {
-			finding(in, sev, AREA_MENU, "menu-chainload-empty",
+			finding(in, sev, FC_MENU_CHAINLOAD_EMPTY,
 				NOTE(AT(at)),
 				"entry \"%s\": chainloader %s: sector %llu ends in 55 "
 				"AA but holds no code (all zeros): the machine hangs "
 				"there", e->title, args, (unsigned long long)at);
 			return RUN_FAILS;
 		}
-		finding(in, WARN, AREA_MENU, "menu-chainload", NOTE(AT(at)),
+		finding(in, WARN, FC_MENU_CHAINLOAD, NOTE(AT(at)),
 			"entry \"%s\" chainloads sector %llu (%s): what that code "
 			"boots is not followed", e->title, (unsigned long long)at,
 			b.name);
@@ -775,7 +775,7 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 
 	default_file_path(m, path, sizeof(path));
 	if (v < 0) {
-		finding(in, sev, AREA_MENU, "menu-savedefault",
+		finding(in, sev, FC_MENU_SAVEDEFAULT,
 			NOTE(.path = m->path, .grub_error = GERR_BAD_ARGUMENT),
 			"entry \"%s\": \"savedefault %s\" names no entry (no "
 			"fallback after this one): \"Error 30: Invalid argument\"",
@@ -784,7 +784,7 @@ static int savedefault(struct inspect *in, const struct menu_entry *e, int idx,
 	}
 	walk_path(p, path, WALK_GRUB, &w);
 	if (!w.ino || EXT2_I_SIZE(&w.inode) < 10) {
-		finding(in, sev, AREA_MENU, "menu-savedefault",
+		finding(in, sev, FC_MENU_SAVEDEFAULT,
 			NOTE(.path = path, .grub_error = w.ino ? GERR_READ : w.error,
 			     INSTALL_FIX("grubinst --set-default 0 IMAGE")),
 			"entry \"%s\" runs savedefault, which rewrites %s in "
@@ -817,7 +817,7 @@ static int configfile(struct inspect *in, const struct menu_entry *e,
 		return err;
 	walk_path(pfs_get(in, partno), path, WALK_GRUB, &w);
 	if (!w.ino) {
-		finding(in, sev, AREA_MENU, "menu-configfile",
+		finding(in, sev, FC_MENU_CONFIGFILE,
 			NOTE(.path = path, .grub_error = w.error),
 			"entry \"%s\": configfile (hd%d,%d)%s: %s: GRUB stops "
 			"with \"Error %d\"", e->title, part_ref_disk(partno),
@@ -834,7 +834,7 @@ static int configfile(struct inspect *in, const struct menu_entry *e,
 static enum outcome stops(struct inspect *in, const struct menu_entry *e,
 			  const char *name, enum grubinst_severity sev)
 {
-	finding(in, sev, AREA_MENU, "menu-stops", NOTE(.path = in->menu.path),
+	finding(in, sev, FC_MENU_STOPS, NOTE(.path = in->menu.path),
 		"entry \"%s\" runs \"%s\" before it boots: %s", e->title, name,
 		strcmp(name, "halt") == 0 ? "the machine switches off there"
 		: strcmp(name, "reboot") == 0 ? "the machine restarts there, "
@@ -863,7 +863,7 @@ static enum outcome run_commands(struct inspect *in, int idx,
 		int flags = grub_command_of(text, name, sizeof(name)), partno, err;
 
 		if (!(flags & CMD_CMDLINE)) {
-			finding(in, sev, AREA_MENU, "menu-unknown-command",
+			finding(in, sev, FC_MENU_UNKNOWN_COMMAND,
 				NOTE(.path = in->menu.path,
 				     .grub_error = GERR_UNRECOGNIZED),
 				"entry \"%s\" line %d: \"%s\" is not a command "
@@ -882,7 +882,7 @@ static enum outcome run_commands(struct inspect *in, int idx,
 			kernel = true;
 		} else if (strcmp(name, "initrd") == 0) {
 			if (!kernel) {
-				finding(in, sev, AREA_MENU, "menu-initrd-first",
+				finding(in, sev, FC_MENU_INITRD_FIRST,
 					NOTE(.path = in->menu.path,
 					     .grub_error = GERR_NEED_LX_KERNEL),
 					"entry \"%s\": initrd comes before kernel: "
@@ -914,7 +914,7 @@ static enum outcome run_commands(struct inspect *in, int idx,
 								: RUN_CONFIGFILE;
 		} else if (strcmp(name, "lock") == 0 && in->menu.password) {
 			/* lock_func: "Error 32" until the password is given. */
-			finding(in, sev, AREA_MENU, "menu-lock",
+			finding(in, sev, FC_MENU_LOCK,
 				NOTE(.path = in->menu.path, .grub_error = 32),
 				"entry \"%s\" line %d: \"lock\" under the menu's "
 				"password: \"Error 32: Must be authenticated\"",
@@ -929,7 +929,7 @@ static enum outcome run_commands(struct inspect *in, int idx,
 		}
 	}
 	if (!kernel) {
-		finding(in, sev, AREA_MENU, "menu-no-kernel", NOTE(.path = in->menu.path),
+		finding(in, sev, FC_MENU_NO_KERNEL, NOTE(.path = in->menu.path),
 			"entry \"%s\" loads no kernel: GRUB runs it and returns "
 			"to the menu, which then waits for a key", e->title);
 		return RUN_NO_KERNEL;
@@ -981,7 +981,7 @@ static int boot_order(struct inspect *in, int *order)
 			fb[nfb++] = m->fallback[i];
 	start = m->default_saved ? saved_entry(in) : m->default_entry;
 	if (start >= m->nentries) {
-		finding(in, WARN, AREA_MENU, "menu-default", NOTE(.path = m->path),
+		finding(in, WARN, FC_MENU_DEFAULT, NOTE(.path = m->path),
 			"\"default %d\" but the menu has %d entries: GRUB boots "
 			"entry %d instead", start, m->nentries, nfb ? fb[0] : 0);
 		start = nfb ? fb[next++] : 0;
@@ -997,13 +997,13 @@ static void check_globals(struct inspect *in)
 	struct menu *m = &in->menu;
 
 	if (m->default_saved)
-		finding(in, OK, AREA_MENU, "menu-default-saved", NOTE(.path = m->path),
+		finding(in, OK, FC_MENU_DEFAULT_SAVED, NOTE(.path = m->path),
 			"\"default saved\": entry %d boots, as %.*sdefault says",
 			saved_entry(in),
 			strrchr(m->path, '/') ? (int)(strrchr(m->path, '/') - m->path + 1) : 0,
 			m->path);
 	if (m->timeout < 0)
-		finding(in, FAIL, AREA_MENU, "menu-no-timeout",
+		finding(in, FAIL, FC_MENU_NO_TIMEOUT,
 			NOTE(.path = m->path,
 			     INSTALL_FIX("grubinst --replace-menu --timeout 5 IMAGE")),
 			"%s has no \"timeout\": GRUB shows the menu and waits for "
@@ -1011,12 +1011,12 @@ static void check_globals(struct inspect *in)
 			"(add \"timeout 5\" to it, or let the fix write a new "
 			"menu for the kernels in /boot)", m->path);
 	if (m->terminal_serial && !m->serial)
-		finding(in, WARN, AREA_MENU, "menu-serial",
+		finding(in, WARN, FC_MENU_SERIAL,
 			NOTE(.path = m->path),
 			"\"terminal serial\" without a \"serial\" line before it: "
 			"GRUB has no serial port set up and stays on the screen");
 	if (m->dropped)
-		finding(in, WARN, AREA_MENU, "menu-many", NOTE(.path = m->path),
+		finding(in, WARN, FC_MENU_MANY, NOTE(.path = m->path),
 			"more than %d entries: only the first %d are checked",
 			MENU_MAX_ENTRIES, MENU_MAX_ENTRIES);
 }
@@ -1030,16 +1030,16 @@ static void report_saved(struct inspect *in, const struct boot_entry *be)
 		return;
 	default_file_path(&in->menu, path, sizeof(path));
 	if (!in->menu.default_saved)
-		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+		finding(in, OK, FC_MENU_SAVEDEFAULT, NOTE(.path = path),
 			"entry %d writes %d into %s as it boots (savedefault); "
 			"the menu's \"default\" is a number, so nothing reads it",
 			be->index, be->saves, path);
 	else if (be->saves == be->index)
-		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+		finding(in, OK, FC_MENU_SAVEDEFAULT, NOTE(.path = path),
 			"entry %d writes its own number into %s as it boots "
 			"(savedefault): it stays the default", be->index, path);
 	else
-		finding(in, OK, AREA_MENU, "menu-savedefault", NOTE(.path = path),
+		finding(in, OK, FC_MENU_SAVEDEFAULT, NOTE(.path = path),
 			"entry %d writes %d into %s as it boots (savedefault): it "
 			"boots once, and the boots after it start entry %d",
 			be->index, be->saves, path, be->saves);
@@ -1058,7 +1058,7 @@ static void follow_configfile(struct inspect *in, const struct boot_entry *be)
 	struct walk w;
 
 	if (m->depth == MENU_MAX_DEPTH) {
-		finding(in, FAIL, AREA_MENU, "menu-configfile",
+		finding(in, FAIL, FC_MENU_CONFIGFILE,
 			NOTE(.path = be->config),
 			"menus load each other with configfile %d times and more "
 			"(a loop?): GRUB goes from menu to menu and boots no "
@@ -1067,7 +1067,7 @@ static void follow_configfile(struct inspect *in, const struct boot_entry *be)
 	}
 	walk_path(p, be->config, WALK_GRUB, &w);
 	if (!w.ino || fs_read_file(&p->fs, w.ino, MENU_MAX_BYTES, &data, &len, &err)) {
-		finding(in, FAIL, AREA_MENU, "menu-unreadable", NOTE(.path = be->config),
+		finding(in, FAIL, FC_MENU_UNREADABLE, NOTE(.path = be->config),
 			"%s cannot be read: %s", be->config, w.ino ? err.msg : w.why);
 		return;
 	}
@@ -1107,7 +1107,7 @@ static void run_boot(struct inspect *in)
 		o = run_entry(in, order[i], boots_later ? WARN : FAIL, &be);
 		if (booted && o == RUN_BOOTS) {
 			in->entry = be;
-			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
+			finding(in, OK, FC_MENU_ENTRY, NOTE(.path = be.kernel),
 				"entry %d \"%s\" boots%s: kernel (hd%d,%d)%s%s%s",
 				order[i], in->menu.entry[order[i]].title,
 				i ? " (a fallback)" : "", part_ref_disk(be.kernel_partno),
@@ -1118,7 +1118,7 @@ static void run_boot(struct inspect *in)
 		}
 		if (i == decisive && o == RUN_CONFIGFILE) {
 			follow = be;
-			finding(in, OK, AREA_MENU, "menu-configfile",
+			finding(in, OK, FC_MENU_CONFIGFILE,
 				NOTE(.path = be.config),
 				"entry %d \"%s\"%s loads the menu (hd%d,%d)%s: GRUB "
 				"starts over with it (checked below)", order[i],
@@ -1127,7 +1127,7 @@ static void run_boot(struct inspect *in)
 				part_ref_number(be.config_partno) - 1, be.config);
 		}
 		if (boots_later)
-			finding(in, WARN, AREA_MENU, "menu-fallback",
+			finding(in, WARN, FC_MENU_FALLBACK,
 				NOTE(.path = in->menu.path),
 				"entry %d \"%s\" fails; GRUB falls back to entry %d "
 				"(the menu's \"fallback\")", order[i], in->menu.entry[order[i]].title,
@@ -1140,7 +1140,7 @@ static void run_boot(struct inspect *in)
 		if (on_path[i])
 			continue;
 		if (run_entry(in, i, WARN, &be) == RUN_BOOTS)
-			finding(in, OK, AREA_MENU, "menu-entry", NOTE(.path = be.kernel),
+			finding(in, OK, FC_MENU_ENTRY, NOTE(.path = be.kernel),
 				"entry %d \"%s\": kernel (hd%d,%d)%s%s%s", i,
 				in->menu.entry[i].title, part_ref_disk(be.kernel_partno),
 				part_ref_number(be.kernel_partno) - 1,
@@ -1155,7 +1155,7 @@ void menu_check_text(struct inspect *in, const uint8_t *data, size_t len)
 {
 	parse_menu(in, data, len);
 	if (in->menu.nentries == 0) {
-		finding(in, FAIL, AREA_MENU, "menu-no-entries",
+		finding(in, FAIL, FC_MENU_NO_ENTRIES,
 			NOTE(.path = in->menu.path,
 			     INSTALL_FIX("grubinst --replace-menu IMAGE")),
 			"%s has no usable entry (no title with commands): GRUB "
@@ -1179,7 +1179,7 @@ int check_menu(struct inspect *in)
 		if (!in->menu.root)
 			return 0;
 		menu_path = GRUB_LEGACY_DIR "/menu.lst";
-		finding(in, WARN, AREA_MENU, "menu-assumed", NOTE(0),
+		finding(in, WARN, FC_MENU_ASSUMED, NOTE(0),
 			"the boot chain does not reach stage2: checking "
 			"(hd0,%d)%s as if it did", in->menu.root - 1, menu_path);
 	}

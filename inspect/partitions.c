@@ -31,7 +31,7 @@ static int open_other_disks(struct inspect *in)
 		}
 		in->other[d] = o;
 		o->have_table = ptable_read(&o->img, &o->pt, &err) == 0;
-		finding(in, OK, AREA_DISK, "disk-other", NOTE(.path = path),
+		finding(in, OK, FC_DISK_OTHER, NOTE(.path = path),
 			"BIOS drive %d (hd%d, /dev/sd%c): %s, %s", 0x80 + d, d,
 			'a' + d, path, o->have_table ? "an MBR partition table"
 						     : "no MBR partition table");
@@ -66,7 +66,7 @@ static void check_mounted(struct inspect *in)
 
 	if (!in->given_img && image_mount_use(&in->img, &m) &&
 	    rule_mounted(&t, &m, &v))
-		finding_verdict(in, AREA_DISK, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 }
 
 static int read_mbr(struct inspect *in)
@@ -75,7 +75,7 @@ static int read_mbr(struct inspect *in)
 	int rc;
 
 	if (in->img.size < SECTOR_SIZE) {
-		finding(in, FAIL, AREA_DISK, "disk-truncated", NOTE(0),
+		finding(in, FAIL, FC_DISK_TRUNCATED, NOTE(0),
 			"%s is %llu bytes, smaller than one 512-byte sector: "
 			"the BIOS finds no boot sector", path,
 			(unsigned long long)in->img.size);
@@ -86,13 +86,13 @@ static int read_mbr(struct inspect *in)
 		return rc < 0 ? -1 : 0;
 	in->have_mbr = true;
 	if (in->img.size % SECTOR_SIZE)
-		finding(in, WARN, AREA_DISK, "disk-size", NOTE(0),
+		finding(in, WARN, FC_DISK_SIZE, NOTE(0),
 			"the image is %llu bytes, not a whole number of "
 			"sectors: the last %llu bytes are not part of the disk",
 			(unsigned long long)in->img.size,
 			(unsigned long long)(in->img.size % SECTOR_SIZE));
 	if (le16(in->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE) {
-		finding(in, FAIL, AREA_DISK, "mbr-signature",
+		finding(in, FAIL, FC_MBR_SIGNATURE,
 			NOTE(AT(0), .refuses_install = true),
 			"sector 0 does not end in 55 AA: the BIOS will not boot "
 			"this disk (SeaBIOS: \"Boot failed: not a bootable "
@@ -124,8 +124,7 @@ static int read_table(struct inspect *in)
 		gi_pass(&in->fatal, &err, 0);
 		return -1;
 	}
-	finding(in, FAIL, AREA_DISK, err.cause == GI_CAUSE_GPT ? "ptable-gpt"
-							    : "ptable-none",
+	finding(in, FAIL, rule_ptable_code(err.cause),
 		NOTE(AT(0), .refuses_install = true),
 		"%s: GRUB Legacy finds no partition to boot from", err.msg);
 	return 0;
@@ -144,7 +143,7 @@ static void check_logicals(struct inspect *in)
 
 		if (!p->logical || partition_inside(p, c))
 			continue;
-		finding(in, WARN, AREA_DISK, "part-outside-extended",
+		finding(in, WARN, FC_PART_OUTSIDE_EXTENDED,
 			NOTE(AT(p->start)),
 			"partition %d (sectors %llu..%llu) is not inside the "
 			"extended partition %d (sectors %llu..%llu) whose chain "
@@ -177,7 +176,7 @@ static void check_overlaps(struct inspect *in)
 				continue;
 			/* Reading works: a boot reads what is there.  The
 			 * hazard is every write after it.  */
-			finding(in, WARN, AREA_DISK, "part-overlap",
+			finding(in, WARN, FC_PART_OVERLAP,
 				NOTE(AT(a->start > b->start ? a->start : b->start),
 				     .refuses_install = true),
 				"partitions %d (sectors %llu..%llu) and %d "
@@ -210,21 +209,21 @@ static void check_partition(struct inspect *in, const struct partition *p)
 	struct pfs *f;
 
 	if (p->container) {
-		finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
+		finding(in, OK, FC_PART, NOTE(AT(p->start)),
 			"partition %d: extended partition, sectors %llu..%llu",
 			p->number, (unsigned long long)p->start,
 			(unsigned long long)(end - 1));
 		return;
 	}
 	if (p->start == 0) {
-		finding(in, FAIL, AREA_DISK, "part-in-mbr",
+		finding(in, FAIL, FC_PART_IN_MBR,
 			NOTE(AT(0), .refuses_install = true),
 			"partition %d starts at sector 0, on top of the MBR: "
 			"its filesystem and the boot code overwrite each other",
 			p->number);
 	}
 	if (end > image_sectors(&in->img))
-		finding(in, WARN, AREA_DISK, "part-past-end",
+		finding(in, WARN, FC_PART_PAST_END,
 			NOTE(AT(image_sectors(&in->img)), .refuses_install = true,
 			     .fix = fixf(in, "truncate -s %llu IMAGE",
 					 (unsigned long long)(end * SECTOR_SIZE))),
@@ -238,7 +237,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 	describe_fs(f, fsdesc, sizeof(fsdesc));
 	if (in->pt.gpt) {
 		/* GPT types are GUIDs, and no rule of GRUB 0.97's applies. */
-		finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
+		finding(in, OK, FC_PART, NOTE(AT(p->start)),
 			"partition %d = (hd0,gpt%d): sectors %llu..%llu, type %s%s, %s",
 			p->number, p->number, (unsigned long long)p->start,
 			(unsigned long long)(end - 1), p->guid_type,
@@ -246,7 +245,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 			fsdesc);
 		return;
 	}
-	finding(in, OK, AREA_DISK, "part", NOTE(AT(p->start)),
+	finding(in, OK, FC_PART, NOTE(AT(p->start)),
 		"partition %d = (hd0,%d): sectors %llu..%llu, type 0x%02x%s, %s",
 		p->number, partition_grub_index(p), (unsigned long long)p->start,
 		(unsigned long long)(end - 1), p->type,
@@ -258,7 +257,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 		/* Whether GRUB reads it is the chain's to say (chain.c). */
 		pfs_target(f, false, &t);
 		if (rule_part_type(&t, &v))
-			finding_verdict(in, AREA_DISK, &v, NULL);
+			finding_verdict(in, &v, NOTE(0));
 	}
 	else if (f && !f->ok) {
 		struct rule_target t;
@@ -266,7 +265,7 @@ static void check_partition(struct inspect *in, const struct partition *p)
 
 		pfs_target(f, false, &t);
 		if (rule_part_no_fs(&t, f->why, &v))
-			finding_verdict(in, AREA_DISK, &v, NULL);
+			finding_verdict(in, &v, NOTE(0));
 	}
 }
 
@@ -286,7 +285,7 @@ static void check_protective_active(struct inspect *in)
 
 	if (e[0] == 0x80)
 		return;
-	finding(in, WARN, AREA_DISK, "gpt-pmbr-no-active",
+	finding(in, WARN, FC_GPT_PMBR_NO_ACTIVE,
 		NOTE(AT(0), .fix = "printf '\\200' | dd of=IMAGE bs=1 seek=446 conv=notrunc"),
 		"the protective MBR entry of this GPT disk is not marked active: "
 		"SeaBIOS and most BIOSes boot it, but some skip a disk whose MBR "
@@ -309,14 +308,14 @@ static void check_active(struct inspect *in)
 		active += in->pt.part[i].active;
 	}
 	if (primaries && active == 0)
-		finding(in, WARN, AREA_DISK, "part-no-active",
+		finding(in, WARN, FC_PART_NO_ACTIVE,
 			NOTE(AT(0), .fix = fixf(in, "sfdisk --activate IMAGE %d",
 					      boot_candidate(in))),
 			"no partition is marked active: GRUB's stage1 and "
 			"SeaBIOS do not care, but some BIOSes skip such a disk "
 			"and MBR code that chains the active partition stops");
 	else if (active > 1)
-		finding(in, WARN, AREA_DISK, "part-many-active",
+		finding(in, WARN, FC_PART_MANY_ACTIVE,
 			NOTE(AT(0), .fix = fixf(in, "sfdisk --activate IMAGE %d",
 					      boot_candidate(in))),
 			"%d partitions are marked active: MBR code that chains "
@@ -349,7 +348,7 @@ static int check_interrupted(struct inspect *in)
 		return 0;
 	}
 	if (rule_undo_record(&u, &v))
-		finding_verdict(in, AREA_DISK, &v, NULL);
+		finding_verdict(in, &v, NOTE(0));
 	return 0;
 }
 
@@ -367,14 +366,14 @@ int check_partitions(struct inspect *in)
 	if (!in->have_table)
 		return 0;
 	if (in->pt.count == 0) {
-		finding(in, FAIL, AREA_DISK, "part-none",
+		finding(in, FAIL, FC_PART_NONE,
 			NOTE(AT(0), .refuses_install = true),
 			"the partition table is empty: GRUB Legacy has no "
 			"filesystem to read stage2 and the menu from");
 		return 0;
 	}
 	if (in->pt.loop_after)
-		finding(in, WARN, AREA_DISK, "ptable-loop",
+		finding(in, WARN, FC_PTABLE_LOOP,
 			NOTE(AT(0), .refuses_install = true),
 			"the chain of logical partitions loops: the extended boot "
 			"record after partition %d links back to an earlier one; "

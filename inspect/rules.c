@@ -21,11 +21,11 @@
 #define GERR_FSYS_MOUNT 17
 
 static bool verdict(struct verdict *v, enum grubinst_severity sev,
-		    const char *code, int grub_error, bool refuse,
+		    enum finding_code code, int grub_error, bool refuse,
 		    uint64_t sector, const char *fmt, ...) GI_PRINTF(7, 8);
 
 static bool verdict(struct verdict *v, enum grubinst_severity sev,
-		    const char *code, int grub_error, bool refuse,
+		    enum finding_code code, int grub_error, bool refuse,
 		    uint64_t sector, const char *fmt, ...)
 {
 	va_list ap;
@@ -94,7 +94,7 @@ bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
 	if (blocks <= limit)
 		return false;
 	if (t->sectors < p->size) {
-		verdict(v, GRUBINST_SEV_FAIL, "fs-size", 0, t->installs, p->start + t->sectors,
+		verdict(v, GRUBINST_SEV_FAIL, FC_FS_SIZE, 0, t->installs, p->start + t->sectors,
 			"partition %d: the image ends at sector %llu, inside the "
 			"filesystem (blocks %llu..%llu are missing): Linux "
 			"truncates the partition (\"p%d size %llu extends beyond "
@@ -111,7 +111,7 @@ bool rule_fs_fits(const struct rule_target *t, struct verdict *v)
 		return true;
 	}
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"fs-size", 0, t->installs, p->start + p->size,
+		FC_FS_SIZE, 0, t->installs, p->start + p->size,
 		"partition %d: the filesystem has %llu blocks of %u bytes but "
 		"the partition holds only %llu: blocks %llu..%llu (sectors "
 		"%llu..%llu) lie outside it (mke2fs was given the size of the "
@@ -144,7 +144,7 @@ bool rule_part_type(const struct rule_target *t, struct verdict *v)
 	if (!t->fs || grub_mounts_type(p->type))
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"part-type", GERR_FSYS_MOUNT, t->installs, p->start,
+		FC_PART_TYPE, GERR_FSYS_MOUNT, t->installs, p->start,
 		"partition %d holds an ext2/3/4 filesystem but has type 0x%02x: "
 		"GRUB 0.97 mounts ext2 only on type 0x83 (or 0xfd) and %s "
 		"\"Error 17: Cannot mount selected partition\"", p->number,
@@ -184,7 +184,7 @@ bool rule_grub_reach(const struct rule_target *t, struct verdict *v)
 	if (!t->fs || !t->reach || p->start + 3 < t->reach)
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"grub-sector-limit", 0, t->installs, p->start,
+		FC_GRUB_SECTOR_LIMIT, 0, t->installs, p->start,
 		"partition %d starts at sector %llu, past sector %llu, the last "
 		"one GRUB reads on this disk: %s and cannot mount it (\"Error 17\" "
 		"or \"Error 18: Selected cylinder exceeds maximum supported by "
@@ -246,7 +246,7 @@ bool rule_fs_feature(const struct rule_target *t, size_t *pos,
 			continue;
 		verdict(v, t->grub_reads && !per_file ? GRUBINST_SEV_FAIL
 						       : GRUBINST_SEV_WARN,
-			"feature-unreadable", 0, t->installs, t->part->start,
+			FC_FEATURE_UNREADABLE, 0, t->installs, t->part->start,
 			"partition %d: the filesystem %s (feature %s)%s",
 			t->part->number, unreadable_incompat[*pos].why,
 			unreadable_incompat[*pos].name,
@@ -284,7 +284,7 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 	} else {
 		return false;
 	}
-	verdict(v, GRUBINST_SEV_WARN, "fs-state", 0, t->installs, t->part->start,
+	verdict(v, GRUBINST_SEV_WARN, FC_FS_STATE, 0, t->installs, t->part->start,
 		"partition %d: the filesystem %s: GRUB reads it all the same and "
 		"Linux mounts it with \"warning: %s, running e2fsck is "
 		"recommended\", but grubinst will not install into it until "
@@ -296,7 +296,7 @@ bool rule_fs_state(const struct rule_target *t, struct verdict *v)
 bool rule_file_damaged(const struct rule_target *t, const char *path,
 		       const char *what, uint64_t first, struct verdict *v)
 {
-	verdict(v, GRUBINST_SEV_WARN, "fs-damaged", 0, t->installs,
+	verdict(v, GRUBINST_SEV_WARN, FC_FS_DAMAGED, 0, t->installs,
 		first == UINT64_MAX ? t->part->start : fs_block_sector(t->fs, first),
 		"%s: %s: its inode is damaged; the system boots all the same "
 		"(a boot shows it: the kernel reads a file's blocks only when "
@@ -343,7 +343,7 @@ bool rule_fs_mmp(const struct rule_target *t, struct verdict *v)
 		snprintf(what, sizeof(what), "says a node uses the filesystem "
 			 "(sequence 0x%x, node \"%s\", device \"%s\")", m.seq,
 			 m.node, m.bdev);
-	verdict(v, GRUBINST_SEV_WARN, "fs-mmp", 0, t->installs, t->part->start,
+	verdict(v, GRUBINST_SEV_WARN, FC_FS_MMP, 0, t->installs, t->part->start,
 		"partition %d: the filesystem's multiple mount protection block "
 		"(block %llu) %s: GRUB does not read it and Linux mounts the "
 		"filesystem once no node stamps the block any more, but grubinst "
@@ -373,7 +373,7 @@ bool rule_fs_checksum(const struct rule_target *t, struct verdict *v)
 							  s_checksum));
 
 		verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-			"fs-checksum", 0, true, t->part->start,
+			FC_FS_CHECKSUM, 0, true, t->part->start,
 			"partition %d: the superblock's checksum is wrong (0x%08x, "
 			"its contents give 0x%08x): the superblock is damaged; Linux "
 			"refuses to mount the filesystem (\"VFS: Found ext4 filesystem "
@@ -394,7 +394,7 @@ bool rule_fs_checksum(const struct rule_target *t, struct verdict *v)
 	if (!bad)
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"fs-checksum", 0, true, t->part->start,
+		FC_FS_CHECKSUM, 0, true, t->part->start,
 		"partition %d: the checksum of group descriptor %u is wrong "
 		"(0x%04x, its contents give 0x%04x)%s: Linux refuses to mount the "
 		"filesystem read-write (\"ext4_check_descriptors: Checksum for "
@@ -421,7 +421,7 @@ bool rule_fs_descriptors(const struct rule_target *t, struct verdict *v)
 	if (!rc)
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"fs-damaged", 0, t->installs, t->part->start,
+		FC_FS_DAMAGED, 0, t->installs, t->part->start,
 		"partition %d: the filesystem is damaged (%s): GRUB and Linux "
 		"read inodes from the wrong blocks, and grubinst will not "
 		"allocate in it", t->part->number, error_message(rc));
@@ -442,7 +442,7 @@ bool rule_fs_directories(const struct rule_target *t, struct verdict *v)
 	if (!rc)
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"fs-damaged", 0, true, t->part->start,
+		FC_FS_DAMAGED, 0, true, t->part->start,
 		"partition %d: the filesystem is damaged (directory %s: %s): "
 		"lookups in it may miss files, and grubinst will not write into "
 		"it", t->part->number, which, error_message(rc));
@@ -459,7 +459,7 @@ bool rule_fs_allocatable(const struct rule_target *t, struct verdict *v)
 
 	if (!ext2fs_has_feature_bigalloc(sb))
 		return false;
-	verdict(v, GRUBINST_SEV_WARN, "fs-bigalloc", 0, t->installs, t->part->start,
+	verdict(v, GRUBINST_SEV_WARN, FC_FS_BIGALLOC, 0, t->installs, t->part->start,
 		"partition %d: the filesystem allocates clusters of %d blocks "
 		"(bigalloc): grubinst cannot place files in it; the fix makes "
 		"the filesystem again, which erases it (copy the files back "
@@ -479,7 +479,7 @@ bool rule_part_no_fs(const struct rule_target *t, const char *why,
 	if (t->fs || (!t->grub_reads && p->type != PART_TYPE_LINUX))
 		return false;
 	verdict(v, t->grub_reads ? GRUBINST_SEV_FAIL : GRUBINST_SEV_WARN,
-		"part-no-fs", GERR_FSYS_MOUNT, t->installs, p->start,
+		FC_PART_NO_FS, GERR_FSYS_MOUNT, t->installs, p->start,
 		"partition %d%s: %s", p->number,
 		p->type == PART_TYPE_LINUX ? " (type Linux, 0x83)" : "", why);
 	/* Making one is the fix only where GRUB or the install needs it:
@@ -501,7 +501,7 @@ bool rule_mounted(const struct rule_target *t, const struct mount_use *m,
 	(void)t;
 	if (!m->mounted)
 		return false;
-	verdict(v, GRUBINST_SEV_WARN, "part-mounted", 0, t->installs, UINT64_MAX,
+	verdict(v, GRUBINST_SEV_WARN, FC_PART_MOUNTED, 0, t->installs, UINT64_MAX,
 		"%s is mounted %s on %s: the kernel caches that filesystem and "
 		"writes its own copy back, so what is on the disk now (and what "
 		"an install writes) can change under it", m->device,
@@ -534,7 +534,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 	case UNDO_RESTORED:
 		return false;
 	case UNDO_PENDING:
-		verdict(v, GRUBINST_SEV_FAIL, "install-interrupted", 0, true,
+		verdict(v, GRUBINST_SEV_FAIL, FC_INSTALL_INTERRUPTED, 0, true,
 			UINT64_MAX, "an install of this image was interrupted: its "
 			"undo record %s holds the old contents of the %llu sectors "
 			"it was changing; until the next grubinst run puts them "
@@ -544,7 +544,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 		v->fix_installs = true;
 		return true;
 	case UNDO_UNREADABLE:
-		verdict(v, GRUBINST_SEV_FAIL, "install-interrupted", 0, true,
+		verdict(v, GRUBINST_SEV_FAIL, FC_INSTALL_INTERRUPTED, 0, true,
 			UINT64_MAX, "an install of this image may have been "
 			"interrupted: its undo record %s is there but cannot be "
 			"read here (%s); the filesystem and the boot code may be "
@@ -554,7 +554,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 		v->fix_installs = true;
 		return true;
 	case UNDO_INVALID:
-		verdict(v, GRUBINST_SEV_FAIL, "undo-invalid", 0, true, UINT64_MAX,
+		verdict(v, GRUBINST_SEV_FAIL, FC_UNDO_INVALID, 0, true, UINT64_MAX,
 			"the undo record %s %s; grubinst will not roll the image "
 			"back from it, nor install while it is there",
 			u->path, u->why);
@@ -566,9 +566,9 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v)
 
 /* ---- partition tables ---- */
 
-const char *rule_ptable_code(enum gi_cause cause)
+enum finding_code rule_ptable_code(enum gi_cause cause)
 {
-	return cause == GI_CAUSE_GPT ? "ptable-gpt" : "ptable-none";
+	return cause == GI_CAUSE_GPT ? FC_PTABLE_GPT : FC_PTABLE_NONE;
 }
 
 const char *rule_cause_code(enum gi_cause cause)
@@ -578,11 +578,11 @@ const char *rule_cause_code(enum gi_cause cause)
 	case GI_CAUSE_GPT:
 	case GI_CAUSE_OTHER_LABEL:
 	case GI_CAUSE_PTABLE:	/* --verify: ptable-none, as for no table */
-		return rule_ptable_code(cause);
+		return finding_code_name(rule_ptable_code(cause));
 	case GI_CAUSE_NO_FS:
-		return "part-no-fs";
+		return finding_code_name(FC_PART_NO_FS);
 	case GI_CAUSE_FS_DAMAGED:
-		return "fs-damaged";
+		return finding_code_name(FC_FS_DAMAGED);
 	case GI_CAUSE_NO_ROOM:
 		return "no-room";
 	case GI_CAUSE_PATH_TAKEN:
@@ -590,11 +590,11 @@ const char *rule_cause_code(enum gi_cause cause)
 	case GI_CAUSE_STAGE:
 		return "stage-file";
 	case GI_CAUSE_TRUNCATED:
-		return "disk-truncated";
+		return finding_code_name(FC_DISK_TRUNCATED);
 	case GI_CAUSE_MOUNTED:
-		return "part-mounted";
+		return finding_code_name(FC_PART_MOUNTED);
 	case GI_CAUSE_UNDO:
-		return "undo-invalid";
+		return finding_code_name(FC_UNDO_INVALID);
 	case GI_CAUSE_OTHER:
 	case GI_CAUSE_USAGE:
 	case GI_CAUSE_BUSY:

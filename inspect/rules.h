@@ -13,10 +13,11 @@
 #include <stdint.h>
 
 #include "disk/disk.h"
+#include "inspect/codes.h"
 
 struct verdict {
 	enum grubinst_severity severity;
-	const char *code;	/* the finding code (docs/verify.md) */
+	enum finding_code code;	/* its finding (codes.h) */
 	int grub_error;		/* 0, or what GRUB prints */
 	bool refuse;		/* an install stops here (a FAIL does; so do
 				   some warnings: a filesystem to repair) */
@@ -133,7 +134,7 @@ bool rule_undo_record(const struct undo_state *u, struct verdict *v);
 bool grub_mounts_type(unsigned type);
 /* The finding code of a partition table that cannot be used (GPT, none):
  * what disk/ptable.c's cause means to GRUB.  */
-const char *rule_ptable_code(enum gi_cause cause);
+enum finding_code rule_ptable_code(enum gi_cause cause);
 /* The finding code of a refusal's cause when it came from below the
  * rules (a damaged inode, no room), or NULL.  */
 const char *rule_cause_code(enum gi_cause cause);

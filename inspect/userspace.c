@@ -379,7 +379,7 @@ static enum run check_libs(struct uctx *u, const struct loader *ld,
 	free(libs);
 	free(cur);
 	if (r == RUNS && u->libs_capped)
-		finding(u->in, WARN, AREA_USERSPACE, "init-libs-unchecked",
+		finding(u->in, WARN, FC_INIT_LIBS_UNCHECKED,
 			NOTE(.path = who),
 			"%s loads more than %d libraries or %llu MiB of them: "
 			"the rest were not checked", who, LIBS_MAX,
@@ -408,7 +408,7 @@ static enum run check_elf(struct uctx *u, const char *path, ext2_ino_t ino,
 			     "for a 64-bit kernel%s", path,
 			     " (the kernel says \"Exec format error\")");
 	if (compat)
-		finding(u->in, WARN, AREA_USERSPACE, "init-32bit", NOTE(.path = path),
+		finding(u->in, WARN, FC_INIT_32BIT, NOTE(.path = path),
 			"%s is a 32-bit i386 program: it runs on this x86_64 "
 			"kernel only with CONFIG_IA32_EMULATION (Debian has it)",
 			path);
@@ -637,7 +637,7 @@ static void check_busybox_init(struct uctx *u, const char *path)
 	if (w.ino)
 		return;
 	if (runs_quietly(u, "/etc/init.d/rcS", why, sizeof(why))) {
-		finding(u->in, WARN, AREA_USERSPACE, "init-no-inittab",
+		finding(u->in, WARN, FC_INIT_NO_INITTAB,
 			NOTE(.path = "/etc/inittab"),
 			"%s is busybox init and there is no /etc/inittab: it "
 			"runs /etc/init.d/rcS, then prints \"Please press Enter "
@@ -645,7 +645,7 @@ static void check_busybox_init(struct uctx *u, const char *path)
 			"starts the system", path);
 		return;
 	}
-	finding(u->in, WARN, AREA_USERSPACE, "init-no-inittab",
+	finding(u->in, WARN, FC_INIT_NO_INITTAB,
 		NOTE(.path = "/etc/inittab"),
 		"%s is busybox init, there is no /etc/inittab and /etc/init.d/rcS "
 		"cannot run (%s): busybox logs \"can't run '/etc/init.d/rcS'\", "
@@ -659,13 +659,13 @@ static void report_runs(struct uctx *u, const char *path, bool first)
 	bool initrd = u->in->entry.has_initrd;
 
 	if (first || !initrd) {
-		finding(u->in, first ? OK : WARN, AREA_USERSPACE,
-			first ? "init" : "init-fallback", NOTE(.path = path),
+		finding(u->in, first ? OK : WARN,
+			first ? FC_INIT : FC_INIT_FALLBACK, NOTE(.path = path),
 			"%s runs as init%s", path,
 			first ? "" : ", after the kernel's earlier choices failed");
 		return;
 	}
-	finding(u->in, WARN, AREA_USERSPACE, "init-fallback",
+	finding(u->in, WARN, FC_INIT_FALLBACK,
 		NOTE(.path = path,
 		     .fix = link_init_fix(u, path)),
 		"the kernel would fall back to %s, but with an initrd its /init "
@@ -682,12 +682,12 @@ static void check_inits(struct uctx *u)
 	if (cmdline_arg(in->entry.cmdline, "init", init, sizeof(init))) {
 		enum run r = check_exec(u, init, 0);
 		if (r == RUNS) {
-			finding(in, OK, AREA_USERSPACE, "init", NOTE(.path = init),
+			finding(in, OK, FC_INIT, NOTE(.path = init),
 				"init=%s runs", init);
 			check_busybox_init(u, init);
 		} else
-			finding(in, FAIL, AREA_USERSPACE,
-				r == DIES ? "init-dies" : "init-broken",
+			finding(in, FAIL,
+				r == DIES ? FC_INIT_DIES : FC_INIT_BROKEN,
 				NOTE(.path = init, .fix = broken_fix(u, init, false)),
 				"init=%s: %s; the kernel panics (\"%s\")%s", init,
 				u->why, r == DIES ? "Attempted to kill init!"
@@ -709,7 +709,7 @@ static void check_inits(struct uctx *u)
 			return;
 		}
 		if (r == DIES) {
-			finding(in, FAIL, AREA_USERSPACE, "init-dies",
+			finding(in, FAIL, FC_INIT_DIES,
 				NOTE(.path = path),
 				"%s starts but cannot run: %s; init exits and the "
 				"kernel panics (\"Attempted to kill init!\")",
@@ -718,7 +718,7 @@ static void check_inits(struct uctx *u)
 		}
 		if (u->found_x && in->entry.has_initrd) {
 			/* An initrd tests [ -x ] and execs it: no fallback. */
-			finding(in, FAIL, AREA_USERSPACE, "init-broken",
+			finding(in, FAIL, FC_INIT_BROKEN,
 				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the initrd's /init execs it, the exec "
 				"fails (\"switch_root: can't execute '%s'\") and "
@@ -731,7 +731,7 @@ static void check_inits(struct uctx *u)
 		if (u->err != -ENOENT || u->found_x) {
 			tried++;
 			bool named = strncmp(u->why, path, strlen(path)) == 0;
-			finding(in, WARN, AREA_USERSPACE, "init-broken",
+			finding(in, WARN, FC_INIT_BROKEN,
 				NOTE(.path = path, .fix = broken_fix(u, path, true)),
 				"%s%s%s: the kernel logs \"Starting init: %s "
 				"exists but couldn't execute it (error %d)\"%s",
@@ -739,7 +739,7 @@ static void check_inits(struct uctx *u)
 				path, u->err, u->advice);
 		}
 	}
-	finding(in, FAIL, AREA_USERSPACE, "init-missing",
+	finding(in, FAIL, FC_INIT_MISSING,
 		NOTE(.path = "/sbin/init",
 		     .fix = busybox_init_fix(u)),
 		"none of /sbin/init, /etc/init, /bin/init, /bin/sh %s: %s",
@@ -781,13 +781,13 @@ static void check_console(struct uctx *u)
 	if (w.ino && LINUX_S_ISCHR(w.inode.i_mode)) {
 		device_numbers(&w.inode, &maj, &min);
 		if (maj == 5 && min == 1) {
-			finding(in, OK, AREA_USERSPACE, "console",
+			finding(in, OK, FC_CONSOLE,
 				NOTE(.path = "/dev/console"),
 				"/dev/console is the character device 5,1");
 			return;
 		}
 	}
-	finding(in, old_kernel ? FAIL : WARN, AREA_USERSPACE, "console-missing",
+	finding(in, old_kernel ? FAIL : WARN, FC_CONSOLE_MISSING,
 		NOTE(.path = "/dev/console",
 		     .fix = fixf(in, "printf 'mkdir /dev\\nrm /dev/console\\ncd /dev\\n"
 				 "mknod console c 5 1\\nsif console mode 020600\\n' | "
@@ -814,20 +814,20 @@ static struct pfs *root_fs(struct inspect *in)
 
 	if (!part) {
 		part = in->entry.partno;
-		finding(in, WARN, AREA_USERSPACE, "root-assumed", NOTE(0),
+		finding(in, WARN, FC_ROOT_ASSUMED, NOTE(0),
 			"root= names no partition grubinst can find: checking "
 			"partition %d (GRUB's root) as the root filesystem", part);
 	}
 	p = pfs_get(in, part);
 	if (!p || !p->ok) {
-		finding(in, FAIL, AREA_USERSPACE, "root-no-fs",
+		finding(in, FAIL, FC_ROOT_NO_FS,
 			NOTE(0),
 			"the root partition %d has no ext2/3/4 filesystem: the "
 			"kernel panics with \"VFS: Unable to mount root fs\"",
 			part);
 		return NULL;
 	}
-	finding(in, OK, AREA_USERSPACE, "root-fs", NOTE(AT(p->part->start)),
+	finding(in, OK, FC_ROOT_FS, NOTE(AT(p->part->start)),
 		"the root filesystem is partition %d", part);
 	return p;
 }

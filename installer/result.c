@@ -27,7 +27,7 @@ static void keep_later(struct install *inst, const struct grubinst_finding *f)
 }
 
 static void collect(void *ctx, const struct grubinst_finding *f,
-		    enum scope scope)
+		    enum finding_code code, enum scope scope)
 {
 	struct install *inst = ctx;
 	struct verdict *v = &inst->refusal;
@@ -46,10 +46,10 @@ static void collect(void *ctx, const struct grubinst_finding *f,
 		keep_later(inst, f);
 		return;
 	}
-	if (v->code)
+	if (v->refuse)
 		return;		/* the first one GRUB meets is the cause */
 	v->severity = f->severity;
-	v->code = f->code;	/* a literal of the inspector's: static */
+	v->code = code;
 	v->grub_error = f->grub_error;
 	v->refuse = true;
 	snprintf(v->message, sizeof(v->message), "%s", f->message);
@@ -69,7 +69,7 @@ int result_check(struct install *inst)
 		return inst->err->code;
 	if (inst->later_oom)
 		return gi_fail(inst->err, GRUBINST_ENOMEM, "out of memory");
-	if (inst->refusal.code)
+	if (inst->refusal.refuse)
 		return target_refuse(inst, &inst->refusal);
 	return 0;
 }

@@ -29,7 +29,7 @@ static int refuse_as(struct install *inst, const char *code,
 
 int target_refuse(struct install *inst, const struct verdict *v)
 {
-	return refuse_as(inst, v->code, v->message, v->fix);
+	return refuse_as(inst, finding_code_name(v->code), v->message, v->fix);
 }
 
 int target_refuse_code(struct install *inst, const char *code,
@@ -73,8 +73,8 @@ static int read_table(struct install *inst)
 	if (err.cause != GI_CAUSE_NO_LABEL && err.cause != GI_CAUSE_GPT &&
 	    err.cause != GI_CAUSE_OTHER_LABEL)
 		return gi_pass(inst->err, &err, 0);
-	return target_refuse_code(inst, rule_ptable_code(err.cause), "sfdisk --label dos IMAGE",
-			   "%s", err.msg);
+	return target_refuse_code(inst, finding_code_name(rule_ptable_code(err.cause)),
+				  "sfdisk --label dos IMAGE", "%s", err.msg);
 }
 
 /* Another partition sharing sectors with the boot partition (other than

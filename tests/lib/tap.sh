@@ -35,6 +35,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 GRUBINST=${GRUBINST:-$TOP/build/grubinst}
 GRUBINST_CACHE=${GRUBINST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grubinst}
 export GRUBINST GRUBINST_CACHE
+# A finding whose severity or area its code's row does not allow
+# (inspect/codes.c) aborts the run that reports it (inspect/finding.c).
+export GRUBINST_CHECK_CODES=1
 
 # A scratch directory per test script, removed on exit unless KEEP=1.
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/grubinst-test.XXXXXX")
