@@ -4,8 +4,8 @@
  * then Linux's.  A check reads the image through the state of context.c
  * and what the rows before it learned (struct inspect says which row
  * writes which field), and reports findings as it goes.  A new check is a
- * row here or in its loader's table, a file, a test and a line in
- * docs/verify.md (docs/HACKING.md).
+ * row here or in its loader's table, a file, a test, and for each code a
+ * row in codes.c and a line in docs/verify.md (docs/HACKING.md).
  */
 #include <stdlib.h>
 #include <string.h>
