@@ -56,7 +56,7 @@ static int read_mbr(struct install *inst)
 	if (image_read(img, 0, inst->mbr, 1, inst->err))
 		return inst->err->code;
 	if (le16(inst->mbr + MBR_SIGNATURE) != MBR_SIGNATURE_VALUE)
-		return target_refuse_code(inst, "mbr-signature", NULL,
+		return target_refuse_code(inst, finding_code_name(FC_MBR_SIGNATURE), NULL,
 				   "not a disk image: no MBR boot signature "
 				   "(55 AA) at byte 510");
 	return 0;
@@ -100,7 +100,7 @@ static int find_partition(struct install *inst, const struct partition **out)
 	if (inst->opts->partition <= 0) {
 		*out = rule_boot_partition(&inst->pt);
 		if (!*out)
-			return target_refuse_code(inst, "part-none", NULL,
+			return target_refuse_code(inst, finding_code_name(FC_PART_NONE), NULL,
 					 "no active and no Linux (0x83) partition; "
 					 "no ext2 partition to boot from (use "
 					 "--partition N)");
