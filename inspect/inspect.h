@@ -655,10 +655,12 @@ const char *cmdline_arg(const char *cmdline, const char *key, char *buf,
 			size_t size);
 /* What root= names, as the kernel's early lookup (block/early-lookup.c,
  * name_to_dev_t() before Linux 6.5) reads it; UUID= and LABEL= an
- * initrd's.  ROOT_UNKNOWN: nothing grubinst maps to a partition.  */
+ * initrd's.  ROOT_UNKNOWN: nothing grubinst maps to a partition;
+ * ROOT_NONE: a disk's name with a partition number Linux reads as none
+ * ("sda01").  */
 struct root_spec {
 	enum { ROOT_DEV, ROOT_NUMBER, ROOT_UUID, ROOT_LABEL, ROOT_PARTUUID,
-	       ROOT_LOOP, ROOT_UNKNOWN } kind;
+	       ROOT_LOOP, ROOT_UNKNOWN, ROOT_NONE } kind;
 	char family[8];		/* ROOT_DEV: "sd", "hd", "vd", "xvd" */
 	int disk;		/* ROOT_DEV, ROOT_NUMBER: 0 for the first disk */
 	int part;		/* 0: the whole disk */

@@ -314,6 +314,8 @@ void root_parse(const char *root, struct root_spec *r)
 		 * kernel takes the digits at the end off for the disk's name. */
 		if (d[strspn(d, "0123456789")])
 			r->kind = ROOT_UNKNOWN;
+		else if (*d == '0')
+			r->kind = ROOT_NONE;	/* "sda0", "sda01" */
 		else
 			r->part = *d ? root_part_number(d, &end) : 0;
 		return;
@@ -820,6 +822,13 @@ static void root_device(struct inspect *in, const char *root)
 	}
 	if (r.kind == ROOT_PARTUUID) {
 		root_by_partuuid(in, root, &r);
+		return;
+	}
+	if (r.kind == ROOT_NONE) {
+		finding(in, FAIL, FC_ROOT_NO_PARTITION, NOTE(.path = in->menu.path),
+			"kernel line root=%s: Linux reads no partition number "
+			"that begins with 0 (devt_from_devname()), and no device "
+			"has that name (\"VFS: Unable to mount root fs\")", root);
 		return;
 	}
 	if (r.kind == ROOT_UNKNOWN) {

@@ -28,9 +28,10 @@ static const char *kind_name(int kind)
 		[ROOT_DEV] = "dev", [ROOT_NUMBER] = "number", [ROOT_UUID] = "uuid",
 		[ROOT_LABEL] = "label", [ROOT_PARTUUID] = "partuuid",
 		[ROOT_LOOP] = "loop", [ROOT_UNKNOWN] = "unknown",
+		[ROOT_NONE] = "none",
 	};
 
-	return kind >= 0 && kind <= ROOT_UNKNOWN ? names[kind] : "?";
+	return kind >= 0 && kind <= ROOT_NONE ? names[kind] : "?";
 }
 
 struct row {
@@ -73,6 +74,11 @@ static const struct row rows[] = {
 	DEV("/dev/vdb", "vd", 1, 0),
 	DEV("/dev/xvda1", "xvd", 0, 1),
 	DEV("/dev/xvdb2", "xvd", 1, 2),
+	/* A partition number that begins with 0 is none: devt_from_devname()
+	 * gives up on it ("*p == '0'"), and no disk has such a name.  */
+	KIND("/dev/sda0", ROOT_NONE),
+	KIND("/dev/sda01", ROOT_NONE),
+	KIND("/dev/vdb010", ROOT_NONE),
 
 	/* Names of no disk Linux makes: no device.  Disk names are lower
 	 * case; "sda1x" and "sda1/" end in no partition number; "sda1p1"
