@@ -198,6 +198,11 @@ static inline int partition_grub_index(const struct partition *p)
 }
 
 const struct partition *ptable_find(const struct ptable *pt, int number);
+/* The PARTUUID of partition P of PT, as Linux names it (msdos.c, efi.c):
+ * an MBR disk's "<disk identifier>-<number>" ("%08x-%02x"), a GPT
+ * entry's GUID in lower case; NULL when a GPT entry has none.  */
+const char *ptable_partuuid(const struct ptable *pt, const struct partition *p,
+			    char *buf, size_t size);
 /* Do A and B share sectors?  (Empty partitions share none.) */
 bool partitions_overlap(const struct partition *a, const struct partition *b);
 /* Does logical partition P lie inside extended partition C, as it must? */

@@ -1,4 +1,5 @@
 /* The partition table, MBR or GPT, read with libfdisk. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,25 @@
 #include <libfdisk.h>
 
 #include "disk/disk.h"
+
+const char *ptable_partuuid(const struct ptable *pt, const struct partition *p,
+			    char *buf, size_t size)
+{
+	size_t i;
+
+	if (!size)
+		return NULL;
+	if (!pt->gpt) {
+		snprintf(buf, size, "%08x-%02x", (unsigned)pt->disk_id,
+			 (unsigned)p->number);
+		return buf;
+	}
+	/* The GUID in lower case, as the kernel, blkid and udev spell it. */
+	for (i = 0; p->guid[i] && i + 1 < size; i++)
+		buf[i] = (char)tolower((unsigned char)p->guid[i]);
+	buf[i] = '\0';
+	return i ? buf : NULL;
+}
 
 static void fill_partition(struct fdisk_partition *fp, struct partition *p)
 {

@@ -669,14 +669,9 @@ struct root_spec {
 				   initrd; the kernel knows no such name */
 };
 void root_parse(const char *root, struct root_spec *r);
-/* The PARTUUID of partition P of PT as Linux spells it: an MBR disk's
- * "<disk identifier>-<number>" ("%08x-%02x"), a GPT entry's GUID in lower
- * case; NULL when a GPT entry has none.  */
-const char *partuuid_of(const struct ptable *pt, const struct partition *p,
-			char *buf, size_t size);
 /* root=PARTUUID=VAL on the disk PT as the kernel's devt_from_partuuid()
  * looks it up: the first partition (by number) whose PARTUUID
- * (partuuid_of()) starts with VAL up to a '/', in either case, then
+ * (ptable_partuuid()) starts with VAL up to a '/', in either case, then
  * /PARTNROFF=N partitions on.  1 and *PART
  * that partition (0 when there is none there), 0 when no PARTUUID of
  * PT matches, -1 when the kernel rejects VAL ("PARTUUID= is invalid").  */

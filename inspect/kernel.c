@@ -384,23 +384,6 @@ static int fs_by_id(struct inspect *in, enum fs_id id, const char *val,
 	return found;
 }
 
-const char *partuuid_of(const struct ptable *pt, const struct partition *p,
-			char *buf, size_t size)
-{
-	size_t i;
-
-	if (!pt->gpt) {
-		text_printf(buf, size, "%08x-%02x", (unsigned)pt->disk_id,
-			    (unsigned)p->number);
-		return buf;
-	}
-	/* The GUID in lower case, as the kernel, blkid and udev spell it. */
-	for (i = 0; p->guid[i] && i + 1 < size; i++)
-		buf[i] = (char)tolower((unsigned char)p->guid[i]);
-	buf[i] = '\0';
-	return i ? buf : NULL;
-}
-
 int partuuid_match(const struct ptable *pt, const char *val, int *part)
 {
 	const char *slash = strchr(val, '/');
@@ -422,7 +405,7 @@ int partuuid_match(const struct ptable *pt, const char *val, int *part)
 		/* An extended partition gets no PARTUUID (msdos.c). */
 		if (p->container || (first && p->number >= first))
 			continue;
-		if (partuuid_of(pt, p, uuid, sizeof(uuid)) &&
+		if (ptable_partuuid(pt, p, uuid, sizeof(uuid)) &&
 		    strncasecmp(val, uuid, len) == 0)
 			first = p->number;
 	}
@@ -457,17 +440,6 @@ static int partuuid(struct inspect *in, const char *val, int *matches)
 	return found;
 }
 
-/* A disk of the machine other than DISK with the same MBR identifier. */
-static bool disk_id_shared(const struct inspect *in, int disk)
-{
-	const struct ptable *pt = disk_table(in, disk), *o;
-
-	for (int d = 0; pt && d < GRUBINST_MAX_DISKS; d++)
-		if (d != disk && (o = disk_table(in, d)) && o->disk_id == pt->disk_id)
-			return true;
-	return false;
-}
-
 /* The disk the name of a partition reference is about: "this disk", or
  * the file given with --disk.  */
 static const char *disk_name(const struct inspect *in, int ref)
@@ -478,20 +450,22 @@ static const char *disk_name(const struct inspect *in, int ref)
 }
 
 /* A root= that names the partition REF whatever order the kernel finds
- * the disks in: PARTUUID= (the kernel's own, no initrd needed) when the
- * disk's identifier is its alone, else the filesystem's UUID= when only
- * it has that UUID and an initrd resolves it; "" when neither.  */
+ * the disks in: PARTUUID= (the kernel's own, no initrd needed) when no
+ * other partition of the machine has it (an MBR disk's identifier 0
+ * names none), else the filesystem's UUID= when only it has that UUID
+ * and an initrd resolves it; "" when neither.  */
 static void stable_root(struct inspect *in, int ref, char *out, size_t size)
 {
 	const struct ptable *pt = disk_table(in, part_ref_disk(ref));
+	const struct partition *q = pt ? ptable_find(pt, part_ref_number(ref)) : NULL;
 	struct pfs *p = pfs_get(in, ref);
 	char uuid[64];
 	int matches;
 
 	out[0] = '\0';
-	if (pt && pt->disk_id && !disk_id_shared(in, part_ref_disk(ref))) {
-		snprintf(out, size, "PARTUUID=%08x-%02x", (unsigned)pt->disk_id,
-			 (unsigned)part_ref_number(ref));
+	if (q && (pt->gpt || pt->disk_id) && ptable_partuuid(pt, q, uuid, sizeof(uuid)) &&
+	    partuuid(in, uuid, &matches) == ref && matches == 1) {
+		snprintf(out, size, "PARTUUID=%s", uuid);
 		return;
 	}
 	if (!p || !p->ok || !in->entry.has_initrd)
@@ -669,7 +643,7 @@ static const char *partuuid_text(struct inspect *in, int ref, char *buf,
 	const struct ptable *pt = disk_table(in, part_ref_disk(ref));
 	const struct partition *p = pt ? ptable_find(pt, part_ref_number(ref)) : NULL;
 
-	if (!p || !partuuid_of(pt, p, buf, size))
+	if (!p || !ptable_partuuid(pt, p, buf, size))
 		text_copy(buf, size, "");
 	return buf;
 }

@@ -84,12 +84,22 @@ static int by_label(struct install *inst, const struct partition *p,
 			 fix);
 }
 
-/* The kernel matches any disk whose identifier is 0: refuse to name one. */
+/* The partition's PARTUUID as Linux names it: a GPT entry's GUID, an MBR
+ * disk's identifier and the number.  The kernel matches any MBR disk
+ * whose identifier is 0: refuse to name one.  */
 static int by_partuuid(struct install *inst, const struct partition *p,
 		       char *out, size_t size)
 {
-	char fix[512];
+	char fix[512], partuuid[40];
 
+	if (inst->pt.gpt) {
+		if (!ptable_partuuid(&inst->pt, p, partuuid, sizeof(partuuid)))
+			return gi_refuse(inst->err, GI_CAUSE_USAGE, inst->img.path,
+					 "--root-by partuuid: GPT partition %d has "
+					 "no GUID; use --root-by uuid", p->number);
+		snprintf(out, size, "root=PARTUUID=%s", partuuid);
+		return 0;
+	}
 	if (!inst->pt.disk_id) {
 		if (!gi_fix_expand(fix, sizeof(fix), "sfdisk --disk-id IMAGE 0x12345678",
 				   inst->img.path))
@@ -99,8 +109,8 @@ static int by_partuuid(struct install *inst, const struct partition *p,
 				 "00000000, which names no disk in particular; give "
 				 "it one (%s) or use --root-by uuid", fix);
 	}
-	snprintf(out, size, "root=PARTUUID=%08x-%02x", (unsigned)inst->pt.disk_id,
-		 (unsigned)p->number);
+	snprintf(out, size, "root=PARTUUID=%s",
+		 ptable_partuuid(&inst->pt, p, partuuid, sizeof(partuuid)));
 	return 0;
 }
 

@@ -246,10 +246,10 @@ static void gpt_rows(struct ptable *pt)
 			 t[i].rc > 0 ? "matches" : "no match", t[i].part);
 		verdict(rc == t[i].rc && part == t[i].part, what);
 	}
-	verdict(partuuid_of(pt, &pt->part[1], buf, sizeof(buf)) &&
+	verdict(ptable_partuuid(pt, &pt->part[1], buf, sizeof(buf)) &&
 			strcmp(buf, "6f1e2d3c-0000-4000-8000-000000000002") == 0,
 		"a GPT entry's PARTUUID is its GUID in lower case");
-	verdict(!partuuid_of(pt, &pt->part[0], buf, sizeof(buf)),
+	verdict(!ptable_partuuid(pt, &pt->part[0], buf, sizeof(buf)),
 		"a GPT entry without a GUID has no PARTUUID");
 }
 
