@@ -214,13 +214,35 @@ static void mbr_table(struct ptable *pt, bool gpt)
 							    .logical = true };
 }
 
+/* A PARTUUID= and what partuuid_match() must make of it. */
+struct match_row {
+	const char *val;
+	int rc, part;	/* rc: 1 a match, 0 none, -1 rejected */
+};
+
+static void check_matches(const struct ptable *pt, const char *disk,
+			  const struct match_row *t, size_t n)
+{
+	char what[200];
+	int part, rc;
+
+	for (size_t i = 0; i < n; i++) {
+		part = -7;
+		rc = partuuid_match(pt, t[i].val, &part);
+		snprintf(what, sizeof(what), "%s PARTUUID=%s: %s, partition %d", disk,
+			 t[i].val, t[i].rc > 0 ? "matches" : t[i].rc ? "invalid" : "no match",
+			 t[i].part);
+		verdict(rc == t[i].rc && part == t[i].part, what);
+		if (rc != t[i].rc || part != t[i].part)
+			fprintf(stderr, "PARTUUID=%s: %d, partition %d\n", t[i].val, rc,
+				part);
+	}
+}
+
 /* A GPT disk: partition 1 without a GUID, 2 and 3 with theirs. */
 static void gpt_rows(struct ptable *pt)
 {
-	static const struct {
-		const char *val;
-		int rc, part;
-	} t[] = {
+	static const struct match_row t[] = {
 		{ "6f1e2d3c-0000-4000-8000-000000000002", 1, 2 },
 		{ "6F1E2D3C-0000-4000-8000-000000000002", 1, 2 },
 		{ "6f1e2d3c-0000-4000-8000-000000000003", 1, 3 },
@@ -229,8 +251,7 @@ static void gpt_rows(struct ptable *pt)
 		{ "6f1e2d3c", 1, 2 },
 		{ "6f1e2d3c-0000-4000-8000-000000000002/PARTNROFF=1", 1, 3 },
 	};
-	char what[200], buf[40];
-	int part, rc;
+	char buf[40];
 
 	memset(pt, 0, sizeof(*pt));
 	pt->gpt = true;
@@ -239,13 +260,7 @@ static void gpt_rows(struct ptable *pt)
 		.number = 2, .guid = "6F1E2D3C-0000-4000-8000-000000000002" };
 	pt->part[pt->count++] = (struct partition){
 		.number = 3, .guid = "6F1E2D3C-0000-4000-8000-000000000003" };
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		part = -7;
-		rc = partuuid_match(pt, t[i].val, &part);
-		snprintf(what, sizeof(what), "GPT PARTUUID=%s: %s, partition %d", t[i].val,
-			 t[i].rc > 0 ? "matches" : "no match", t[i].part);
-		verdict(rc == t[i].rc && part == t[i].part, what);
-	}
+	check_matches(pt, "GPT", t, sizeof(t) / sizeof(t[0]));
 	verdict(ptable_partuuid(pt, &pt->part[1], buf, sizeof(buf)) &&
 			strcmp(buf, "6f1e2d3c-0000-4000-8000-000000000002") == 0,
 		"a GPT entry's PARTUUID is its GUID in lower case");
@@ -259,10 +274,7 @@ static void gpt_rows(struct ptable *pt)
  * first partition matching wins, then PARTNROFF= moves from it.  */
 static void partuuid_table(void)
 {
-	static const struct {
-		const char *val;
-		int rc, part;	/* rc: 1 a match, 0 none, -1 rejected */
-	} t[] = {
+	static const struct match_row t[] = {
 		{ "0badc0de-01", 1, 1 }, { "0BADC0DE-01", 1, 1 },
 		{ "0badc0de-05", 1, 5 }, { "0badc0de-0a", 1, 10 },
 		{ "0badc0de-0A", 1, 10 }, { "0badc0de-10", 1, 16 },
@@ -299,27 +311,15 @@ static void partuuid_table(void)
 		{ "0badc0de-01/PARTNROFF=+1", -1, 0 },
 		{ "0badc0de-01/PARTNROFF=1/", -1, 0 },
 	};
-	struct ptable pt;
-	char what[200];
-	int part, rc;
-
-	mbr_table(&pt, false);
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		part = -7;
-		rc = partuuid_match(&pt, t[i].val, &part);
-		snprintf(what, sizeof(what), "PARTUUID=%s: %s, partition %d", t[i].val,
-			 t[i].rc > 0 ? "matches" : t[i].rc ? "invalid" : "no match",
-			 t[i].part);
-		verdict(rc == t[i].rc && part == t[i].part, what);
-		if (rc != t[i].rc || part != t[i].part)
-			fprintf(stderr, "PARTUUID=%s: %d, partition %d\n", t[i].val, rc,
-				part);
-	}
 	/* On a GPT disk the PARTUUIDs are the partitions' GUIDs (efi.c,
 	 * "%pUl"): the protective MBR's identifier names none.  */
+	static const struct match_row mbr_id_on_gpt[] = { { "0badc0de-01", 0, 0 } };
+	struct ptable pt;
+
+	mbr_table(&pt, false);
+	check_matches(&pt, "MBR", t, sizeof(t) / sizeof(t[0]));
 	mbr_table(&pt, true);
-	rc = partuuid_match(&pt, "0badc0de-01", &part);
-	verdict(rc == 0 && part == 0, "PARTUUID=0badc0de-01 on a GPT disk: no match");
+	check_matches(&pt, "GPT", mbr_id_on_gpt, 1);
 	gpt_rows(&pt);
 }
 
